@@ -1,0 +1,1 @@
+"""taperwell: a clinic platform for slow, supported opioid tapering and coping skills."""
