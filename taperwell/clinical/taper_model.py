@@ -1,0 +1,203 @@
+"""The taper engine's data: a regimen, a policy, and the schedule of steps it produces.
+
+Everything here is immutable. Amounts are `Decimal` in the product's unit: mg for tablets and
+capsules, mcg/h for patches (where the "daily dose" is the patch rate, as in the MME tables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+Basis = Literal["original", "current"]
+StepKind = Literal["reduce", "lengthen-interval", "stop", "step-back", "hold"]
+RevisionKind = Literal["plan", "pause", "resume", "slow-down", "step-back"]
+
+# A policy faster than this per step, or with steps closer together, is abrupt (CDC-2022 Rec 5;
+# HHS-2019; VA-OTDT): refused unless marked rapid with a documented reason.
+ABRUPT_PERCENT = Decimal(25)
+ABRUPT_INTERVAL_DAYS = 7
+# Even a rapid taper (VA-OTDT: first step 20-50%, then 10-20% per day) never cuts more than this.
+RAPID_MAX_PERCENT = Decimal(50)
+
+
+class TaperError(ValueError):
+    """A regimen or policy the engine cannot plan; the message says why in plain words."""
+
+
+class AbruptTaperError(TaperError):
+    """The policy would reduce too fast and is not marked rapid with a reason."""
+
+
+@dataclass(frozen=True)
+class Medication:
+    """One scheduled opioid as the patient takes it now, with what the pharmacy can supply.
+
+    `doses` maps each time of day ("08:00") to the amount taken then (for a patch: the total
+    rate worn, applied at that time). `factor` is the MME conversion factor at the current dose;
+    the engine measures every cut with it so that percentages stay linear in dose.
+    """
+
+    drug: str
+    release: Literal["IR", "ER"]
+    form: str
+    unit: str
+    doses: tuple[tuple[str, Decimal], ...]
+    strengths: tuple[Decimal, ...]
+    factor: Decimal
+    scored: tuple[Decimal, ...] = ()
+    splittable: bool = False
+    wear_hours: int | None = None
+    factor_source: str = ""
+
+    @property
+    def is_patch(self) -> bool:
+        return self.form == "patch" or self.wear_hours is not None
+
+    @property
+    def daily_dose(self) -> Decimal:
+        return sum((amount for _, amount in self.doses), Decimal(0))
+
+    @property
+    def key(self) -> str:
+        return f"{self.drug} {self.release} {self.form}"
+
+    def halves(self, allow_halves: bool) -> tuple[Decimal, ...]:
+        """Strengths that may be taken as half a tablet: scored IR tablets, if the policy allows."""
+        if not allow_halves or self.is_patch or self.release != "IR" or not self.splittable:
+            return ()
+        return tuple(s for s in self.scored if s in self.strengths)
+
+
+@dataclass(frozen=True)
+class FirstPhase:
+    """A slower start (DARNALL-2018: at most 5% per step, at most two steps in the first month)."""
+
+    percent: Decimal = Decimal(5)
+    interval_days: int = 14
+    steps: int = 2
+
+
+@dataclass(frozen=True)
+class TaperPolicy:
+    """How fast to go. `percent` per `interval_days` is a ceiling, never a quota."""
+
+    percent: Decimal
+    interval_days: int = 28
+    of: Basis = "original"
+    target_mme_per_day: Decimal = Decimal(0)
+    first_phase: FirstPhase | None = None
+    allow_halves: bool = False
+    order: tuple[str, ...] = ()
+    rapid: bool = False
+    rapid_reason: str | None = None
+
+    def percent_per_day(self) -> Decimal:
+        return self.percent / self.interval_days
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A planned pause: the dose current on `start` is kept `days` longer."""
+
+    start: date
+    days: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UnitDose:
+    """`count` units of one strength; `count` is a whole number, or 0.5 for half a scored tablet."""
+
+    strength: Decimal
+    count: Decimal
+
+
+@dataclass(frozen=True)
+class Administration:
+    time: str
+    units: tuple[UnitDose, ...]
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((u.strength * u.count for u in self.units), Decimal(0))
+
+
+@dataclass(frozen=True)
+class DrugDose:
+    """What to take of one medication during one step."""
+
+    drug: str
+    release: Literal["IR", "ER"]
+    form: str
+    unit: str
+    daily_dose: Decimal
+    administrations: tuple[Administration, ...]
+    wear_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One period of a constant dose. `end` is None for the last step (kept until reviewed).
+
+    `change_percent` is relative to the previous step's MME (negative for a reduction). `rate`
+    is the cut measured as the policy measures it (percent of the original or current dose) and
+    `hold_days` how long that cut must be kept to stay within the policy's rate.
+    """
+
+    index: int
+    kind: StepKind
+    start: date
+    end: date | None
+    doses: tuple[DrugDose, ...]
+    mme_per_day: Decimal
+    change_percent: Decimal
+    notes: tuple[str, ...] = ()
+    paused: bool = False
+
+    def dose_of(self, drug: str) -> DrugDose | None:
+        for dose in self.doses:
+            if dose.drug == drug:
+                return dose
+        return None
+
+    @property
+    def days(self) -> int | None:
+        return None if self.end is None else (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A schedule as it stood before a change, kept so the approved history is never lost."""
+
+    kind: RevisionKind
+    on: date
+    reason: str
+    steps: tuple[Step, ...]
+    policy: TaperPolicy
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A taper plan. Revisions return a new schedule with the old one appended to `history`."""
+
+    start: date
+    regimen: tuple[Medication, ...]
+    policy: TaperPolicy
+    baseline_mme_per_day: Decimal
+    original_weight: Decimal
+    steps: tuple[Step, ...]
+    warnings: tuple[str, ...] = ()
+    history: tuple[Revision, ...] = field(default=())
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.steps) and self.steps[-1].paused
+
+    def step_on(self, day: date) -> Step | None:
+        for step in self.steps:
+            if step.start <= day and (step.end is None or day <= step.end):
+                return step
+        return None
