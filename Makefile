@@ -1,0 +1,45 @@
+# taperwell: `make run` serves the demo clinic; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export PORT
+
+.PHONY: run setup test lint typecheck browser-deps clean help
+
+help:
+	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
+	@echo "make test   run the whole suite (lint, types, unit, integration, browser)"
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/base.txt -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/taperwell migrate --noinput
+	$(BIN)/taperwell createcachetable
+	$(BIN)/taperwell collectstatic --noinput --verbosity 0
+	$(BIN)/taperwell load_demo
+
+run: setup
+	$(BIN)/taperwell serve --port $(PORT)
+
+# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+browser-deps:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "Please install Chromium (apt-get install chromium)"; exit 1; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy taperwell/clinical
+
+test: $(STAMP) browser-deps lint typecheck
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,123 @@
+"""Who may see what. Every view loads protected things through these helpers.
+
+- `role_required(...)` guards a view by role: anonymous → sign-in page, wrong role → 403.
+- `patients_visible_to(user)` scopes every list of patients to the user's clinic (or self).
+- `patient_for_user(request, public_id)` loads one patient or raises 404, and is the one place
+  that writes the read-audit row for a patient's record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+
+from taperwell.audit.models import AuditAction
+from taperwell.audit.services import audit_record
+from taperwell.clinics.models import CARE_ROLES, Clinic, Membership, Role
+from taperwell.patients.models import Patient
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    membership: Membership | None = getattr(user, "membership", None)
+    if membership is None or not membership.is_active:
+        return None
+    return membership
+
+
+def role_of(user: Any) -> str | None:
+    membership = membership_of(user)
+    return membership.role if membership else None
+
+
+def clinic_of(user: Any) -> Clinic | None:
+    membership = membership_of(user)
+    return membership.clinic if membership else None
+
+
+def role_required(*roles: str) -> Callable[[View], View]:
+    """Anonymous people go to sign-in; signed-in people without one of `roles` get 403."""
+    allowed = frozenset(roles)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if role_of(request.user) not in allowed:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+care_team_required = role_required(*CARE_ROLES)
+patient_required = role_required(Role.PATIENT)
+
+
+def patients_visible_to(user: Any) -> QuerySet[Patient]:
+    """Patients this person may see: their clinic's for the care team, themselves for a patient."""
+    membership = membership_of(user)
+    if membership is None:
+        return Patient.objects.none()
+    if membership.role == Role.PATIENT:
+        return Patient.objects.filter(user=user, clinic_id=membership.clinic_id)
+    if membership.role in CARE_ROLES:
+        return Patient.objects.filter(clinic_id=membership.clinic_id)
+    return Patient.objects.none()
+
+
+def patient_for_user(
+    request: HttpRequest,
+    public_id: uuid.UUID | str,
+    *,
+    what: str = "patient record",
+    write: bool = False,
+    roles: Iterable[str] = CARE_ROLES,
+) -> Patient:
+    """Load one patient the signed-in person may see, and audit the read or change.
+
+    Another clinic's patient (or a malformed id) is a 404, so nobody learns it exists.
+    """
+    if role_of(request.user) not in set(roles):
+        raise PermissionDenied
+    try:
+        patient = patients_visible_to(request.user).select_related("clinic").get(public_id=public_id)
+    except (Patient.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such patient") from error
+    audit_record(
+        request=request,
+        action=AuditAction.UPDATE if write else AuditAction.VIEW,
+        what=what,
+        patient=patient,
+        object_id=str(patient.public_id),
+    )
+    return patient
+
+
+def own_patient_record(request: HttpRequest, *, what: str, write: bool = False) -> Patient:
+    """The signed-in patient's own record, audited like any other read."""
+    try:
+        patient = Patient.objects.select_related("clinic").get(user=request.user)
+    except Patient.DoesNotExist as error:
+        raise Http404("No patient record") from error
+    audit_record(
+        request=request,
+        action=AuditAction.UPDATE if write else AuditAction.VIEW,
+        what=what,
+        patient=patient,
+        object_id=str(patient.public_id),
+    )
+    return patient

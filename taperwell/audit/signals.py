@@ -1,0 +1,28 @@
+"""Sign-ins, sign-outs and failed sign-ins go into the audit trail too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from taperwell.audit.models import AuditAction
+from taperwell.audit.services import audit_record
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(request=request, actor=user, action=AuditAction.SIGN_IN, what="sign-in")
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit_record(request=request, actor=user, action=AuditAction.SIGN_OUT, what="sign-out")
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    # Record the address only: a typed email may be a mistyped password, so it is not stored.
+    audit_record(request=request, action=AuditAction.SIGN_IN_FAILED, what="failed sign-in")

@@ -1,0 +1,89 @@
+"""A clinic, and the people who work or are cared for there."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a time zone we know."), params={"value": value})
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CLINICIAN = "clinician", _("Clinician")
+    BEHAVIOURAL_HEALTH = "bh_clinician", _("Behavioural-health clinician")
+    STAFF = "staff", _("Clinic staff")
+    ADMIN = "admin", _("Clinic admin")
+
+
+CARE_ROLES = frozenset({Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH, Role.STAFF, Role.ADMIN})
+CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH})
+ENROLLING_ROLES = frozenset({Role.CLINICIAN, Role.STAFF, Role.ADMIN})
+
+
+class Clinic(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/New_York", validators=[validate_time_zone]
+    )
+    jurisdiction = models.CharField(
+        _("state"), max_length=2, blank=True,
+        help_text=_("Two-letter US state code; chooses the state guideline pack."),
+    )
+    guideline_pack = models.CharField(_("guideline pack"), max_length=32, default="cdc-2022")
+    phone = models.CharField(_("clinic phone"), max_length=32, blank=True)
+    crisis_line_number = models.CharField(_("crisis line number"), max_length=32, default="988")
+    crisis_line_text = models.CharField(
+        _("crisis line wording"), max_length=240,
+        default="Need to talk now? Call or text 988, any time, day or night.",
+    )
+    emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")
+    staff_can_read_clinical_notes = models.BooleanField(
+        _("front-desk staff may read clinical notes"), default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's place in a clinic. Each person belongs to exactly one clinic."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="membership"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    title = models.CharField(
+        _("title"), max_length=80, blank=True, help_text=_("For example: Pain physician, RN.")
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["clinic", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+    @property
+    def is_care_team(self) -> bool:
+        return self.role in CARE_ROLES
+
+    @property
+    def is_clinical(self) -> bool:
+        return self.role in CLINICAL_ROLES

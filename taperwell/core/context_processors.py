@@ -1,0 +1,37 @@
+"""What every page needs to know: the person's role, their clinic and its crisis wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from taperwell.access import membership_of
+
+DEFAULT_CRISIS = {
+    "number": "988",
+    "text": "Need to talk now? Call or text 988, any time, day or night.",
+    "emergency": "911",
+    "clinic_phone": "",
+}
+
+
+def taperwell(request: HttpRequest) -> dict[str, Any]:
+    membership = membership_of(getattr(request, "user", None))
+    clinic = membership.clinic if membership else None
+    crisis = DEFAULT_CRISIS
+    if clinic is not None:
+        crisis = {
+            "number": clinic.crisis_line_number,
+            "text": clinic.crisis_line_text,
+            "emergency": clinic.emergency_number,
+            "clinic_phone": clinic.phone,
+        }
+    return {
+        "demo_mode": settings.DEMO_MODE,
+        "membership": membership,
+        "role": membership.role if membership else None,
+        "current_clinic": clinic,
+        "crisis": crisis,
+    }

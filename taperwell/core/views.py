@@ -1,0 +1,43 @@
+"""Pages that belong to no single domain: the front door, crisis help, health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from taperwell.access import role_of
+from taperwell.clinics.models import Role
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to their own starting page."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    role = role_of(request.user)
+    if role == Role.PATIENT:
+        return redirect("patients:today")
+    if role is not None:
+        return redirect("patients:panel")
+    return render(request, "core/no_clinic.html", status=403)
+
+
+@require_GET
+def crisis(request: HttpRequest) -> HttpResponse:
+    """Crisis help. Open to everyone, signed in or not, and never behind a login."""
+    return render(request, "core/crisis.html")
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

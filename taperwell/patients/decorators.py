@@ -1,0 +1,27 @@
+"""Guards for the patient's own pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from taperwell.access import patient_required
+from taperwell.enrolment.services import has_current_consent
+
+
+def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page for the signed-in patient, who must have given consent first."""
+
+    @patient_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        patient = getattr(request.user, "patient", None)
+        if patient is None or not has_current_consent(patient):
+            return redirect("enrolment:welcome")
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,17 @@
+"""Settings for the test suite: production-like rules, fast hashing, jobs run in-process."""
+
+import os
+
+os.environ.setdefault("TAPERWELL_ENV", "test")
+os.environ.setdefault("HUEY_IMMEDIATE", "true")
+
+from taperwell.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is tested apart
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from taperwell.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("crisis/", core_views.crisis, name="crisis"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("taperwell.enrolment.urls")),
+    path("", include("taperwell.patients.urls")),
+    path("", include("taperwell.audit.urls")),
+    path("operator/", admin.site.urls),
+]

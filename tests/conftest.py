@@ -1,0 +1,93 @@
+"""Personas shared by every test: a patient, their clinician, and people who must not see them."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+class _Lazy:
+    """Django models load only when a fixture is used, so the pure clinical tests need no Django."""
+
+    def __getattr__(self, name):
+        from tests import factories as module
+
+        return getattr(module, name)
+
+
+factories = _Lazy()
+
+
+class Role:
+    PATIENT, CLINICIAN, BEHAVIOURAL_HEALTH, STAFF, ADMIN = (
+        "patient", "clinician", "bh_clinician", "staff", "admin")
+
+
+@pytest.fixture
+def clinic(db):
+    return factories.make_clinic(phone="(555) 000-1111")
+
+
+@pytest.fixture
+def other_clinic(db):
+    return factories.make_clinic("Hillside Pain Centre")
+
+
+@pytest.fixture
+def clinician(clinic):
+    return factories.make_staff(clinic, Role.CLINICIAN, email="clinician@test.example")
+
+
+@pytest.fixture
+def counsellor(clinic):
+    return factories.make_staff(clinic, Role.BEHAVIOURAL_HEALTH, full_name="Sam Counsellor")
+
+
+@pytest.fixture
+def front_desk(clinic):
+    return factories.make_staff(clinic, Role.STAFF, full_name="Casey Desk")
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return factories.make_staff(clinic, Role.ADMIN, full_name="Alex Admin")
+
+
+@pytest.fixture
+def patient(clinic, clinician):
+    return factories.make_patient(clinic, clinician=clinician, email="maria@test.example",
+                                  full_name="Maria Alvarez")
+
+
+@pytest.fixture
+def other_patient(clinic):
+    return factories.make_patient(clinic, full_name="Other Patient")
+
+
+@pytest.fixture
+def stranger_clinician(other_clinic):
+    """A clinician of another clinic: must see nothing of ours."""
+    return factories.make_staff(other_clinic, Role.CLINICIAN, full_name="Dr. Elsewhere")
+
+
+@pytest.fixture
+def stranger_patient(other_clinic):
+    return factories.make_patient(other_clinic, full_name="Someone Elsewhere")

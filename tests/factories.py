@@ -1,0 +1,60 @@
+"""Small builders for the people and places the tests talk about."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+from taperwell.accounts.models import User
+from taperwell.clinics.models import Clinic, Membership, Role
+from taperwell.enrolment.models import Consent
+from taperwell.enrolment.services import CONSENT_VERSION
+from taperwell.patients.models import CareTeamMember, CareTeamRole, Patient, PatientStatus
+
+PASSWORD = "a-long-test-password"
+_counter = itertools.count(1)
+
+
+def make_clinic(name: str = "Riverside Test Clinic", **fields: object) -> Clinic:
+    n = next(_counter)
+    return Clinic.objects.create(name=name, slug=f"clinic-{n}", **fields)
+
+
+def make_user(email: str | None = None, full_name: str = "Test Person") -> User:
+    email = email or f"person{next(_counter)}@example.org"
+    return User.objects.create_user(email=email, password=PASSWORD, full_name=full_name)
+
+
+def make_staff(clinic: Clinic, role: str = Role.CLINICIAN, *, totp: bool = True,
+               email: str | None = None, full_name: str = "Dr. Test Clinician") -> User:
+    user = make_user(email, full_name)
+    Membership.objects.create(user=user, clinic=clinic, role=role)
+    if totp:
+        give_totp(user)
+    return user
+
+
+def give_totp(user: User) -> str:
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def make_patient(clinic: Clinic, *, consented: bool = True, clinician: User | None = None,
+                 email: str | None = None, full_name: str = "Pat Example") -> Patient:
+    user = make_user(email, full_name)
+    Membership.objects.create(user=user, clinic=clinic, role=Role.PATIENT)
+    patient = Patient.objects.create(user=user, clinic=clinic, full_name=full_name,
+                                     status=PatientStatus.ACTIVE)
+    if consented:
+        Consent.objects.create(patient=patient, text_version=CONSENT_VERSION, text_digest="x")
+    if clinician is not None:
+        CareTeamMember.objects.create(patient=patient, member=clinician.membership,
+                                      role=CareTeamRole.PRIMARY)
+    return patient

@@ -1,0 +1,141 @@
+"""Every view climbs the ladder: works; anonymous → sign-in; other clinic → 404;
+wrong role → 403; wrong method → 405."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from tests import factories
+
+
+@dataclass(frozen=True)
+class Rung:
+    name: str
+    url: str  # with {patient} / {invitation} placeholders
+    allowed: str  # persona fixture that may use it
+    wrong_role: str | None  # persona that must get 403
+    wrong_method: str = "delete"
+    scoped: bool = False  # names one clinic's object, so another clinic gets 404
+
+
+VIEWS = [
+    Rung("today", "/today/", "patient", "clinician"),
+    Rung("welcome", "/enrol/welcome/", "patient", "clinician"),
+    Rung("panel", "/clinic/patients/", "clinician", "patient"),
+    Rung("record", "/clinic/patients/{patient}/", "clinician", "patient", scoped=True),
+    Rung("invitation list", "/clinic/invitations/", "front_desk", "counsellor"),
+    Rung("invitation new", "/clinic/invitations/new/", "front_desk", "patient"),
+    Rung("invitation detail", "/clinic/invitations/{invitation}/", "front_desk", "patient",
+         scoped=True),
+    Rung("audit log", "/clinic/audit/", "clinic_admin", "clinician", wrong_method="post"),
+    Rung("audit export", "/clinic/audit/export.csv", "clinic_admin", "front_desk",
+         wrong_method="post"),
+]
+
+
+@pytest.fixture
+def invitation(clinic, front_desk):
+    from taperwell.enrolment.services import invitation_create
+
+    return invitation_create(clinic=clinic, created_by=front_desk, full_name="New Person",
+                             method="code").invitation
+
+
+@pytest.fixture
+def personas(request, clinic, patient, clinician, counsellor, front_desk, clinic_admin,
+             stranger_clinician, invitation):
+    return {
+        "patient": patient.user, "clinician": clinician, "counsellor": counsellor,
+        "front_desk": front_desk, "clinic_admin": clinic_admin,
+        "stranger": stranger_clinician, "ids": {"patient": patient.public_id,
+                                                "invitation": invitation.public_id},
+    }
+
+
+def _url(rung: Rung, personas: dict) -> str:
+    return rung.url.format(**personas["ids"])
+
+
+@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
+def test_the_right_person_can_use_the_page(client, personas, rung):
+    client.force_login(personas[rung.allowed])
+    response = client.get(_url(rung, personas))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, personas, rung):
+    url = _url(rung, personas)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "next=" in response["Location"]
+
+
+@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
+def test_the_wrong_role_is_refused(client, personas, rung):
+    client.force_login(personas[rung.wrong_role])
+    assert client.get(_url(rung, personas)).status_code == 403
+
+
+@pytest.mark.parametrize("rung", [r for r in VIEWS if r.scoped], ids=lambda r: r.name)
+def test_someone_from_another_clinic_gets_not_found(client, personas, other_clinic, rung):
+    # Same role as the person allowed in, so only the clinic differs.
+    stranger = factories.make_staff(other_clinic, personas[rung.allowed].membership.role)
+    client.force_login(stranger)
+    assert client.get(_url(rung, personas)).status_code == 404
+
+
+@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
+def test_the_wrong_method_is_refused(client, personas, rung):
+    client.force_login(personas[rung.allowed])
+    response = getattr(client, rung.wrong_method)(_url(rung, personas))
+    assert response.status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/crisis/", "/healthz", "/enrol/"])
+def test_public_pages_open_without_sign_in_and_refuse_other_methods(client, db, url):
+    assert client.get(url).status_code == 200
+    assert client.delete(url).status_code == 405
+
+
+def test_a_stranger_clinician_sees_none_of_our_patients_in_the_list(client, patient,
+                                                                   stranger_clinician):
+    client.force_login(stranger_clinician)
+    response = client.get("/clinic/patients/")
+    assert response.status_code == 200
+    assert patient.full_name not in response.content.decode()
+
+
+def test_a_stranger_admin_sees_none_of_our_audit_rows(client, clinic, patient, clinician,
+                                                      other_clinic):
+    client.force_login(clinician)
+    client.get(f"/clinic/patients/{patient.public_id}/")
+    stranger_admin = factories.make_staff(other_clinic, "admin")
+    client.force_login(stranger_admin)
+    page = client.get("/clinic/audit/").content.decode()
+    assert patient.full_name not in page
+    export = b"".join(client.get("/clinic/audit/export.csv").streaming_content).decode()
+    assert str(patient.public_id) not in export
+
+
+def test_a_patient_cannot_open_another_patients_record_even_by_id(client, patient, other_patient):
+    client.force_login(patient.user)
+    assert client.get(f"/clinic/patients/{other_patient.public_id}/").status_code == 403
+
+
+def test_the_home_page_sends_each_person_to_their_start(client, patient, clinician):
+    assert client.get("/")["Location"].startswith(reverse("account_login"))
+    client.force_login(patient.user)
+    assert client.get("/")["Location"] == reverse("patients:today")
+    client.force_login(clinician)
+    assert client.get("/")["Location"] == reverse("patients:panel")
+
+
+def test_a_patient_who_has_not_consented_is_asked_first(client, clinic):
+    newcomer = factories.make_patient(clinic, consented=False)
+    client.force_login(newcomer.user)
+    assert client.get("/today/")["Location"] == reverse("enrolment:welcome")
