@@ -69,7 +69,7 @@ def check_source(value: Any, where: str, sources: Mapping[str, str] | None = Non
     return value
 
 
-class UnknownDrug(KeyError):
+class UnknownDrug(KeyError):  # noqa: N818 - name fixed by the shared API
     """A medicine name the formulary does not know; carries close matches as `suggestions`."""
 
     def __init__(self, name: str, suggestions: list[str]) -> None:

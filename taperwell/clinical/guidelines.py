@@ -34,7 +34,7 @@ SEVERITIES: tuple[str, ...] = ("contraindicated", "major", "moderate", "minor")
 HISTORY_FLAGS: tuple[str, ...] = ("overdose", "substance_use_disorder", "sleep_apnea", "tapering")
 
 
-class UnknownPack(LookupError):
+class UnknownPackError(LookupError):
     """No guideline pack or state overlay of that name."""
 
 
@@ -191,7 +191,7 @@ def load_pack(name: str = DEFAULT_PACK, state: str | None = None) -> GuidelinePa
 def _load_base_pack(name: str) -> GuidelinePack:
     path = PACKS_DIR / f"{name}.toml"
     if name.startswith("_") or not path.is_file():
-        raise UnknownPack(
+        raise UnknownPackError(
             f"unknown guideline pack {name!r} (available: {', '.join(available_packs())})"
         )
     return parse_pack(read_toml(path), where=path.name, base_dir=PACKS_DIR)
@@ -201,7 +201,7 @@ def _load_base_pack(name: str) -> GuidelinePack:
 def _load_state(code: str) -> StateOverlay:
     path = STATES_DIR / f"{code}.toml"
     if not code.isalpha() or not path.is_file():
-        raise UnknownPack(
+        raise UnknownPackError(
             f"unknown state pack {code!r} (available: {', '.join(available_states())})"
         )
     return parse_state(read_toml(path), where=f"states/{path.name}")

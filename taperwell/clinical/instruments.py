@@ -21,11 +21,11 @@ SCORINGS = ("sum", "mean")
 MEAN_PLACES = Decimal("0.01")
 
 
-class InvalidAnswers(ValueError):
+class InvalidAnswers(ValueError):  # noqa: N818 - name fixed by the shared API
     """Answers that do not fit the instrument: wrong count, out of range, or missing variant."""
 
 
-class UnknownInstrument(LookupError):
+class UnknownInstrumentError(LookupError):
     pass
 
 
@@ -139,7 +139,7 @@ def get_instrument(instrument_id: str) -> Instrument:
 def _load(key: str) -> Instrument:
     path = INSTRUMENTS_DIR / f"{key}.toml"
     if not key.isalnum() or not path.is_file():
-        raise UnknownInstrument(
+        raise UnknownInstrumentError(
             f"unknown instrument {key!r} (available: {', '.join(instrument_ids())})"
         )
     return parse_instrument(read_toml(path), where=path.name)
@@ -160,7 +160,7 @@ def score(
     """
     spec = get_instrument(instrument)
     items = _items_answered(spec, answers)
-    values = [_answer_value(spec, item, answer) for item, answer in zip(items, answers, strict=True)]
+    values = [_answer_value(spec, item, a) for item, a in zip(items, answers, strict=True)]
     scored = [(item, value) for item, value in zip(items, values, strict=True) if item.scored]
     if spec.variants:
         if sex is None or sex.strip().lower() not in spec.variants:
@@ -176,9 +176,7 @@ def score(
             total = total.normalize() if total == total.to_integral_value() else total
     by_number = dict(zip((item.number for item in items), values, strict=True))
     flags = tuple(
-        dict.fromkeys(
-            rule.flag for rule in spec.flags if by_number.get(rule.item, 0) > rule.above
-        )
+        dict.fromkeys(rule.flag for rule in spec.flags if by_number.get(rule.item, 0) > rule.above)
     )
     return Score(instrument=spec.id, total=total, band=spec.band_for(total), flags=flags)
 
@@ -232,7 +230,7 @@ def parse_instrument(document: Mapping[str, Any], *, where: str) -> Instrument:
         if variants:
             if not isinstance(weights, dict) or set(weights) != set(variants):
                 raise DataError(f"{here}: weights needed for {', '.join(variants)}")
-            if any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in weights.values()):
+            if any(type(w) is not int or w < 0 for w in weights.values()):
                 raise DataError(f"{here}: weights must be whole numbers, 0 or more")
         elif weights is not None:
             raise DataError(f"{here}: weights only make sense with variants")
