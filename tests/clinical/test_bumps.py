@@ -1,0 +1,274 @@
+"""Bump rules over month-long patient stories, and the rules data itself."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taperwell.clinical.bumps import (
+    Baseline,
+    BumpInputError,
+    CheckIn,
+    Flag,
+    InstrumentResult,
+    find_bumps,
+    load_rules,
+    parse_rules,
+)
+
+STEP = date(2027, 1, 4)
+TODAY = date(2027, 2, 1)
+BASELINE = Baseline(
+    pain=Decimal(6), peg=Decimal("6.3"), phq9=8, gad7=6, sleep=Decimal(5), prn_per_day=1
+)
+
+
+def month(
+    *,
+    withdrawal: dict[int, int] | None = None,
+    pain: dict[int, int] | None = None,
+    mood: dict[int, int] | None = None,
+    sleep: dict[int, int] | None = None,
+    craving: dict[int, int] | None = None,
+    prn: dict[int, int] | None = None,
+    self_harm: set[int] | None = None,
+    skip: set[int] | None = None,
+) -> list[CheckIn]:
+    """Daily check-ins from 1 to 31 January 2027; the dicts override a calm day by day of month."""
+    days = []
+    for day in range(1, 32):
+        if skip and day in skip:
+            continue
+        days.append(
+            CheckIn(
+                day=date(2027, 1, day),
+                pain=(pain or {}).get(day, 6 if day % 3 else 5),
+                sleep=(sleep or {}).get(day, 5),
+                mood=(mood or {}).get(day, 6),
+                withdrawal=(withdrawal or {}).get(day, 1 if day < 4 else 2),
+                craving=(craving or {}).get(day, 2),
+                self_harm_thoughts=bool(self_harm and day in self_harm),
+                prn_doses=(prn or {}).get(day, 1 if day % 2 else 0),
+            )
+        )
+    return days
+
+
+def bumps(checkins: list[CheckIn], **kwargs: object) -> tuple[Flag, ...]:
+    kwargs.setdefault("baseline", BASELINE)
+    kwargs.setdefault("dose_changes", [STEP])
+    return find_bumps(today=TODAY, checkins=checkins, **kwargs)  # type: ignore[arg-type]
+
+
+def rules_of(flags: tuple[Flag, ...]) -> list[str]:
+    return [f.rule for f in flags]
+
+
+def test_a_smooth_month_on_a_taper_raises_no_flags() -> None:
+    phq9 = InstrumentResult(date(2027, 1, 10), "phq9", (1, 1, 1, 1, 1, 1, 1, 0, 0))
+    gad7 = InstrumentResult(date(2027, 1, 10), "gad7", (1, 1, 1, 1, 1, 0, 0))
+    peg = InstrumentResult(date(2027, 1, 10), "peg", (6, 6, 6))
+    assert bumps(month(), instruments=[phq9, gad7, peg]) == ()
+
+
+def test_a_withdrawal_bump_that_passes_is_only_an_expected_info_flag() -> None:
+    flags = bumps(month(withdrawal={5: 4, 6: 5, 7: 5, 8: 3}))
+    assert rules_of(flags) == ["withdrawal-expected"]
+    (flag,) = flags
+    assert flag.severity == "info"
+    assert flag.action == "watch"
+    assert flag.step_date == STEP
+    assert flag.day == date(2027, 1, 6)
+    assert "rose to 5/10" in flag.reason
+    assert "2 days after the step on 4 Jan" in flag.reason
+
+
+def test_withdrawal_that_stays_high_after_a_step_is_a_high_flag_to_pause() -> None:
+    high = {6: 7, 7: 8, 8: 8, 9: 7} | dict.fromkeys(range(10, 25), 6)
+    flags = bumps(month(withdrawal=high))
+    severe = [f for f in flags if f.rule == "withdrawal-severe"]
+    assert len(severe) == 1
+    assert severe[0].severity == "high"
+    assert severe[0].action == "pause"
+    assert severe[0].day == date(2027, 1, 8)
+    assert severe[0].reason == (
+        "severe withdrawal 8/10 for 4 days, starting 2 days after the step on 4 Jan"
+    )
+    lasting = [f for f in flags if f.rule == "withdrawal-lasting"]
+    assert len(lasting) == 1
+    assert lasting[0].action == "slow"
+    assert lasting[0].day == date(2027, 1, 17)
+    assert lasting[0].reason == (
+        "withdrawal still 5/10 or more (up to 6/10) for 10 days in a row from "
+        "11 days after the step on 4 Jan"
+    )
+    assert "withdrawal-expected" not in rules_of(flags)
+
+
+def test_a_mood_decline_is_flagged_by_the_phq9_band_and_the_daily_mood() -> None:
+    falling = {d: 6 - (d - 10) // 3 for d in range(10, 32)}
+    falling = {d: max(v, 2) for d, v in falling.items()}
+    results = [
+        InstrumentResult(date(2027, 1, 3), "phq9", (1, 1, 1, 1, 1, 1, 1, 1, 0)),
+        InstrumentResult(date(2027, 1, 28), "phq9", (2, 2, 2, 2, 2, 2, 2, 2, 0)),
+    ]
+    flags = bumps(month(mood=falling), instruments=results)
+    band = [f for f in flags if f.rule == "mood-band-up"]
+    assert len(band) == 1
+    assert band[0].severity == "high"  # 16 is moderately severe
+    assert band[0].reason == (
+        "PHQ-9 16 (moderately severe) on 28 Jan, up from 8 (mild) at baseline"
+    )
+    assert band[0].action == "call"
+    low = [f for f in flags if f.rule == "mood-low"]
+    assert len(low) == 1
+    assert low[0].severity == "moderate"
+    assert "self-harm" not in rules_of(flags)
+
+
+def test_a_self_harm_answer_is_urgent_with_crisis_help_whatever_else_is_calm() -> None:
+    results = [InstrumentResult(date(2027, 1, 21), "phq9", (0, 0, 0, 0, 0, 0, 0, 0, 1))]
+    flags = bumps(month(self_harm={20}), instruments=results)
+    urgent = [f for f in flags if f.severity == "urgent"]
+    assert [f.day for f in urgent] == [date(2027, 1, 20), date(2027, 1, 21)]
+    assert all(f.rule == "self-harm" and f.action == "crisis" for f in urgent)
+    assert "PHQ-9 item 9" in urgent[1].reason
+    assert "answered 1" in urgent[1].reason
+
+
+def test_pain_worse_than_baseline_for_two_weeks_suggests_slowing() -> None:
+    flags = bumps(month(pain=dict.fromkeys(range(12, 32), 9)))
+    pain = [f for f in flags if f.rule == "pain-worse"]
+    assert len(pain) == 1
+    assert pain[0].action == "slow"
+    assert "baseline 6" in pain[0].reason
+    assert pain[0].step_date == STEP
+
+
+def test_a_peg_30_percent_worse_than_baseline_is_flagged() -> None:
+    results = [InstrumentResult(date(2027, 1, 20), "peg", (8, 8, 9))]
+    (flag,) = bumps(month(), instruments=results)
+    assert flag.rule == "peg-worse"
+    assert "PEG 8.3 on 20 Jan" in flag.reason
+
+
+def test_a_gad7_moving_up_one_band_is_a_moderate_flag() -> None:
+    results = [InstrumentResult(date(2027, 1, 25), "gad7", (2, 2, 2, 1, 1, 1, 1))]
+    (flag,) = bumps(month(), instruments=results)
+    assert flag.rule == "mood-band-up"
+    assert flag.severity == "moderate"
+    assert "GAD-7 10 (moderate)" in flag.reason
+
+
+def test_missed_check_ins_are_flagged_once_per_gap_and_up_to_today() -> None:
+    checkins = month(skip={10, 11, 12, 13, 28, 29, 30, 31})
+    flags = [f for f in bumps(checkins) if f.rule == "missed-checkins"]
+    assert [f.day for f in flags] == [date(2027, 1, 12), date(2027, 1, 30)]
+    assert flags[0].reason == "no check-in for 4 days (10 Jan to 13 Jan)"
+    assert flags[1].reason == "no check-in for 4 days (28 Jan to 31 Jan)"
+    assert all(f.step_date is None for f in flags)
+
+
+def test_two_missed_days_are_not_a_flag() -> None:
+    assert bumps(month(skip={10, 11})) == ()
+
+
+def test_more_as_needed_doses_than_planned_on_three_days_of_a_week() -> None:
+    flags = bumps(month(prn={15: 3, 17: 2, 18: 4}))
+    assert rules_of(flags) == ["prn-over-plan"]
+    assert flags[0].day == date(2027, 1, 18)
+    assert "up to 4 a day" in flags[0].reason
+
+
+def test_high_craving_for_three_days_is_a_high_flag() -> None:
+    flags = bumps(month(craving={20: 7, 21: 8, 22: 9}))
+    assert rules_of(flags) == ["craving-high"]
+    assert flags[0].severity == "high"
+
+
+def test_new_poor_sleep_is_flagged_against_baseline() -> None:
+    flags = bumps(month(sleep=dict.fromkeys(range(15, 32), 1)))
+    assert rules_of(flags) == ["sleep-worse"]
+
+
+def test_a_patient_asking_to_pause_is_passed_on_with_the_current_step() -> None:
+    (flag,) = bumps(month(), pause_requests=[date(2027, 1, 20)])
+    assert flag.rule == "pause-request"
+    assert flag.action == "pause"
+    assert flag.step_date == STEP
+    assert flag.reason == "asked to pause the taper on 20 Jan (current step from 4 Jan)"
+
+
+def test_nothing_after_today_is_considered() -> None:
+    later = [CheckIn(date(2027, 3, 1), 9, 1, 1, 10, 10, True, 9)]
+    assert bumps(month() + later, pause_requests=[date(2027, 3, 2)]) == ()
+
+
+def test_a_check_in_out_of_range_is_refused_with_its_date() -> None:
+    with pytest.raises(BumpInputError, match="2027-01-05: pain must be a whole number 0-10"):
+        bumps([CheckIn(date(2027, 1, 5), 11, 5, 5, 1, 1)])
+
+
+def test_a_questionnaire_with_the_wrong_number_of_answers_is_refused() -> None:
+    with pytest.raises(BumpInputError, match="phq9"):
+        bumps(month(), instruments=[InstrumentResult(date(2027, 1, 5), "phq9", (1, 2))])
+
+
+def test_every_rule_says_where_its_numbers_come_from() -> None:
+    rules = load_rules()
+    assert {"self-harm", "withdrawal-severe", "withdrawal-expected", "pain-worse"} <= set(rules)
+    for rule in rules.values():
+        assert rule.note.strip()
+        if rule.source == "none":
+            assert "no source" in rule.note.lower()
+
+
+def test_a_rule_without_a_source_that_does_not_say_so_is_refused() -> None:
+    document = {
+        "rule": {
+            "self-harm": {
+                "severity": "urgent",
+                "action": "crisis",
+                "source": "none",
+                "note": "made up",
+            }
+        }
+    }
+    with pytest.raises(BumpInputError, match="must say so"):
+        parse_rules(document)
+
+
+calm = st.builds(
+    CheckIn,
+    day=st.dates(date(2027, 1, 1), date(2027, 1, 31)),
+    pain=st.integers(0, 10),
+    sleep=st.integers(0, 10),
+    mood=st.integers(0, 10),
+    withdrawal=st.integers(0, 10),
+    craving=st.integers(0, 10),
+    self_harm_thoughts=st.booleans(),
+    prn_doses=st.integers(0, 5),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(checkins=st.lists(calm, max_size=40))
+def test_any_history_gives_dated_flags_no_later_than_today_and_self_harm_is_never_missed(
+    checkins: list[CheckIn],
+) -> None:
+    flags = bumps(checkins)
+    assert all(f.day <= TODAY for f in flags)
+    said_yes = {c.day for c in checkins if c.self_harm_thoughts}
+    latest = {c.day: c for c in checkins}
+    said_yes = {d for d in said_yes if latest[d].self_harm_thoughts}
+    assert {f.day for f in flags if f.rule == "self-harm"} >= said_yes
+    assert flags == bumps(list(reversed(checkins))) or len({c.day for c in checkins}) < len(
+        checkins
+    )
+    for earlier, later in itertools.pairwise(flags):
+        assert earlier.day <= later.day
