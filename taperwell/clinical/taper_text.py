@@ -94,10 +94,10 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
     """
     lines: list[str] = []
     by_time: dict[str, list[str]] = {}
-    stopped: list[str] = []
+    stopped: list[DrugDose] = []
     for dose in step.doses:
         if not dose.administrations:
-            stopped.append(dose.drug)
+            stopped.append(dose)
             continue
         if dose.wear_hours is not None:
             for admin in dose.administrations:
@@ -116,10 +116,16 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
     for time in sorted(by_time):
         lines.append(f"{labels[time]}: " + " + ".join(by_time[time]))
     if previous is not None:
-        before = {d.drug for d in previous.doses if d.administrations}
-        stopped = [name for name in stopped if name in before]
-    if stopped and step.kind in {"stop", "step-back"}:
-        lines.append("stop taking " + " and ".join(stopped))
+        before = {(d.drug, d.release, d.form) for d in previous.doses if d.administrations}
+        stopped = [d for d in stopped if (d.drug, d.release, d.form) in before]
+    if stopped and step.kind == "stop":
+        names = [d.drug for d in step.doses]
+        lines.append(
+            "stop taking "
+            + " and ".join(
+                f"{d.drug} {d.release}" if names.count(d.drug) > 1 else d.drug for d in stopped
+            )
+        )
     text = f"From {format_day(step.start)}: " + "; ".join(lines) + "."
     if step.paused:
         text += " Stay on this dose until you and your care team decide the next step."

@@ -1,0 +1,194 @@
+"""Connect the taper engine to the formulary (strengths, scoring, wear time) and a guideline
+pack (MME factors), so callers can describe a regimen by drug name.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from taperwell.clinical.formulary import Drug, Formulary, Product, load_formulary
+from taperwell.clinical.guidelines import GuidelinePack, load_pack
+from taperwell.clinical.mme import DoseError, NoFactor, mme_factor, normalise_unit
+from taperwell.clinical.taper import MmeFunction
+from taperwell.clinical.taper_model import Medication, TaperError
+
+# Forms the engine can plan in whole units. Liquids and transmucosal forms are left to the
+# clinician: their doses are measured, not counted.
+PLANNABLE_FORMS = ("tablet", "capsule", "patch")
+PACES_PATH = Path(__file__).resolve().parent / "data" / "taper_paces.toml"
+
+# The "12 mcg/h" fentanyl patch delivers 12.5 mcg/h (reference section 9: "12 (12.5)"); the
+# engine counts it as 12.5 so that 37.5 + 12 is not mistaken for a smaller dose than 50.
+_DELIVERED: dict[tuple[str, str, Decimal], Decimal] = {
+    ("fentanyl", "patch", Decimal(12)): Decimal("12.5"),
+}
+
+
+def delivered(drug: str, form: str, strength: Decimal) -> Decimal:
+    return _DELIVERED.get((drug, form, strength), strength)
+
+
+def _product(drug: Drug, *, release: str | None, form: str | None, unit: str | None) -> Product:
+    unit_n = normalise_unit(unit) if unit else None
+    matches = [
+        p
+        for p in drug.products
+        if (release is None or p.release == release.upper())
+        and (form is None or p.form == form)
+        and (unit_n is None or p.unit == unit_n)
+        and p.form in PLANNABLE_FORMS
+        and p.combination is None
+    ]
+    if not matches:
+        matches = [
+            p
+            for p in drug.products
+            if (release is None or p.release == release.upper())
+            and (form is None or p.form == form)
+            and (unit_n is None or p.unit == unit_n)
+            and p.form in PLANNABLE_FORMS
+        ]
+    if not matches:
+        wanted = " ".join(x for x in (release, form, unit) if x) or "tablet, capsule or patch"
+        raise TaperError(
+            f"{drug.name}: no {wanted} product to plan with (the engine plans tablets, "
+            "capsules and patches)"
+        )
+    matches.sort(key=lambda p: PLANNABLE_FORMS.index(p.form))
+    return matches[0]
+
+
+def medication_from_formulary(
+    drug_name: str,
+    *,
+    doses: Sequence[tuple[str, Decimal]],
+    release: str | None = None,
+    form: str | None = None,
+    unit: str | None = None,
+    strengths: Sequence[Decimal] | None = None,
+    pack: GuidelinePack | None = None,
+    formulary: Formulary | None = None,
+) -> Medication:
+    """A regimen entry from the formulary; `strengths` overrides what the pharmacy stocks."""
+    formulary = load_formulary() if formulary is None else formulary
+    pack = load_pack() if pack is None else pack
+    drug = formulary.find(drug_name)
+    if drug is None:
+        raise TaperError(f"unknown medicine {drug_name!r}")
+    if not drug.is_opioid:
+        raise TaperError(f"{drug.name} is not an opioid; the taper engine plans opioids")
+    try:
+        product = _product(drug, release=release, form=form, unit=unit)
+    except DoseError as error:
+        raise TaperError(str(error)) from error
+    listed = tuple(product.strengths) if strengths is None else tuple(strengths)
+    if strengths is not None:
+        unknown = [s for s in strengths if s not in product.strengths]
+        if unknown or not strengths:
+            sold = ", ".join(str(s) for s in product.strengths)
+            raise TaperError(
+                f"{drug.name} {product.release} {product.form}: available strengths must be "
+                f"among those sold ({sold} {product.unit})"
+            )
+    real = tuple(sorted({delivered(drug.name, product.form, s) for s in listed}))
+    daily = sum((delivered(drug.name, product.form, a) for _, a in doses), Decimal(0))
+    try:
+        factor = mme_factor(drug, form=product.form, daily_dose=daily, pack=pack, unit=product.unit)
+    except NoFactor as error:
+        raise TaperError(
+            f"{drug.name} has no MME factor in {pack.id} ({error.reason}); plan its taper "
+            "with the prescriber directly"
+        ) from error
+    return Medication(
+        drug=drug.name,
+        release="ER" if product.release == "ER" else "IR",
+        form=product.form,
+        unit=product.unit,
+        doses=tuple((t, delivered(drug.name, product.form, a)) for t, a in doses),
+        strengths=real,
+        factor=factor.value,
+        scored=tuple(delivered(drug.name, product.form, s) for s in product.scored),
+        splittable=product.splittable,
+        wear_hours=product.wear_hours,
+        factor_source=factor.source,
+    )
+
+
+def pack_mme(pack: GuidelinePack | None = None, formulary: Formulary | None = None) -> MmeFunction:
+    """MME per day with the pack's factors, dose-dependent ones included (methadone, cdc-2016)."""
+    pack = load_pack() if pack is None else pack
+    formulary = load_formulary() if formulary is None else formulary
+
+    def mme(medication: Medication, daily_dose: Decimal) -> Decimal:
+        if daily_dose == 0:
+            return Decimal(0)
+        drug = formulary.get(medication.drug)
+        factor = mme_factor(
+            drug, form=medication.form, daily_dose=daily_dose, pack=pack, unit=medication.unit
+        )
+        return factor.value * daily_dose
+
+    return mme
+
+
+# ---------------------------------------------------------------------------------------------
+# The pace menu a clinician picks from (reference section 3).
+
+
+@dataclass(frozen=True)
+class Pace:
+    id: str
+    label: str
+    percent: Decimal
+    percent_range: tuple[Decimal, Decimal]
+    interval_days: int
+    interval_range: tuple[int, int]
+    of: str
+    source: str
+    note: str
+    first_phase: bool = False
+    rapid: bool = False
+
+
+@functools.cache
+def load_paces(path: Path = PACES_PATH) -> tuple[Pace, ...]:
+    """The taper paces from the reference table, each with its source."""
+    from taperwell.clinical.formulary import load_sources
+
+    with path.open("rb") as handle:
+        document = tomllib.load(handle, parse_float=Decimal)
+    sources = load_sources()
+    paces = []
+    for raw in document.get("pace", []):
+        pace = _pace(raw)
+        for name in pace.source.split("; "):
+            if name not in sources:
+                raise TaperError(f"{path.name}: pace {pace.id} cites unknown source {name!r}")
+        paces.append(pace)
+    if not paces:
+        raise TaperError(f"{path.name}: no [[pace]] entries")
+    return tuple(paces)
+
+
+def _pace(raw: Mapping[str, Any]) -> Pace:
+    low, high = raw["percent_range"]
+    short, long = raw["interval_range"]
+    return Pace(
+        id=str(raw["id"]),
+        label=str(raw["label"]),
+        percent=Decimal(raw["percent"]),
+        percent_range=(Decimal(low), Decimal(high)),
+        interval_days=int(raw["interval_days"]),
+        interval_range=(int(short), int(long)),
+        of=str(raw.get("of", "original")),
+        source=str(raw["source"]),
+        note=str(raw["note"]),
+        first_phase=bool(raw.get("first_phase", False)),
+        rapid=bool(raw.get("rapid", False)),
+    )
