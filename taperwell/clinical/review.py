@@ -280,7 +280,8 @@ def thresholds_crossed(
                 verify=threshold.verify,
             )
         )
-    return tuple(sorted(crossed, key=lambda t: (t.at_least, t.jurisdiction, t.id)))
+    # Lowest first; at equal levels the national rule comes before the state one (pack order).
+    return tuple(sorted(crossed, key=lambda t: t.at_least))
 
 
 def review(
