@@ -480,7 +480,8 @@ def _lay_out(
     cursor = start
     for i, move in enumerate(moves):
         last = i == len(moves) - 1
-        notes = _notes(planner, move, holds[i], last, previous=moves[i - 1] if i else None)
+        days = _round_up(holds[i], wear)
+        notes = _notes(planner, move, days, last, previous=moves[i - 1] if i else None)
         following = moves[i + 1] if not last else None
         if (
             following is not None
@@ -488,14 +489,13 @@ def _lay_out(
             and following.cut > following.allowance
         ):
             notes.append(
-                f"Held {holds[i]} days before stopping {following.drug}: stopping from the "
+                f"Held {days} days before stopping {following.drug}: stopping from the "
                 f"smallest dose is {_percent_of(following, planner)}% of the "
                 f"{planner.policy.of} dose, more than the policy's "
                 f"{_policy_percent(planner, following)}% per {following.interval} days."
             )
         end: date | None = None
         if not last:
-            days = _round_up(holds[i], wear)
             end = cursor + timedelta(days=days - 1)
             while pending and pending[0].start <= end:
                 p = pending.pop(0)
