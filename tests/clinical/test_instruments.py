@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taperwell.clinical.formulary import DataError, load_sources
+from taperwell.clinical.formulary import DataError, load_sources, read_toml
 from taperwell.clinical.instruments import (
     INSTRUMENTS_DIR,
     InvalidAnswers,
@@ -19,7 +19,6 @@ from taperwell.clinical.instruments import (
     instrument_ids,
     load_all,
     parse_instrument,
-    read_toml,
     score,
 )
 
@@ -78,7 +77,8 @@ def test_every_instrument_has_a_source_licence_and_version() -> None:
     sources = load_sources()
     for spec in load_all():
         assert spec.source in sources
-        assert spec.licence and spec.version
+        assert spec.licence
+        assert spec.version
         assert all(item.text for item in spec.items)
 
 
@@ -130,7 +130,8 @@ def test_phq9_accepts_the_unscored_difficulty_question_as_a_tenth_answer() -> No
 
 def test_the_issue_example_phq9_scores_11_moderate() -> None:
     result = score("phq9", [1, 2, 0, 3, 1, 0, 2, 1, 1])
-    assert (result.total, result.band) == (11, "moderate")
+    assert result.total == 11
+    assert result.band == "moderate"
 
 
 @pytest.mark.parametrize(

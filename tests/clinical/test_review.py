@@ -5,18 +5,18 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taperwell.clinical.formulary import DataError, Drug, load_formulary, load_sources
+from taperwell.clinical.formulary import DataError, Drug, load_formulary, load_sources, read_toml
 from taperwell.clinical.guidelines import (
     PACKS_DIR,
     GuidelinePack,
     load_pack,
     parse_pack,
-    read_toml,
 )
 from taperwell.clinical.mme import MedicationDose
 from taperwell.clinical.review import (
@@ -50,7 +50,8 @@ def finding(names: Iterable[str], rule_id: str, pack: GuidelinePack) -> Finding 
 def assert_pairs_found(
     left: list[str], right: list[str], rule_id: str, severity: str, pack: GuidelinePack
 ) -> None:
-    assert left and right
+    assert left
+    assert right
     for a in left:
         for b in right:
             if a == b:
@@ -76,8 +77,11 @@ CYP3A4_OPIOIDS = ["fentanyl", "oxycodone", "methadone", "hydrocodone"]
 
 
 def test_the_reference_opioids_and_named_drugs_sit_in_their_classes() -> None:
-    assert {"codeine", "fentanyl", "hydrocodone", "hydromorphone", "methadone", "morphine",
-            "oxycodone", "oxymorphone", "tapentadol", "tramadol", "buprenorphine"} <= set(OPIOIDS)  # fmt: skip
+    reference_opioids = {
+        "codeine", "fentanyl", "hydrocodone", "hydromorphone", "methadone", "morphine",
+        "oxycodone", "oxymorphone", "tapentadol", "tramadol", "buprenorphine",
+    }  # fmt: skip
+    assert reference_opioids <= set(OPIOIDS)
     assert set(SEROTONERGIC_OPIOIDS) == set(members("serotonergic-opioid"))
     assert set(Z_DRUGS) <= set(members("z-drug"))
     assert set(MUSCLE_RELAXANTS) <= set(members("muscle-relaxant"))
@@ -390,8 +394,11 @@ def test_every_finding_reason_and_threshold_carries_a_known_source(
     sources = load_sources()
     result = review(medications, load_pack(pack.id, state), history=History(tapering=True))
     for found in result.findings:
-        assert found.source in sources and all(s in sources for s in found.also)
-        assert found.drugs and found.summary and found.action
+        assert found.source in sources
+        assert all(s in sources for s in found.also)
+        assert found.drugs
+        assert found.summary
+        assert found.action
     assert all(r.source in sources for r in result.naloxone.reasons)
     assert all(t.source in sources for t in result.thresholds)
 
@@ -434,7 +441,7 @@ def test_the_pack_validator_rejects_bad_entries(change: object, message: str) ->
 def test_every_rule_factor_and_threshold_in_the_packs_cites_a_known_source() -> None:
     sources = load_sources()
     for pack in [*PACKS, load_pack(state="WA"), load_pack(state="OH")]:
-        entries = [
+        entries: list[Any] = [
             *pack.factors,
             *pack.exclusions,
             *pack.thresholds,
