@@ -86,8 +86,8 @@ class UnitMenu:
         # Every amount that can be made, in quanta and in the product's unit, smallest first.
         self.levels: tuple[int, ...] = tuple(sorted(options))
         self.amounts: tuple[Fraction, ...] = tuple(m * step for m in self.levels)
-        if not self.levels:
-            raise TaperError(f"{medication.drug}: no dose can be made up to the current dose")
+        # Empty when even the smallest strength is above the current dose: the caller reports
+        # that the current dose cannot be made.
 
     @property
     def smallest(self) -> Fraction:
