@@ -11,9 +11,11 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 SESSION_FLAG = "taperwell_has_totp"
 _ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
@@ -33,6 +35,9 @@ class RequireStaffTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_set_up(request):
+            messages.info(request, _(
+                "Your role can see patients' records, so it needs a second sign-in step. "
+                "Please set up an authenticator app now; it takes two minutes."))
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 
