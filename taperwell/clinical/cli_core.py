@@ -97,9 +97,8 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
     def run(args: argparse.Namespace) -> int:
         try:
             return command(args)
-        except UnknownDrug as error:
-            fail(str(error))
         except (
+            UnknownDrug,
             BadInput,
             DoseError,
             InvalidAnswers,
