@@ -94,7 +94,9 @@ def patient_for_user(
     if role_of(request.user) not in set(roles):
         raise PermissionDenied
     try:
-        patient = patients_visible_to(request.user).select_related("clinic").get(public_id=public_id)
+        patient = (
+            patients_visible_to(request.user).select_related("clinic").get(public_id=public_id)
+        )
     except (Patient.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such patient") from error
     audit_record(

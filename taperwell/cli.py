@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="taperwell",
         description=(
-            "taperwell: opioid taper planning, coping skills and care-team tools for a pain clinic. "
+            "taperwell: opioid taper planning, coping skills and care-team tools "
+            "for a pain clinic. "
             "Clinical commands read JSON (a file path or - for stdin) and print JSON. "
             "Any other command is a Django management command (for example: "
             "taperwell migrate, taperwell load_demo, taperwell runworker)."
@@ -27,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     clinical_cli.add_commands(subparsers)
-    subparsers.add_parser("manage", help="run a Django management command (taperwell manage --help)")
+    subparsers.add_parser(
+        "manage", help="run a Django management command (taperwell manage --help)"
+    )
     return parser
 
 

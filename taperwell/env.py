@@ -60,9 +60,7 @@ def database_from_url(url: str, *, sqlite_default: Path) -> dict[str, object]:
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         path = unquote(parts.path)
-        if path.startswith("//"):  # sqlite:////absolute/path
-            path = path[1:]
-        elif path.startswith("/"):  # sqlite:///relative/path
+        if path.startswith("//") or path.startswith("/"):  # sqlite:////absolute/path
             path = path[1:]
         return sqlite_database(Path(path) if path else sqlite_default)
     if scheme in {"postgres", "postgresql", "pgsql"}:

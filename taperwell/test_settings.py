@@ -5,9 +5,11 @@ import os
 os.environ.setdefault("TAPERWELL_ENV", "test")
 os.environ.setdefault("HUEY_IMMEDIATE", "true")
 
-from taperwell.settings import *  # noqa: E402, F403
+from taperwell.settings import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; argon2 is tested apart
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher"
+]  # speed; argon2 is tested apart
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

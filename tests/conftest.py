@@ -6,12 +6,16 @@ import os
 
 import pytest
 
-
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server with sync Playwright
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -38,7 +42,12 @@ factories = _Lazy()
 
 class Role:
     PATIENT, CLINICIAN, BEHAVIOURAL_HEALTH, STAFF, ADMIN = (
-        "patient", "clinician", "bh_clinician", "staff", "admin")
+        "patient",
+        "clinician",
+        "bh_clinician",
+        "staff",
+        "admin",
+    )
 
 
 @pytest.fixture
@@ -73,8 +82,9 @@ def clinic_admin(clinic):
 
 @pytest.fixture
 def patient(clinic, clinician):
-    return factories.make_patient(clinic, clinician=clinician, email="maria@test.example",
-                                  full_name="Maria Alvarez")
+    return factories.make_patient(
+        clinic, clinician=clinician, email="maria@test.example", full_name="Maria Alvarez"
+    )
 
 
 @pytest.fixture

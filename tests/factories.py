@@ -27,8 +27,14 @@ def make_user(email: str | None = None, full_name: str = "Test Person") -> User:
     return User.objects.create_user(email=email, password=PASSWORD, full_name=full_name)
 
 
-def make_staff(clinic: Clinic, role: str = Role.CLINICIAN, *, totp: bool = True,
-               email: str | None = None, full_name: str = "Dr. Test Clinician") -> User:
+def make_staff(
+    clinic: Clinic,
+    role: str = Role.CLINICIAN,
+    *,
+    totp: bool = True,
+    email: str | None = None,
+    full_name: str = "Dr. Test Clinician",
+) -> User:
     user = make_user(email, full_name)
     Membership.objects.create(user=user, clinic=clinic, role=role)
     if totp:
@@ -46,15 +52,23 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
-def make_patient(clinic: Clinic, *, consented: bool = True, clinician: User | None = None,
-                 email: str | None = None, full_name: str = "Pat Example") -> Patient:
+def make_patient(
+    clinic: Clinic,
+    *,
+    consented: bool = True,
+    clinician: User | None = None,
+    email: str | None = None,
+    full_name: str = "Pat Example",
+) -> Patient:
     user = make_user(email, full_name)
     Membership.objects.create(user=user, clinic=clinic, role=Role.PATIENT)
-    patient = Patient.objects.create(user=user, clinic=clinic, full_name=full_name,
-                                     status=PatientStatus.ACTIVE)
+    patient = Patient.objects.create(
+        user=user, clinic=clinic, full_name=full_name, status=PatientStatus.ACTIVE
+    )
     if consented:
         Consent.objects.create(patient=patient, text_version=CONSENT_VERSION, text_digest="x")
     if clinician is not None:
-        CareTeamMember.objects.create(patient=patient, member=clinician.membership,
-                                      role=CareTeamRole.PRIMARY)
+        CareTeamMember.objects.create(
+            patient=patient, member=clinician.membership, role=CareTeamRole.PRIMARY
+        )
     return patient

@@ -35,9 +35,13 @@ class RequireStaffTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_set_up(request):
-            messages.info(request, _(
-                "Your role can see patients' records, so it needs a second sign-in step. "
-                "Please set up an authenticator app now; it takes two minutes."))
+            messages.info(
+                request,
+                _(
+                    "Your role can see patients' records, so it needs a second sign-in step. "
+                    "Please set up an authenticator app now; it takes two minutes."
+                ),
+            )
             return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
 

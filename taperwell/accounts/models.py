@@ -38,7 +38,9 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     preferred_name = models.CharField(
-        _("what should we call you?"), max_length=60, blank=True,
+        _("what should we call you?"),
+        max_length=60,
+        blank=True,
         help_text=_("The name we use when we greet you."),
     )
 

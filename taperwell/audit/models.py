@@ -48,7 +48,9 @@ class AuditEvent(models.Model):
         "patients.Patient", on_delete=models.PROTECT, null=True, related_name="audit_events"
     )
     action = models.CharField(max_length=16, choices=AuditAction.choices)
-    what = models.CharField(max_length=120, help_text=_("The page or record, e.g. 'patient record'."))
+    what = models.CharField(
+        max_length=120, help_text=_("The page or record, e.g. 'patient record'.")
+    )
     object_id = models.CharField(max_length=64, blank=True)
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True)

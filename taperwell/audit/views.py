@@ -34,10 +34,16 @@ def _events_for(request: HttpRequest) -> QuerySet[AuditEvent]:
 @role_required(Role.ADMIN)
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(_events_for(request), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {
-        "page": page, "actions": AuditAction.choices,
-        "action": request.GET.get("action", ""), "who": request.GET.get("who", ""),
-    })
+    return render(
+        request,
+        "audit/log.html",
+        {
+            "page": page,
+            "actions": AuditAction.choices,
+            "action": request.GET.get("action", ""),
+            "who": request.GET.get("who", ""),
+        },
+    )
 
 
 class _Echo:
@@ -51,16 +57,32 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     events = _events_for(request)
     audit_record(request=request, action=AuditAction.EXPORT, what="audit log export")
     writer = csv.writer(_Echo())
-    header = ["at", "actor_email", "action", "what", "patient_id", "object_id", "path", "ip_address"]
+    header = [
+        "at",
+        "actor_email",
+        "action",
+        "what",
+        "patient_id",
+        "object_id",
+        "path",
+        "ip_address",
+    ]
 
     def rows():  # type: ignore[no-untyped-def]
         yield writer.writerow(header)
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow([
-                event.at.isoformat(), event.actor_email, event.action, event.what,
-                event.patient.public_id if event.patient else "", event.object_id,
-                event.path, event.ip_address or "",
-            ])
+            yield writer.writerow(
+                [
+                    event.at.isoformat(),
+                    event.actor_email,
+                    event.action,
+                    event.what,
+                    event.patient.public_id if event.patient else "",
+                    event.object_id,
+                    event.path,
+                    event.ip_address or "",
+                ]
+            )
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(rows(), content_type="text/csv")

@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 EXIT_BAD_INPUT = 2
 
 
-class BadInput(Exception):
+class BadInput(Exception):  # noqa: N818 - reads as what the person gave
     """Raised for input a command cannot use; the message is shown to the person as is."""
 
 

@@ -37,14 +37,17 @@ class Clinic(models.Model):
         _("time zone"), max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
     jurisdiction = models.CharField(
-        _("state"), max_length=2, blank=True,
+        _("state"),
+        max_length=2,
+        blank=True,
         help_text=_("Two-letter US state code; chooses the state guideline pack."),
     )
     guideline_pack = models.CharField(_("guideline pack"), max_length=32, default="cdc-2022")
     phone = models.CharField(_("clinic phone"), max_length=32, blank=True)
     crisis_line_number = models.CharField(_("crisis line number"), max_length=32, default="988")
     crisis_line_text = models.CharField(
-        _("crisis line wording"), max_length=240,
+        _("crisis line wording"),
+        max_length=240,
         default="Need to talk now? Call or text 988, any time, day or night.",
     )
     emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")

@@ -19,7 +19,9 @@ def _user(email: str, full_name: str, preferred_name: str = "") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, password=demo.DEMO_PASSWORD, full_name=full_name,
+            email=email,
+            password=demo.DEMO_PASSWORD,
+            full_name=full_name,
             preferred_name=preferred_name,
         )
     return user
@@ -38,29 +40,43 @@ def demo_load() -> Clinic:
     enrolled = timezone.now() - timedelta(days=120)
     for email, full_name, preferred, wants_taper, primary in demo.PATIENTS:
         user = _user(email, full_name, preferred)
-        Membership.objects.get_or_create(user=user, defaults={"clinic": clinic, "role": Role.PATIENT})
+        Membership.objects.get_or_create(
+            user=user, defaults={"clinic": clinic, "role": Role.PATIENT}
+        )
         patient, created = Patient.objects.get_or_create(
             user=user,
             defaults={
-                "clinic": clinic, "full_name": full_name, "preferred_name": preferred,
-                "status": PatientStatus.ACTIVE, "wants_to_taper": wants_taper,
+                "clinic": clinic,
+                "full_name": full_name,
+                "preferred_name": preferred,
+                "status": PatientStatus.ACTIVE,
+                "wants_to_taper": wants_taper,
                 "enrolled_at": enrolled,
             },
         )
         if created:
-            CareTeamMember.objects.create(patient=patient, member=members[primary],
-                                          role=CareTeamRole.PRIMARY)
-            CareTeamMember.objects.create(patient=patient, member=counsellor,
-                                          role=CareTeamRole.BEHAVIOURAL_HEALTH)
-            Consent.objects.create(patient=patient, text_version=CONSENT_VERSION,
-                                   text_digest=consent_text_digest(clinic))
+            CareTeamMember.objects.create(
+                patient=patient, member=members[primary], role=CareTeamRole.PRIMARY
+            )
+            CareTeamMember.objects.create(
+                patient=patient, member=counsellor, role=CareTeamRole.BEHAVIOURAL_HEALTH
+            )
+            Consent.objects.create(
+                patient=patient,
+                text_version=CONSENT_VERSION,
+                text_digest=consent_text_digest(clinic),
+            )
     for full_name, email in demo.INVITED:
         if not Patient.objects.filter(clinic=clinic, full_name=full_name).exists():
             patient = Patient.objects.create(clinic=clinic, full_name=full_name)
             Invitation.objects.create(
-                clinic=clinic, patient=patient, method=InvitationMethod.EMAIL, email=email,
+                clinic=clinic,
+                patient=patient,
+                method=InvitationMethod.EMAIL,
+                email=email,
                 created_by=members["frontdesk@example.org"].user,
-                expires_at=timezone.now() + timedelta(days=14), email_sent_at=timezone.now(),
+                expires_at=timezone.now() + timedelta(days=14),
+                email_sent_at=timezone.now(),
             )
     return clinic
 

@@ -10,11 +10,14 @@ from taperwell.enrolment.models import InvitationMethod
 class InvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Patient's full name"), max_length=150)
     method = forms.ChoiceField(
-        label=_("How should we invite them?"), choices=InvitationMethod.choices,
-        widget=forms.RadioSelect, initial=InvitationMethod.EMAIL,
+        label=_("How should we invite them?"),
+        choices=InvitationMethod.choices,
+        widget=forms.RadioSelect,
+        initial=InvitationMethod.EMAIL,
     )
     email = forms.EmailField(
-        label=_("Patient's email"), required=False,
+        label=_("Patient's email"),
+        required=False,
         help_text=_("Needed for an email invitation. Leave empty to print a code instead."),
     )
     primary_clinician = forms.ModelChoiceField(
@@ -24,8 +27,9 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["primary_clinician"].queryset = (  # type: ignore[attr-defined]
-            Membership.objects.filter(clinic=clinic, role=Role.CLINICIAN, is_active=True)
-            .select_related("user")
+            Membership.objects.filter(
+                clinic=clinic, role=Role.CLINICIAN, is_active=True
+            ).select_related("user")
         )
         self.fields["primary_clinician"].label_from_instance = lambda m: m.user.full_name  # type: ignore[attr-defined]
 
@@ -38,11 +42,19 @@ class InvitationForm(forms.Form):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Your invitation code"), max_length=20,
-        help_text=_("Eight letters and numbers, as printed on the paper from the clinic. "
-                    "For example: K7QF-3M9P."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters",
-                                      "spellcheck": "false"}),
+        label=_("Your invitation code"),
+        max_length=20,
+        help_text=_(
+            "Eight letters and numbers, as printed on the paper from the clinic. "
+            "For example: K7QF-3M9P."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
     )
 
 
@@ -51,23 +63,28 @@ class AccountForm(forms.Form):
         label=_("What should we call you?"), max_length=60, required=False
     )
     email = forms.EmailField(
-        label=_("Your email"), help_text=_("You will use this to sign in."),
+        label=_("Your email"),
+        help_text=_("You will use this to sign in."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     password = forms.CharField(
-        label=_("Choose a password"), strip=False,
+        label=_("Choose a password"),
+        strip=False,
         help_text=_("At least 10 characters. A short sentence you will remember works well."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
     password_again = forms.CharField(
-        label=_("Type the password again"), strip=False,
+        label=_("Type the password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}, render_value=True),
     )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords are not the same. Please try again."))
+            self.add_error(
+                "password_again", _("The two passwords are not the same. Please try again.")
+            )
         return data
 
 
@@ -79,7 +96,9 @@ class ConsentForm(forms.Form):
     ]
     agree = forms.BooleanField(
         label=_("I have read this, and I agree to take part in the program."),
-        error_messages={"required": _("Please tick the box to agree, or talk to the clinic first.")},
+        error_messages={
+            "required": _("Please tick the box to agree, or talk to the clinic first.")
+        },
     )
     tapering = forms.ChoiceField(
         label=_("About tapering"), choices=TAPER_CHOICES, widget=forms.RadioSelect, initial="unsure"

@@ -31,7 +31,10 @@ class Invitation(models.Model):
     method = models.CharField(max_length=8, choices=InvitationMethod.choices)
     email = models.EmailField(blank=True)
     secret_hash = models.CharField(
-        max_length=64, unique=True, null=True, blank=True,
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("Digest of a printed code; email links are signed instead."),
     )
     created_by = models.ForeignKey(
@@ -47,7 +50,8 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(
-                fields=["created_at"], name="invitation_email_due",
+                fields=["created_at"],
+                name="invitation_email_due",
                 condition=models.Q(method="email", email_sent_at__isnull=True),
             )
         ]

@@ -31,7 +31,7 @@ CONSENT_TEMPLATE = "enrolment/consent_text.html"
 _LINK_SALT = "taperwell.enrolment.invitation"
 
 
-class InvitationProblem(Exception):
+class InvitationError(Exception):
     """An invitation that cannot be used; the message is written for the patient."""
 
 
@@ -90,18 +90,22 @@ def invitation_create(
 
 def _usable(invitation: Invitation | None) -> Invitation:
     if invitation is None:
-        raise InvitationProblem(
-            _("We could not find that code. Please check the letters and numbers, "
-              "or ask the clinic for a new one.")
+        raise InvitationError(
+            _(
+                "We could not find that code. Please check the letters and numbers, "
+                "or ask the clinic for a new one."
+            )
         )
     if invitation.accepted_at is not None:
-        raise InvitationProblem(
+        raise InvitationError(
             _("This invitation has already been used. If it was you, please sign in instead.")
         )
     if invitation.revoked_at is not None or invitation.is_expired:
-        raise InvitationProblem(
-            _("This invitation has expired. Please ask the clinic for a new one; "
-              "they can give you a fresh code in a minute.")
+        raise InvitationError(
+            _(
+                "This invitation has expired. Please ask the clinic for a new one; "
+                "they can give you a fresh code in a minute."
+            )
         )
     return invitation
 
@@ -117,19 +121,21 @@ def invitation_by_code(code: str) -> Invitation:
 
 def invitation_by_link(token: str) -> Invitation:
     try:
-        public_id = signing.loads(
-            token, salt=_LINK_SALT, max_age=timedelta(days=INVITATION_DAYS)
-        )
+        public_id = signing.loads(token, salt=_LINK_SALT, max_age=timedelta(days=INVITATION_DAYS))
     except signing.SignatureExpired:
-        raise InvitationProblem(
+        raise InvitationError(
             _("This invitation link has expired. Please ask the clinic for a new one.")
         ) from None
     except signing.BadSignature:
-        raise InvitationProblem(
-            _("This link does not look complete. Try copying the whole link from the email, "
-              "or ask the clinic for a printed code.")
+        raise InvitationError(
+            _(
+                "This link does not look complete. Try copying the whole link from the email, "
+                "or ask the clinic for a printed code."
+            )
         ) from None
-    found = Invitation.objects.select_related("clinic", "patient").filter(public_id=public_id).first()
+    found = (
+        Invitation.objects.select_related("clinic", "patient").filter(public_id=public_id).first()
+    )
     return _usable(found)
 
 
@@ -141,8 +147,11 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _usable(invitation)
     patient = invitation.patient
-    user = User(email=email.strip().lower(), full_name=patient.full_name,
-                preferred_name=preferred_name.strip())
+    user = User(
+        email=email.strip().lower(),
+        full_name=patient.full_name,
+        preferred_name=preferred_name.strip(),
+    )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean()
@@ -179,8 +188,13 @@ def consent_give(
     patient.wants_to_taper = wants_to_taper
     patient.enrolled_at = patient.enrolled_at or timezone.now()
     patient.save(update_fields=["status", "wants_to_taper", "enrolled_at"])
-    audit_record(request=request, action=AuditAction.CONSENT, what="program consent",
-                 patient=patient, object_id=CONSENT_VERSION)
+    audit_record(
+        request=request,
+        action=AuditAction.CONSENT,
+        what="program consent",
+        patient=patient,
+        object_id=CONSENT_VERSION,
+    )
     return consent
 
 

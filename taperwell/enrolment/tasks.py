@@ -24,8 +24,11 @@ def send_due_invitation_emails_now() -> int:
 
     now = timezone.now()
     due = Invitation.objects.filter(
-        method=InvitationMethod.EMAIL, email_sent_at__isnull=True, accepted_at__isnull=True,
-        revoked_at__isnull=True, expires_at__gt=now,
+        method=InvitationMethod.EMAIL,
+        email_sent_at__isnull=True,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
     ).select_related("clinic")
     sent = 0
     for invitation in due:

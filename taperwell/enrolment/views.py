@@ -32,12 +32,20 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
         created = services.invitation_create(
-            clinic=clinic, created_by=request.user, full_name=form.cleaned_data["full_name"],
-            method=form.cleaned_data["method"], email=form.cleaned_data["email"] or "",
+            clinic=clinic,
+            created_by=request.user,
+            full_name=form.cleaned_data["full_name"],
+            method=form.cleaned_data["method"],
+            email=form.cleaned_data["email"] or "",
             primary_clinician=form.cleaned_data["primary_clinician"],
         )
-        audit_record(request=request, action=AuditAction.INVITE, what="invitation",
-                     patient=created.invitation.patient, object_id=str(created.invitation.public_id))
+        audit_record(
+            request=request,
+            action=AuditAction.INVITE,
+            what="invitation",
+            patient=created.invitation.patient,
+            object_id=str(created.invitation.public_id),
+        )
         if created.code:
             request.session[SESSION_NEW_CODE] = [str(created.invitation.public_id), created.code]
         return redirect("enrolment:invitation_detail", public_id=created.invitation.public_id)
@@ -49,23 +57,24 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
 def invitation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation.objects.select_related("patient", "clinic"),
-        public_id=public_id, clinic=clinic_of(request.user),
+        public_id=public_id,
+        clinic=clinic_of(request.user),
     )
     code = None
     shown = request.session.pop(SESSION_NEW_CODE, None)
     if shown and shown[0] == str(invitation.public_id):
         code = shown[1]  # the code exists only now, for printing; we keep just its digest
-    return render(request, "enrolment/invitation_detail.html",
-                  {"invitation": invitation, "code": code})
+    return render(
+        request, "enrolment/invitation_detail.html", {"invitation": invitation, "code": code}
+    )
 
 
 @require_GET
 @role_required(*ENROLLING_ROLES)
 def invitation_list(request: HttpRequest) -> HttpResponse:
-    invitations = (
-        Invitation.objects.filter(clinic=clinic_of(request.user))
-        .select_related("patient", "created_by")[:200]
-    )
+    invitations = Invitation.objects.filter(clinic=clinic_of(request.user)).select_related(
+        "patient", "created_by"
+    )[:200]
     return render(request, "enrolment/invitation_list.html", {"invitations": invitations})
 
 
@@ -81,7 +90,7 @@ def start(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 invitation = services.invitation_by_code(form.cleaned_data["code"])
-            except services.InvitationProblem as problem:
+            except services.InvitationError as problem:
                 cache.set(throttle_key, tries + 1, timeout=3600)
                 form.add_error("code", str(problem))
             else:
@@ -94,9 +103,13 @@ def start(request: HttpRequest) -> HttpResponse:
 def accept_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_by_link(token)
-    except services.InvitationProblem as problem:
-        return render(request, "enrolment/start.html",
-                      {"form": CodeForm(), "problem": str(problem)}, status=410)
+    except services.InvitationError as problem:
+        return render(
+            request,
+            "enrolment/start.html",
+            {"form": CodeForm(), "problem": str(problem)},
+            status=410,
+        )
     request.session[SESSION_INVITATION] = str(invitation.public_id)
     return redirect("enrolment:account")
 
@@ -105,8 +118,11 @@ def accept_link(request: HttpRequest, token: str) -> HttpResponse:
 def account(request: HttpRequest) -> HttpResponse:
     """The invited patient chooses how to sign in."""
     public_id = request.session.get(SESSION_INVITATION)
-    invitation = Invitation.objects.select_related("clinic", "patient").filter(
-        public_id=public_id).first() if public_id else None
+    invitation = (
+        Invitation.objects.select_related("clinic", "patient").filter(public_id=public_id).first()
+        if public_id
+        else None
+    )
     if invitation is None or not invitation.is_usable:
         messages.info(request, _("Please start with your invitation code or link."))
         return redirect("enrolment:start")
@@ -115,11 +131,12 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(
-                invitation=invitation, email=form.cleaned_data["email"],
+                invitation=invitation,
+                email=form.cleaned_data["email"],
                 password=form.cleaned_data["password"],
                 preferred_name=form.cleaned_data["preferred_name"],
             )
-        except services.InvitationProblem as problem:
+        except services.InvitationError as problem:
             form.add_error(None, str(problem))
         except ValidationError as error:
             _attach_errors(form, error)
@@ -145,9 +162,16 @@ def welcome(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="program consent", write=request.method == "POST")
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.consent_give(patient=patient, wants_to_taper=form.wants_to_taper(), request=request)
-        messages.success(request, _("Welcome, %(name)s. We are glad you are here.")
-                         % {"name": patient.first_name})
+        services.consent_give(
+            patient=patient, wants_to_taper=form.wants_to_taper(), request=request
+        )
+        messages.success(
+            request,
+            _("Welcome, %(name)s. We are glad you are here.") % {"name": patient.first_name},
+        )
         return redirect("patients:today")
-    return render(request, "enrolment/welcome.html",
-                  {"form": form, "patient": patient, "clinic": patient.clinic})
+    return render(
+        request,
+        "enrolment/welcome.html",
+        {"form": form, "patient": patient, "clinic": patient.clinic},
+    )

@@ -21,8 +21,11 @@ class PatientStatus(models.TextChoices):
 class Patient(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="patient",
-        null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="patient",
+        null=True,
+        blank=True,
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
     full_name = models.CharField(_("full name"), max_length=150)
@@ -33,7 +36,9 @@ class Patient(models.Model):
         max_length=16, choices=PatientStatus.choices, default=PatientStatus.INVITED
     )
     wants_to_taper = models.BooleanField(
-        _("interested in tapering"), null=True, blank=True,
+        _("interested in tapering"),
+        null=True,
+        blank=True,
         help_text=_("Tapering is voluntary; a patient can join for skills and tracking only."),
     )
     enrolled_at = models.DateTimeField(null=True, blank=True)

@@ -16,7 +16,9 @@ def panel_for(user: Any, *, mine_only: bool = False, search: str = "") -> QueryS
     if mine_only:
         patients = patients.filter(care_team__member__user=user)
     if search:
-        patients = patients.filter(Q(full_name__icontains=search) | Q(preferred_name__icontains=search))
+        patients = patients.filter(
+            Q(full_name__icontains=search) | Q(preferred_name__icontains=search)
+        )
     return patients.prefetch_related(
         Prefetch("care_team", queryset=CareTeamMember.objects.select_related("member__user"))
     ).order_by("full_name")

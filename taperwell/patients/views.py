@@ -18,8 +18,9 @@ PANEL_PAGE_SIZE = 50
 @patient_page
 def today(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="today page")
-    return render(request, "patients/today.html",
-                  {"patient": patient, "care_team": care_team_of(patient)})
+    return render(
+        request, "patients/today.html", {"patient": patient, "care_team": care_team_of(patient)}
+    )
 
 
 @require_GET
@@ -27,8 +28,9 @@ def today(request: HttpRequest) -> HttpResponse:
 def panel(request: HttpRequest) -> HttpResponse:
     mine_only = request.GET.get("mine") == "1"
     search = request.GET.get("q", "").strip()[:80]
-    page = Paginator(panel_for(request.user, mine_only=mine_only, search=search),
-                     PANEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        panel_for(request.user, mine_only=mine_only, search=search), PANEL_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     template = "patients/_panel_rows.html" if request.htmx else "patients/panel.html"
     return render(request, template, {"page": page, "mine_only": mine_only, "search": search})
 
@@ -37,8 +39,12 @@ def panel(request: HttpRequest) -> HttpResponse:
 @care_team_required
 def patient_record(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = patient_for_user(request, public_id)
-    return render(request, "patients/record.html", {
-        "patient": patient,
-        "care_team": care_team_of(patient),
-        "consent": patient.consents.first(),
-    })
+    return render(
+        request,
+        "patients/record.html",
+        {
+            "patient": patient,
+            "care_team": care_team_of(patient),
+            "consent": patient.consents.first(),
+        },
+    )

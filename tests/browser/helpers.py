@@ -26,7 +26,8 @@ def assert_accessible(page) -> None:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"] if v["impact"] in {"serious", "critical"}
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, f"{page.url}: {json.dumps(bad, indent=1)}"
 

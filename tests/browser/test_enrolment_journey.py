@@ -41,8 +41,9 @@ def test_staff_invite_a_patient_who_joins_consents_and_lands_home(
     page, live_server, production_rules, viewport
 ):
     clinic = factories.make_clinic("Riverside Pain & Wellness")
-    front_desk = factories.make_staff(clinic, "staff", totp=False, full_name="Casey Desk",
-                                      email="desk@example.org")
+    front_desk = factories.make_staff(
+        clinic, "staff", totp=False, full_name="Casey Desk", email="desk@example.org"
+    )
     secret = factories.give_totp(front_desk)
     factories.make_staff(clinic, "clinician", full_name="Dr. Priya Shah")
     page.set_viewport_size(viewport)
@@ -93,7 +94,9 @@ def test_staff_invite_a_patient_who_joins_consents_and_lands_home(
     page.get_by_role("button", name="I agree, let's begin").click()
 
     expect(page.get_by_role("heading", name="Hello, Rosa")).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("Crisis help: call or text 988"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("Crisis help: call or text 988"))
+    ).to_be_visible()
     expect(page.get_by_text("Dr. Priya Shah")).to_be_visible()
     assert_accessible(page)
     assert_no_sideways_scroll(page)
@@ -120,8 +123,9 @@ def test_a_clinician_without_an_authenticator_sets_one_up_before_seeing_patients
     expect(page.get_by_role("heading", name="Patients")).to_be_visible()
 
 
-def test_a_clinician_signs_in_with_a_code_from_their_authenticator(page, live_server,
-                                                                   production_rules):
+def test_a_clinician_signs_in_with_a_code_from_their_authenticator(
+    page, live_server, production_rules
+):
     clinic = factories.make_clinic()
     clinician = factories.make_staff(clinic, "clinician", totp=False, email="doc@example.org")
     secret = factories.give_totp(clinician)

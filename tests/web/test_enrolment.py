@@ -53,10 +53,12 @@ def test_an_email_invitation_is_sent_once_even_when_the_sweep_runs_again(
 def test_an_expired_email_invitation_is_never_sent_by_a_late_worker(clinic, front_desk):
     from taperwell.enrolment.tasks import send_due_invitation_emails_now
 
-    created = invitation_create(clinic=clinic, created_by=front_desk, full_name="Late Person",
-                                method="code")
+    created = invitation_create(
+        clinic=clinic, created_by=front_desk, full_name="Late Person", method="code"
+    )
     Invitation.objects.filter(pk=created.invitation.pk).update(
-        method="email", email="late@example.org", expires_at=timezone.now() - timedelta(hours=1))
+        method="email", email="late@example.org", expires_at=timezone.now() - timedelta(hours=1)
+    )
     assert send_due_invitation_emails_now() == 0
     assert mail.outbox == []
 
@@ -98,9 +100,15 @@ def test_a_patient_accepts_a_code_sets_a_password_consents_and_lands_home(client
     code = _code_for(client, front_desk)
     response = client.post("/enrol/", {"code": code.lower().replace("-", " ")})
     assert response["Location"] == "/enrol/account/"
-    response = client.post("/enrol/account/", {
-        "preferred_name": "Rosa", "email": "rosa@example.org",
-        "password": "my garden in spring", "password_again": "my garden in spring"})
+    response = client.post(
+        "/enrol/account/",
+        {
+            "preferred_name": "Rosa",
+            "email": "rosa@example.org",
+            "password": "my garden in spring",
+            "password_again": "my garden in spring",
+        },
+    )
     assert response["Location"] == "/enrol/welcome/"
     assert client.get("/today/")["Location"] == "/enrol/welcome/"  # consent comes first
     response = client.post("/enrol/welcome/", {"agree": "on", "tapering": "no"})
@@ -133,8 +141,14 @@ def test_an_expired_code_says_so_and_points_to_the_clinic(client, front_desk):
 def test_a_used_code_cannot_be_used_twice(client, front_desk):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
-    client.post("/enrol/account/", {"email": "rosa@example.org", "password": "my garden in spring",
-                                    "password_again": "my garden in spring"})
+    client.post(
+        "/enrol/account/",
+        {
+            "email": "rosa@example.org",
+            "password": "my garden in spring",
+            "password_again": "my garden in spring",
+        },
+    )
     client.logout()
     page = client.post("/enrol/", {"code": code}).content.decode()
     assert "already been used" in page
@@ -150,20 +164,32 @@ def test_guessing_codes_is_throttled(client, db):
 def test_mismatched_passwords_keep_the_name_and_email(client, front_desk):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
-    response = client.post("/enrol/account/", {
-        "preferred_name": "Rosa", "email": "rosa@example.org",
-        "password": "my garden in spring", "password_again": "my garden in summer"})
+    response = client.post(
+        "/enrol/account/",
+        {
+            "preferred_name": "Rosa",
+            "email": "rosa@example.org",
+            "password": "my garden in spring",
+            "password_again": "my garden in summer",
+        },
+    )
     page = response.content.decode()
     assert "not the same" in page
-    assert 'value="rosa@example.org"' in page and 'value="Rosa"' in page
+    assert 'value="rosa@example.org"' in page
+    assert 'value="Rosa"' in page
 
 
 def test_a_weak_password_is_explained(client, front_desk):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
-    page = client.post("/enrol/account/", {
-        "email": "rosa@example.org", "password": "12345678", "password_again": "12345678",
-    }).content.decode()
+    page = client.post(
+        "/enrol/account/",
+        {
+            "email": "rosa@example.org",
+            "password": "12345678",
+            "password_again": "12345678",
+        },
+    ).content.decode()
     assert "too short" in page or "too common" in page
     assert not Patient.objects.filter(user__email="rosa@example.org").exists()
 
@@ -171,9 +197,14 @@ def test_a_weak_password_is_explained(client, front_desk):
 def test_an_email_already_in_use_is_explained(client, front_desk, patient):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
-    page = client.post("/enrol/account/", {
-        "email": patient.user.email, "password": "my garden in spring",
-        "password_again": "my garden in spring"}).content.decode()
+    page = client.post(
+        "/enrol/account/",
+        {
+            "email": patient.user.email,
+            "password": "my garden in spring",
+            "password_again": "my garden in spring",
+        },
+    ).content.decode()
     assert "already exists" in page
 
 
@@ -181,8 +212,13 @@ def test_an_email_link_opens_the_account_step_with_the_email_filled_in(
     client, clinic, front_desk, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation_create(clinic=clinic, created_by=front_desk, full_name="Rosa Diaz",
-                          method="email", email="rosa@example.org")
+        invitation_create(
+            clinic=clinic,
+            created_by=front_desk,
+            full_name="Rosa Diaz",
+            method="email",
+            email="rosa@example.org",
+        )
     link = re.search(r"(/enrol/i/[^/\s]+/)", mail.outbox[0].body).group(1)
     assert client.get(link)["Location"] == "/enrol/account/"
     assert 'value="rosa@example.org"' in client.get("/enrol/account/").content.decode()
@@ -210,4 +246,7 @@ def test_people_who_do_not_enrol_cannot_invite(client, clinic, role):
 
     person = factories.make_staff(clinic, role)
     client.force_login(person)
-    assert client.post("/clinic/invitations/new/", {"full_name": "X", "method": "code"}).status_code == 403
+    assert (
+        client.post("/clinic/invitations/new/", {"full_name": "X", "method": "code"}).status_code
+        == 403
+    )

@@ -25,8 +25,10 @@ def test_no_model_change_is_missing_a_migration(db):
 
 
 def _counts():
-    return [model.objects.count() for model in
-            (Clinic, User, Membership, Patient, CareTeamMember, Consent, Invitation)]
+    return [
+        model.objects.count()
+        for model in (Clinic, User, Membership, Patient, CareTeamMember, Consent, Invitation)
+    ]
 
 
 def test_loading_the_demo_twice_changes_nothing(db):
@@ -34,7 +36,9 @@ def test_loading_the_demo_twice_changes_nothing(db):
     first = _counts()
     demo_load()
     assert _counts() == first
-    assert User.objects.filter(email__in=["maria@example.org", "clinician@example.org"]).count() == 2
+    assert (
+        User.objects.filter(email__in=["maria@example.org", "clinician@example.org"]).count() == 2
+    )
     assert Patient.objects.filter(user__isnull=False).count() >= 6
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == {"patient", "clinician", "bh_clinician", "staff", "admin"}
@@ -42,8 +46,9 @@ def test_loading_the_demo_twice_changes_nothing(db):
 
 def test_demo_people_sign_in_with_the_published_password(client, db):
     demo_load()
-    response = client.post("/accounts/login/", {"login": "maria@example.org",
-                                                "password": "taperwell-demo"})
+    response = client.post(
+        "/accounts/login/", {"login": "maria@example.org", "password": "taperwell-demo"}
+    )
     assert response.status_code == 302
     assert client.get("/today/").status_code == 200
 
@@ -86,8 +91,13 @@ def test_the_crisis_line_uses_the_clinics_own_wording(client, patient):
 
 def test_the_command_line_entry_point_answers_help():
     exe = Path(sys.executable).parent / "taperwell"
-    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60,  # noqa: S603
-                            check=False)
+    result = subprocess.run(  # noqa: S603 - our own entry point
+        [str(exe), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0
     assert "usage: taperwell" in result.stdout
 
@@ -96,13 +106,21 @@ def test_database_urls_become_django_settings(tmp_path):
     sqlite = database_from_url("", sqlite_default=tmp_path / "db.sqlite3")
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
-    pg = database_from_url("postgres://me:p%40ss@db.internal:5433/clinic",
-                           sqlite_default=tmp_path / "x")
+    pg = database_from_url(
+        "postgres://me:p%40ss@db.internal:5433/clinic", sqlite_default=tmp_path / "x"
+    )
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql", "clinic", "me", "p@ss", "db.internal", "5433")
+        "django.db.backends.postgresql",
+        "clinic",
+        "me",
+        "p@ss",
+        "db.internal",
+        "5433",
+    )
     assert pg["CONN_MAX_AGE"] == 60
     pooled = database_from_url("postgresql://me@h/c?pool=true", sqlite_default=tmp_path / "x")
-    assert pooled["OPTIONS"]["pool"] is True and pooled["CONN_MAX_AGE"] == 0
+    assert pooled["OPTIONS"]["pool"] is True
+    assert pooled["CONN_MAX_AGE"] == 0
 
 
 def test_no_audit_row_is_written_by_public_pages(client, db):

@@ -28,11 +28,21 @@ VIEWS = [
     Rung("record", "/clinic/patients/{patient}/", "clinician", "patient", scoped=True),
     Rung("invitation list", "/clinic/invitations/", "front_desk", "counsellor"),
     Rung("invitation new", "/clinic/invitations/new/", "front_desk", "patient"),
-    Rung("invitation detail", "/clinic/invitations/{invitation}/", "front_desk", "patient",
-         scoped=True),
+    Rung(
+        "invitation detail",
+        "/clinic/invitations/{invitation}/",
+        "front_desk",
+        "patient",
+        scoped=True,
+    ),
     Rung("audit log", "/clinic/audit/", "clinic_admin", "clinician", wrong_method="post"),
-    Rung("audit export", "/clinic/audit/export.csv", "clinic_admin", "front_desk",
-         wrong_method="post"),
+    Rung(
+        "audit export",
+        "/clinic/audit/export.csv",
+        "clinic_admin",
+        "front_desk",
+        wrong_method="post",
+    ),
 ]
 
 
@@ -40,18 +50,31 @@ VIEWS = [
 def invitation(clinic, front_desk):
     from taperwell.enrolment.services import invitation_create
 
-    return invitation_create(clinic=clinic, created_by=front_desk, full_name="New Person",
-                             method="code").invitation
+    return invitation_create(
+        clinic=clinic, created_by=front_desk, full_name="New Person", method="code"
+    ).invitation
 
 
 @pytest.fixture
-def personas(request, clinic, patient, clinician, counsellor, front_desk, clinic_admin,
-             stranger_clinician, invitation):
+def personas(
+    request,
+    clinic,
+    patient,
+    clinician,
+    counsellor,
+    front_desk,
+    clinic_admin,
+    stranger_clinician,
+    invitation,
+):
     return {
-        "patient": patient.user, "clinician": clinician, "counsellor": counsellor,
-        "front_desk": front_desk, "clinic_admin": clinic_admin,
-        "stranger": stranger_clinician, "ids": {"patient": patient.public_id,
-                                                "invitation": invitation.public_id},
+        "patient": patient.user,
+        "clinician": clinician,
+        "counsellor": counsellor,
+        "front_desk": front_desk,
+        "clinic_admin": clinic_admin,
+        "stranger": stranger_clinician,
+        "ids": {"patient": patient.public_id, "invitation": invitation.public_id},
     }
 
 
@@ -102,16 +125,18 @@ def test_public_pages_open_without_sign_in_and_refuse_other_methods(client, db, 
     assert client.delete(url).status_code == 405
 
 
-def test_a_stranger_clinician_sees_none_of_our_patients_in_the_list(client, patient,
-                                                                   stranger_clinician):
+def test_a_stranger_clinician_sees_none_of_our_patients_in_the_list(
+    client, patient, stranger_clinician
+):
     client.force_login(stranger_clinician)
     response = client.get("/clinic/patients/")
     assert response.status_code == 200
     assert patient.full_name not in response.content.decode()
 
 
-def test_a_stranger_admin_sees_none_of_our_audit_rows(client, clinic, patient, clinician,
-                                                      other_clinic):
+def test_a_stranger_admin_sees_none_of_our_audit_rows(
+    client, clinic, patient, clinician, other_clinic
+):
     client.force_login(clinician)
     client.get(f"/clinic/patients/{patient.public_id}/")
     stranger_admin = factories.make_staff(other_clinic, "admin")

@@ -23,23 +23,26 @@ def test_passwords_are_hashed_with_argon2_outside_the_test_suite():
 def test_repeated_failed_sign_ins_are_throttled_even_with_the_right_password(client, patient):
     for _ in range(5):
         client.post("/accounts/login/", {"login": patient.user.email, "password": "wrong guess"})
-    response = client.post("/accounts/login/", {"login": patient.user.email,
-                                                "password": factories.PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": patient.user.email, "password": factories.PASSWORD}
+    )
     assert "_auth_user_id" not in client.session
     assert response.status_code in {200, 429}
     assert "Too many" in response.content.decode()
 
 
 def test_a_good_sign_in_works(client, patient):
-    response = client.post("/accounts/login/", {"login": patient.user.email,
-                                                "password": factories.PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": patient.user.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(patient.user.pk)
 
 
 def test_a_wrong_password_says_so_and_keeps_the_email(client, patient):
-    page = client.post("/accounts/login/", {"login": patient.user.email,
-                                            "password": "nope"}).content.decode()
+    page = client.post(
+        "/accounts/login/", {"login": patient.user.email, "password": "nope"}
+    ).content.decode()
     assert "not correct" in page
     assert f'value="{patient.user.email}"' in page
 
@@ -85,8 +88,9 @@ def test_the_demo_lets_staff_in_without_a_second_factor(client, clinic):
 def test_signing_in_with_an_authenticator_asks_for_the_code(client, clinic):
     clinician = factories.make_staff(clinic, "clinician", totp=False)
     secret = factories.give_totp(clinician)
-    response = client.post("/accounts/login/", {"login": clinician.email,
-                                                "password": factories.PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": clinician.email, "password": factories.PASSWORD}
+    )
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert "_auth_user_id" not in client.session
     bad = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
@@ -97,12 +101,23 @@ def test_signing_in_with_an_authenticator_asks_for_the_code(client, clinic):
 
 
 def _settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"SECRET_KEY", "TAPERWELL_ENV", "TAPERWELL_REQUIRE_STAFF_MFA"}}
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c",
-         "import taperwell.settings as s; print(s.REQUIRE_STAFF_MFA, s.DEBUG, s.SESSION_COOKIE_SECURE)"],
-        env={**clean, **env}, capture_output=True, text=True, timeout=60, check=False,
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "TAPERWELL_ENV", "TAPERWELL_REQUIRE_STAFF_MFA"}
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import taperwell.settings as s; "
+            "print(s.REQUIRE_STAFF_MFA, s.DEBUG, s.SESSION_COOKIE_SECURE)",
+        ],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -123,12 +138,15 @@ def test_the_demo_settings_do_not_require_it():
     assert result.stdout.split()[0] == "False"
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("TAPERWELL_ENV", "prod", "TAPERWELL_ENV must be demo, production or test"),
-    ("DEBUG", "maybe", "DEBUG must be true or false"),
-    ("SESSION_IDLE_MINUTES", "ten", "SESSION_IDLE_MINUTES must be a whole number"),
-    ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must start with sqlite:// or postgres://"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("TAPERWELL_ENV", "prod", "TAPERWELL_ENV must be demo, production or test"),
+        ("DEBUG", "maybe", "DEBUG must be true or false"),
+        ("SESSION_IDLE_MINUTES", "ten", "SESSION_IDLE_MINUTES must be a whole number"),
+        ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must start with sqlite:// or postgres://"),
+    ],
+)
 def test_a_malformed_setting_stops_the_start_with_a_clear_message(name, value, message):
     result = _settings_in_a_fresh_process(**{name: value})
     assert result.returncode != 0

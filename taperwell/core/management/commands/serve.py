@@ -22,20 +22,37 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument(
+            "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         address = f"{options['host']}:{options['port']}"
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "taperwell.settings",
-               "SITE_URL": os.environ.get("SITE_URL", f"http://{address}")}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "taperwell.settings",
+            "SITE_URL": os.environ.get("SITE_URL", f"http://{address}"),
+        }
         web = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-            [sys.executable, "-m", "gunicorn", "taperwell.wsgi", "--bind", address,
-             "--workers", str(options["web_workers"]), "--access-logfile", "-",
-             "--graceful-timeout", "5"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "taperwell.wsgi",
+                "--bind",
+                address,
+                "--workers",
+                str(options["web_workers"]),
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
             env=env,
         )
-        worker = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
-            [sys.executable, "-m", "taperwell.cli", "run_huey"], env=env,
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "taperwell.cli", "run_huey"],
+            env=env,
         )
         self._announce(address)
         stopping = False
@@ -71,7 +88,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"taperwell is running at http://{address}/")
         if settings.DEMO_MODE:
-            self.stdout.write("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
             for email, who in demo_sign_ins():
                 self.stdout.write(f"  {email:<26} {who}")
         self.stdout.write("Press Ctrl-C to stop.")
