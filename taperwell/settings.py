@@ -62,6 +62,12 @@ INSTALLED_APPS = [
     "taperwell.audit",
     "taperwell.patients",
     "taperwell.enrolment",
+    "taperwell.medications",
+    "taperwell.tapering",
+    "taperwell.checkins",
+    "taperwell.care",
+    "taperwell.goals",
+    "taperwell.skills",
     "taperwell.demo",
 ]
 

@@ -11,5 +11,11 @@ urlpatterns = [
     path("", include("taperwell.enrolment.urls")),
     path("", include("taperwell.patients.urls")),
     path("", include("taperwell.audit.urls")),
+    path("", include("taperwell.medications.urls")),
+    path("", include("taperwell.tapering.urls")),
+    path("", include("taperwell.checkins.urls")),
+    path("", include("taperwell.care.urls")),
+    path("", include("taperwell.goals.urls")),
+    path("", include("taperwell.skills.urls")),
     path("operator/", admin.site.urls),
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from taperwell.access import membership_of
+from taperwell.core.navigation import links_for
 
 DEFAULT_CRISIS = {
     "number": "988",
@@ -32,6 +33,7 @@ def taperwell(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "membership": membership,
         "role": membership.role if membership else None,
+        "nav_links": links_for(membership.role if membership else None),
         "current_clinic": clinic,
         "crisis": crisis,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 from django.db import transaction
@@ -78,7 +79,20 @@ def demo_load() -> Clinic:
                 expires_at=timezone.now() + timedelta(days=14),
                 email_sent_at=timezone.now(),
             )
+    for app in ("medications", "tapering", "checkins", "care", "goals", "skills"):
+        _load_app_history(app, clinic)
     return clinic
+
+
+def _load_app_history(app: str, clinic: Clinic) -> None:
+    """Each domain app may add its part of the demo story in `taperwell/<app>/demo.py`."""
+    try:
+        module = importlib.import_module(f"taperwell.{app}.demo")
+    except ModuleNotFoundError as error:
+        if error.name != f"taperwell.{app}.demo":
+            raise
+        return
+    module.load(clinic)
 
 
 def demo_sign_ins() -> list[tuple[str, str]]:

@@ -1,0 +1,43 @@
+"""The main navigation for each role. A link whose page does not exist yet is left out."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.clinics.models import Role
+
+PATIENT_LINKS = [
+    ("patients:today", _("Today")),
+    ("checkins:new", _("Check in")),
+    ("skills:index", _("Skills")),
+    ("tapering:mine", _("My medicines")),
+    ("goals:index", _("Goals")),
+    ("checkins:progress", _("Progress")),
+]
+CARE_LINKS = [
+    ("care:dashboard", _("Triage")),
+    ("patients:panel", _("Patients")),
+    ("enrolment:invitation_list", _("Invitations")),
+    ("audit:log", _("Audit log")),
+]
+# Who sees which care link (everyone on the care team sees the rest).
+ONLY_FOR = {
+    "enrolment:invitation_list": {Role.CLINICIAN, Role.STAFF, Role.ADMIN},
+    "audit:log": {Role.ADMIN},
+}
+
+
+def links_for(role: str | None) -> list[tuple[str, str]]:
+    if role is None:
+        return []
+    names = PATIENT_LINKS if role == Role.PATIENT else CARE_LINKS
+    links = []
+    for name, label in names:
+        if name in ONLY_FOR and role not in ONLY_FOR[name]:
+            continue
+        try:
+            links.append((reverse(name), str(label)))
+        except NoReverseMatch:
+            continue
+    return links

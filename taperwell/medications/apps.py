@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedicationsConfig(AppConfig):
+    name = "taperwell.medications"
+    label = "medications"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TaperingConfig(AppConfig):
+    name = "taperwell.tapering"
+    label = "tapering"
