@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "taperwell.care",
     "taperwell.goals",
     "taperwell.skills",
+    "taperwell.messaging",
+    "taperwell.community",
+    "taperwell.meetings",
+    "taperwell.notifications",
     "taperwell.demo",
 ]
 

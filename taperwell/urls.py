@@ -17,5 +17,9 @@ urlpatterns = [
     path("", include("taperwell.care.urls")),
     path("", include("taperwell.goals.urls")),
     path("", include("taperwell.skills.urls")),
+    path("", include("taperwell.messaging.urls")),
+    path("", include("taperwell.community.urls")),
+    path("", include("taperwell.meetings.urls")),
+    path("", include("taperwell.notifications.urls")),
     path("operator/", admin.site.urls),
 ]

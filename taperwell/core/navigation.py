@@ -14,10 +14,16 @@ PATIENT_LINKS = [
     ("tapering:mine", _("My medicines")),
     ("goals:index", _("Goals")),
     ("checkins:progress", _("Progress")),
+    ("messaging:inbox", _("Messages")),
+    ("community:index", _("Group")),
+    ("meetings:index", _("Sessions")),
 ]
 CARE_LINKS = [
     ("care:dashboard", _("Triage")),
     ("patients:panel", _("Patients")),
+    ("messaging:inbox", _("Messages")),
+    ("community:index", _("Peer group")),
+    ("meetings:index", _("Sessions")),
     ("enrolment:invitation_list", _("Invitations")),
     ("audit:log", _("Audit log")),
 ]

@@ -79,7 +79,18 @@ def demo_load() -> Clinic:
                 expires_at=timezone.now() + timedelta(days=14),
                 email_sent_at=timezone.now(),
             )
-    for app in ("medications", "tapering", "checkins", "care", "goals", "skills"):
+    for app in (
+        "medications",
+        "tapering",
+        "checkins",
+        "care",
+        "goals",
+        "skills",
+        "messaging",
+        "community",
+        "meetings",
+        "notifications",
+    ):
         _load_app_history(app, clinic)
     return clinic
 
