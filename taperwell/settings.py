@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "taperwell.community",
     "taperwell.meetings",
     "taperwell.notifications",
+    "taperwell.reports",
+    "taperwell.api",
     "taperwell.demo",
 ]
 

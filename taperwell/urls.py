@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("taperwell.community.urls")),
     path("", include("taperwell.meetings.urls")),
     path("", include("taperwell.notifications.urls")),
+    path("", include("taperwell.reports.urls")),
+    path("", include("taperwell.api.urls")),
     path("operator/", admin.site.urls),
 ]
