@@ -1,0 +1,124 @@
+"""Reads of check-ins and questionnaires, for the patient's pages and for the care team."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.clinical import bumps
+from taperwell.clinics.models import Clinic
+from taperwell.patients.models import Patient
+
+BASELINE_DAYS = 7
+
+
+def clinic_today(clinic: Clinic, now: datetime | None = None) -> date:
+    """Today's date where the clinic is, which is the day a check-in belongs to."""
+    now = now or timezone.now()
+    return now.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def current_checkins(patient: Patient) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(patient=patient, status=EntryStatus.CURRENT)
+
+
+def current_questionnaires(patient: Patient) -> QuerySet[QuestionnaireResponse]:
+    return QuestionnaireResponse.objects.filter(patient=patient, status=EntryStatus.CURRENT)
+
+
+def checkin_on(patient: Patient, day: date) -> CheckIn | None:
+    return current_checkins(patient).filter(day=day).select_related("activity_done").first()
+
+
+def last_checkin_days(patient_ids: Iterable[int]) -> dict[int, date]:
+    """The latest current check-in day of each patient, in one query (for the care dashboard)."""
+    rows = (
+        CheckIn.objects.filter(patient_id__in=list(patient_ids), status=EntryStatus.CURRENT)
+        .values("patient_id")
+        .annotate(last=Max("day"))
+    )
+    return {row["patient_id"]: row["last"] for row in rows}
+
+
+def baseline_for(patient: Patient) -> bumps.Baseline | None:
+    """The patient's values before anything changed: the first PEG, PHQ-9 and GAD-7, and the
+    mean pain and sleep of the first week of check-ins. None when there is nothing yet."""
+    firsts: dict[str, QuestionnaireResponse] = {}
+    for response in (
+        current_questionnaires(patient)
+        .filter(instrument__in=["peg", "phq9", "gad7"])
+        .order_by("day", "id")
+    ):
+        firsts.setdefault(response.instrument, response)
+    first_day = current_checkins(patient).order_by("day").values_list("day", flat=True).first()
+    pain = sleep = None
+    if first_day is not None:
+        week = list(
+            current_checkins(patient)
+            .filter(day__lt=first_day + timedelta(days=BASELINE_DAYS))
+            .values_list("pain", "sleep")
+        )
+        pain = _mean([p for p, _ in week])
+        sleep = _mean([s for _, s in week])
+    if not firsts and pain is None:
+        return None
+    return bumps.Baseline(
+        pain=pain,
+        peg=firsts["peg"].total if "peg" in firsts else None,
+        phq9=int(firsts["phq9"].total) if "phq9" in firsts else None,
+        gad7=int(firsts["gad7"].total) if "gad7" in firsts else None,
+        sleep=sleep,
+    )
+
+
+def checkins_for_rules(patient: Patient, *, until: date | None = None) -> list[bumps.CheckIn]:
+    """Current check-ins as the bump rules read them, oldest first."""
+    rows = current_checkins(patient).order_by("day")
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    return [
+        bumps.CheckIn(
+            day=c.day,
+            pain=c.pain,
+            sleep=c.sleep,
+            mood=c.mood,
+            withdrawal=c.withdrawal,
+            craving=c.craving,
+            self_harm_thoughts=c.self_harm_thoughts,
+            prn_doses=c.prn_doses,
+        )
+        for c in rows.only(
+            "day",
+            "pain",
+            "sleep",
+            "mood",
+            "withdrawal",
+            "craving",
+            "self_harm_thoughts",
+            "prn_doses",
+        )
+    ]
+
+
+def instruments_for_rules(
+    patient: Patient, *, until: date | None = None
+) -> list[bumps.InstrumentResult]:
+    rows = current_questionnaires(patient).order_by("day", "id")
+    if until is not None:
+        rows = rows.filter(day__lte=until)
+    return [
+        bumps.InstrumentResult(day=r.day, instrument=r.instrument, answers=tuple(r.answers))
+        for r in rows.only("day", "instrument", "answers")
+    ]
+
+
+def _mean(values: list[int]) -> Decimal | None:
+    if not values:
+        return None
+    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
