@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run setup test lint typecheck browser-deps clean help
+.PHONY: run setup test lint typecheck browser-deps bench bench-deps clean help
 
 help:
 	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
@@ -40,6 +40,16 @@ typecheck: $(STAMP)
 
 test: $(STAMP) browser-deps lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks: every benchmarks/bench_*.py, each against a baseline measured in the same run.
+bench-deps:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "Please install wrk"; exit 1; }
+
+bench: $(STAMP) bench-deps
+	@for script in benchmarks/bench_*.py; do \
+		module=$$(echo $$script | sed 's|/|.|; s|\.py$$||'); \
+		echo "== $$module"; $(BIN)/python -m $$module || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var node_modules
