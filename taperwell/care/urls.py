@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taperwell.care import views
 
 app_name = "care"
-urlpatterns: list = []
+urlpatterns = [
+    path("clinic/triage/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,133 @@
+"""A patient's medicine list, as the care team records it.
+
+Rows are never deleted: a medicine that was stopped is STOPPED, one recorded by mistake is
+ENTERED_IN_ERROR. Every change also writes a `MedicationChange` (append-only) saying who and when.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.patients.models import Patient
+
+
+class MedicationStatus(models.TextChoices):
+    ACTIVE = "active", _("Taking")
+    STOPPED = "stopped", _("Stopped")
+    ENTERED_IN_ERROR = "entered-in-error", _("Entered in error")
+
+
+class Release(models.TextChoices):
+    IR = "IR", _("Immediate release")
+    ER = "ER", _("Extended release")
+    NONE = "", _("Not applicable")
+
+
+class PatientMedication(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="medications")
+    drug = models.CharField(_("medicine"), max_length=80, help_text=_("Generic name."))
+    rxcui = models.CharField(max_length=16, blank=True)
+    form = models.CharField(_("form"), max_length=32, blank=True)
+    release = models.CharField(_("release"), max_length=2, choices=Release.choices, blank=True)
+    strength = models.DecimalField(
+        _("strength"), max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=16, blank=True)
+    times = models.JSONField(_("scheduled times"), default=list, blank=True)
+    as_needed = models.BooleanField(_("as needed"), default=False)
+    max_prn_per_day = models.PositiveSmallIntegerField(
+        _("most as-needed doses a day"), null=True, blank=True
+    )
+    directions = models.TextField(_("directions"), blank=True)
+    status = models.CharField(
+        max_length=20, choices=MedicationStatus.choices, default=MedicationStatus.ACTIVE
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["drug", "created_at"]
+        indexes = [models.Index(fields=["patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.drug} {self.strength or ''}{self.unit}".strip()
+
+    @property
+    def doses_per_day(self) -> int:
+        return len(self.times or [])
+
+    @property
+    def label(self) -> str:
+        parts = [self.drug]
+        if self.release:
+            parts.append(self.release)
+        if self.form:
+            parts.append(self.form)
+        if self.strength is not None:
+            parts.append(f"{self.strength.normalize():f} {self.unit}")
+        return " ".join(parts)
+
+
+class MedicationChangeKind(models.TextChoices):
+    ADDED = "added", _("Added")
+    CHANGED = "changed", _("Changed")
+    STOPPED = "stopped", _("Stopped")
+    ENTERED_IN_ERROR = "entered-in-error", _("Marked entered in error")
+
+
+class MedicationChange(models.Model):
+    """Append-only: who changed which medicine, when, and what it was before."""
+
+    medication = models.ForeignKey(
+        PatientMedication, on_delete=models.PROTECT, related_name="changes"
+    )
+    kind = models.CharField(max_length=20, choices=MedicationChangeKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    before = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.medication}"
+
+
+class RiskProfile(models.Model):
+    """What the review needs besides the medicines: history items and ORT answers."""
+
+    patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="risk_profile")
+    overdose = models.BooleanField(_("past overdose"), default=False)
+    substance_use_disorder = models.BooleanField(_("substance use disorder"), default=False)
+    sleep_apnea = models.BooleanField(_("sleep apnoea"), default=False)
+    sex = models.CharField(
+        _("sex (for ORT scoring)"),
+        max_length=8,
+        blank=True,
+        choices=[("female", _("Female")), ("male", _("Male"))],
+    )
+    ort_answers = models.JSONField(_("ORT answers"), null=True, blank=True)
+    has_naloxone = models.BooleanField(_("has naloxone at home"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Risk profile of {self.patient}"

@@ -1,0 +1,97 @@
+"""Reads of a patient's medicines and their review by the clinical core."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.mme import DoseError, MedicationDose, NoFactor, calculate_mme
+from taperwell.clinical.review import History, Review, review
+from taperwell.medications.models import MedicationStatus, PatientMedication, RiskProfile
+
+
+def active_medications(patient: Any) -> list[PatientMedication]:
+    return list(
+        PatientMedication.objects.filter(patient=patient, status=MedicationStatus.ACTIVE).order_by(
+            "drug", "created_at"
+        )
+    )
+
+
+def medication_list(patient: Any) -> list[PatientMedication]:
+    """Every row, stopped and entered-in-error included, with who changed it."""
+    return list(
+        PatientMedication.objects.filter(patient=patient)
+        .select_related("created_by", "updated_by")
+        .prefetch_related("changes__by")
+        .order_by("status", "drug", "created_at")
+    )
+
+
+def dose_of(med: PatientMedication) -> MedicationDose | str:
+    """A daily dose the MME tables understand, or the name alone when there is no schedule.
+
+    As-needed doses count at their most per day, as the review should see the worst case.
+    """
+    if med.strength is None or not med.unit:
+        return med.drug
+    per_day = len(med.times or [])
+    if med.as_needed:
+        per_day = med.max_prn_per_day or 0
+    unit = med.unit.strip()
+    if unit in {"mcg/h", "mcg/hr"}:
+        return MedicationDose.from_units(
+            med.drug, strength=med.strength, unit=unit, form=med.form or None
+        )
+    if per_day == 0:
+        return med.drug
+    return MedicationDose(
+        drug=med.drug,
+        daily_dose=med.strength * per_day,
+        unit=unit,
+        form=med.form or None,
+        release=med.release or None,
+    )
+
+
+def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
+    """Total MME/day of the scheduled and as-needed opioids, or None if it cannot be counted."""
+    formulary = load_formulary()
+    doses = []
+    for med in medications:
+        drug = formulary.find(med.drug)
+        if drug is None or not drug.is_opioid:
+            continue
+        dose = dose_of(med)
+        if isinstance(dose, MedicationDose):
+            doses.append(dose)
+    if not doses:
+        return Decimal(0)
+    try:
+        return calculate_mme(doses, pack, formulary=formulary).total_mme_per_day
+    except (DoseError, NoFactor, KeyError, ValueError):
+        return None
+
+
+def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Review:
+    medications = active_medications(patient)
+    profile = RiskProfile.objects.filter(patient=patient).first()
+    history = History(tapering=tapering)
+    ort = sex = None
+    if profile is not None:
+        history = History(
+            overdose=profile.overdose,
+            substance_use_disorder=profile.substance_use_disorder,
+            sleep_apnea=profile.sleep_apnea,
+            tapering=tapering,
+        )
+        if profile.ort_answers and profile.sex:
+            ort, sex = profile.ort_answers, profile.sex
+    entries: list[MedicationDose | str] = []
+    for med in medications:
+        try:
+            entries.append(dose_of(med))
+        except DoseError:
+            entries.append(med.drug)
+    return review(entries, pack, history=history, ort_answers=ort, sex=sex)

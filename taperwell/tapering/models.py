@@ -1,0 +1,117 @@
+"""Taper plans, the decisions taken on them, and the patient's requests for a pause.
+
+A plan keeps its `inputs` (regimen, policy, start) and its `revisions` (pause, resume, slow down,
+step back) so the schedule can be replayed by the engine; `schedule` is the snapshot of what a
+clinician approved, and is the only thing the patient sees.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.patients.models import Patient
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+IN_FORCE = (PlanStatus.APPROVED, PlanStatus.PAUSED)
+
+
+class TaperPlan(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="taper_plans")
+    status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    inputs = models.JSONField(default=dict)
+    revisions = models.JSONField(default=list, blank=True)
+    schedule = models.JSONField(default=dict, blank=True)
+    draft = models.JSONField(default=dict, blank=True, help_text="The schedule as drafted.")
+    patient_preference = models.TextField(_("the patient's preference and reasons"), blank=True)
+    agreement = models.TextField(_("what was agreed"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"Taper plan for {self.patient} ({self.get_status_display()})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.status in IN_FORCE
+
+
+class TaperEventKind(models.TextChoices):
+    DRAFTED = "drafted", _("Drafted")
+    APPROVED = "approved", _("Approved")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    SLOWED = "slowed", _("Slowed down")
+    STEPPED_BACK = "stepped-back", _("Stepped back")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+    PAUSE_REQUESTED = "pause-requested", _("Patient asked for a pause")
+
+
+class TaperEvent(models.Model):
+    """Append-only: every decision on a plan, who took it, when and why."""
+
+    plan = models.ForeignKey(TaperPlan, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=TaperEventKind.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d})"
+
+
+class PauseRequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ANSWERED = "answered", _("Answered")
+
+
+class PauseRequest(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="pause_requests")
+    plan = models.ForeignKey(
+        TaperPlan, on_delete=models.PROTECT, related_name="pause_requests", null=True, blank=True
+    )
+    reason = models.TextField(_("reason (optional)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=PauseRequestStatus.choices, default=PauseRequestStatus.OPEN
+    )
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Pause request from {self.patient}"

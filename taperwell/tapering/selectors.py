@@ -1,0 +1,77 @@
+"""Reads of taper plans: the plan in force, where the patient is on it, and dose-change dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
+
+
+def current_plan(patient: Any) -> TaperPlan | None:
+    """The approved or paused plan in force (the latest approved one)."""
+    return (
+        TaperPlan.objects.filter(patient=patient, status__in=IN_FORCE)
+        .order_by("-approved_at", "-pk")
+        .first()
+    )
+
+
+def _step_on(steps: list[dict[str, Any]], today: date) -> int | None:
+    for i, step in enumerate(steps):
+        start = date.fromisoformat(step["start_date"])
+        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        if start <= today and (end is None or today <= end):
+            return i
+    return None
+
+
+def plan_steps_for_patient(plan: TaperPlan | None, *, today: date) -> dict[str, Any]:
+    """The approved snapshot only: this step, the next one, all steps, and whether it is paused.
+
+    Each step is a `cli_taper.step_document` with its plain-words "text".
+    """
+    if plan is None or not plan.schedule:
+        return {"current": None, "next": None, "steps": [], "paused": False}
+    steps = list(plan.schedule.get("steps", []))
+    index = _step_on(steps, today)
+    if index is None:
+        upcoming = [s for s in steps if date.fromisoformat(s["start_date"]) > today]
+        current, following = None, (upcoming[0] if upcoming else None)
+    else:
+        current = steps[index]
+        following = steps[index + 1] if index + 1 < len(steps) else None
+    paused = plan.status == PlanStatus.PAUSED or bool(steps and steps[-1].get("paused"))
+    return {"current": current, "next": following, "steps": steps, "paused": paused}
+
+
+def step_position(plan: TaperPlan | None, *, today: date) -> tuple[int, int] | None:
+    """(k, n): on step k of n, counting only steps that change the dose."""
+    if plan is None or not plan.schedule:
+        return None
+    steps = plan.schedule.get("steps", [])
+    index = _step_on(steps, today)
+    if index is None:
+        return (0, len(steps))
+    return (index + 1, len(steps))
+
+
+def dose_change_dates(patient: Any) -> list[date]:
+    """Start dates of approved steps that changed a dose (for the bump rules)."""
+    plans = TaperPlan.objects.filter(
+        patient=patient, status__in=(*IN_FORCE, PlanStatus.COMPLETED)
+    ).only("schedule")
+    days: set[date] = set()
+    for plan in plans:
+        for step in (plan.schedule or {}).get("steps", []):
+            if step.get("change_percent"):
+                days.add(date.fromisoformat(step["start_date"]))
+    return sorted(days)
+
+
+def plans_of(patient: Any) -> list[TaperPlan]:
+    return list(
+        TaperPlan.objects.filter(patient=patient)
+        .select_related("created_by", "approved_by")
+        .order_by("-created_at")
+    )
