@@ -1,0 +1,224 @@
+"""Reads for the skills app: practice minutes for charts and the care team, the patient's
+summary, and which practice to offer at the right moment."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.clinics.models import Clinic
+from taperwell.patients.models import Patient
+from taperwell.skills.models import FlarePlan, PracticeSession, SessionStatus
+from taperwell.skills.practices import PACER_SLUG, Practice, load_practices
+
+
+def clinic_today(clinic: Clinic, now: datetime | None = None) -> date:
+    now = now or timezone.now()
+    return now.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def _done() -> Any:
+    return PracticeSession.objects.filter(status=SessionStatus.DONE)
+
+
+def practice_minutes_by_day(patient: Patient, start: date, end: date) -> dict[date, int]:
+    """Minutes practised on each day from `start` to `end` (both included; 0 on days without).
+    One query."""
+    rows = (
+        _done()
+        .filter(patient=patient, day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    minutes = {row["day"]: int(row["total"]) for row in rows}
+    return {
+        start + timedelta(days=n): minutes.get(start + timedelta(days=n), 0)
+        for n in range((end - start).days + 1)
+    }
+
+
+def practice_minutes_by_patient(patient_ids: Iterable[int], since: date) -> dict[int, int]:
+    """Minutes practised since `since` (included) for each patient id (0 if none). One query."""
+    ids = list(patient_ids)
+    rows = (
+        _done()
+        .filter(patient_id__in=ids, day__gte=since)
+        .values("patient_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    )
+    totals = {row["patient_id"]: int(row["total"]) for row in rows}
+    return {patient_id: totals.get(patient_id, 0) for patient_id in ids}
+
+
+def recent_sessions(patient: Patient, limit: int = 8) -> list[PracticeSession]:
+    return list(_done().filter(patient=patient)[:limit])
+
+
+def flare_plan_of(patient: Patient) -> FlarePlan | None:
+    return FlarePlan.objects.filter(patient=patient).first()
+
+
+@dataclass(frozen=True)
+class PracticeSummary:
+    sessions: int
+    minutes: int
+    days_this_week: int  # of the last 7 days, today included
+    streak: int  # days in a row up to today (or up to yesterday, if not yet today)
+    last_day: date | None
+
+
+def practice_summary(patient: Patient, *, today: date) -> PracticeSummary:
+    """Totals for kind encouragement. Two queries."""
+    totals = _done().filter(patient=patient).aggregate(n=Count("id"), minutes=Sum("minutes"))
+    days = set(
+        _done()
+        .filter(patient=patient, day__gte=today - timedelta(days=120), day__lte=today)
+        .values_list("day", flat=True)
+        .distinct()
+    )
+    streak = 0
+    cursor = today if today in days else today - timedelta(days=1)
+    while cursor in days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return PracticeSummary(
+        sessions=totals["n"] or 0,
+        minutes=totals["minutes"] or 0,
+        days_this_week=sum(1 for d in days if d > today - timedelta(days=7)),
+        streak=streak,
+        last_day=max(days) if days else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# At the right moment
+
+# Which practice fits which need. Low mood alternates between savouring and values by day.
+NEED_PRACTICES = {
+    "withdrawal": (PACER_SLUG,),
+    "pain": (PACER_SLUG,),
+    "craving": ("urge-surfing",),
+    "low-mood": ("savouring", "values"),
+}
+NEED_REASONS = {
+    "withdrawal": _(
+        "Withdrawal was hard today. Slow breathing can settle the restlessness while it passes."
+    ),
+    "pain": _("Pain was high today. Slow breathing can take the edge off and calm your body."),
+    "craving": _("Cravings rise and fall like a wave. This practice helps you ride it out."),
+    "low-mood": _(
+        "Your mood was low. A few minutes on something good or something that matters "
+        "can lift the day a little."
+    ),
+}
+# Bump rules (taperwell/clinical/data/bump_rules.toml) and the need each one points to.
+FLAG_NEEDS = {
+    "withdrawal-severe": "withdrawal",
+    "withdrawal-lasting": "withdrawal",
+    "withdrawal-expected": "withdrawal",
+    "pain-worse": "pain",
+    "peg-worse": "pain",
+    "craving-high": "craving",
+    "mood-low": "low-mood",
+    "mood-band-up": "low-mood",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    practice: Practice
+    need: str | None  # None: simply the practice of the day
+    reason: str
+
+
+def _thresholds() -> dict[str, int]:
+    """The check-in levels that count as high, from the bump rules so both agree."""
+    from taperwell.clinical.bumps import load_rules
+
+    rules = load_rules()
+    return {
+        "withdrawal": rules["withdrawal-severe"].whole("level"),
+        "craving": rules["craving-high"].whole("level"),
+        # No bump rule sets a daily pain level; 7 matches the other two scales.
+        "pain": 7,
+        "mood_floor": rules["mood-low"].whole("floor"),
+    }
+
+
+def _need_from_checkin(checkin: Any) -> str | None:
+    levels = _thresholds()
+    # Order matters when several are high: withdrawal first, then craving, pain, mood.
+    if (getattr(checkin, "withdrawal", None) or 0) >= levels["withdrawal"]:
+        return "withdrawal"
+    if (getattr(checkin, "craving", None) or 0) >= levels["craving"]:
+        return "craving"
+    if (getattr(checkin, "pain", None) or 0) >= levels["pain"]:
+        return "pain"
+    mood = getattr(checkin, "mood", None)
+    if mood is not None and mood <= levels["mood_floor"]:
+        return "low-mood"
+    return None
+
+
+def _todays_checkin(patient: Patient, today: date) -> Any:
+    try:
+        from taperwell.checkins.models import CheckIn
+    except ImportError:
+        return None
+    return CheckIn.objects.filter(patient=patient, day=today, status="current").first()
+
+
+def _need_from_flags(patient: Patient) -> str | None:
+    try:
+        from taperwell.care.models import Flag, FlagStatus
+    except ImportError:
+        return None
+    rules = (
+        Flag.objects.filter(patient=patient, status=FlagStatus.OPEN, rule__in=FLAG_NEEDS)
+        .order_by("rank", "-raised_at")
+        .values_list("rule", flat=True)[:1]
+    )
+    return FLAG_NEEDS[rules[0]] if rules else None
+
+
+def practice_of_the_day(practices: list[Practice], today: date) -> Practice:
+    choices = [p for p in practices if not p.is_lesson] or practices
+    return choices[today.toordinal() % len(choices)]
+
+
+def suggestion_for(
+    patient: Patient, *, checkin: Any = None, today: date | None = None
+) -> Suggestion:
+    """The practice to offer now, and why. At most two queries (today's check-in, open flags)."""
+    today = today or clinic_today(patient.clinic)
+    practices = load_practices(patient.clinic.slug)
+    by_slug = {p.slug: p for p in practices}
+    if checkin is None:
+        checkin = _todays_checkin(patient, today)
+    need = _need_from_checkin(checkin) if checkin is not None else None
+    need = need or _need_from_flags(patient)
+    if need:
+        slugs = NEED_PRACTICES[need]
+        slug = slugs[today.toordinal() % len(slugs)]
+        fitting = by_slug.get(slug) or next((p for p in practices if need in p.helps), None)
+        if fitting is not None:
+            return Suggestion(fitting, need, str(NEED_REASONS[need]))
+    return Suggestion(
+        practice_of_the_day(practices, today), None, str(_("Today's practice, if you'd like one."))
+    )
+
+
+def suggested_practice(patient: Patient, *, checkin: Any = None) -> Practice:
+    """The fitting practice after a check-in (high withdrawal or pain → the breathing pacer,
+    craving → urge surfing, low mood → savouring or values), or from an open care-team flag,
+    otherwise the practice of the day. Without `checkin`, today's check-in is used if any."""
+    return suggestion_for(patient, checkin=checkin).practice

@@ -1,0 +1,54 @@
+"""Writes for the skills app: logging a practice, saving the flare plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+
+from taperwell.patients.models import Patient
+from taperwell.skills.models import FLARE_PLAN_FIELDS, FlarePlan, PracticeSession
+from taperwell.skills.practices import Practice
+from taperwell.skills.selectors import clinic_today
+
+
+@transaction.atomic
+def practice_session_log(
+    *,
+    patient: Patient,
+    practice: Practice,
+    minutes: int,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    distress_before: int | None = None,
+    distress_after: int | None = None,
+    day: date | None = None,
+) -> PracticeSession:
+    session = PracticeSession(
+        patient=patient,
+        practice_slug=practice.slug,
+        practice_title=practice.title[:160],
+        day=day or clinic_today(patient.clinic),
+        minutes=minutes,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        distress_before=distress_before,
+        distress_after=distress_after,
+    )
+    session.full_clean()
+    session.save()
+    return session
+
+
+@transaction.atomic
+def flare_plan_save(*, patient: Patient, **fields: str) -> FlarePlan:
+    unknown = set(fields) - set(FLARE_PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"flare_plan_save() got unknown fields {sorted(unknown)}")
+    plan = FlarePlan.objects.select_for_update().filter(patient=patient).first()
+    plan = plan or FlarePlan(patient=patient)
+    for name, value in fields.items():
+        setattr(plan, name, value.strip())
+    plan.full_clean()
+    plan.save()
+    return plan
