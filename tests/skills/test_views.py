@@ -22,8 +22,8 @@ def test_the_skills_page_lists_practices_lessons_and_the_flare_plan(client, pati
 def test_the_skills_page_reads_in_a_fixed_number_of_queries(
     client, patient, django_assert_max_num_queries
 ):
-    from taperwell.skills.services import practice_session_log
     from taperwell.skills.practices import get_practice
+    from taperwell.skills.services import practice_session_log
 
     for _ in range(5):
         practice_session_log(patient=patient, practice=get_practice("body-scan"), minutes=10)
