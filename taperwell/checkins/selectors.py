@@ -122,3 +122,71 @@ def _mean(values: list[int]) -> Decimal | None:
     if not values:
         return None
     return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
+
+
+# Questionnaires: how often each is asked, by default (a clinic may change it; see
+# QuestionnaireSchedule). PEG weekly; SOWS weekly while tapering; PHQ-9 and GAD-7 every 4 weeks.
+DEFAULT_SCHEDULE: dict[str, tuple[int, bool]] = {
+    "peg": (7, False),
+    "sows": (7, True),
+    "phq9": (28, False),
+    "gad7": (28, False),
+}
+QUESTIONNAIRE_ORDER = ("peg", "sows", "phq9", "gad7")
+
+
+def schedule_for(clinic: Clinic) -> dict[str, tuple[int, bool]]:
+    """Instrument → (every how many days, only while tapering), the clinic's rows over defaults."""
+    from taperwell.checkins.models import QuestionnaireSchedule
+
+    schedule = dict(DEFAULT_SCHEDULE)
+    for row in QuestionnaireSchedule.objects.filter(clinic=clinic):
+        if row.active:
+            schedule[row.instrument] = (row.every_days, row.only_while_tapering)
+        else:
+            schedule.pop(row.instrument, None)
+    return schedule
+
+
+def last_questionnaire_days(patient: Patient) -> dict[str, date]:
+    rows = current_questionnaires(patient).values("instrument").annotate(last=Max("day")).order_by()
+    return {row["instrument"]: row["last"] for row in rows}
+
+
+def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list[str]:
+    """Instruments the patient is due to answer today, in a gentle order (short ones first)."""
+    schedule = schedule_for(patient.clinic)
+    last = last_questionnaire_days(patient)
+    due = []
+    for instrument in QUESTIONNAIRE_ORDER:
+        if instrument not in schedule:
+            continue
+        every, only_tapering = schedule[instrument]
+        if only_tapering and not tapering:
+            continue
+        previous = last.get(instrument)
+        if previous is None or (today - previous).days >= every:
+            due.append(instrument)
+    return due
+
+
+def step_timeline(steps: dict | None, *, today: date) -> list[dict]:
+    """The approved schedule's steps as dates and words, marked past, now or to come."""
+    if not steps:
+        return []
+    rows = []
+    for step in steps.get("steps", []):
+        start = date.fromisoformat(step["start_date"])
+        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        when = "past" if end is not None and end < today else "future" if start > today else "now"
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "text": step.get("text", ""),
+                "mme": step.get("mme_per_day"),
+                "paused": bool(step.get("paused")),
+                "when": when,
+            }
+        )
+    return rows

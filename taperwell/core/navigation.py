@@ -11,7 +11,7 @@ PATIENT_LINKS = [
     ("patients:today", _("Today")),
     ("checkins:new", _("Check in")),
     ("skills:index", _("Skills")),
-    ("tapering:mine", _("My medicines")),
+    ("checkins:medicines", _("My medicines")),
     ("goals:index", _("Goals")),
     ("checkins:progress", _("Progress")),
     ("messaging:inbox", _("Messages")),

@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taperwell.goals import views
 
 app_name = "goals"
-urlpatterns: list = []
+urlpatterns = [
+    path("goals/", views.index, name="index"),
+    path("goals/<uuid:public_id>/steps/", views.activity_new, name="activity_new"),
+    path("goals/<uuid:public_id>/reached/", views.goal_reached, name="goal_reached"),
+    path("goals/steps/<uuid:public_id>/done/", views.activity_done, name="activity_done"),
+]

@@ -1,0 +1,135 @@
+"""Calls into the care team's apps (flags, bump rules, taper plan, medicines, skills).
+
+Those apps are separate domains; each call here is one place to read what they offer. A call
+whose service is not installed yet says so in the log instead of breaking the patient's page.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from taperwell.patients.models import Patient
+
+logger = logging.getLogger(__name__)
+
+SELF_HARM_RULE = "self-harm"
+
+
+def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: str) -> bool:
+    """An urgent flag for the care team: the patient reported thoughts of self-harm."""
+    try:
+        from taperwell.care.services import flag_raise
+    except ImportError:
+        logger.error(
+            "care.services.flag_raise missing: self-harm flag NOT raised for %s", patient.pk
+        )
+        return False
+    flag_raise(
+        patient=patient,
+        rule=SELF_HARM_RULE,
+        severity="urgent",
+        reason=reason,
+        action="crisis",
+        day=day,
+        step_date=None,
+        source=source,
+    )
+    return True
+
+
+def evaluate_bumps(*, patient: Patient, today: date | None = None) -> None:
+    """Run the bump rules over the patient's history; the care app stores new flags.
+
+    A failure here must never lose the check-in that was just saved, so it is logged.
+    """
+    try:
+        from taperwell.care.services import bumps_evaluate
+    except ImportError:
+        logger.warning("care.services.bumps_evaluate missing: bump rules not run")
+        return
+    try:
+        bumps_evaluate(patient=patient, today=today)
+    except Exception:
+        logger.exception("bump rules failed for patient %s", patient.pk)
+
+
+def current_plan(patient: Patient) -> Any | None:
+    try:
+        from taperwell.tapering.selectors import current_plan as select
+    except ImportError:
+        return None
+    return select(patient)
+
+
+def plan_steps(plan: Any, *, today: date) -> dict[str, Any] | None:
+    if plan is None:
+        return None
+    try:
+        from taperwell.tapering.selectors import plan_steps_for_patient
+    except ImportError:
+        return None
+    return plan_steps_for_patient(plan, today=today)
+
+
+def active_medications(patient: Patient) -> list[Any]:
+    try:
+        from taperwell.medications.selectors import active_medications as select
+    except ImportError:
+        return []
+    return list(select(patient))
+
+
+def is_tapering(patient: Patient) -> bool:
+    """Whether an approved plan is running (falls back to the patient's wish before plans exist)."""
+    plan = current_plan(patient)
+    if plan is not None:
+        return True
+    try:
+        import taperwell.tapering.selectors  # noqa: F401
+    except ImportError:
+        return bool(patient.wants_to_taper)
+    return False
+
+
+def pause_request_create(*, patient: Patient, reason: str, by: Any) -> Any:
+    from taperwell.tapering.services import pause_request_create as create
+
+    return create(patient=patient, reason=reason, by=by)
+
+
+def pause_requests_supported() -> bool:
+    try:
+        from taperwell.tapering.services import pause_request_create  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def suggested_practice(patient: Patient, *, checkin: Any = None) -> dict[str, Any] | None:
+    """Today's practice from the skills app: {"title", "minutes", "url"}, or None."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        from taperwell.skills.selectors import suggested_practice as suggest
+    except (ImportError, AttributeError):
+        return None
+    try:
+        practice = suggest(patient, checkin=checkin)
+        if getattr(practice, "is_pacer", False):
+            url = reverse("skills:pacer")
+        else:
+            url = reverse("skills:practice", args=[practice.slug])
+    except (NoReverseMatch, AttributeError, TypeError):
+        return None
+    return {"title": practice.title, "minutes": getattr(practice, "minutes", None), "url": url}
+
+
+def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
+    """Minutes of practice a day, from the skills log, when it exists."""
+    try:
+        from taperwell.skills.selectors import practice_minutes_by_day as minutes
+    except ImportError:
+        return {}
+    return {day: value for day, value in minutes(patient, start, end).items() if value}

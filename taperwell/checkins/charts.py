@@ -1,0 +1,130 @@
+"""Small server-drawn SVG charts (no network, no script) with a table and a sentence behind each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+WIDTH, HEIGHT = 360, 170
+LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 28
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    summary: str
+    value_label: str
+    rows: list[tuple[str, str]]  # (period, value) for the table
+    y_max: float
+    points: list[tuple[float, float]] = field(default_factory=list)
+    y_ticks: list[tuple[float, str]] = field(default_factory=list)
+    x_ticks: list[tuple[float, str]] = field(default_factory=list)
+    markers: list[tuple[float, str]] = field(default_factory=list)
+    bars: bool = False
+    width: int = WIDTH
+    height: int = HEIGHT
+
+    @property
+    def polyline(self) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
+
+    @property
+    def bar_width(self) -> float:
+        return max(4.0, (WIDTH - LEFT - RIGHT) / max(len(self.points), 1) * 0.6)
+
+    @property
+    def bar_rects(self) -> list[tuple[float, float, float]]:
+        """(x, y, height) of each bar, centred on its point."""
+        half = self.bar_width / 2
+        return [(x - half, y, HEIGHT - BOTTOM - y) for x, y in self.points]
+
+    @property
+    def baseline_y(self) -> float:
+        return HEIGHT - BOTTOM
+
+    @property
+    def plot_left(self) -> int:
+        return LEFT
+
+    @property
+    def plot_right(self) -> int:
+        return WIDTH - RIGHT
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def draw(
+    chart: Chart,
+    series: Sequence[tuple[date, float]],
+    *,
+    start: date,
+    end: date,
+    markers: Sequence[date] = (),
+) -> Chart:
+    """Place `series` on the chart between `start` and `end` (dates) and 0..y_max (values)."""
+    span = max((end - start).days, 1)
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x_of(day: date) -> float:
+        return LEFT + inner_w * (day - start).days / span
+
+    def y_of(value: float) -> float:
+        return TOP + inner_h * (1 - min(value, chart.y_max) / chart.y_max)
+
+    chart.points = [(x_of(day), y_of(value)) for day, value in series]
+    chart.y_ticks = [(y_of(v), _fmt(v)) for v in (0, chart.y_max / 2, chart.y_max)]
+    middle = start + timedelta(days=span // 2)
+    chart.x_ticks = [(x_of(d), f"{d.day} {d:%b}") for d in (start, middle, end)]
+    chart.markers = [(x_of(d), f"{d.day} {d:%b}") for d in markers if start <= d <= end]
+    return chart
+
+
+def weekly(
+    values: Sequence[tuple[date, float]], *, start: date, end: date
+) -> list[tuple[date, float]]:
+    """Average by week (Monday first), dated at the week's middle, or its last day so far."""
+    buckets: dict[date, list[float]] = {}
+    for day, value in values:
+        if start <= day <= end:
+            monday = day - timedelta(days=day.weekday())
+            buckets.setdefault(monday, []).append(float(value))
+    return [
+        (min(monday + timedelta(days=3), end), sum(vals) / len(vals))
+        for monday, vals in sorted(buckets.items())
+    ]
+
+
+def weekly_sum(
+    values: Sequence[tuple[date, float]], *, start: date, end: date
+) -> list[tuple[date, float]]:
+    buckets: dict[date, float] = {}
+    for day, value in values:
+        if start <= day <= end:
+            monday = day - timedelta(days=day.weekday())
+            buckets[monday] = buckets.get(monday, 0.0) + float(value)
+    return [(min(m + timedelta(days=3), end), v) for m, v in sorted(buckets.items())]
+
+
+def month_change(
+    values: Sequence[tuple[date, float]], *, today: date, name: str, lower_is_better: bool
+) -> str:
+    """'Your average pain this month was 5.2, down from 6.1.'"""
+    recent = [v for d, v in values if today - timedelta(days=30) < d <= today]
+    before = [v for d, v in values if today - timedelta(days=60) < d <= today - timedelta(days=30)]
+    if not recent:
+        return f"No {name} entries in the last month yet."
+    now = Decimal(sum(recent) / len(recent)).quantize(Decimal("0.1"))
+    text = f"Your average {name} this month was {now}"
+    if before:
+        then = Decimal(sum(before) / len(before)).quantize(Decimal("0.1"))
+        if now == then:
+            return f"{text}, the same as the month before."
+        direction = "down" if now < then else "up"
+        better = (now < then) == lower_is_better
+        return f"{text}, {direction} from {then}{' — well done' if better else ''}."
+    return f"{text}."

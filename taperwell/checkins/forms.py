@@ -1,0 +1,219 @@
+"""The daily check-in and questionnaire forms: big choices, plain words, every field labelled."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.clinical.instruments import Instrument
+from taperwell.goals.models import Activity
+
+SCALE_CHOICES = [(n, str(n)) for n in range(11)]
+
+WITHDRAWAL_SIGNS = [
+    ("yawning", _("Yawning a lot")),
+    ("sweating", _("Sweating or chills")),
+    ("runny-nose", _("Runny nose or watery eyes")),
+    ("goosebumps", _("Goosebumps")),
+    ("restless", _("Restless, can't sit still")),
+    ("aches", _("Aching muscles or bones")),
+    ("stomach", _("Upset stomach or diarrhoea")),
+    ("sleep", _("Trouble sleeping")),
+    ("anxious", _("Feeling anxious or irritable")),
+]
+
+SELF_HARM_CHOICES = [("no", _("No")), ("yes", _("Yes")), ("skip", _("I'd rather not say"))]
+
+
+class ScaleWidget(forms.RadioSelect):
+    """0-10 as a grid of big buttons, with words for the two ends."""
+
+    template_name = "checkins/widgets/scale.html"
+
+    def __init__(self, low: str, high: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.low, self.high = low, high
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["low"], context["widget"]["high"] = self.low, self.high
+        return context
+
+
+def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=SCALE_CHOICES,
+        coerce=int,
+        widget=ScaleWidget(low, high),
+        help_text=help_text,
+        error_messages={
+            "required": _("Please choose a number from 0 to 10."),
+            "invalid_choice": _("Please choose a number from 0 to 10."),
+        },
+    )
+
+
+class CheckInForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    pain = scale(_("How bad is your pain today?"), _("0 = no pain"), _("10 = worst pain"))
+    sleep = scale(_("How well did you sleep last night?"), _("0 = very badly"), _("10 = very well"))
+    mood = scale(_("How is your mood today?"), _("0 = very low"), _("10 = very good"))
+    withdrawal = scale(
+        _("How strong are withdrawal feelings today?"), _("0 = none"), _("10 = very strong")
+    )
+    withdrawal_signs = forms.MultipleChoiceField(
+        label=_("Did you notice any of these today?"),
+        choices=WITHDRAWAL_SIGNS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("These are common signs of withdrawal. Tick any you noticed."),
+    )
+    craving = scale(
+        _("How strong is the urge to take more medicine?"), _("0 = no urge"), _("10 = very strong")
+    )
+    activity = forms.ChoiceField(
+        label=_("Did you do one of your steps today?"),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    activity_text = forms.CharField(
+        label=_("Or something else that mattered to you today"),
+        required=False,
+        max_length=160,
+        help_text=_("For example: a short walk, a call with a friend."),
+    )
+    prn_doses = forms.IntegerField(
+        label=_("How many extra 'as needed' doses did you take today?"),
+        min_value=0,
+        max_value=20,
+        initial=0,
+        help_text=_("Put 0 if none, or if you have no 'as needed' medicine."),
+        error_messages={
+            "min_value": _("Please enter a number from 0 to 20."),
+            "max_value": _("Please enter a number from 0 to 20."),
+            "invalid": _("Please enter a whole number, like 0 or 1."),
+            "required": _("Please enter a number; put 0 if none."),
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    self_harm = forms.ChoiceField(
+        label=_("Have you had thoughts of hurting yourself, or that you would be better off dead?"),
+        choices=SELF_HARM_CHOICES,
+        widget=forms.RadioSelect,
+        initial="no",
+        help_text=_(
+            "If yes, we will show you where to get help right now and tell your care team."
+        ),
+        error_messages={"required": _("Please choose an answer.")},
+    )
+    note = forms.CharField(
+        label=_("Anything else you want your care team to know? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activities = {str(a.public_id): a for a in activities}
+        choices = [(key, a.title) for key, a in self.activities.items()]
+        self.fields["activity"].choices = [*choices, ("", _("Not today"))]
+        if not activities:
+            self.fields["activity"].widget = forms.HiddenInput()
+        if not self.is_bound and not self.initial.get("idempotency_key"):
+            self.initial["idempotency_key"] = uuid.uuid4()
+
+    def service_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "pain": data["pain"],
+            "sleep": data["sleep"],
+            "mood": data["mood"],
+            "withdrawal": data["withdrawal"],
+            "craving": data["craving"],
+            "withdrawal_signs": list(data["withdrawal_signs"]),
+            "prn_doses": data["prn_doses"],
+            "self_harm_thoughts": {"yes": True, "no": False}.get(data["self_harm"]),
+            "note": data["note"].strip(),
+            "activity_text": data["activity_text"].strip(),
+        }
+
+    def chosen_activity(self) -> Activity | None:
+        return self.activities.get(self.cleaned_data.get("activity") or "")
+
+
+def checkin_initial(checkin: Any) -> dict[str, Any]:
+    """A saved check-in as the form's starting values, for editing today's entry."""
+    return {
+        "pain": checkin.pain,
+        "sleep": checkin.sleep,
+        "mood": checkin.mood,
+        "withdrawal": checkin.withdrawal,
+        "craving": checkin.craving,
+        "withdrawal_signs": checkin.withdrawal_signs,
+        "activity": str(checkin.activity_done.public_id) if checkin.activity_done else "",
+        "activity_text": checkin.activity_text,
+        "prn_doses": checkin.prn_doses,
+        "self_harm": {True: "yes", False: "no"}.get(checkin.self_harm_thoughts, "skip"),
+        "note": checkin.note,
+    }
+
+
+class QuestionnaireForm(forms.Form):
+    """One radio group per item of a clinical instrument, in its own order and words."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, instrument: Instrument, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        for item in instrument.items:
+            choices = [(o.value, o.label) for o in item.options]
+            if item.anchors and len(item.anchors) == 2:
+                last = len(choices) - 1
+                choices[0] = (choices[0][0], f"{choices[0][1]}: {item.anchors[0]}")
+                choices[last] = (choices[last][0], f"{choices[last][1]}: {item.anchors[1]}")
+            self.fields[f"item_{item.number}"] = forms.TypedChoiceField(
+                label=f"{item.number}. {item.text}",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                required=item.scored,
+                error_messages={"required": _("Please choose an answer for this question.")},
+            )
+        if not self.is_bound and not self.initial.get("idempotency_key"):
+            self.initial["idempotency_key"] = uuid.uuid4()
+
+    def answers(self) -> list[int]:
+        answers = []
+        for item in self.instrument.items:
+            value = self.cleaned_data.get(f"item_{item.number}")
+            if value in (None, ""):
+                if item.scored:
+                    raise forms.ValidationError(_("Please answer every question."))
+                break  # an unscored last item may be left out
+            answers.append(int(value))
+        return answers
+
+
+class ReasonsForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Why do you want to lower your dose? In your own words."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: to think more clearly, to worry less about side effects."),
+        error_messages={"required": _("Please write a few words, or leave this for later.")},
+    )
+
+
+class PauseRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is making it hard right now? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,154 @@
+"""My progress: pain, PEG, mood, PHQ-9, withdrawal, dose, practice and steps over 12 weeks."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from taperwell.access import own_patient_record
+from taperwell.checkins import care_links, selectors
+from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_sum
+from taperwell.goals.selectors import done_by_day
+from taperwell.patients.decorators import patient_page
+from taperwell.patients.models import Patient
+
+DAYS = 84  # twelve weeks
+
+
+def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
+    return [(f"Week of {d - timedelta(days=d.weekday()):%-d %b}", fmt.format(v)) for d, v in series]
+
+
+def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
+    start = today - timedelta(days=DAYS)
+    since = start - timedelta(days=60)
+    daily = list(
+        selectors.current_checkins(patient)
+        .filter(day__gte=since, day__lte=today)
+        .order_by("day")
+        .values_list("day", "pain", "mood", "withdrawal")
+    )
+    answers = list(
+        selectors.current_questionnaires(patient)
+        .filter(day__gte=start, day__lte=today)
+        .order_by("day")
+        .values_list("day", "instrument", "total")
+    )
+    plan = care_links.current_plan(patient)
+    steps = care_links.plan_steps(plan, today=today) or {}
+    step_dates = [
+        date.fromisoformat(s["start_date"])
+        for s in steps.get("steps", [])
+        if s.get("change_percent")
+    ]
+    charts: list[Chart] = []
+
+    def series(index: int) -> list[tuple[date, float]]:
+        return [(row[0], float(row[index])) for row in daily]
+
+    def instrument(key: str) -> list[tuple[date, float]]:
+        return [(d, float(t)) for d, i, t in answers if i == key]
+
+    mme = _mme_series(steps.get("steps", []), start=start, today=today)
+    if mme:
+        chart = Chart(
+            "mme",
+            "Daily dose (MME a day)",
+            f"Your daily dose is now {mme[-1][1]:.0f} MME, from {mme[0][1]:.0f} MME twelve "
+            "weeks ago. The marks show the days your dose changed.",
+            "MME a day",
+            [(f"{d:%-d %b}", f"{v:.0f}") for d, v in mme],
+            y_max=max(v for _, v in mme) * 1.1 or 1,
+        )
+        charts.append(draw(chart, mme, start=start, end=today, markers=step_dates))
+    for key, title, name, index, lower in (
+        ("pain", "Pain (0 to 10, lower is better)", "pain", 1, True),
+        ("mood", "Mood (0 to 10, higher is better)", "mood", 2, False),
+        ("withdrawal", "Withdrawal feelings (0 to 10)", "withdrawal score", 3, True),
+    ):
+        values = series(index)
+        points = weekly(values, start=start, end=today)
+        chart = Chart(
+            key,
+            title,
+            month_change(values, today=today, name=name, lower_is_better=lower),
+            "Weekly average",
+            _rows(points),
+            y_max=10,
+        )
+        charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
+    for key, title, y_max, note in (
+        ("peg", "PEG: pain and daily life (0 to 10)", 10, "lower is better"),
+        ("phq9", "PHQ-9: mood questionnaire (0 to 27)", 27, "lower is better"),
+        ("sows", "SOWS: withdrawal questionnaire (0 to 64)", 64, "lower is better"),
+    ):
+        points = instrument(key)
+        if not points:
+            continue
+        last = points[-1][1]
+        first = points[0][1]
+        summary = f"Your latest score was {last:g} ({note}); twelve weeks ago it was {first:g}."
+        chart = Chart(
+            key, title, summary, "Score", [(f"{d:%-d %b}", f"{v:g}") for d, v in points], y_max
+        )
+        charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
+    minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
+    if minutes:
+        points = weekly_sum(sorted(minutes.items()), start=start, end=today)
+        total = sum(minutes.values())
+        chart = Chart(
+            "practice",
+            "Practice minutes a week",
+            f"You practised {total} minutes in twelve weeks. Every minute counts.",
+            "Minutes",
+            _rows(points, "{:.0f}"),
+            y_max=max(max(v for _, v in points), 10),
+            bars=True,
+        )
+        charts.append(draw(chart, points, start=start, end=today))
+    done = done_by_day(patient, since=start)
+    if done:
+        points = weekly_sum(sorted(done.items()), start=start, end=today)
+        chart = Chart(
+            "steps",
+            "Steps toward your goals, each week",
+            f"You did {sum(done.values())} small steps toward your goals in twelve weeks.",
+            "Steps done",
+            _rows(points, "{:.0f}"),
+            y_max=max(max(v for _, v in points), 5),
+            bars=True,
+        )
+        charts.append(draw(chart, points, start=start, end=today))
+    return charts
+
+
+def _mme_series(
+    steps: list[dict[str, Any]], *, start: date, today: date
+) -> list[tuple[date, float]]:
+    points = []
+    for step in steps:
+        if step.get("mme_per_day") is None:
+            continue
+        day = date.fromisoformat(step["start_date"])
+        if day > today:
+            break
+        points.append((max(day, start), float(step["mme_per_day"])))
+    if points:
+        points.append((today, points[-1][1]))
+    return points
+
+
+@require_GET
+@patient_page
+def progress(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="my progress")
+    today = selectors.clinic_today(patient.clinic)
+    return render(
+        request,
+        "checkins/progress.html",
+        {"charts": progress_charts(patient, today=today), "today": today},
+    )

@@ -1,0 +1,193 @@
+"""The patient's check-in, questionnaires, crisis screen and their medicines page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from taperwell.access import own_patient_record
+from taperwell.checkins import care_links, selectors, services
+from taperwell.checkins.forms import (
+    CheckInForm,
+    PauseRequestForm,
+    QuestionnaireForm,
+    ReasonsForm,
+    checkin_initial,
+)
+from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
+from taperwell.clinical.instruments import InvalidAnswers, get_instrument
+from taperwell.goals.selectors import active_activities
+from taperwell.patients.decorators import patient_page
+
+HISTORY_DAYS = 30
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def checkin_new(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="check-in", write=request.method == "POST")
+    today = selectors.clinic_today(patient.clinic)
+    existing = selectors.checkin_on(patient, today)
+    activities = list(active_activities(patient))
+    if request.method == "POST":
+        form = CheckInForm(request.POST, activities=activities)
+        if form.is_valid():
+            saved = services.checkin_submit(
+                patient=patient,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                activity=form.chosen_activity(),
+                day=today,
+                **form.service_values(),
+            )
+            if saved.needs_crisis_help:
+                return redirect("checkins:crisis")
+            messages.success(request, _("Thank you. Your check-in is saved."))
+            return redirect("patients:today")
+        messages.error(request, _("Some answers need a second look. They are marked below."))
+    else:
+        initial = checkin_initial(existing) if existing else {}
+        form = CheckInForm(initial=initial, activities=activities)
+    return render(
+        request, "checkins/checkin_form.html", {"form": form, "existing": existing, "today": today}
+    )
+
+
+@require_GET
+@patient_page
+def history(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="check-in history")
+    today = selectors.clinic_today(patient.clinic)
+    entries = (
+        CheckIn.objects.filter(patient=patient, day__gte=today - timedelta(days=HISTORY_DAYS))
+        .select_related("activity_done")
+        .order_by("-day", "-id")
+    )
+    return render(request, "checkins/history.html", {"entries": entries, "today": today})
+
+
+@require_POST
+@patient_page
+def entered_in_error(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = own_patient_record(request, what="check-in entered in error", write=True)
+    checkin = get_object_or_404(
+        CheckIn, public_id=public_id, patient=patient, status=EntryStatus.CURRENT
+    )
+    services.checkin_mark_entered_in_error(patient=patient, checkin=checkin)
+    messages.success(
+        request, _("Marked as a mistake. It is kept in your record but no longer counted.")
+    )
+    return redirect("checkins:history")
+
+
+@require_GET
+@patient_page
+def crisis(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="crisis screen")
+    return render(request, "checkins/crisis.html", {"clinic": patient.clinic})
+
+
+@require_GET
+@patient_page
+def questionnaires(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="questionnaires")
+    today = selectors.clinic_today(patient.clinic)
+    due = selectors.questionnaires_due(
+        patient, today=today, tapering=care_links.is_tapering(patient)
+    )
+    rows = [(key, Instrument(key).label, key in due) for key in selectors.QUESTIONNAIRE_ORDER]
+    return render(request, "checkins/questionnaires.html", {"rows": rows, "due": due})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def questionnaire(request: HttpRequest, instrument: str) -> HttpResponse:
+    if instrument not in Instrument.values:
+        raise Http404("No such questionnaire")
+    patient = own_patient_record(request, what=f"questionnaire {instrument}", write=True)
+    spec = get_instrument(instrument)
+    form = QuestionnaireForm(request.POST or None, instrument=spec)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = services.questionnaire_submit(
+                    patient=patient,
+                    instrument=spec.id,
+                    answers=form.answers(),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                )
+            except (InvalidAnswers, ValueError) as error:
+                form.add_error(None, str(error))
+            else:
+                if saved.needs_crisis_help:
+                    return redirect("checkins:crisis")
+                messages.success(request, _("Thank you. Your answers are saved."))
+                return redirect("checkins:questionnaires")
+        messages.error(request, _("Some questions still need an answer. They are marked below."))
+    return render(
+        request,
+        "checkins/questionnaire_form.html",
+        {"form": form, "spec": spec, "label": Instrument(spec.id).label},
+    )
+
+
+@require_GET
+@patient_page
+def medicines(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="my medicines")
+    today = selectors.clinic_today(patient.clinic)
+    plan = care_links.current_plan(patient)
+    reasons = TaperReasons.objects.filter(patient=patient).first()
+    return render(
+        request,
+        "checkins/medicines.html",
+        {
+            "patient": patient,
+            "medications": care_links.active_medications(patient),
+            "plan": plan,
+            "steps": (steps := care_links.plan_steps(plan, today=today)),
+            "timeline": selectors.step_timeline(steps, today=today),
+            "reasons": reasons,
+            "reasons_form": ReasonsForm(initial={"reasons": reasons.reasons if reasons else ""}),
+            "pause_form": PauseRequestForm(),
+            "can_request_pause": care_links.pause_requests_supported(),
+        },
+    )
+
+
+@require_POST
+@patient_page
+def pause_request(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="pause request", write=True)
+    form = PauseRequestForm(request.POST)
+    if form.is_valid() and care_links.pause_requests_supported():
+        care_links.pause_request_create(
+            patient=patient, reason=form.cleaned_data["reason"].strip(), by=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "Your care team has your request to pause. Keep taking your current dose; "
+                "nothing lowers until you have talked. They will be in touch soon."
+            ),
+        )
+    else:
+        messages.error(request, _("We could not send that. Please try again or call the clinic."))
+    return redirect("checkins:medicines")
+
+
+@require_POST
+@patient_page
+def reasons(request: HttpRequest) -> HttpResponse:
+    patient = own_patient_record(request, what="reasons for tapering", write=True)
+    form = ReasonsForm(request.POST)
+    if form.is_valid():
+        services.taper_reasons_save(patient=patient, reasons=form.cleaned_data["reasons"])
+        messages.success(request, _("Your reasons are saved. They are yours to change any time."))
+        return redirect("checkins:medicines")
+    messages.error(request, _("Please write a few words before saving."))
+    return render(request, "checkins/reasons_form.html", {"form": form})

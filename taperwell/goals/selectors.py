@@ -1,0 +1,90 @@
+"""Reads of goals and weekly steps, and the milestones worth celebrating."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from taperwell.goals.models import (
+    Activity,
+    ActivityDone,
+    ActivityStatus,
+    DoneStatus,
+    Goal,
+    GoalStatus,
+)
+from taperwell.patients.models import Patient
+
+
+def week_start(day: date) -> date:
+    """Weeks start on Monday."""
+    return day - timedelta(days=day.weekday())
+
+
+def active_goals(patient: Patient) -> QuerySet[Goal]:
+    return Goal.objects.filter(patient=patient, status=GoalStatus.ACTIVE)
+
+
+def active_activities(patient: Patient) -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        patient=patient, status=ActivityStatus.ACTIVE, goal__status=GoalStatus.ACTIVE
+    ).select_related("goal")
+
+
+def goals_with_week(patient: Patient, *, today: date) -> list[Goal]:
+    """Active and reached goals; each activity carries `done_this_week` and `done_today`."""
+    start = week_start(today)
+    activities = Activity.objects.filter(status=ActivityStatus.ACTIVE).annotate(
+        done_this_week=Count(
+            "done",
+            filter=Q(done__status=DoneStatus.CURRENT, done__day__gte=start, done__day__lte=today),
+        ),
+        done_today=Count("done", filter=Q(done__status=DoneStatus.CURRENT, done__day=today)),
+    )
+    return list(
+        Goal.objects.filter(patient=patient, status__in=[GoalStatus.ACTIVE, GoalStatus.REACHED])
+        .prefetch_related(Prefetch("activities", queryset=activities, to_attr="week_activities"))
+        .order_by("status", "created_at")
+    )
+
+
+def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for day in ActivityDone.objects.filter(
+        patient=patient, status=DoneStatus.CURRENT, day__gte=since
+    ).values_list("day", flat=True):
+        counts[day] = counts.get(day, 0) + 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    text: str
+
+
+def milestones_for(
+    patient: Patient, *, checkin_days: int, mme_drop_percent: float | None = None
+) -> list[Milestone]:
+    """What the patient has reached, in kind words. `checkin_days` counts days with a check-in."""
+    reached: list[Milestone] = []
+    done = ActivityDone.objects.filter(patient=patient, status=DoneStatus.CURRENT).count()
+    if done >= 1:
+        reached.append(Milestone("first-step", "You took your first small step toward a goal."))
+    if done >= 10:
+        reached.append(Milestone("ten-steps", "Ten small steps done. They add up."))
+    if checkin_days >= 7:
+        reached.append(Milestone("week-checkins", "A week of check-ins. Thank you for showing up."))
+    if checkin_days >= 30:
+        reached.append(
+            Milestone("month-checkins", "A month of check-ins. That takes real commitment.")
+        )
+    if Goal.objects.filter(patient=patient, status=GoalStatus.REACHED).exists():
+        reached.append(Milestone("goal-reached", "You reached a goal that matters to you."))
+    if mme_drop_percent is not None and mme_drop_percent >= 25:
+        reached.append(
+            Milestone("quarter-lower", "Your daily dose is a quarter lower than when you began.")
+        )
+    return reached
