@@ -17,6 +17,7 @@ PATIENT_LINKS = [
     ("messaging:inbox", _("Messages")),
     ("community:index", _("Group")),
     ("meetings:index", _("Sessions")),
+    ("notifications:centre", _("Reminders")),
 ]
 CARE_LINKS = [
     ("care:dashboard", _("Triage")),

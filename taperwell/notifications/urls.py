@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taperwell.notifications import views
 
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("notices/", views.centre, name="centre"),
+    path("notices/settings/", views.preferences, name="preferences"),
+    path("notices/calendar/", views.calendar, name="calendar"),
+    path("calendar/<str:token>.ics", views.feed, name="feed"),
+]

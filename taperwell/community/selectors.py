@@ -1,0 +1,83 @@
+"""Reading the peer group. Everything is scoped to the reader's own clinic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from taperwell.access import clinic_of, role_of
+from taperwell.clinics.models import Role
+from taperwell.community.models import Member, Post, PostStatus, Reaction
+
+MODERATORS = (Role.BEHAVIOURAL_HEALTH,)
+
+
+def is_moderator(user: Any) -> bool:
+    return role_of(user) in MODERATORS
+
+
+def member_of(user: Any) -> Member | None:
+    patient = getattr(user, "patient", None)
+    if patient is None:
+        return None
+    return Member.objects.filter(patient=patient, left_at__isnull=True).first()
+
+
+def _seen_by(user: Any, member: Member | None) -> Q:
+    """Visible posts for everyone; held and hidden ones for moderators and their author."""
+    if is_moderator(user):
+        return Q()
+    mine = Q(author=member) if member else Q(pk__in=[])
+    return Q(status=PostStatus.VISIBLE) | mine | Q(status=PostStatus.HIDDEN)
+
+
+def topics_for(user: Any, member: Member | None) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(clinic=clinic_of(user), topic__isnull=True)
+        .filter(_seen_by(user, member))
+        .select_related("author")
+        .annotate(reply_count=Count("replies", filter=Q(replies__status=PostStatus.VISIBLE)))
+        .order_by("-last_activity_at")
+    )
+
+
+def post_in_clinic(user: Any, public_id: Any) -> Post:
+    return get_object_or_404(
+        Post.objects.select_related("author", "topic", "clinic"),
+        public_id=public_id,
+        clinic=clinic_of(user),
+    )
+
+
+def can_see(user: Any, member: Member | None, post: Post) -> bool:
+    if post.status == PostStatus.HELD:
+        return is_moderator(user) or (member is not None and post.author_id == member.pk)
+    return True
+
+
+def thread_posts(user: Any, member: Member | None, topic: Post) -> list[Post]:
+    posts = [topic, *topic.replies.filter(_seen_by(user, member)).select_related("author")]
+    counts: dict[int, dict[str, int]] = {}
+    for row in (
+        Reaction.objects.filter(post__in=posts).values("post_id", "kind").annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["post_id"], {})[row["kind"]] = row["n"]
+    for post in posts:
+        post.reaction_counts = counts.get(post.pk, {})  # type: ignore[attr-defined]
+    return posts
+
+
+def moderation_queue(user: Any) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(clinic=clinic_of(user))
+        .filter(
+            Q(status=PostStatus.HELD)
+            | Q(reports__resolved_at__isnull=True, status=PostStatus.VISIBLE)
+        )
+        .select_related("author", "topic")
+        .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        .distinct()
+        .order_by("created_at")
+    )

@@ -1,0 +1,93 @@
+"""Reading messages: which threads a person may see, unread counts, the reply-time line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from taperwell.access import clinic_of, role_of
+from taperwell.audit.models import AuditAction
+from taperwell.audit.services import audit_record
+from taperwell.clinics.models import CARE_ROLES, Clinic, Role
+from taperwell.messaging.models import ClinicMessaging, Message, MessageRead, Thread
+
+
+def threads_visible_to(user: Any) -> QuerySet[Thread]:
+    role = role_of(user)
+    if role == Role.PATIENT:
+        return Thread.objects.filter(patient__user=user, clinic=clinic_of(user))
+    if role in CARE_ROLES:
+        return Thread.objects.filter(clinic=clinic_of(user))
+    return Thread.objects.none()
+
+
+def _unread_messages(user: Any) -> QuerySet[Message]:
+    read = MessageRead.objects.filter(message=OuterRef("pk"), reader=user)
+    return Message.objects.filter(~Exists(read), retracted_at__isnull=True).exclude(sender=user)
+
+
+def inbox_for(user: Any) -> QuerySet[Thread]:
+    unread = _unread_messages(user).values_list("pk", flat=True)
+    return (
+        threads_visible_to(user)
+        .select_related("patient")
+        .annotate(unread=Count("messages", filter=Q(messages__in=unread), distinct=True))
+        .order_by("-last_message_at")
+    )
+
+
+def unread_count(user: Any) -> int:
+    return _unread_messages(user).filter(thread__in=threads_visible_to(user)).count()
+
+
+def thread_for_user(request: HttpRequest, public_id: Any, *, write: bool = False) -> Thread:
+    """One thread the signed-in person may see (404 otherwise), with the read audited."""
+    try:
+        thread = (
+            threads_visible_to(request.user)
+            .select_related("patient", "clinic")
+            .get(public_id=public_id)
+        )
+    except (Thread.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such conversation") from error
+    audit_record(
+        request=request,
+        action=AuditAction.UPDATE if write else AuditAction.VIEW,
+        what="message thread",
+        patient=thread.patient,
+        object_id=str(thread.public_id),
+    )
+    return thread
+
+
+def message_for_user(request: HttpRequest, public_id: Any) -> Message:
+    try:
+        message = Message.objects.select_related("thread").get(
+            public_id=public_id, thread__in=threads_visible_to(request.user)
+        )
+    except (Message.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such message") from error
+    return message
+
+
+def messages_in(thread: Thread) -> list[Message]:
+    return list(
+        thread.messages.select_related("sender").prefetch_related(
+            Prefetch("reads", queryset=MessageRead.objects.select_related("reader"))
+        )
+    )
+
+
+def reply_line(clinic: Clinic) -> str:
+    settings_row = ClinicMessaging.objects.filter(clinic=clinic).first()
+    promise = (
+        settings_row.reply_expectation if settings_row else ClinicMessaging().reply_expectation
+    )
+    return _("%(promise)s For emergencies call %(emergency)s or %(crisis)s.") % {
+        "promise": promise.strip(),
+        "emergency": clinic.emergency_number,
+        "crisis": clinic.crisis_line_number,
+    }

@@ -1,0 +1,121 @@
+"""What a patient's days look like: time zone, dose times, taper steps. Shared by the reminder
+job and the calendar feed. Other apps are read through their selectors, guarded, so this works
+before (or without) a taper plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from taperwell.notifications.models import Preference
+from taperwell.patients.models import Patient
+
+log = logging.getLogger(__name__)
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def preference_for(user: Any) -> Preference:
+    pref = Preference.objects.filter(user=user).first()
+    return pref if pref is not None else Preference(user=user)
+
+
+def zone_for(patient: Patient, pref: Preference) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(pref.time_zone or patient.clinic.time_zone)
+
+
+def parse_times(text: str) -> list[dt.time]:
+    times = []
+    for part in re.split(r"[,\s]+", text.strip()):
+        match = _TIME.match(part)
+        if match:
+            times.append(dt.time(int(match.group(1)), int(match.group(2))))
+    return sorted(set(times))
+
+
+def plan_steps(patient: Patient, today: dt.date) -> dict[str, Any] | None:
+    try:
+        from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
+    except ImportError:
+        return None
+    try:
+        plan = current_plan(patient)
+        if plan is None:
+            return None
+        return plan_steps_for_patient(plan, today=today)
+    except Exception:  # a plan we cannot read must never stop everyone's reminders
+        log.exception("could not read the taper plan of patient %s", patient.pk)
+        return None
+
+
+@dataclass(frozen=True)
+class DoseSlot:
+    at: dt.time
+    label: str  # "Evening dose": never a drug name
+    detail: str  # the medicines, for the patient's own eyes only
+
+
+def _step_slots(step: dict[str, Any]) -> list[DoseSlot]:
+    from taperwell.clinical.taper_text import part_of_day
+
+    by_time: dict[str, list[str]] = {}
+    for medication in step.get("medications", []):
+        for time_text in medication.get("administrations", {}):
+            by_time.setdefault(time_text, []).append(str(medication.get("drug", "")))
+    slots = []
+    for time_text, drugs in by_time.items():
+        parsed = parse_times(time_text)
+        if parsed:
+            label = f"{part_of_day(time_text).capitalize()} dose"
+            slots.append(DoseSlot(parsed[0], label, ", ".join(sorted(set(drugs)))))
+    return sorted(slots, key=lambda s: s.at)
+
+
+def dose_slots(patient: Patient, pref: Preference, day: dt.date) -> list[DoseSlot]:
+    """The plan's times when a plan is in force, otherwise the times the patient gave us."""
+    from taperwell.clinical.taper_text import part_of_day
+
+    steps = plan_steps(patient, day)
+    if steps and steps.get("current"):
+        slots = _step_slots(steps["current"])
+        if slots:
+            return slots
+    return [
+        DoseSlot(t, f"{part_of_day(t.strftime('%H:%M')).capitalize()} dose", "")
+        for t in parse_times(pref.dose_times)
+    ]
+
+
+def next_step(patient: Patient, today: dt.date) -> dict[str, Any] | None:
+    steps = plan_steps(patient, today)
+    if not steps or steps.get("paused"):
+        return None
+    return steps.get("next")
+
+
+def at_local(day: dt.date, time: dt.time, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=zone)
+
+
+def in_quiet_hours(moment: dt.datetime, pref: Preference) -> bool:
+    start, end, t = pref.quiet_start, pref.quiet_end, moment.timetz().replace(tzinfo=None)
+    if start == end:
+        return False
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def after_quiet_hours(moment: dt.datetime, pref: Preference) -> dt.datetime:
+    """`moment`, or the end of the quiet hours it falls in (same zone)."""
+    if not in_quiet_hours(moment, pref):
+        return moment
+    end = moment.replace(
+        hour=pref.quiet_end.hour, minute=pref.quiet_end.minute, second=0, microsecond=0
+    )
+    if end <= moment:
+        end += dt.timedelta(days=1)
+    return end

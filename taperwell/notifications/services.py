@@ -1,0 +1,51 @@
+"""Changing reminder settings, reading notices, and the calendar feed's token."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from taperwell.notifications.models import CalendarFeed, Notification, token_digest
+from taperwell.patients.models import Patient
+
+
+def notifications_mark_read(*, user: Any) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def calendar_feed_replace(*, patient: Patient, show_drug_names: bool = False) -> str:
+    """Revoke the live feed (if any) and make a new one. Returns the token, shown only now."""
+    calendar_feed_revoke(patient=patient)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed(
+        patient=patient, token_hash=token_digest(token), show_drug_names=show_drug_names
+    )
+    feed.full_clean()
+    feed.save()
+    return token
+
+
+def calendar_feed_revoke(*, patient: Patient) -> int:
+    return CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def calendar_feed_set_names(*, patient: Patient, show: bool) -> int:
+    return CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(
+        show_drug_names=show
+    )
+
+
+def live_feed(token: str) -> CalendarFeed | None:
+    return (
+        CalendarFeed.objects.filter(token_hash=token_digest(token), revoked_at__isnull=True)
+        .select_related("patient", "patient__clinic", "patient__user")
+        .first()
+    )
