@@ -110,3 +110,13 @@ def test_a_patient_writes_and_reads_their_flare_plan(client, patient):
 def test_the_flare_plan_is_one_tap_from_the_skills_page(client, patient):
     client.force_login(patient.user)
     assert 'href="/skills/flare-plan/' in client.get("/skills/").content.decode()
+
+
+def test_a_recording_climbs_the_same_ladder_as_every_page(client, patient, clinician):
+    url = "/skills/practice/body-scan/audio/"
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    client.force_login(clinician)
+    assert client.get(url).status_code == 403
+    client.force_login(patient.user)
+    assert client.get(url).status_code == 404  # this practice has no recording
+    assert client.post(url).status_code == 405

@@ -35,6 +35,11 @@ VIEWS = [
         "patient",
         scoped=True,
     ),
+    Rung("skills", "/skills/", "patient", "clinician"),
+    Rung("breathing pacer", "/skills/breathe/", "patient", "clinician"),
+    Rung("practice", "/skills/practice/body-scan/", "patient", "counsellor"),
+    Rung("flare plan", "/skills/flare-plan/", "patient", "clinician", wrong_method="post"),
+    Rung("flare plan edit", "/skills/flare-plan/edit/", "patient", "front_desk"),
     Rung("audit log", "/clinic/audit/", "clinic_admin", "clinician", wrong_method="post"),
     Rung(
         "audit export",
