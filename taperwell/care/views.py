@@ -1,15 +1,207 @@
-"""The care team's triage dashboard and flags."""
+"""The care team's triage dashboard, a patient's care page, flags, notes and encouragement."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
-from taperwell.access import care_team_required
+from taperwell.access import (
+    care_team_required,
+    clinic_of,
+    patient_for_user,
+    role_of,
+    role_required,
+)
+from taperwell.care.dashboard import Filters, rows_for, triage_queryset, with_row_data
+from taperwell.care.forms import (
+    AcknowledgeForm,
+    EncouragementForm,
+    NoteForm,
+    ResolveForm,
+    TriageFilterForm,
+)
+from taperwell.care.models import ClinicalNote, Flag, FlagStatus
+from taperwell.care.selectors import can_read_notes, flags_of, notes_of
+from taperwell.care.services import (
+    encouragement_send,
+    flag_acknowledge,
+    flag_resolve,
+    note_create,
+    note_mark_entered_in_error,
+)
+from taperwell.clinics.models import CLINICAL_ROLES
+from taperwell.tapering.engine import pack_for
+from taperwell.tapering.services import local_today
+
+PAGE_SIZE = 50
+clinical_required = role_required(*CLINICAL_ROLES)
 
 
 @require_GET
 @care_team_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "care/dashboard.html", {})
+    clinic = clinic_of(request.user)
+    today = local_today(clinic)
+    form = TriageFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    default_scope = "mine" if role_of(request.user) in CLINICAL_ROLES else "all"
+    scope = data.get("scope") or default_scope
+    filters = Filters(
+        mine=scope == "mine",
+        rule=data.get("rule") or "",
+        paused=bool(data.get("paused")),
+        quiet_days=data.get("quiet"),
+        search=(data.get("q") or "").strip(),
+    )
+    if not request.GET:
+        form = TriageFilterForm(initial={"scope": default_scope})
+    page = Paginator(
+        with_row_data(triage_queryset(request.user, filters, today=today)), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows_for(page, pack_for(clinic), today),
+        "query": _query_without_page(request),
+        "today": today,
+        "notices": request.user.care_notices.filter(read_at__isnull=True).count(),
+    }
+    template = "care/_triage_rows.html" if request.htmx else "care/dashboard.html"
+    return render(request, template, context)
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_GET
+@care_team_required
+def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = patient_for_user(request, public_id, what="care page")
+    from taperwell.tapering.selectors import current_plan, step_position
+
+    plan = current_plan(patient)
+    return render(
+        request,
+        "care/patient.html",
+        {
+            "patient": patient,
+            "flags": flags_of(patient),
+            "notes": notes_of(patient) if can_read_notes(request.user, patient) else None,
+            "can_act": role_of(request.user) in CLINICAL_ROLES,
+            "plan": plan,
+            "position": step_position(plan, today=local_today(patient.clinic)),
+            "acknowledge_form": AcknowledgeForm(),
+            "resolve_form": ResolveForm(),
+            "note_form": NoteForm(),
+            "encouragement_form": EncouragementForm(),
+        },
+    )
+
+
+def flag_for_user(request: HttpRequest, public_id: str) -> Flag:
+    """A flag of a patient the person may see (404 otherwise); audited as a change."""
+    flag = Flag.objects.filter(public_id=public_id).select_related("patient").first()
+    if flag is None:
+        raise Http404("No such flag")
+    patient_for_user(request, flag.patient.public_id, what="flag", write=True, roles=CLINICAL_ROLES)
+    return flag
+
+
+def _back(request: HttpRequest, flag: Flag) -> HttpResponse:
+    if request.POST.get("next") == "dashboard":
+        return redirect("care:dashboard")
+    return redirect("care:patient", public_id=flag.patient.public_id)
+
+
+def _errors(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_POST
+@clinical_required
+def flag_acknowledge_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    flag = flag_for_user(request, public_id)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            flag_acknowledge(flag=flag, by=request.user, note=form.cleaned_data["note"])
+            messages.success(request, "Flag acknowledged.")
+        except ValidationError as error:
+            messages.error(request, _errors(error))
+            return _back(request, flag)
+    return _back(request, flag)
+
+
+@require_POST
+@clinical_required
+def flag_resolve_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    flag = flag_for_user(request, public_id)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose what was done.")
+        return _back(request, flag)
+    try:
+        flag_resolve(
+            flag=flag,
+            by=request.user,
+            resolution=form.cleaned_data["resolution"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Flag resolved.")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return _back(request, flag)
+
+
+@require_POST
+@clinical_required
+def note_create_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = patient_for_user(
+        request, public_id, what="clinical note", write=True, roles=CLINICAL_ROLES
+    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        note_create(patient=patient, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Note saved.")
+    else:
+        messages.error(request, "Write the note before saving it (at most 4000 characters).")
+    return redirect("care:patient", public_id=patient.public_id)
+
+
+@require_POST
+@clinical_required
+def note_error_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    note = ClinicalNote.objects.filter(public_id=public_id).select_related("patient").first()
+    if note is None:
+        raise Http404("No such note")
+    patient_for_user(
+        request, note.patient.public_id, what="clinical note", write=True, roles=CLINICAL_ROLES
+    )
+    note_mark_entered_in_error(note=note, by=request.user)
+    messages.success(request, "Note marked as entered in error. It is kept, struck through.")
+    return redirect("care:patient", public_id=note.patient.public_id)
+
+
+@require_POST
+@clinical_required
+def encourage_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = patient_for_user(
+        request, public_id, what="encouragement", write=True, roles=CLINICAL_ROLES
+    )
+    form = EncouragementForm(request.POST)
+    if form.is_valid():
+        encouragement_send(patient=patient, author=request.user, body=form.cleaned_data["body"])
+        messages.success(request, f"Sent to {patient.first_name}.")
+    else:
+        messages.error(request, "Write a short message (at most 280 characters).")
+    return redirect("care:patient", public_id=patient.public_id)
+
+
+__all__ = ["FlagStatus"]

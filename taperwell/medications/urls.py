@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taperwell.medications import views
 
 app_name = "medications"
-urlpatterns: list = []
+urlpatterns = [
+    path("clinic/patients/<uuid:public_id>/medicines/", views.medication_list_view, name="list"),
+    path("clinic/patients/<uuid:public_id>/risk/", views.risk_profile, name="risk"),
+    path("clinic/medicines/<uuid:public_id>/edit/", views.medication_edit, name="edit"),
+    path("clinic/medicines/<uuid:public_id>/status/", views.medication_status, name="status"),
+]

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from taperwell.tapering import views
 
 app_name = "tapering"
-urlpatterns: list = []
+urlpatterns = [
+    path("clinic/patients/<uuid:public_id>/taper/", views.plans, name="plans"),
+    path("clinic/taper-plans/<uuid:public_id>/", views.plan_detail, name="plan"),
+    path("clinic/taper-plans/<uuid:public_id>/approve/", views.approve, name="approve"),
+    path("clinic/taper-plans/<uuid:public_id>/change/", views.revise, name="revise"),
+    path("clinic/taper-plans/<uuid:public_id>/print/", views.print_schedule, name="print"),
+]

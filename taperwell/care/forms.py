@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from taperwell.care.models import RULE_LABELS, ClinicalNote, Resolution
+
+SCOPE_CHOICES = [("mine", _("My patients")), ("all", _("Whole clinic"))]
+
+
+class TriageFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name"), required=False, max_length=80)
+    scope = forms.ChoiceField(label=_("Show"), choices=SCOPE_CHOICES, required=False)
+    rule = forms.ChoiceField(
+        label=_("Flag type"),
+        required=False,
+        choices=[("", _("Any flag or none")), *sorted(RULE_LABELS.items(), key=lambda x: x[1])],
+    )
+    paused = forms.BooleanField(label=_("Paused tapers only"), required=False)
+    quiet = forms.IntegerField(
+        label=_("No check-in for at least (days)"), required=False, min_value=1, max_value=365
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (what you did or will do)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.ChoiceField(label=_("What was done"), choices=Resolution.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = ClinicalNote
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
+class EncouragementForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message of encouragement"),
+        max_length=280,
+        initial="Well done on keeping up your check-ins. We're proud of how you're doing.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,130 @@
+"""Writes to a patient's medicine list. Each change records who and when, and what it was."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from taperwell.access import role_of
+from taperwell.clinical.formulary import load_formulary
+from taperwell.clinics.models import Role
+from taperwell.medications.models import (
+    MedicationChange,
+    MedicationChangeKind,
+    MedicationStatus,
+    PatientMedication,
+    RiskProfile,
+)
+
+FIELDS = (
+    "drug",
+    "form",
+    "release",
+    "strength",
+    "unit",
+    "times",
+    "as_needed",
+    "max_prn_per_day",
+    "directions",
+    "started_on",
+)
+
+
+def _must_prescribe(user: Any) -> None:
+    if role_of(user) != Role.CLINICIAN:
+        raise PermissionDenied("Only a clinician changes the medicine list.")
+
+
+def _snapshot(med: PatientMedication) -> dict[str, Any]:
+    data = model_to_dict(med, fields=[*FIELDS, "status", "stopped_on"])
+    return {
+        k: (str(v) if v is not None and not isinstance(v, list | bool | int) else v)
+        for k, v in data.items()
+    }
+
+
+def _from_formulary(med: PatientMedication) -> None:
+    drug = load_formulary().find(med.drug)
+    if drug is None:
+        raise ValidationError({"drug": f"{med.drug!r} is not in the formulary."})
+    med.drug = drug.name
+    med.rxcui = drug.rxcui
+
+
+@transaction.atomic
+def medication_add(*, patient: Any, by: Any, **fields: Any) -> PatientMedication:
+    _must_prescribe(by)
+    med = PatientMedication(patient=patient, created_by=by, updated_by=by, **fields)
+    _from_formulary(med)
+    med.full_clean()
+    med.save()
+    MedicationChange.objects.create(medication=med, kind=MedicationChangeKind.ADDED, by=by)
+    return med
+
+
+@transaction.atomic
+def medication_update(
+    *, medication: PatientMedication, by: Any, reason: str = "", **fields: Any
+) -> PatientMedication:
+    _must_prescribe(by)
+    if medication.status != MedicationStatus.ACTIVE:
+        raise ValidationError("Only a medicine being taken can be changed.")
+    before = _snapshot(medication)
+    for key, value in fields.items():
+        setattr(medication, key, value)
+    _from_formulary(medication)
+    medication.updated_by = by
+    medication.full_clean()
+    medication.save()
+    MedicationChange.objects.create(
+        medication=medication,
+        kind=MedicationChangeKind.CHANGED,
+        by=by,
+        reason=reason,
+        before=before,
+    )
+    return medication
+
+
+@transaction.atomic
+def medication_set_status(
+    *, medication: PatientMedication, by: Any, status: str, reason: str = "", on: date | None = None
+) -> PatientMedication:
+    """Stop a medicine, or mark it entered in error. Never deleted."""
+    _must_prescribe(by)
+    if status not in (MedicationStatus.STOPPED, MedicationStatus.ENTERED_IN_ERROR):
+        raise ValidationError("Choose stopped or entered in error.")
+    if medication.status != MedicationStatus.ACTIVE:
+        raise ValidationError("This medicine is already closed.")
+    before = _snapshot(medication)
+    medication.status = status
+    if status == MedicationStatus.STOPPED:
+        medication.stopped_on = on
+    medication.updated_by = by
+    medication.save(update_fields=["status", "stopped_on", "updated_by", "updated_at"])
+    kind = (
+        MedicationChangeKind.STOPPED
+        if status == MedicationStatus.STOPPED
+        else MedicationChangeKind.ENTERED_IN_ERROR
+    )
+    MedicationChange.objects.create(
+        medication=medication, kind=kind, by=by, reason=reason, before=before
+    )
+    return medication
+
+
+@transaction.atomic
+def risk_profile_update(*, patient: Any, by: Any, **fields: Any) -> RiskProfile:
+    if role_of(by) not in {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH}:
+        raise PermissionDenied("Only clinicians record the risk history.")
+    profile, _ = RiskProfile.objects.get_or_create(patient=patient)
+    for key, value in fields.items():
+        setattr(profile, key, value)
+    profile.updated_by = by
+    profile.full_clean()
+    profile.save()
+    return profile

@@ -1,0 +1,200 @@
+"""The care team's pages: triage order, flags, notes, medicines and the taper workflow."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from taperwell.care.models import Flag, FlagEvent, FlagStatus
+from taperwell.care.services import flag_raise, note_create
+from taperwell.tapering.models import PlanStatus, TaperPlan
+from tests.care.builders import oxycodone_er
+
+pytestmark = pytest.mark.django_db
+
+
+def _flag(patient, rule, severity, day=date(2026, 3, 1)):
+    return flag_raise(
+        patient=patient,
+        rule=rule,
+        severity=severity,
+        reason=f"{rule} reason",
+        action="call",
+        day=day,
+        source="bump-rules",
+    )
+
+
+def test_the_dashboard_puts_the_urgent_flag_first_until_it_is_acknowledged(
+    client, clinician, patient, other_patient
+):
+    _flag(other_patient, "pain-worse", "moderate")
+    urgent = _flag(patient, "self-harm", "urgent", day=date(2026, 3, 2))
+    client.force_login(clinician)
+    page = client.get(reverse("care:dashboard"), {"scope": "all"}).content.decode()
+    assert page.index("Maria Alvarez") < page.index("Other Patient")
+    client.post(reverse("care:flag_acknowledge", args=[urgent.public_id]), {"note": "Called her"})
+    page = client.get(reverse("care:dashboard"), {"scope": "all"}).content.decode()
+    assert page.index("Other Patient") < page.index("Maria Alvarez")
+
+
+def test_an_urgent_flag_cannot_be_acknowledged_without_a_note(client, clinician, patient):
+    urgent = _flag(patient, "self-harm", "urgent")
+    client.force_login(clinician)
+    client.post(reverse("care:flag_acknowledge", args=[urgent.public_id]), {"note": ""})
+    urgent.refresh_from_db()
+    assert urgent.status == FlagStatus.OPEN
+    client.post(reverse("care:flag_resolve", args=[urgent.public_id]), {"resolution": "called"})
+    urgent.refresh_from_db()
+    assert urgent.status == FlagStatus.OPEN
+
+
+def test_resolving_a_flag_records_an_event_with_the_action(client, clinician, patient):
+    flag = _flag(patient, "pain-worse", "moderate")
+    client.force_login(clinician)
+    client.post(
+        reverse("care:flag_resolve", args=[flag.public_id]),
+        {"resolution": "paused-taper", "note": ""},
+    )
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.RESOLVED
+    event = FlagEvent.objects.filter(flag=flag).last()
+    assert (event.kind, event.resolution, event.by) == ("resolved", "paused-taper", clinician)
+
+
+def test_htmx_search_returns_only_the_rows(client, clinician, patient, other_patient):
+    client.force_login(clinician)
+    response = client.get(
+        reverse("care:dashboard"), {"q": "maria", "scope": "all"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "Maria Alvarez" in body
+    assert "Other Patient" not in body
+
+
+def test_staff_cannot_read_clinical_notes_unless_the_clinic_allows(
+    client, clinician, front_desk, patient, clinic
+):
+    note_create(patient=patient, author=clinician, body="Discussed the pause at length.")
+    client.force_login(front_desk)
+    url = reverse("care:patient", args=[patient.public_id])
+    assert "Discussed the pause" not in client.get(url).content.decode()
+    clinic.staff_can_read_clinical_notes = True
+    clinic.save()
+    assert "Discussed the pause" in client.get(url).content.decode()
+
+
+def test_a_note_marked_in_error_is_kept(client, clinician, patient):
+    note = note_create(patient=patient, author=clinician, body="Wrong patient")
+    client.force_login(clinician)
+    client.post(reverse("care:note_error", args=[note.public_id]))
+    note.refresh_from_db()
+    assert note.status == "entered-in-error"
+    assert (
+        "Wrong patient"
+        in client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
+    )
+
+
+def test_the_review_shows_interactions_with_severity_action_and_source(client, clinician, patient):
+    oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    client.post(
+        reverse("medications:list", args=[patient.public_id]),
+        {
+            "drug": "alprazolam",
+            "form": "tablet",
+            "strength": "0.5",
+            "unit": "mg",
+            "times_text": "22:00",
+        },
+    )
+    page = client.get(reverse("medications:list", args=[patient.public_id])).content.decode()
+    assert "alprazolam" in page
+    assert "90 MME a day" in page
+    assert "FDA-2016" in page or "CDC-2022" in page
+    assert "Offer naloxone" in page
+
+
+def test_a_bad_medicine_returns_the_form_with_values_kept(client, clinician, patient):
+    client.force_login(clinician)
+    response = client.post(
+        reverse("medications:list", args=[patient.public_id]),
+        {"drug": "gabapentin", "strength": "300", "unit": "mg", "times_text": "25:99"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Write times like 08:00" in body
+    assert 'value="300"' in body
+
+
+def test_a_counsellor_can_read_a_draft_but_not_approve_it(client, clinician, counsellor, patient):
+    oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    response = client.post(
+        reverse("tapering:plans", args=[patient.public_id]),
+        {"pace": "standard", "start_date": "2026-04-06", "patient_preference": "Slow please"},
+    )
+    plan = TaperPlan.objects.get()
+    assert response.status_code == 302
+    client.force_login(counsellor)
+    assert client.get(reverse("tapering:plan", args=[plan.public_id])).status_code == 200
+    refused = client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "ok"})
+    assert refused.status_code == 403
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+
+
+def test_a_clinician_drafts_approves_pauses_and_resumes(client, clinician, patient):
+    oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    client.post(
+        reverse("tapering:plans", args=[patient.public_id]),
+        {"pace": "standard", "start_date": "2026-04-06"},
+    )
+    plan = TaperPlan.objects.get()
+    client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "10% a month"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    client.post(
+        reverse("tapering:revise", args=[plan.public_id]),
+        {"kind": "pause", "on": "2026-05-10", "reason": "Family illness"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PAUSED
+    assert plan.schedule["steps"][-1]["paused"] is True
+    client.post(
+        reverse("tapering:revise", args=[plan.public_id]),
+        {"kind": "resume", "on": "2026-06-01", "reason": "Ready again"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    assert [e.kind for e in plan.events.all()] == ["drafted", "approved", "paused", "resumed"]
+    printable = client.get(reverse("tapering:print", args=[plan.public_id]))
+    assert "oxycodone" in printable.content.decode()
+
+
+def test_a_step_back_warns_of_lost_tolerance(client, clinician, patient):
+    oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    client.post(
+        reverse("tapering:plans", args=[patient.public_id]),
+        {"pace": "standard", "start_date": "2026-01-05"},
+    )
+    plan = TaperPlan.objects.get()
+    client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "ok"})
+    client.post(
+        reverse("tapering:revise", args=[plan.public_id]),
+        {"kind": "step-back", "on": "2026-03-10", "reason": "Withdrawal too hard", "to_index": "1"},
+    )
+    event = plan.events.last()
+    assert event.kind == "stepped-back"
+    assert "tolerance" in event.details["warning"]
+
+
+def test_flags_are_unresolved_first(patient):
+    _flag(patient, "pain-worse", "moderate")
+    assert Flag.objects.count() == 1
