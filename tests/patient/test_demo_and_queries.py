@@ -1,0 +1,79 @@
+"""The demo history, and the Today page's bounded number of queries over 90 days of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from taperwell.checkins.models import CheckIn, QuestionnaireResponse
+from taperwell.demo.services import demo_load
+from taperwell.goals.models import ActivityDone, Goal
+from taperwell.patients.models import Patient
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return demo_load()
+
+
+def test_every_demo_patient_has_history_and_a_goal(demo):
+    for patient in Patient.objects.filter(clinic=demo, user__isnull=False):
+        assert Goal.objects.filter(patient=patient).exists(), patient
+        count = CheckIn.objects.filter(patient=patient).count()
+        assert count >= 5, patient
+    maria = Patient.objects.get(user__email="maria@example.org")
+    assert 75 <= CheckIn.objects.filter(patient=maria).count() <= 90
+    assert ActivityDone.objects.filter(patient=maria).exists()
+
+
+def test_maria_has_a_withdrawal_bump_and_a_recent_phq9_item_9_answer(demo):
+    maria = Patient.objects.get(user__email="maria@example.org")
+    assert CheckIn.objects.filter(patient=maria, withdrawal__gte=7).count() >= 3
+    recent = QuestionnaireResponse.objects.filter(patient=maria, instrument="phq9").latest("day")
+    assert recent.answers[8] == 1
+    assert "suicide-risk" in recent.flags
+    from taperwell.care.models import Flag
+
+    assert Flag.objects.filter(patient=maria, rule="self-harm", severity="urgent").exists()
+
+
+def test_loading_the_demo_twice_adds_nothing(demo):
+    before = (CheckIn.objects.count(), QuestionnaireResponse.objects.count(), Goal.objects.count())
+    demo_load()
+    after = (CheckIn.objects.count(), QuestionnaireResponse.objects.count(), Goal.objects.count())
+    assert before == after
+
+
+def test_the_demo_history_is_the_same_every_time(demo):
+    maria = Patient.objects.get(user__email="maria@example.org")
+    first = list(CheckIn.objects.filter(patient=maria).values_list("pain", "mood", "withdrawal"))
+    CheckIn.objects.filter(patient=maria).delete()
+    QuestionnaireResponse.objects.filter(patient=maria).delete()
+    demo_load()
+    again = list(CheckIn.objects.filter(patient=maria).values_list("pain", "mood", "withdrawal"))
+    assert first == again
+
+
+def test_the_today_page_of_a_patient_with_90_days_of_history_uses_few_queries(
+    client, demo, django_assert_max_num_queries
+):
+    maria = Patient.objects.get(user__email="maria@example.org")
+    client.force_login(maria.user)
+    with django_assert_max_num_queries(22):
+        response = client.get("/today/")
+    assert response.status_code == 200
+    assert "Play on the floor with my grandson" in response.content.decode()
+
+
+def test_the_progress_page_of_a_patient_with_90_days_of_history_uses_few_queries(
+    client, demo, django_assert_max_num_queries
+):
+    maria = Patient.objects.get(user__email="maria@example.org")
+    client.force_login(maria.user)
+    with django_assert_max_num_queries(22):
+        response = client.get("/progress/")
+    page = response.content.decode()
+    assert "<svg" in page
+    assert "Your average pain this month was" in page
