@@ -88,6 +88,18 @@ def _day_values(story: str, ago: int, steps: list[int], rng: random.Random) -> d
     return values
 
 
+def daily_values(
+    story: str, days: int, steps: list[int], rng: random.Random
+) -> list[tuple[int, dict]]:
+    """(days ago, answers) for each day with a check-in; a missed day now and then."""
+    rows = []
+    for ago in range(days, 0, -1):
+        if story != "new" and rng.random() < 0.08:
+            continue
+        rows.append((ago, _day_values(story, ago, steps, rng)))
+    return rows
+
+
 def _answers(instrument: str, level: float, rng: random.Random) -> list[int]:
     """Plausible answers for an instrument at `level` (0..1 of its range)."""
     spec = get_instrument(instrument)
@@ -141,17 +153,10 @@ def load(clinic: Clinic) -> None:
         # Days ago of each dose change, oldest first (so the last is the latest step).
         steps = sorted(_step_offsets(patient, today, fallback), reverse=True)
         rng = random.Random(f"taperwell-demo-{email}")  # noqa: S311 - made-up data
-        checkins = []
-        for ago in range(days, 0, -1):
-            if story != "new" and rng.random() < 0.08:
-                continue  # a missed day now and then
-            checkins.append(
-                CheckIn(
-                    patient=patient,
-                    day=today - timedelta(days=ago),
-                    **_day_values(story, ago, steps, rng),
-                )
-            )
+        checkins = [
+            CheckIn(patient=patient, day=today - timedelta(days=ago), **values)
+            for ago, values in daily_values(story, days, steps, rng)
+        ]
         CheckIn.objects.bulk_create(checkins)
         responses = []
         tapering = story in {"bump", "smooth", "paused"}

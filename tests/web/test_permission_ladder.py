@@ -23,6 +23,14 @@ class Rung:
 
 VIEWS = [
     Rung("today", "/today/", "patient", "clinician"),
+    Rung("check-in", "/checkin/", "patient", "clinician"),
+    Rung("check-in history", "/checkin/history/", "patient", "counsellor", wrong_method="post"),
+    Rung("crisis screen", "/help-now/", "patient", "front_desk", wrong_method="post"),
+    Rung("questionnaires", "/questionnaires/", "patient", "clinician", wrong_method="post"),
+    Rung("questionnaire", "/questionnaires/phq9/", "patient", "counsellor"),
+    Rung("my medicines", "/my-medicines/", "patient", "clinician", wrong_method="post"),
+    Rung("my progress", "/progress/", "patient", "clinic_admin", wrong_method="post"),
+    Rung("goals", "/goals/", "patient", "clinician"),
     Rung("welcome", "/enrol/welcome/", "patient", "clinician"),
     Rung("panel", "/clinic/patients/", "clinician", "patient"),
     Rung("record", "/clinic/patients/{patient}/", "clinician", "patient", scoped=True),
