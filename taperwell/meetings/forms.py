@@ -7,6 +7,7 @@ from taperwell.meetings.models import GroupSession
 
 
 class SessionForm(forms.ModelForm):
+    video_url = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
     weeks = forms.IntegerField(
         label=_("Repeat weekly for how many weeks?"), min_value=1, max_value=26, initial=1
     )
