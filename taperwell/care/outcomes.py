@@ -1,0 +1,115 @@
+"""Clinic outcomes over a period, and what changed between guideline packs."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count
+
+from taperwell.care.models import Flag, FlagEvent, FlagEventKind
+from taperwell.patients.models import Patient
+from taperwell.tapering.models import PlanStatus, TaperPlan
+
+
+def _mme_now(schedule: dict[str, Any], today: date) -> Decimal | None:
+    current = None
+    for step in schedule.get("steps", []):
+        if date.fromisoformat(step["start_date"]) <= today:
+            current = Decimal(str(step["mme_per_day"]))
+    return current
+
+
+def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
+    from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+
+    since = today - timedelta(days=days)
+    patients = Patient.objects.filter(clinic=clinic)
+    plans = list(
+        TaperPlan.objects.filter(
+            patient__clinic=clinic,
+            status__in=[PlanStatus.APPROVED, PlanStatus.PAUSED, PlanStatus.COMPLETED],
+        ).only("patient_id", "status", "schedule")
+    )
+    changes: dict[int, Decimal] = {}
+    for plan in plans:
+        baseline = Decimal(str(plan.schedule.get("baseline_mme_per_day") or 0))
+        now = _mme_now(plan.schedule, today)
+        if baseline and now is not None:
+            changes[plan.patient_id] = (now - baseline) / baseline * 100
+    pegs: dict[int, list[Decimal]] = {}
+    for row in (
+        QuestionnaireResponse.objects.filter(
+            patient__clinic=clinic, instrument="peg", status=EntryStatus.CURRENT
+        )
+        .order_by("day")
+        .values("patient_id", "total")
+    ):
+        pegs.setdefault(row["patient_id"], []).append(row["total"])
+
+    def held(pid: int) -> bool:
+        values = pegs.get(pid)
+        return bool(values) and values[-1] <= values[0]
+
+    def share(cut: int) -> tuple[int, int]:
+        reduced = [pid for pid, c in changes.items() if c <= -cut]
+        return len([pid for pid in reduced if held(pid)]), len(changes)
+
+    active = patients.filter(status="active").count()
+    checkins = CheckIn.objects.filter(
+        patient__clinic=clinic, status=EntryStatus.CURRENT, day__gt=since, day__lte=today
+    ).count()
+    acks = FlagEvent.objects.filter(
+        flag__patient__clinic=clinic, kind=FlagEventKind.ACKNOWLEDGED, at__date__gt=since
+    ).select_related("flag")
+    hours = [(e.at - e.flag.raised_at).total_seconds() / 3600 for e in acks]
+    return {
+        "days": days,
+        "since": since,
+        "enrolled": patients.filter(enrolled_at__date__gt=since).count(),
+        "active": active,
+        "tapering": sum(1 for p in plans if p.status == PlanStatus.APPROVED),
+        "paused": sum(1 for p in plans if p.status == PlanStatus.PAUSED),
+        "finished": sum(1 for p in plans if p.status == PlanStatus.COMPLETED),
+        "median_change": statistics.median(changes.values()) if changes else None,
+        "held_25": share(25),
+        "held_50": share(50),
+        "adherence": (checkins / (active * days) * 100) if active else None,
+        "flags": list(
+            Flag.objects.filter(patient__clinic=clinic, raised_at__date__gt=since)
+            .values("rule", "severity")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        ),
+        "median_hours_to_ack": statistics.median(hours) if hours else None,
+    }
+
+
+def pack_changes(old_id: str, new_id: str) -> list[dict[str, Any]]:
+    """Factor differences between two guideline packs, drug by drug."""
+    from taperwell.clinical.guidelines import load_pack
+
+    old, new = load_pack(old_id), load_pack(new_id)
+
+    def table(pack: Any) -> dict[str, str]:
+        rows = {}
+        for rule in pack.factors:
+            key = rule.drug + (f" ({', '.join(rule.forms)})" if rule.forms else "")
+            value = (
+                str(rule.factor)
+                if rule.factor is not None
+                else "; ".join(str(t) for t in rule.tiers) or "—"
+            )
+            rows[key] = value
+        for ex in pack.exclusions:
+            rows[ex.drug] = "excluded"
+        return rows
+
+    before, after = table(old), table(new)
+    return [
+        {"drug": k, "old": before.get(k, "—"), "new": after.get(k, "—")}
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    ]
