@@ -74,11 +74,14 @@ def message_for_user(request: HttpRequest, public_id: Any) -> Message:
 
 
 def messages_in(thread: Thread) -> list[Message]:
-    return list(
+    items = list(
         thread.messages.select_related("sender").prefetch_related(
             Prefetch("reads", queryset=MessageRead.objects.select_related("reader"))
         )
     )
+    for item in items:
+        item.seen_by = [r for r in item.reads.all() if r.reader_id != item.sender_id]  # type: ignore[attr-defined]
+    return items
 
 
 def reply_line(clinic: Clinic) -> str:

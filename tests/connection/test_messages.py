@@ -34,7 +34,8 @@ def test_a_patient_writes_and_the_clinician_sees_it_unread_then_read(client, pat
     thread = _start(client, patient)
     client.force_login(clinician)
     inbox = client.get("/messages/").content.decode()
-    assert "Knee pain" in inbox and "1 new" in inbox
+    assert "Knee pain" in inbox
+    assert "1 new" in inbox
     page = client.get(f"/messages/{thread.public_id}/").content.decode()
     assert "My knee hurts more" in page
     assert "1 new" not in client.get("/messages/").content.decode()
@@ -48,7 +49,8 @@ def test_the_care_team_sees_who_on_the_team_has_read_a_message(
     client.get(f"/messages/{thread.public_id}/")
     client.force_login(clinician)
     page = client.get(f"/messages/{thread.public_id}/").content.decode()
-    assert "Seen by:" in page and "Sam Counsellor" in page
+    assert "Seen by:" in page
+    assert "Sam Counsellor" in page
 
 
 def test_a_reply_tells_the_patient_only_that_a_message_is_waiting(
@@ -64,7 +66,8 @@ def test_a_reply_tells_the_patient_only_that_a_message_is_waiting(
     about_messages = [m for m in mail.outbox if m.subject == "You have a new message"]
     assert len(about_messages) == 1
     for email in mail.outbox:  # other reminders that were due went out too; none says more
-        assert "oxycodone" not in email.body and "knee" not in email.body.lower()
+        assert "oxycodone" not in email.body
+        assert "knee" not in email.body.lower()
     client.force_login(patient.user)
     assert "1 new" in client.get("/messages/").content.decode()
 
@@ -83,14 +86,16 @@ def test_a_withdrawn_message_leaves_a_trace_and_is_never_deleted(client, patient
     response = client.post(f"/messages/m/{message.public_id}/withdraw/")
     assert response.status_code == 302
     message.refresh_from_db()
-    assert message.retracted_at is not None and message.body == "Sorry, wrong words"
+    assert message.retracted_at is not None
+    assert message.body == "Sorry, wrong words"
     assert list(MessageEvent.objects.filter(message=message).values_list("kind", flat=True)) == [
         "sent",
         "retracted",
     ]
     client.force_login(clinician)
     page = client.get(f"/messages/{thread.public_id}/").content.decode()
-    assert "Withdrawn by the sender" in page and "Sorry, wrong words" not in page
+    assert "Withdrawn by the sender" in page
+    assert "Sorry, wrong words" not in page
     # Only the sender may withdraw it.
     assert client.post(f"/messages/m/{message.public_id}/withdraw/").status_code == 404
 
@@ -104,7 +109,8 @@ def test_an_image_attachment_is_kept_and_served_only_to_the_thread(
     message = Message.objects.get(thread=thread)
     assert message.attachment_type == "image/png"
     response = client.get(f"/messages/m/{message.public_id}/attachment/")
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
     client.force_login(other_patient.user)
     assert client.get(f"/messages/m/{message.public_id}/attachment/").status_code == 404
 
@@ -163,7 +169,8 @@ def test_the_care_team_can_start_a_conversation_with_their_patient_only(
         "/messages/new/",
         {"patient": str(stranger_patient.public_id), "subject": "Hi", "body": "Hello"},
     )
-    assert response.status_code == 200 and not Thread.objects.exists()
+    assert response.status_code == 200
+    assert not Thread.objects.exists()
     response = client.post(
         "/messages/new/", {"patient": str(patient.public_id), "subject": "Hi", "body": "Hello"}
     )

@@ -135,7 +135,7 @@ class Worker:
     def email_subjects(self) -> list[str]:
         lines = []
         for file in self.emails.glob("*"):
-            lines += [l for l in file.read_text().splitlines() if l.startswith("Subject: ")]
+            lines += [x for x in file.read_text().splitlines() if x.startswith("Subject: ")]
         return lines
 
 
