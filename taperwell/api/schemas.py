@@ -1,0 +1,133 @@
+"""What the API sends and accepts. Public ids only; integer keys never leave the server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class Me(Schema):
+    id: uuid.UUID
+    email: str
+    full_name: str
+    role: str | None
+    clinic: str | None
+    patient_id: uuid.UUID | None = Field(None, description="Your patient record, if you are one.")
+
+
+class CheckInOut(Schema):
+    id: uuid.UUID
+    day: date
+    pain: int
+    sleep: int
+    mood: int
+    withdrawal: int
+    craving: int
+    prn_doses: int
+    self_harm_thoughts: bool | None
+
+
+class CheckInIn(Schema):
+    idempotency_key: uuid.UUID = Field(
+        description="A new random id per check-in; sending the same one twice records it once."
+    )
+    pain: int = Field(ge=0, le=10, description="0 no pain, 10 worst")
+    sleep: int = Field(ge=0, le=10, description="0 worst, 10 best")
+    mood: int = Field(ge=0, le=10, description="0 worst, 10 best")
+    withdrawal: int = Field(ge=0, le=10)
+    craving: int = Field(ge=0, le=10)
+    prn_doses: int = Field(0, ge=0, le=20)
+    self_harm_thoughts: bool | None = None
+
+
+class CheckInSaved(Schema):
+    checkin: CheckInOut
+    created: bool
+    needs_crisis_help: bool = Field(
+        description="True when the answers call for crisis help now; show the crisis line."
+    )
+    crisis_line: str
+
+
+class QuestionnaireOut(Schema):
+    id: uuid.UUID
+    instrument: str
+    instrument_version: str
+    day: date
+    answers: list[int]
+    total: float
+    band: str
+
+
+class MedicineOut(Schema):
+    id: uuid.UUID
+    drug: str
+    rxcui: str
+    label: str
+    directions: str
+    as_needed: bool
+    status: str
+    started_on: date | None
+
+
+class StepOut(Schema):
+    index: int
+    start_date: date
+    end_date: date | None
+    mme_per_day: float | None
+    change_percent: float | None
+    paused: bool
+    text: str
+
+
+class PlanOut(Schema):
+    id: uuid.UUID
+    status: str
+    approved_at: datetime | None
+    baseline_mme_per_day: float | None
+    steps: list[StepOut]
+
+
+class PracticeOut(Schema):
+    id: uuid.UUID
+    day: date
+    practice: str
+    minutes: int
+
+
+class TodayOut(Schema):
+    today: date
+    checked_in: bool
+    questionnaires_due: list[str]
+    current_step: StepOut | None
+    next_step: StepOut | None
+    plan_paused: bool
+
+
+class FlagOut(Schema):
+    id: uuid.UUID
+    patient_id: uuid.UUID
+    rule: str
+    label: str
+    severity: str
+    status: str
+    day: date
+    reason: str
+
+
+class PatientOut(Schema):
+    id: uuid.UUID
+    full_name: str
+    preferred_name: str
+    status: str
+    open_flags: int
+
+
+class FlagAck(Schema):
+    note: str = Field("", max_length=2000, description="What you did or will do.")
+
+
+class Problem(Schema):
+    detail: str

@@ -1,0 +1,321 @@
+"""What goes into a visit summary: one read of everything, for a period, as plain data.
+
+The PDF, the patient's export and the tests all read this; nothing here knows about HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from taperwell.care.models import Flag
+from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.checkins.selectors import clinic_today
+from taperwell.clinical.formulary import load_formulary
+from taperwell.goals.models import ActivityDone, ActivityStatus, DoneStatus, Goal, GoalStatus
+from taperwell.medications.selectors import active_medications, medication_review, mme_of
+from taperwell.patients.models import Patient
+from taperwell.reports import svg
+from taperwell.reports.models import VisitNote
+from taperwell.skills.selectors import practice_minutes_by_day
+from taperwell.tapering.engine import pack_for
+from taperwell.tapering.models import TaperPlan
+from taperwell.tapering.selectors import current_plan
+
+# Sections a patient may leave out when they share the summary. "patient" is always there.
+SECTIONS = [
+    ("medicines", "My medicines and daily dose (MME)"),
+    ("plan", "My taper plan and the steps so far"),
+    ("charts", "Charts: dose, pain, mood and worry, withdrawal, practice"),
+    ("flags", "Things my care team followed up"),
+    ("goals", "My goals and small steps"),
+    ("note", "My note for the visit"),
+]
+SECTION_KEYS = [key for key, _ in SECTIONS]
+DEFAULT_DAYS = 90
+
+
+@dataclass
+class MedicineRow:
+    label: str
+    directions: str
+    rxcui: str
+    as_needed: bool
+
+
+@dataclass
+class Summary:
+    patient: Patient
+    start: date
+    end: date
+    today: date
+    sections: list[str]
+    guideline: str = ""
+    medicines: list[MedicineRow] = field(default_factory=list)
+    mme: Decimal | None = None
+    review: dict[str, Any] | None = None
+    plan: TaperPlan | None = None
+    steps_so_far: list[dict[str, Any]] = field(default_factory=list)
+    next_step: dict[str, Any] | None = None
+    charts: list[svg.SvgChart] = field(default_factory=list)
+    flags: list[dict[str, Any]] = field(default_factory=list)
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    note: VisitNote | None = None
+
+    def has(self, section: str) -> bool:
+        return section in self.sections
+
+
+def visit_summary(
+    patient: Patient,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    sections: list[str] | None = None,
+) -> Summary:
+    today = clinic_today(patient.clinic)
+    end = end or today
+    start = start or end - timedelta(days=DEFAULT_DAYS)
+    chosen = [s for s in SECTION_KEYS if sections is None or s in sections]
+    summary = Summary(patient=patient, start=start, end=end, today=today, sections=chosen)
+    pack = pack_for(patient.clinic)
+    summary.guideline = pack.label
+    plan = current_plan(patient)
+    steps = list((plan.schedule or {}).get("steps", [])) if plan else []
+    if summary.has("medicines"):
+        _medicines(summary, pack, tapering=plan is not None)
+    if summary.has("plan") and plan is not None:
+        summary.plan = plan
+        summary.steps_so_far = [s for s in steps if date.fromisoformat(s["start_date"]) <= end]
+        later = [s for s in steps if date.fromisoformat(s["start_date"]) > end]
+        summary.next_step = later[0] if later else None
+    if summary.has("charts"):
+        baseline = (plan.schedule or {}).get("baseline_mme_per_day") if plan else None
+        summary.charts = _charts(patient, steps, start=start, end=end, baseline=baseline)
+    if summary.has("flags"):
+        summary.flags = _flags(patient, start=start, end=end)
+    if summary.has("goals"):
+        summary.goals = _goals(patient, start=start, end=end)
+    if summary.has("note"):
+        summary.note = (
+            VisitNote.objects.filter(patient=patient, created_at__date__gte=start)
+            .order_by("-created_at")
+            .first()
+        )
+    return summary
+
+
+def rxcui_of(med: Any) -> str:
+    """The RxNorm ingredient code stored on the row, or the formulary's for its name."""
+    if med.rxcui:
+        return str(med.rxcui)
+    drug = load_formulary().find(med.drug)
+    return drug.rxcui if drug is not None else ""
+
+
+def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
+    meds = active_medications(summary.patient)
+    summary.medicines = [MedicineRow(m.label, m.directions, rxcui_of(m), m.as_needed) for m in meds]
+    summary.mme = mme_of(meds, pack)
+    result = medication_review(summary.patient, pack, tapering=tapering)
+    summary.review = result.as_dict()
+    summary.guideline = result.guideline
+
+
+def step_marks(steps: list[dict[str, Any]]) -> list[tuple[date, str]]:
+    return [
+        (date.fromisoformat(s["start_date"]), f"step {s.get('index', '')}".strip())
+        for s in steps
+        if s.get("change_percent")
+    ]
+
+
+def mme_points(
+    steps: list[dict[str, Any]], *, start: date, end: date, baseline: float | None = None
+) -> list[tuple[date, float]]:
+    """Daily MME as a step line: the starting dose, then each step's value from its start,
+    carried to `end`."""
+    points: list[tuple[date, float]] = []
+    if baseline is not None and steps and date.fromisoformat(steps[0]["start_date"]) > start:
+        points.append((start, float(baseline)))
+    for step in steps:
+        if step.get("mme_per_day") is None:
+            continue
+        day = date.fromisoformat(step["start_date"])
+        if day > end:
+            break
+        value = float(step["mme_per_day"])
+        if points:
+            points.append((max(day, start), points[-1][1]))
+        points.append((max(day, start), value))
+    if points:
+        points.append((end, points[-1][1]))
+    return points
+
+
+def _weekly(values: list[tuple[date, float]], *, total: bool = False) -> list[tuple[date, float]]:
+    buckets: dict[date, list[float]] = {}
+    for day, value in values:
+        buckets.setdefault(day - timedelta(days=day.weekday()), []).append(value)
+    return [
+        (monday + timedelta(days=3), sum(vals) if total else sum(vals) / len(vals))
+        for monday, vals in sorted(buckets.items())
+    ]
+
+
+def _charts(
+    patient: Patient,
+    steps: list[dict[str, Any]],
+    *,
+    start: date,
+    end: date,
+    baseline: float | None = None,
+) -> list[svg.SvgChart]:
+    marks = step_marks(steps)
+    daily = list(
+        CheckIn.objects.filter(
+            patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end
+        )
+        .order_by("day")
+        .values_list("day", "pain", "withdrawal")
+    )
+    answers = list(
+        QuestionnaireResponse.objects.filter(
+            patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end
+        )
+        .order_by("day")
+        .values_list("day", "instrument", "total")
+    )
+
+    def instrument(key: str) -> list[tuple[date, float]]:
+        return [(d, float(t)) for d, i, t in answers if i == key]
+
+    charts = []
+    mme = mme_points(steps, start=start, end=end, baseline=baseline)
+    if mme:
+        charts.append(
+            svg.chart(
+                "Daily opioid dose (MME a day), with the dates the dose changed",
+                [svg.Series("MME/day", mme)],
+                start=start,
+                end=end,
+                unit=" MME",
+                markers=marks,
+            )
+        )
+    charts.append(
+        svg.chart(
+            "Pain (weekly average of daily check-ins, 0-10) and PEG (0-10)",
+            [
+                svg.Series("Pain", _weekly([(d, float(p)) for d, p, _ in daily])),
+                svg.Series("PEG", instrument("peg")),
+            ],
+            start=start,
+            end=end,
+            y_max=10,
+            markers=marks,
+        )
+    )
+    charts.append(
+        svg.chart(
+            "PHQ-9 (0-27) and GAD-7 (0-21) totals",
+            [svg.Series("PHQ-9", instrument("phq9")), svg.Series("GAD-7", instrument("gad7"))],
+            start=start,
+            end=end,
+            y_max=27,
+            markers=marks,
+        )
+    )
+    charts.append(
+        svg.chart(
+            "Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-64)",
+            [
+                svg.Series("Withdrawal", _weekly([(d, float(w)) for d, _, w in daily])),
+                svg.Series("SOWS / 6.4", [(d, v / 6.4) for d, v in instrument("sows")]),
+            ],
+            start=start,
+            end=end,
+            y_max=10,
+            markers=marks,
+        )
+    )
+    minutes = practice_minutes_by_day(patient, start, end)
+    charts.append(
+        svg.chart(
+            "Coping-skill practice (minutes a week)",
+            [
+                svg.Series(
+                    "Minutes", _weekly([(d, float(m)) for d, m in minutes.items()], total=True)
+                )
+            ],
+            start=start,
+            end=end,
+            unit=" min",
+            bars=True,
+        )
+    )
+    return charts
+
+
+def _flags(patient: Patient, *, start: date, end: date) -> list[dict[str, Any]]:
+    flags = (
+        Flag.objects.filter(patient=patient, day__gte=start, day__lte=end)
+        .prefetch_related("events__by")
+        .order_by("day", "rank")
+    )
+    rows = []
+    for flag in flags:
+        handled = [
+            {
+                "kind": event.get_kind_display(),
+                "at": event.at,
+                "by": getattr(event.by, "full_name", "") or "",
+                "resolution": event.get_resolution_display() if event.resolution else "",
+                "note": event.note,
+            }
+            for event in flag.events.all()
+            if event.kind in ("acknowledged", "resolved")
+        ]
+        rows.append(
+            {
+                "flag": flag,
+                "label": flag.rule_label,
+                "severity": flag.get_severity_display(),
+                "status": flag.get_status_display(),
+                "day": flag.day,
+                "reason": flag.reason,
+                "handled": handled,
+            }
+        )
+    return rows
+
+
+def _goals(patient: Patient, *, start: date, end: date) -> list[dict[str, Any]]:
+    goals = (
+        Goal.objects.filter(patient=patient)
+        .exclude(status=GoalStatus.ENTERED_IN_ERROR)
+        .prefetch_related("activities")
+    )
+    done: dict[int, int] = {}
+    for activity_id in ActivityDone.objects.filter(
+        patient=patient, status=DoneStatus.CURRENT, day__gte=start, day__lte=end
+    ).values_list("activity_id", flat=True):
+        done[activity_id] = done.get(activity_id, 0) + 1
+    return [
+        {
+            "goal": goal,
+            "status": goal.get_status_display(),
+            "activities": [
+                {
+                    "title": a.title,
+                    "times_per_week": a.times_per_week,
+                    "done": done.get(a.pk, 0),
+                    "active": a.status == ActivityStatus.ACTIVE,
+                }
+                for a in goal.activities.all()
+            ],
+        }
+        for goal in goals
+    ]
