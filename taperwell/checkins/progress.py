@@ -113,10 +113,12 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     done = done_by_day(patient, since=start)
     if done:
         points = weekly_sum(sorted(done.items()), start=start, end=today)
+        steps_done = sum(done.values())
         chart = Chart(
             "steps",
             "Steps toward your goals, each week",
-            f"You did {sum(done.values())} small steps toward your goals in twelve weeks.",
+            f"You did {steps_done} small step{'s' if steps_done != 1 else ''} toward your goals "
+            "in twelve weeks.",
             "Steps done",
             _rows(points, "{:.0f}"),
             y_max=max(max(v for _, v in points), 5),
