@@ -1,0 +1,333 @@
+"""A patient as a FHIR R4 Bundle (validated with fhir.resources' R4B models, wire-compatible
+with R4 for every resource used here).
+
+Codes: RxNorm ingredient codes for medicines; LOINC for pain (72514-3), the PHQ-9 total
+(44261-6) and the GAD-7 total (70274-6). The PEG and SOWS totals and the daily check-in scales
+carry a taperwell code instead, and say in the resource that no LOINC code is used for them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from taperwell.care.models import Flag
+from taperwell.care.selectors import UNRESOLVED
+from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.goals.models import Goal
+from taperwell.medications.models import MedicationStatus, PatientMedication
+from taperwell.patients.models import Patient
+from taperwell.reports.summary import rxcui_of
+from taperwell.tapering.models import PlanStatus
+from taperwell.tapering.selectors import current_plan
+
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+LOINC = "http://loinc.org"
+TW = "https://taperwell.org/fhir"
+PRODUCT = f"{TW}/CodeSystem/product"  # drug/release/form, so a round trip keeps them
+TW_OBSERVATION = f"{TW}/CodeSystem/observation"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+
+# instrument → (LOINC code or None, display)
+INSTRUMENT_CODES: dict[str, tuple[str | None, str]] = {
+    "phq9": ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
+    "gad7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"),
+    "peg": (None, "PEG (pain, enjoyment of life, general activity) mean score, 0-10"),
+    "sows": (None, "Subjective Opiate Withdrawal Scale (SOWS) total, 0-64"),
+}
+NO_LOINC = "No LOINC code is used for this score; the code is taperwell's own."
+PAIN_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
+
+MED_STATUS = {
+    MedicationStatus.ACTIVE: "active",
+    MedicationStatus.STOPPED: "stopped",
+    MedicationStatus.ENTERED_IN_ERROR: "entered-in-error",
+}
+GOAL_STATUS = {
+    "active": "active",
+    "reached": "completed",
+    "set_aside": "on-hold",
+    "entered_in_error": "entered-in-error",
+}
+
+
+def _ref(kind: str, public_id: Any) -> dict[str, str]:
+    return {"reference": f"urn:uuid:{public_id}", "type": kind}
+
+
+def _entry(resource: dict[str, Any]) -> dict[str, Any]:
+    return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def patient_resource(patient: Patient) -> dict[str, Any]:
+    parts = patient.full_name.split()
+    name: dict[str, Any] = {"use": "official", "text": patient.full_name}
+    if len(parts) > 1:
+        name["family"] = parts[-1]
+        name["given"] = parts[:-1]
+    resource: dict[str, Any] = {
+        "resourceType": "Patient",
+        "id": str(patient.public_id),
+        "identifier": [{"system": f"{TW}/patient", "value": str(patient.public_id)}],
+        "active": patient.status == "active",
+        "name": [name],
+    }
+    if patient.preferred_name:
+        resource["name"].append({"use": "usual", "given": [patient.preferred_name]})
+    telecom = []
+    if patient.user_id and patient.user.email:
+        telecom.append({"system": "email", "value": patient.user.email})
+    if patient.phone:
+        telecom.append({"system": "phone", "value": patient.phone})
+    if telecom:
+        resource["telecom"] = telecom
+    if patient.date_of_birth:
+        resource["birthDate"] = patient.date_of_birth.isoformat()
+    return resource
+
+
+def medication_statement(med: PatientMedication, patient: Patient) -> dict[str, Any]:
+    coding = []
+    rxcui = rxcui_of(med)
+    if rxcui:
+        coding.append({"system": RXNORM, "code": rxcui, "display": med.drug})
+    coding.append(
+        {"system": PRODUCT, "code": f"{med.drug}|{med.release}|{med.form}", "display": med.label}
+    )
+    dosage: dict[str, Any] = {"text": med.directions or med.label}
+    if med.times:
+        dosage["timing"] = {"repeat": {"timeOfDay": [f"{t}:00" for t in med.times]}}
+    if med.as_needed:
+        dosage["asNeededBoolean"] = True
+        if med.max_prn_per_day:
+            dosage["maxDosePerPeriod"] = {
+                "numerator": {"value": med.max_prn_per_day, "unit": "dose"},
+                "denominator": {
+                    "value": 1,
+                    "unit": "d",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "d",
+                },
+            }
+    if med.strength is not None:
+        dosage["doseAndRate"] = [{"doseQuantity": {"value": float(med.strength), "unit": med.unit}}]
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": str(med.public_id),
+        "status": MED_STATUS.get(med.status, "unknown"),
+        "medicationCodeableConcept": {"coding": coding, "text": med.label},
+        "subject": _ref("Patient", patient.public_id),
+        "dosage": [dosage],
+    }
+    if med.started_on or med.stopped_on:
+        period = {"start": _iso(med.started_on), "end": _iso(med.stopped_on)}
+        resource["effectivePeriod"] = {k: v for k, v in period.items() if v}
+    return resource
+
+
+def care_plan(patient: Patient, today: date) -> dict[str, Any] | None:
+    plan = current_plan(patient)
+    if plan is None or not plan.schedule:
+        return None
+    activities = []
+    for step in plan.schedule.get("steps", []):
+        start = date.fromisoformat(step["start_date"])
+        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        if end is not None and end < today:
+            status = "completed"
+        elif start <= today:
+            status = "on-hold" if step.get("paused") else "in-progress"
+        else:
+            status = "scheduled"
+        period = {"start": start.isoformat()}
+        if end is not None:
+            period["end"] = end.isoformat()
+        mme = step.get("mme_per_day")
+        activities.append(
+            {
+                "detail": {
+                    "kind": "MedicationRequest",
+                    "code": {"text": f"Taper step {step.get('index')}"},
+                    "status": status,
+                    "scheduledPeriod": period,
+                    "description": (
+                        f"{step.get('text', '')} ({mme} MME/day)"
+                        if mme is not None
+                        else step.get("text", "")
+                    ),
+                }
+            }
+        )
+    return {
+        "resourceType": "CarePlan",
+        "id": str(plan.public_id),
+        "status": "on-hold" if plan.status == PlanStatus.PAUSED else "active",
+        "intent": "plan",
+        "title": "Opioid taper",
+        "description": (
+            f"Gradual opioid taper from {plan.schedule.get('baseline_mme_per_day')} MME/day, "
+            f"approved by a clinician. Guideline: {plan.schedule.get('guideline', '')}."
+        ),
+        "subject": _ref("Patient", patient.public_id),
+        "created": _iso(plan.approved_at or plan.created_at),
+        "activity": activities,
+    }
+
+
+def _observation(
+    patient: Patient,
+    *,
+    id: str,
+    day: date,
+    coding: list[dict[str, str]],
+    text: str,
+    value: float,
+    note: str = "",
+    derived_from: str | None = None,
+) -> dict[str, Any]:
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": id,
+        "status": "final",
+        "category": [
+            {"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]}
+        ],
+        "code": {"coding": coding, "text": text},
+        "subject": _ref("Patient", patient.public_id),
+        "effectiveDateTime": day.isoformat(),
+    }
+    if float(value).is_integer():
+        resource["valueInteger"] = int(value)
+    else:
+        resource["valueQuantity"] = {"value": float(value), "unit": "{score}"}
+    if note:
+        resource["note"] = [{"text": note}]
+    if derived_from:
+        resource["derivedFrom"] = [_ref("QuestionnaireResponse", derived_from)]
+    return resource
+
+
+def questionnaire_response(r: QuestionnaireResponse, patient: Patient) -> dict[str, Any]:
+    return {
+        "resourceType": "QuestionnaireResponse",
+        "id": str(r.public_id),
+        "questionnaire": f"{TW}/Questionnaire/{r.instrument}|{r.instrument_version}",
+        "status": "completed" if r.status == EntryStatus.CURRENT else "entered-in-error",
+        "subject": _ref("Patient", patient.public_id),
+        "authored": r.completed_at.isoformat(),
+        "item": [
+            {"linkId": str(n), "answer": [{"valueInteger": int(a)}]}
+            for n, a in enumerate(r.answers, start=1)
+        ],
+    }
+
+
+def patient_bundle(patient: Patient, *, today: date) -> dict[str, Any]:
+    """Everything a receiving system needs about the patient's taper, as one collection."""
+    entries = [_entry(patient_resource(patient))]
+    for med in PatientMedication.objects.filter(patient=patient).order_by("drug", "pk"):
+        entries.append(_entry(medication_statement(med, patient)))
+    plan = care_plan(patient, today)
+    if plan is not None:
+        entries.append(_entry(plan))
+    for c in CheckIn.objects.filter(patient=patient, status=EntryStatus.CURRENT).order_by("day"):
+        entries.append(
+            _entry(
+                _observation(
+                    patient,
+                    id=f"{c.public_id}",
+                    day=c.day,
+                    coding=[{"system": LOINC, "code": PAIN_LOINC[0], "display": PAIN_LOINC[1]}],
+                    text="Pain today (0-10)",
+                    value=c.pain,
+                )
+            )
+        )
+    responses = QuestionnaireResponse.objects.filter(
+        patient=patient, status=EntryStatus.CURRENT
+    ).order_by("day", "pk")
+    for r in responses:
+        entries.append(_entry(questionnaire_response(r, patient)))
+        loinc, display = INSTRUMENT_CODES.get(r.instrument, (None, r.instrument))
+        coding = (
+            [{"system": LOINC, "code": loinc, "display": display}]
+            if loinc
+            else [{"system": TW_OBSERVATION, "code": f"{r.instrument}-total", "display": display}]
+        )
+        entries.append(
+            _entry(
+                _observation(
+                    patient,
+                    id=_derived_id(r.public_id),
+                    day=r.day,
+                    coding=coding,
+                    text=display,
+                    value=float(r.total),
+                    note="" if loinc else NO_LOINC,
+                    derived_from=str(r.public_id),
+                )
+            )
+        )
+    for goal in Goal.objects.filter(patient=patient).order_by("pk"):
+        entries.append(
+            _entry(
+                {
+                    "resourceType": "Goal",
+                    "id": str(goal.public_id),
+                    "lifecycleStatus": GOAL_STATUS.get(goal.status, "active"),
+                    "description": {"text": goal.title},
+                    "subject": _ref("Patient", patient.public_id),
+                    "startDate": goal.created_at.date().isoformat(),
+                }
+            )
+        )
+    for flag in Flag.objects.filter(patient=patient, status__in=UNRESOLVED).order_by("pk"):
+        entries.append(
+            _entry(
+                {
+                    "resourceType": "Flag",
+                    "id": str(flag.public_id),
+                    "status": "active",
+                    "category": [{"text": "taper follow-up"}],
+                    "code": {
+                        "coding": [
+                            {
+                                "system": f"{TW}/CodeSystem/bump-rule",
+                                "code": flag.rule,
+                                "display": flag.rule_label,
+                            }
+                        ],
+                        "text": f"{flag.get_severity_display()}: {flag.rule_label}",
+                    },
+                    "subject": _ref("Patient", patient.public_id),
+                    "period": {"start": flag.day.isoformat()},
+                }
+            )
+        )
+    bundle = {
+        "resourceType": "Bundle",
+        "id": str(patient.public_id),
+        "type": "collection",
+        "timestamp": datetime.now().astimezone().isoformat(),
+        "entry": entries,
+    }
+    validate(bundle)
+    return bundle
+
+
+def _derived_id(public_id: Any) -> str:
+    # A stable id for the total's Observation, distinct from the QuestionnaireResponse's.
+    import uuid
+
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{TW}/total/{public_id}"))
+
+
+def validate(bundle: dict[str, Any]) -> None:
+    """Raise pydantic's ValidationError when the Bundle or any resource in it is not valid R4."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
