@@ -141,6 +141,7 @@ def medicines(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my medicines")
     today = selectors.clinic_today(patient.clinic)
     plan = care_links.current_plan(patient)
+    steps = care_links.plan_steps(plan, today=today)
     reasons = TaperReasons.objects.filter(patient=patient).first()
     return render(
         request,
@@ -149,7 +150,7 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "medications": care_links.active_medications(patient),
             "plan": plan,
-            "steps": (steps := care_links.plan_steps(plan, today=today)),
+            "steps": steps,
             "timeline": selectors.step_timeline(steps, today=today),
             "reasons": reasons,
             "reasons_form": ReasonsForm(initial={"reasons": reasons.reasons if reasons else ""}),
