@@ -124,3 +124,22 @@ def test_an_open_care_team_flag_about_withdrawal_offers_the_pacer(patient):
     suggestion = suggestion_for(patient, today=DAY)
     assert suggestion.need == "withdrawal"
     assert suggestion.practice.slug == "breathing-pacer"
+
+
+def test_today_offers_the_pacer_after_a_check_in_with_withdrawal_8(client, patient):
+    from taperwell.checkins.models import CheckIn
+    from taperwell.skills.selectors import clinic_today
+
+    CheckIn.objects.create(
+        patient=patient,
+        day=clinic_today(patient.clinic),
+        pain=4,
+        sleep=6,
+        mood=6,
+        withdrawal=8,
+        craving=1,
+    )
+    client.force_login(patient.user)
+    page = client.get("/today/").content.decode()
+    assert 'href="/skills/breathe/"' in page
+    assert "Slow breathing" in page
