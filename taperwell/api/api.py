@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import AuthenticationError
 
 from taperwell.access import (
@@ -68,7 +68,7 @@ def _unauthorised(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, {"detail": "Sign in or send a valid token."}, status=401)
 
 
-ERRORS: dict[int, Any] = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Problem}
+ERRORS: dict[int, Any] = {401: s.Problem, 403: s.Problem, 404: s.Problem, 422: s.Invalid}
 MAX_PAGE = 200
 
 
@@ -235,7 +235,7 @@ def my_checkin_create(request: HttpRequest, payload: s.CheckInIn) -> Any:
         "needs_crisis_help": saved.needs_crisis_help,
         "crisis_line": patient.clinic.crisis_line_number,
     }
-    return (201 if saved.created else 200), body
+    return Status(201 if saved.created else 200, body)
 
 
 @mine.get(

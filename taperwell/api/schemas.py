@@ -131,3 +131,9 @@ class FlagAck(Schema):
 
 class Problem(Schema):
     detail: str
+
+
+class Invalid(Schema):
+    detail: str | list[dict] = Field(
+        description="Why the request was refused: a sentence, or one entry per bad field."
+    )

@@ -18,6 +18,7 @@ PATIENT_LINKS = [
     ("community:index", _("Group")),
     ("meetings:index", _("Sessions")),
     ("notifications:centre", _("Reminders")),
+    ("reports:mine", _("My data")),
 ]
 CARE_LINKS = [
     ("care:dashboard", _("Triage")),
@@ -27,11 +28,13 @@ CARE_LINKS = [
     ("meetings:index", _("Sessions")),
     ("enrolment:invitation_list", _("Invitations")),
     ("audit:log", _("Audit log")),
+    ("reports:research", _("Research export")),
 ]
 # Who sees which care link (everyone on the care team sees the rest).
 ONLY_FOR = {
     "enrolment:invitation_list": {Role.CLINICIAN, Role.STAFF, Role.ADMIN},
     "audit:log": {Role.ADMIN},
+    "reports:research": {Role.ADMIN},
 }
 
 

@@ -66,4 +66,18 @@ def maria(demo_clinic, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def maria_clinician(maria):
-    return maria.care_team.get(role="primary").member.user
+    from tests.factories import give_totp
+
+    user = maria.care_team.get(role="primary").member.user
+    give_totp(user)  # staff sign in with a second factor outside the demo
+    return user
+
+
+@pytest.fixture
+def clinic_admin_of_demo(demo_clinic):
+    from taperwell.accounts.models import User
+    from tests.factories import give_totp
+
+    user = User.objects.get(email="admin@example.org")
+    give_totp(user)
+    return user

@@ -56,7 +56,8 @@ def test_marias_bundle_holds_each_kind_of_resource_with_its_codes(maria):
         if e["resource"]["resourceType"] == "Observation"
         and e["resource"]["code"]["coding"][0]["code"] == "peg-total"
     ]
-    assert peg and "No LOINC code" in peg[0]["note"][0]["text"]
+    assert peg
+    assert "No LOINC code" in peg[0]["note"][0]["text"]
     oxy = [
         e["resource"]
         for e in bundle["entry"]

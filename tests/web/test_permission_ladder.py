@@ -60,7 +60,9 @@ VIEWS = [
     Rung("triage", "/clinic/triage/", "clinician", "patient", wrong_method="post"),
     Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "patient", scoped=True),
     Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "patient", scoped=True),
-    Rung("medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "patient", scoped=True),
+    Rung(
+        "medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "patient", scoped=True
+    ),
     Rung("taper plans", "/clinic/patients/{patient}/taper/", "front_desk", "patient", scoped=True),
     Rung("outcomes", "/clinic/outcomes/", "clinic_admin", "front_desk"),
     Rung("guidelines", "/clinic/guidelines/", "counsellor", "patient"),

@@ -1,0 +1,145 @@
+"""The patient's own export (right of access): a ZIP of FHIR JSON, CSV files and the PDF."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import timedelta
+from typing import Any
+
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from taperwell.care.models import Flag
+from taperwell.checkins.models import CheckIn, QuestionnaireResponse
+from taperwell.checkins.selectors import clinic_today
+from taperwell.fhir.export import patient_bundle
+from taperwell.goals.models import Activity, Goal
+from taperwell.medications.models import PatientMedication
+from taperwell.reports.models import ExportStatus, PatientExport
+from taperwell.reports.pdf import summary_pdf
+from taperwell.reports.summary import visit_summary
+from taperwell.skills.models import PracticeSession
+
+LINK_LIFETIME = timedelta(hours=48)
+SALT = "taperwell.reports.export-download"
+
+CSV_FILES: dict[str, tuple[Any, list[str]]] = {
+    "checkins.csv": (
+        CheckIn,
+        [
+            "day",
+            "pain",
+            "sleep",
+            "mood",
+            "withdrawal",
+            "craving",
+            "withdrawal_signs",
+            "activity_text",
+            "prn_doses",
+            "self_harm_thoughts",
+            "note",
+            "status",
+            "submitted_at",
+        ],
+    ),
+    "questionnaires.csv": (
+        QuestionnaireResponse,
+        ["day", "instrument", "instrument_version", "answers", "total", "band", "status"],
+    ),
+    "medicines.csv": (
+        PatientMedication,
+        [
+            "drug",
+            "rxcui",
+            "form",
+            "release",
+            "strength",
+            "unit",
+            "times",
+            "as_needed",
+            "max_prn_per_day",
+            "directions",
+            "status",
+            "started_on",
+            "stopped_on",
+        ],
+    ),
+    "practice.csv": (
+        PracticeSession,
+        [
+            "day",
+            "practice_title",
+            "minutes",
+            "pain_before",
+            "pain_after",
+            "distress_before",
+            "distress_after",
+            "status",
+        ],
+    ),
+    "goals.csv": (Goal, ["title", "why", "status", "created_at"]),
+    "activities.csv": (Activity, ["goal__title", "title", "times_per_week", "status"]),
+    "flags.csv": (Flag, ["day", "rule", "severity", "status", "reason"]),
+}
+
+
+def _csv(model: Any, columns: list[str], patient: Any) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in model.objects.filter(patient=patient).order_by("pk").values_list(*columns):
+        writer.writerow(json.dumps(v) if isinstance(v, list) else v for v in row)
+    return buffer.getvalue()
+
+
+def export_zip(patient: Any) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        bundle = patient_bundle(patient, today=clinic_today(patient.clinic))
+        archive.writestr("fhir-bundle.json", json.dumps(bundle, indent=2))
+        for name, (model, columns) in CSV_FILES.items():
+            archive.writestr(name, _csv(model, columns, patient))
+        archive.writestr("visit-summary.pdf", summary_pdf(visit_summary(patient)))
+        archive.writestr(
+            "README.txt",
+            "Your taperwell data.\n\n"
+            "fhir-bundle.json: your record in FHIR R4, the format health records use.\n"
+            "*.csv: your check-ins, questionnaires, medicines, practice, goals and flags,\n"
+            "       one row each, for a spreadsheet.\n"
+            "visit-summary.pdf: the last 90 days on two pages.\n",
+        )
+    return buffer.getvalue()
+
+
+def export_build(export: PatientExport) -> PatientExport:
+    """Make the file (called by the job queue). A failure is recorded, not raised."""
+    try:
+        data = export_zip(export.patient)
+    except Exception as error:
+        export.status = ExportStatus.FAILED
+        export.error = type(error).__name__
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return export
+    export.file.save(f"taperwell-{export.public_id}.zip", ContentFile(data), save=False)
+    export.status = ExportStatus.READY
+    export.finished_at = timezone.now()
+    export.expires_at = export.finished_at + LINK_LIFETIME
+    export.save(update_fields=["file", "status", "finished_at", "expires_at"])
+    return export
+
+
+def download_token(export: PatientExport) -> str:
+    return signing.dumps(str(export.public_id), salt=SALT)
+
+
+def token_matches(export: PatientExport, token: str) -> bool:
+    try:
+        value = signing.loads(token, salt=SALT, max_age=LINK_LIFETIME)
+    except signing.BadSignature:
+        return False
+    return value == str(export.public_id)
