@@ -46,7 +46,12 @@ def throwaway_site(**extra: str) -> Iterator[dict[str, str]]:
     var_dir = Path(tempfile.mkdtemp(prefix="taperwell-bench-"))
     env = site_env(var_dir, **extra)
     try:
-        for command in (["migrate", "-v0"], ["createcachetable"], ["load_demo"]):
+        for command in (
+            ["migrate", "-v0"],
+            ["createcachetable"],
+            ["collectstatic", "--noinput", "-v0"],
+            ["load_demo"],
+        ):
             subprocess.run(
                 [PYTHON, "-m", "taperwell.cli", *command],
                 env=env,
