@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from taperwell.access import membership_of
-from taperwell.core.navigation import links_for
+from taperwell.core.navigation import split_links
 
 DEFAULT_CRISIS = {
     "number": "988",
@@ -29,11 +29,13 @@ def taperwell(request: HttpRequest) -> dict[str, Any]:
             "emergency": clinic.emergency_number,
             "clinic_phone": clinic.phone,
         }
+    primary, more = split_links(membership.role if membership else None)
     return {
         "demo_mode": settings.DEMO_MODE,
         "membership": membership,
         "role": membership.role if membership else None,
-        "nav_links": links_for(membership.role if membership else None),
+        "nav_links": primary,
+        "nav_more": more,
         "current_clinic": clinic,
         "crisis": crisis,
     }

@@ -13,8 +13,8 @@ PATIENT_LINKS = [
     ("skills:index", _("Skills")),
     ("checkins:medicines", _("My medicines")),
     ("goals:index", _("Goals")),
-    ("checkins:progress", _("Progress")),
     ("messaging:inbox", _("Messages")),
+    ("checkins:progress", _("Progress")),
     ("community:index", _("Group")),
     ("meetings:index", _("Sessions")),
     ("notifications:centre", _("Reminders")),
@@ -36,6 +36,17 @@ ONLY_FOR = {
     "audit:log": {Role.ADMIN},
     "reports:research": {Role.ADMIN},
 }
+
+
+# A phone shows the first few links; the rest sit under "More" so the page starts near the top.
+PATIENT_FIRST = 6
+
+
+def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    links = links_for(role)
+    if role == Role.PATIENT:
+        return links[:PATIENT_FIRST], links[PATIENT_FIRST:]
+    return links, []
 
 
 def links_for(role: str | None) -> list[tuple[str, str]]:

@@ -44,5 +44,16 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_nav(page, name: str) -> None:
+    """Follow a main-menu link; on a patient's phone some sit under "More"."""
+    link = page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.locator(".nav-more summary").click()
+    link.click()
+
+
 def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
+    button = page.get_by_role("button", name="Sign out")
+    if not button.is_visible():
+        page.locator(".nav-more summary").click()
+    button.click()

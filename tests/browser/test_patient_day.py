@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     PHONE,
     assert_accessible,
     assert_no_sideways_scroll,
+    open_nav,
     screenshot,
     sign_in,
 )
@@ -140,7 +141,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
     _look(page, "goals", tag)
     assert ActivityDone.objects.filter(patient=patient).count() == 1
 
-    page.get_by_role("link", name="Progress").first.click()
+    open_nav(page, "Progress")
     expect(page.get_by_role("heading", name="My progress")).to_be_visible()
     expect(page.get_by_text("Your average pain this month was")).to_be_visible()
     expect(page.locator("figure.chart svg").first).to_be_visible()
