@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.PATIENT:
         return redirect("patients:today")
     if role is not None:
-        return redirect("patients:panel")
+        return redirect("care:dashboard")  # the care team starts with who needs them today
     return render(request, "core/no_clinic.html", status=403)
 
 

@@ -51,7 +51,7 @@ def test_staff_invite_a_patient_who_joins_consents_and_lands_home(
 
     sign_in(page, live_server.url, "desk@example.org", factories.PASSWORD)
     _second_factor(page, secret)
-    expect(page.get_by_role("heading", name="Patients")).to_be_visible()
+    expect(page.get_by_role("heading", name="Triage")).to_be_visible()
 
     page.goto(f"{live_server.url}/clinic/invitations/new/")
     page.get_by_label("Patient's full name").fill("Rosa Diaz")

@@ -180,7 +180,7 @@ def test_the_home_page_sends_each_person_to_their_start(client, patient, clinici
     client.force_login(patient.user)
     assert client.get("/")["Location"] == reverse("patients:today")
     client.force_login(clinician)
-    assert client.get("/")["Location"] == reverse("patients:panel")
+    assert client.get("/")["Location"] == reverse("care:dashboard")
 
 
 def test_a_patient_who_has_not_consented_is_asked_first(client, clinic):
