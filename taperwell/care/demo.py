@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from taperwell.care.services import flag_raise, note_create
+from taperwell.care.services import bumps_evaluate, flag_raise, note_create
 from taperwell.clinics.models import Clinic, Membership, Role
 from taperwell.medications.models import PatientMedication, RiskProfile
 from taperwell.medications.selectors import active_medications
@@ -112,26 +112,9 @@ PLANS = {
     "Robert Williams": (35, "slowest", None),
 }
 
-# full name: [(rule, severity, reason, action, days ago, source)]
+# full name: [(rule, severity, reason, action, days ago, source)]. Maria's flags (her PHQ-9
+# answer, the withdrawal after her step) come from the bump rules over her demo check-ins.
 FLAGS = {
-    "Maria Alvarez": [
-        (
-            "self-harm",
-            "urgent",
-            "Answered yes to thoughts of self-harm in today's check-in",
-            "crisis",
-            0,
-            "check-in",
-        ),
-        (
-            "sleep-worse",
-            "moderate",
-            "Sleep 2 points below baseline for 5 days after the step on the 1st",
-            "call",
-            3,
-            "bump-rules",
-        ),
-    ],
     "James Carter": [
         (
             "withdrawal-severe",
@@ -155,9 +138,6 @@ FLAGS = {
             "bump-rules",
         ),
     ],
-    "Dorothy Brown": [
-        ("missed-checkins", "info", "No check-in for 3 days", "watch", 1, "bump-rules"),
-    ],
 }
 
 
@@ -177,6 +157,9 @@ def load(clinic: Clinic) -> None:
             continue
         with transaction.atomic():
             _load_patient(patient, user, today)
+    # The bump rules read the demo check-ins against the plans made above (idempotent).
+    for patient in Patient.objects.filter(clinic=clinic, user__isnull=False):
+        bumps_evaluate(patient=patient, today=today)
 
 
 def _load_patient(patient: Patient, user, today) -> None:

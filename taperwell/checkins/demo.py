@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from taperwell.checkins import care_links
 from taperwell.checkins.models import CheckIn, QuestionnaireResponse, TaperReasons
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
@@ -184,4 +183,3 @@ def load(clinic: Clinic) -> None:
             TaperReasons.objects.get_or_create(
                 patient=patient, defaults={"reasons": REASONS[email]}
             )
-        transaction.on_commit(lambda p=patient: care_links.evaluate_bumps(patient=p))
