@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "taperwell.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "taperwell.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "taperwell.core.middleware.NoStoreForSignedInMiddleware",
+    "taperwell.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "taperwell.urls"
@@ -172,6 +174,10 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("TAPERWELL_LOGIN_FAILED_LIMIT", "20/m/ip,5/15m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
+# API tokens: after this many wrong tokens from one address in the window, that address is
+# refused (429) until the window passes.
+API_TOKEN_FAILURE_LIMIT = env_int("TAPERWELL_API_TOKEN_FAILURE_LIMIT", 20)
+API_TOKEN_FAILURE_WINDOW_SECONDS = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "taperwell"
 # Two-factor sign-in is required for every role but patients, except in the demo.
@@ -187,9 +193,17 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION and env_bool("SECURE_COO
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
+    # taperwell runs behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README,
+    # "Security"). Plain-HTTP requests are redirected to HTTPS, except the load balancer's
+    # health check; browsers are told to use HTTPS only for a year (HSTS).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Email: printed to the console in the demo, SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")

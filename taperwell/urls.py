@@ -25,3 +25,6 @@ urlpatterns = [
     path("", include("taperwell.api.urls")),
     path("operator/", admin.site.urls),
 ]
+
+# A database outage gets a calm 503 page with crisis help; anything else the 500 page.
+handler500 = "taperwell.core.views.server_error"

@@ -41,3 +41,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as error:
         return JsonResponse({"status": "error", "database": type(error).__name__}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """The database is down, restarting, read-only or out of disk: not a bug in a page."""
+    from django.db import InterfaceError, OperationalError
+
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+def database_unavailable(request: HttpRequest, error: BaseException | None = None) -> HttpResponse:
+    """A 503 in plain words with crisis help. Drawn without the database (no clinic lookup)."""
+    from django.template.loader import render_to_string
+
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's 500 handler: a database outage gets the 503 page, anything else the 500 page."""
+    import sys
+
+    from django.template.loader import render_to_string
+
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        return database_unavailable(request, error)
+    return HttpResponse(render_to_string("500.html"), status=500)
