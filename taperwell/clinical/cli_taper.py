@@ -312,7 +312,8 @@ def step_document(step: Step, previous: Step | None = None) -> dict[str, Any]:
         "medications": [dose_document(d) for d in step.doses],
         "notes": list(step.notes),
         "paused": step.paused,
-        "text": describe_step(step, previous=previous, drug_names=len(step.doses) > 1),
+        # Patients read this: always name the medicine, even when the plan has only one.
+        "text": describe_step(step, previous=previous, drug_names=True),
     }
 
 
