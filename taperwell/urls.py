@@ -28,3 +28,4 @@ urlpatterns = [
 
 # A database outage gets a calm 503 page with crisis help; anything else the 500 page.
 handler500 = "taperwell.core.views.server_error"
+handler400 = "taperwell.core.views.bad_request"

@@ -43,11 +43,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+READ_ONLY_SQLSTATE = "25006"  # PostgreSQL: read_only_sql_transaction (a standby, or locked down)
+
+
 def is_database_outage(error: BaseException | None) -> bool:
     """The database is down, restarting, read-only or out of disk: not a bug in a page."""
-    from django.db import InterfaceError, OperationalError
+    from django.db import InterfaceError, InternalError, OperationalError
 
-    return isinstance(error, OperationalError | InterfaceError)
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    cause = getattr(error, "__cause__", None)
+    return isinstance(error, InternalError) and (
+        getattr(cause, "sqlstate", None) == READ_ONLY_SQLSTATE
+    )
 
 
 def database_unavailable(request: HttpRequest, error: BaseException | None = None) -> HttpResponse:
@@ -60,6 +68,17 @@ def database_unavailable(request: HttpRequest, error: BaseException | None = Non
     return response
 
 
+def _outage_behind(error: BaseException | None) -> bool:
+    """Is a database outage this error, or the error it was raised while handling?"""
+    seen = 0
+    while error is not None and seen < 10:
+        if is_database_outage(error):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django's 500 handler: a database outage gets the 503 page, anything else the 500 page."""
     import sys
@@ -67,6 +86,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template.loader import render_to_string
 
     error = sys.exc_info()[1]
-    if is_database_outage(error):
+    if _outage_behind(error):
         return database_unavailable(request, error)
     return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 400 handler. A session that could not be saved because the database is out
+    arrives here (as "session interrupted"): that is an outage, not the person's mistake."""
+    from django.views import defaults
+
+    if _outage_behind(exception):
+        return database_unavailable(request, exception)
+    return defaults.bad_request(request, exception)
