@@ -28,7 +28,8 @@ from taperwell.care.models import Flag, FlagStatus
 from taperwell.care.selectors import UNRESOLVED
 from taperwell.care.services import flag_acknowledge
 from taperwell.checkins import selectors as checkins
-from taperwell.checkins.services import checkin_submit
+from taperwell.checkins.services import checkin_submit, questionnaire_submit
+from taperwell.clinical.instruments import InvalidAnswers, UnknownInstrumentError
 from taperwell.clinics.models import CARE_ROLES, CLINICAL_ROLES, Role
 from taperwell.medications.models import PatientMedication
 from taperwell.skills.models import PracticeSession, SessionStatus
@@ -245,21 +246,45 @@ def my_checkin_create(request: HttpRequest, payload: s.CheckInIn) -> Any:
 )
 def my_questionnaires(request: HttpRequest, page: Query[Page]) -> Any:
     patient = _own(request, "my questionnaires")
-    rows = checkins.current_questionnaires(patient).order_by("-day", "-pk")[
-        page.offset : page.offset + page.limit
-    ]
-    return [
-        {
-            "id": r.public_id,
-            "instrument": r.instrument,
-            "instrument_version": r.instrument_version,
-            "day": r.day,
-            "answers": r.answers,
-            "total": float(r.total),
-            "band": r.band,
-        }
-        for r in rows
-    ]
+    rows = checkins.current_questionnaires(patient).order_by("-day", "-pk")
+    return [_questionnaire(r) for r in rows[page.offset : page.offset + page.limit]]
+
+
+def _questionnaire(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.public_id,
+        "instrument": r.instrument,
+        "instrument_version": r.instrument_version,
+        "day": r.day,
+        "answers": r.answers,
+        "total": float(r.total),
+        "band": r.band,
+    }
+
+
+@mine.post(
+    "/questionnaires",
+    response={201: s.QuestionnaireSaved, 200: s.QuestionnaireSaved, **ERRORS},
+    summary="Answer a questionnaire",
+)
+def my_questionnaire_create(request: HttpRequest, payload: s.QuestionnaireIn) -> Any:
+    patient = _own(request, "questionnaire", write=True)
+    try:
+        saved = questionnaire_submit(
+            patient=patient,
+            instrument=payload.instrument,
+            answers=payload.answers,
+            idempotency_key=payload.idempotency_key,
+        )
+    except (InvalidAnswers, UnknownInstrumentError) as error:
+        raise ValidationError(str(error)) from error
+    body = {
+        "questionnaire": _questionnaire(saved.entry),
+        "created": saved.created,
+        "needs_crisis_help": saved.needs_crisis_help,
+        "crisis_line": patient.clinic.crisis_line_number,
+    }
+    return Status(201 if saved.created else 200, body)
 
 
 @mine.get("/medicines", response={200: list[s.MedicineOut], **ERRORS}, summary="My medicines")
@@ -362,6 +387,65 @@ def patient_flags(
     request: HttpRequest, public_id: uuid.UUID, status: FlagStatus | None = None
 ) -> Any:
     return _flags(_patient(request, public_id, "flags"), status)
+
+
+@care.get(
+    "/patients/{public_id}/questionnaires",
+    response={200: list[s.QuestionnaireOut], **ERRORS},
+    summary="A patient's questionnaire answers",
+)
+def patient_questionnaires(request: HttpRequest, public_id: uuid.UUID, page: Query[Page]) -> Any:
+    patient = _patient(request, public_id, "questionnaires")
+    rows = checkins.current_questionnaires(patient).order_by("-day", "-pk")
+    return [_questionnaire(r) for r in rows[page.offset : page.offset + page.limit]]
+
+
+class TimelineQuery(s.Schema):
+    days: int = s.Field(120, ge=7, le=730)
+
+
+@care.get(
+    "/patients/{public_id}/timeline",
+    response={200: s.TimelineOut, **ERRORS},
+    summary="A patient's timeline: MME, scores, withdrawal, practice, steps and flags",
+)
+def patient_timeline(
+    request: HttpRequest, public_id: uuid.UUID, query: Query[TimelineQuery]
+) -> Any:
+    from taperwell.care import timeline
+
+    patient = _patient(request, public_id, "timeline")
+    data = timeline.build(patient, today=checkins.clinic_today(patient.clinic), days=query.days)
+    return {
+        "start": data["start"],
+        "today": data["today"],
+        "series": [
+            {
+                "title": chart["series"].title,
+                "unit": chart["series"].unit.strip(),
+                "summary": chart["series"].summary,
+                "points": [{"day": d, "value": v} for d, v in chart["series"].points],
+            }
+            for chart in data["charts"]
+        ],
+        "steps": [
+            {
+                "day": mark["day"],
+                "mme_per_day": float(mark["step"]["mme_per_day"]),
+                "change_percent": mark["step"].get("change_percent"),
+            }
+            for mark in data["steps"]
+        ],
+        "flags": [
+            {
+                "day": mark["flag"].day,
+                "severity": mark["flag"].severity,
+                "rule": mark["flag"].rule,
+                "status": mark["flag"].status,
+            }
+            for mark in data["flags"]
+        ],
+    }
 
 
 @care.post(

@@ -61,6 +61,56 @@ class QuestionnaireOut(Schema):
     band: str
 
 
+class QuestionnaireIn(Schema):
+    idempotency_key: uuid.UUID = Field(
+        description="A new random id per answer set; sending the same one twice records it once."
+    )
+    instrument: str = Field(description="peg, phq9, gad7 or sows", max_length=16)
+    answers: list[int] = Field(max_length=20, description="Item answers in order")
+
+
+class QuestionnaireSaved(Schema):
+    questionnaire: QuestionnaireOut
+    created: bool
+    needs_crisis_help: bool = Field(
+        description="True when an answer calls for crisis help now (PHQ-9 item 9 above 0)."
+    )
+    crisis_line: str
+
+
+class TimelinePoint(Schema):
+    day: date
+    value: float
+
+
+class TimelineSeries(Schema):
+    title: str
+    unit: str
+    summary: str
+    points: list[TimelinePoint]
+
+
+class TimelineStep(Schema):
+    day: date
+    mme_per_day: float
+    change_percent: float | None
+
+
+class TimelineFlag(Schema):
+    day: date
+    severity: str
+    rule: str
+    status: str
+
+
+class TimelineOut(Schema):
+    start: date
+    today: date
+    series: list[TimelineSeries]
+    steps: list[TimelineStep]
+    flags: list[TimelineFlag]
+
+
 class MedicineOut(Schema):
     id: uuid.UUID
     drug: str

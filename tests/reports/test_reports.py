@@ -311,6 +311,8 @@ CARE_ENDPOINTS = [
     "/api/v1/patients/{id}/medications",
     "/api/v1/patients/{id}/plan",
     "/api/v1/patients/{id}/flags",
+    "/api/v1/patients/{id}/questionnaires",
+    "/api/v1/patients/{id}/timeline",
 ]
 
 
@@ -447,3 +449,68 @@ def test_a_token_of_someone_else_cannot_be_revoked(client, patient, other_patien
     client.force_login(patient.user)
     assert client.post(f"/account/api-tokens/{new.token.public_id}/revoke/").status_code == 404
     assert client.get(f"/account/api-tokens/{new.token.public_id}/revoke/").status_code == 405
+
+
+def _post_questionnaire(client, token, key, answers, instrument="phq9"):
+    return client.post(
+        "/api/v1/me/questionnaires",
+        {"idempotency_key": str(key), "instrument": instrument, "answers": answers},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+
+def test_a_phq9_with_item_9_through_the_api_asks_for_crisis_help_and_flags_once(
+    client, patient, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from taperwell.care.models import Flag
+    from taperwell.checkins.models import QuestionnaireResponse
+
+    token = api_token_create(user=patient.user, name="phone").raw
+    key = uuid.uuid4()
+    answers = [1, 1, 0, 1, 0, 0, 1, 0, 1]
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _post_questionnaire(client, token, key, answers)
+        again = _post_questionnaire(client, token, key, answers)
+    assert first.status_code == 201
+    assert again.status_code == 200
+    body = first.json()
+    assert body["needs_crisis_help"] is True
+    assert body["crisis_line"] == patient.clinic.crisis_line_number
+    assert body["questionnaire"]["total"] == 5
+    assert body["questionnaire"]["band"] == "mild"
+    assert QuestionnaireResponse.objects.filter(patient=patient).count() == 1
+    assert Flag.objects.get(patient=patient, rule="self-harm").severity == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers", "words"),
+    [("phq9", [1, 2, 3], "9"), ("phq9", [9, 0, 0, 0, 0, 0, 0, 0, 0], "0"), ("nope", [1], "nope")],
+)
+def test_bad_questionnaire_answers_are_refused_with_a_reason(
+    client, patient, instrument, answers, words
+):
+    import uuid
+
+    token = api_token_create(user=patient.user, name="phone").raw
+    response = _post_questionnaire(client, token, uuid.uuid4(), answers, instrument)
+    assert response.status_code == 422
+    assert words in response.json()["detail"]
+
+
+def test_the_timeline_through_the_api_holds_the_series_steps_and_flags(
+    client, maria, maria_clinician
+):
+    token = api_token_create(user=maria_clinician, name="t").raw
+    response = _get(client, f"/api/v1/patients/{maria.public_id}/timeline?days=90", token)
+    assert response.status_code == 200
+    body = response.json()
+    titles = [series["title"] for series in body["series"]]
+    assert "Pain (0-10)" in titles
+    assert "PHQ-9" in titles
+    pain = next(series for series in body["series"] if series["title"] == "Pain (0-10)")
+    assert pain["points"]
+    assert body["steps"]
+    assert body["flags"]
