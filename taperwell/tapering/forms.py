@@ -55,6 +55,7 @@ KIND_CHOICES = [
     ("resume", _("Resume")),
     ("slow-down", _("Slow down")),
     ("step-back", _("Step back to an earlier dose")),
+    ("complete", _("Finish the plan (its last step has begun)")),
 ]
 
 

@@ -170,6 +170,30 @@ def _mme_on(schedule: dict[str, Any], on: date) -> float | None:
 
 
 @transaction.atomic
+def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPlan:
+    """Close a plan whose last step has begun: the taper is done (or reached its target)."""
+    _must_be_clinician(by)
+    plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status not in IN_FORCE:
+        raise ValidationError("Only an approved plan can be finished.")
+    steps = (plan.schedule or {}).get("steps", [])
+    if not steps or date.fromisoformat(steps[-1]["start_date"]) > on:
+        raise ValidationError(
+            "The plan's last step has not begun yet: pause it, or cancel it, instead."
+        )
+    plan.status = PlanStatus.COMPLETED
+    plan.save(update_fields=["status"])
+    TaperEvent.objects.create(
+        plan=plan,
+        kind=TaperEventKind.COMPLETED,
+        by=by,
+        reason=reason.strip(),
+        details={"on": on.isoformat()},
+    )
+    return plan
+
+
+@transaction.atomic
 def plan_cancel(*, plan: TaperPlan, by: Any, reason: str) -> TaperPlan:
     _must_be_clinician(by)
     if plan.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED):

@@ -25,6 +25,7 @@ from taperwell.tapering.services import (
     LOST_TOLERANCE,
     local_today,
     plan_approve,
+    plan_complete,
     plan_draft,
     plan_revise,
 )
@@ -182,15 +183,18 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
                 "order": plan.inputs["policy"].get("order", []),
             }
         try:
-            plan_revise(
-                plan=plan,
-                by=request.user,
-                kind=data["kind"],
-                on=data["on"],
-                reason=data["reason"],
-                policy=policy,
-                to_index=data["to_index"],
-            )
+            if data["kind"] == "complete":
+                plan_complete(plan=plan, by=request.user, on=data["on"], reason=data["reason"])
+            else:
+                plan_revise(
+                    plan=plan,
+                    by=request.user,
+                    kind=data["kind"],
+                    on=data["on"],
+                    reason=data["reason"],
+                    policy=policy,
+                    to_index=data["to_index"],
+                )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:

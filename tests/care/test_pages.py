@@ -198,3 +198,31 @@ def test_a_step_back_warns_of_lost_tolerance(client, clinician, patient):
 def test_flags_are_unresolved_first(patient):
     _flag(patient, "pain-worse", "moderate")
     assert Flag.objects.count() == 1
+
+
+def test_a_plan_is_finished_only_once_its_last_step_has_begun(client, clinician, patient):
+    oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    client.post(
+        reverse("tapering:plans", args=[patient.public_id]),
+        {"pace": "standard", "start_date": "2026-01-05"},
+    )
+    plan = TaperPlan.objects.get()
+    client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "ok"})
+    plan.refresh_from_db()
+    last_start = plan.schedule["steps"][-1]["start_date"]
+    too_early = client.post(
+        reverse("tapering:revise", args=[plan.public_id]),
+        {"kind": "complete", "on": "2026-02-01", "reason": "Done"},
+    )
+    assert too_early.status_code == 400
+    assert "last step has not begun" in too_early.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.APPROVED
+    client.post(
+        reverse("tapering:revise", args=[plan.public_id]),
+        {"kind": "complete", "on": last_start, "reason": "Reached the end together"},
+    )
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.COMPLETED
+    assert plan.events.last().kind == "completed"
