@@ -87,6 +87,15 @@ def database_from_url(url: str, *, sqlite_default: Path) -> dict[str, object]:
     )
 
 
+def replica_from_url(url: str) -> dict[str, object]:
+    """DATABASE_REPLICA_URL: a PostgreSQL read replica. Tests read it as the primary (MIRROR)."""
+    if urlsplit(url).scheme.lower() not in {"postgres", "postgresql", "pgsql"}:
+        raise ConfigurationError("DATABASE_REPLICA_URL must be a postgres:// address")
+    database = database_from_url(url, sqlite_default=Path())
+    database["TEST"] = {"MIRROR": "default"}
+    return database
+
+
 def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",

@@ -13,6 +13,7 @@ from taperwell.env import (
     env_int,
     env_list,
     env_str,
+    replica_from_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -119,6 +120,12 @@ DATABASES = {
         env_str("DATABASE_URL"), sqlite_default=VAR_DIR / "taperwell.sqlite3"
     )
 }
+# A PostgreSQL streaming replica for reports (clinic outcomes, research export); see
+# docs/scaling.md. Reads elsewhere and every write use the primary.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_from_url(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["taperwell.core.db.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when available, otherwise the database, so sign-in throttling is shared by all

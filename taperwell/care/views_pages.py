@@ -58,6 +58,7 @@ def timeline_data(request: HttpRequest, public_id: str) -> HttpResponse:
 def outcomes(request: HttpRequest) -> HttpResponse:
     from taperwell.access import clinic_of
     from taperwell.care.outcomes import clinic_outcomes
+    from taperwell.core.db import reporting_reads
     from taperwell.tapering.services import local_today
 
     try:
@@ -65,11 +66,9 @@ def outcomes(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 90
     clinic = clinic_of(request.user)
-    return render(
-        request,
-        "care/outcomes.html",
-        {"o": clinic_outcomes(clinic, today=local_today(clinic), days=days), "periods": PERIODS},
-    )
+    with reporting_reads():  # the read replica when there is one
+        figures = clinic_outcomes(clinic, today=local_today(clinic), days=days)
+        return render(request, "care/outcomes.html", {"o": figures, "periods": PERIODS})
 
 
 @require_GET

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from taperwell.access import own_patient_record, patient_for_user, role_required
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinics.models import CARE_ROLES, Role
+from taperwell.core.db import reporting_reads
 from taperwell.fhir.export import patient_bundle
 from taperwell.fhir.inbound import BundleError, read_bundle
 from taperwell.patients.decorators import patient_page
@@ -145,7 +146,8 @@ def research_download(request: HttpRequest) -> HttpResponse:
     from taperwell.audit.services import audit_record
 
     clinic = request.user.membership.clinic
-    data = research.research_export(clinic, today=clinic_today(clinic))
+    with reporting_reads():  # the read replica when there is one
+        data = research.research_export(clinic, today=clinic_today(clinic))
     audit_record(request=request, action=AuditAction.VIEW, what="research export (de-identified)")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="research-export.zip"'
