@@ -1,5 +1,12 @@
 """Every page, as every kind of person, with real and made-up ids: nothing answers with a
-server error. (Who may reach which page is the permission ladder's job.)"""
+server error, and nobody reaches a page that is not theirs:
+
+- anonymous people open only the public pages (PUBLIC); everything else sends them to sign in;
+- a patient opens no /clinic/ page and no care-team API;
+- the care team opens no page that is only for patients;
+- a clinician of another clinic gets 403/404/405 for every URL with our patient's id, reading or
+  writing, and never sees one of our patients' names anywhere.
+"""
 
 from __future__ import annotations
 
@@ -96,3 +103,127 @@ def test_no_page_fails_for_anyone(client, people, id_kind):
             if response.status_code >= 500:
                 failures.append(f"{who} GET {url}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# Open to everyone, signed in or not. Anything else must send an anonymous person to sign in.
+PUBLIC = {
+    "crisis/",  # crisis help is never behind a login
+    "healthz",  # the load balancer's health check
+    "enrol/",  # the invitation code page
+    "api/v1/docs",  # the API's documentation (no data)
+    "api/v1/openapi.json",
+}
+# Pages for every signed-in person, patient or care team.
+SHARED = {
+    "",
+    "crisis/",
+    "healthz",
+    "enrol/",
+    "api/v1/docs",
+    "api/v1/openapi.json",
+    "api/v1/me",
+    "account/api-tokens/",
+    "group/",
+    "messages/",
+    "messages/new/",
+    "sessions/",
+}
+CARE_ROLES = ("clinician", "bh_clinician", "staff", "admin")
+DENIED = {401, 403, 404, 405, 410}  # 410: an invitation link that is not (or no longer) valid
+
+
+def _get_all(client, user, ids):
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return {route: client.get(_fill(route, ids)) for route in ROUTES}
+
+
+def _opened(responses) -> set[str]:
+    return {route for route, response in responses.items() if 200 <= response.status_code < 300}
+
+
+def _anonymous_problems(anonymous) -> list[str]:
+    problems = [f"anonymous opened {r}" for r in sorted(_opened(anonymous) - PUBLIC)]
+    problems += [f"anonymous was refused public {r}" for r in sorted(PUBLIC - _opened(anonymous))]
+    for route, response in anonymous.items():
+        if route in PUBLIC or route in {"", "enrol/account/"}:
+            continue  # the front door and the enrolment step send people on to their start
+        if 300 <= response.status_code < 400:
+            if not response["Location"].startswith("/accounts/login/"):
+                problems.append(f"anonymous {route}: sent to {response['Location']}")
+        elif response.status_code not in DENIED:
+            problems.append(f"anonymous {route}: {response.status_code}")
+    return problems
+
+
+def _role_problems(answers) -> list[str]:
+    patient_opened = _opened(answers["patient"])
+    problems = [
+        f"patient opened {r}"
+        for r in sorted(patient_opened)
+        if r.startswith(("clinic/", "api/v1/patients"))
+    ]
+    patient_only = patient_opened - SHARED
+    if not {"today/", "checkin/", "my-medicines/", "skills/"} <= patient_only:
+        problems.append(f"the patient's own pages did not open: {sorted(patient_only)}")
+    for role in CARE_ROLES:
+        problems += [f"{role} opened {r}" for r in sorted(_opened(answers[role]) & patient_only)]
+    return problems
+
+
+def _our_patient_routes():
+    return [route for route in ROUTES if "<uuid:" in route or "<public_id>" in route]
+
+
+def _stranger_problems(stranger) -> list[str]:
+    return [
+        f"stranger clinician {route}: {stranger[route].status_code}"
+        for route in _our_patient_routes()
+        if stranger[route].status_code not in DENIED
+    ]
+
+
+def _name_leaks(answers, names) -> list[str]:
+    leaks = []
+    for who in ("anonymous", "stranger clinician"):
+        for route, response in answers[who].items():
+            body = b"".join(response) if response.streaming else response.content
+            text = body.decode(errors="replace")
+            leaks += [f"{who} saw {name!r} on {route}" for name in names if name in text]
+    return leaks
+
+
+def test_nobody_reaches_a_page_that_is_not_theirs(client, people):
+    users, patient = people
+    ids = {"uuid": str(patient.public_id), "public_id": str(patient.public_id)}
+    answers = {who: _get_all(client, user, ids) for who, user in users.items()}
+    names = set(Patient.objects.filter(clinic=patient.clinic).values_list("full_name", flat=True))
+    assert len(_our_patient_routes()) > 20
+    assert patient.full_name in names
+
+    problems = (
+        _anonymous_problems(answers["anonymous"])
+        + _role_problems(answers)
+        + _stranger_problems(answers["stranger clinician"])
+        + _name_leaks(answers, names)
+    )
+
+    assert not problems, "\n".join(problems)
+
+
+def test_a_clinician_of_another_clinic_cannot_write_through_any_url_with_our_patients_id(
+    client, people
+):
+    users, patient = people
+    ids = {"uuid": str(patient.public_id), "public_id": str(patient.public_id)}
+    client.force_login(users["stranger clinician"])
+    wrongly = {}
+    for route in _our_patient_routes():
+        if route.startswith("api/"):
+            response = client.post(_fill(route, ids), "{}", content_type="application/json")
+        else:
+            response = client.post(_fill(route, ids), {})
+        if response.status_code not in DENIED:
+            wrongly[route] = response.status_code
+    assert not wrongly
