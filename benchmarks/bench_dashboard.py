@@ -1,8 +1,12 @@
-"""The care team's triage dashboard for a panel of 500 patients with a year of daily check-ins,
-next to a bare Django view on the same server in the same run (gunicorn, wrk on loopback).
+"""The triage dashboard and the patient timeline as the clinic grows: 100, 500 and 5,000 patients,
+each with a year of daily check-ins.
 
-Reported: median (p50) latency and requests per second of each, and the dashboard's throughput as
-a fraction of the bare view's.
+Two measurements:
+1. In-process (Django test client, the full middleware stack): median time and query count of the
+   dashboard (first page of 50, my patients and the whole clinic) and of one patient's timeline
+   (page and its data), at each panel size. Flat cost = the clinic can grow.
+2. Under gunicorn (2 workers) with wrk on loopback, at 500 patients: the dashboard next to a bare
+   Django view on the same server in the same run.
 """
 
 from __future__ import annotations
@@ -11,15 +15,24 @@ import os
 from datetime import timedelta
 
 from benchmarks.bench_http import session_cookie_for
-from benchmarks.harness import configure_django, gunicorn, throwaway_site, write_results, wrk
+from benchmarks.harness import (
+    configure_django,
+    gunicorn,
+    throwaway_site,
+    time_calls,
+    write_results,
+    wrk,
+)
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
-PANEL = int(os.environ.get("BENCH_PANEL", "500"))
+PANELS = [int(n) for n in os.environ.get("BENCH_PANELS", "100,500,5000").split(",")]
+WRK_AT = int(os.environ.get("BENCH_PANEL", "500"))
 DAYS = 365
 
 
-def add_panel() -> None:
-    """500 patients of the demo clinic, each with a year of check-ins, medicines and some flags."""
+def add_patients(count: int, start: int) -> None:
+    """`count` more patients of the demo clinic, each with a year of daily check-ins, a medicine,
+    and flags for a quarter and plans for half (bulk inserts)."""
     from taperwell.care.models import Flag
     from taperwell.checkins.models import CheckIn
     from taperwell.clinics.models import Clinic, Membership
@@ -33,28 +46,29 @@ def add_panel() -> None:
     doctor = Membership.objects.get(user__email="clinician@example.org")
     template = TaperPlan.objects.filter(status="approved").first()
     patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, full_name=f"Bench Patient {n:04d}", status="active")
-        for n in range(PANEL)
+        Patient(clinic=clinic, full_name=f"Bench Patient {n:05d}", status="active")
+        for n in range(start, start + count)
     )
     CareTeamMember.objects.bulk_create(
         CareTeamMember(patient=p, member=doctor, role="primary") for p in patients
     )
-    CheckIn.objects.bulk_create(
-        (
-            CheckIn(
-                patient=p,
-                day=today - timedelta(days=d),
-                pain=5,
-                sleep=6,
-                mood=6,
-                withdrawal=2,
-                craving=1,
-            )
-            for p in patients
-            for d in range(DAYS)
-        ),
-        batch_size=5000,
-    )
+    for chunk in range(0, len(patients), 200):
+        CheckIn.objects.bulk_create(
+            (
+                CheckIn(
+                    patient=p,
+                    day=today - timedelta(days=d),
+                    pain=4 + (d + p.pk) % 3,
+                    sleep=6,
+                    mood=6,
+                    withdrawal=2,
+                    craving=1,
+                )
+                for p in patients[chunk : chunk + 200]
+                for d in range(DAYS)
+            ),
+            batch_size=5000,
+        )
     PatientMedication.objects.bulk_create(
         PatientMedication(
             patient=p,
@@ -88,38 +102,110 @@ def add_panel() -> None:
         )
 
 
+def measure_in_process(panel: int) -> list[dict[str, object]]:
+    from django.core.signals import request_started
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from taperwell.patients.models import Patient
+
+    # Count every statement of a request: keep the log from being reset when a request starts.
+    request_started.disconnect(reset_queries)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies.load(session_cookie_for("clinician@example.org"))
+    someone = Patient.objects.filter(full_name__startswith="Bench Patient").order_by("pk")[0]
+    pages = [
+        ("triage dashboard, my patients (page of 50)", reverse("care:dashboard")),
+        ("triage dashboard, whole clinic", reverse("care:dashboard") + "?scope=all"),
+        ("patient timeline page", reverse("care:timeline", args=[someone.public_id])),
+        ("patient timeline data (a year)", reverse("care:timeline_data", args=[someone.public_id])),
+    ]
+    rows = []
+    for label, url in pages:
+
+        def get(url: str = url) -> None:
+            response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+
+        get()
+        with CaptureQueriesContext(connection) as queries:
+            get()
+        count = len(queries)
+        timing = time_calls(get, repeat=15, warmup=2)
+        rows.append(
+            {
+                "page": label,
+                "patients": panel,
+                "check_ins": panel * DAYS,
+                "median_ms": timing["median_ms"],
+                "p90_ms": timing["p90_ms"],
+                "queries": count,
+            }
+        )
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
+    rows: list[dict[str, object]] = []
+    http_rows: list[dict[str, object]] = []
     with throwaway_site(TAPERWELL_REQUIRE_STAFF_MFA="false") as env:
         configure_django(env)
-        add_panel()
-        cookie = session_cookie_for("clinician@example.org")
-        with gunicorn(env, workers=2) as base:
-            bare = wrk(f"{base}/bench/bare", seconds=SECONDS)
-            rows = [{"page": "bare Django view (baseline)", **bare, "vs_baseline": 1.0}]
-            for label, path in (
-                ("triage dashboard, my patients (first page of 50)", "/clinic/triage/"),
-                ("triage dashboard, whole clinic", "/clinic/triage/?scope=all"),
-            ):
-                result = wrk(f"{base}{path}", seconds=SECONDS, headers={"Cookie": cookie})
-                rows.append(
-                    {
-                        "page": label,
-                        **result,
-                        "vs_baseline": result["requests_per_second"] / bare["requests_per_second"],
-                    }
-                )
-    path = write_results(
+        have = 0
+        for panel in sorted(PANELS):
+            add_patients(panel - have, have)
+            have = panel
+            rows += measure_in_process(panel)
+            if panel == WRK_AT:
+                http_rows = measure_http(env)
+    write_results(
         "dashboard",
         rows,
         notes=[
-            f"{PANEL} extra patients with {DAYS} daily check-ins each (about "
-            f"{PANEL * DAYS:,} rows), medicines for all, flags for a quarter, plans for half.",
-            "p50_ms is the median latency. vs_baseline = requests per second divided by the "
-            "bare view's (same server, same run).",
-            f"gunicorn, 2 sync workers, SQLite (WAL); wrk 2 threads, 8 connections, {SECONDS} s.",
+            f"In-process: Django test client through the whole middleware stack, SQLite (WAL), "
+            f"median of 15 warm requests; each patient has {DAYS} daily check-ins, a medicine, "
+            "flags for a quarter and plans for half. queries = SQL statements for one request "
+            "(including the session and audit rows).",
+            "Aim: dashboard for 500 patients under 100 ms median, and cost flat as the clinic "
+            "grows (the dashboard shows 50 patients a page; the timeline reads one patient).",
         ],
     )
+    path = write_results(
+        "dashboard_http",
+        http_rows,
+        notes=[
+            f"{WRK_AT} patients with a year of daily check-ins each. gunicorn, 2 sync workers, "
+            f"SQLite (WAL); wrk 2 threads, 8 connections, {SECONDS} s, on the same 2 cores.",
+            "vs_baseline = requests per second divided by the bare view's (same server, same run).",
+        ],
+    )
+    print((path.parent / "dashboard.md").read_text())
     print(path.read_text())
+
+
+def measure_http(env: dict[str, str]) -> list[dict[str, object]]:
+    cookie = session_cookie_for("clinician@example.org")
+    with gunicorn(env, workers=2) as base:
+        bare = wrk(f"{base}/bench/bare", seconds=SECONDS)
+        rows: list[dict[str, object]] = [
+            {"page": "bare Django view (baseline)", **bare, "vs_baseline": 1.0}
+        ]
+        for label, path in (
+            ("triage dashboard, my patients (first page of 50)", "/clinic/triage/"),
+            ("triage dashboard, whole clinic", "/clinic/triage/?scope=all"),
+        ):
+            result = wrk(f"{base}{path}", seconds=SECONDS, headers={"Cookie": cookie})
+            rows.append(
+                {
+                    "page": label,
+                    **result,
+                    "vs_baseline": result["requests_per_second"] / bare["requests_per_second"],
+                }
+            )
+    return rows
 
 
 if __name__ == "__main__":
