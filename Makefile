@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run setup test lint typecheck browser-deps bench bench-deps clean help
+.PHONY: run setup test lint typecheck browser-deps bench bench-deps bench-scale load multinode clean help
 
 help:
 	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
@@ -50,6 +50,22 @@ bench: $(STAMP) bench-deps
 		module=$$(echo $$script | sed 's|/|.|; s|\.py$$||'); \
 		echo "== $$module"; $(BIN)/python -m $$module || exit 1; \
 	done
+
+# The scale run: a throwaway PostgreSQL 15, 10,000 patients in 20 clinics with a year of
+# check-ins and questionnaires; dashboard, timeline, outcomes, reminder sweep and EXPLAIN.
+bench-scale: $(STAMP)
+	@[ -x /usr/lib/postgresql/15/bin/initdb ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || { echo "Please install PostgreSQL 15"; exit 1; }
+	$(BIN)/python -m benchmarks.bench_scale
+
+# Load test: locust, headless, loopback only, bounded in time (LOAD_USERS, LOAD_SECONDS).
+load: $(STAMP)
+	$(BIN)/python -m benchmarks.load
+
+# Several machines rehearsed on one: PostgreSQL primary + replica, two web nodes behind nginx,
+# huey on Redis, a backup (docs/scaling.md).
+multinode: $(STAMP)
+	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light redis-server postgresql >/dev/null; } || { echo "Please install nginx, redis-server and postgresql"; exit 1; }
+	benchmarks/multinode.sh | tee benchmarks/results/multinode.log
 
 clean:
 	rm -rf $(VENV) var node_modules

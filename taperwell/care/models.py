@@ -70,7 +70,8 @@ class Flag(models.Model):
             models.UniqueConstraint(fields=["patient", "rule", "day"], name="one_flag_a_rule_a_day")
         ]
         indexes = [
-            models.Index(fields=["patient", "status", "rank"]),
+            # The dashboard's per-patient "most serious flag" lookups: equality, then the order.
+            models.Index(fields=["patient", "status", "rank", "raised_at"]),
             models.Index(fields=["status", "rank", "raised_at"]),
         ]
 
