@@ -133,3 +133,78 @@ def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict
     except ImportError:
         return {}
     return {day: value for day, value in minutes(patient, start, end).items() if value}
+
+
+NALOXONE_RENEW_DAYS = 30  # the same month's notice the reminder sweep gives
+
+
+def naloxone_card(patient: Patient, *, tapering: bool, today: date) -> dict[str, Any] | None:
+    """The naloxone plan card: shown when the clinical core recommends naloxone, or once the
+    patient has told us they keep some (so they can keep its expiry date up to date)."""
+    from taperwell.medications.selectors import naloxone_advice, naloxone_plan_of
+
+    plan = naloxone_plan_of(patient)
+    advice = naloxone_advice(patient, tapering=tapering)
+    recommended = bool(advice and advice.recommended)
+    if not recommended and not (plan and plan.has_naloxone):
+        return None
+    expiry = None
+    if plan and plan.has_naloxone and plan.expires_on:
+        days_left = (plan.expires_on - today).days
+        if days_left < 0:
+            expiry = "expired"
+        elif days_left <= NALOXONE_RENEW_DAYS:
+            expiry = "soon"
+        else:
+            expiry = "ok"
+    return {"plan": plan, "recommended": recommended, "expiry": expiry}
+
+
+def next_group_session(patient: Patient) -> dict[str, Any] | None:
+    """The next group session for Today, in one query: one the patient said they are going to
+    comes first, then the clinic's next one they have not turned down."""
+    import zoneinfo
+
+    from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.urls import reverse
+    from django.utils import timezone
+
+    try:
+        from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
+    except ImportError:
+        return None
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
+    mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
+    session = (
+        GroupSession.objects.filter(
+            clinic_id=patient.clinic_id, cancelled_at__isnull=True, starts_at__gte=timezone.now()
+        )
+        .annotate(my_rsvp=Subquery(mine))
+        .filter(Q(my_rsvp__isnull=True) | Q(my_rsvp=RsvpStatus.GOING))
+        .annotate(
+            going_first=Case(
+                When(my_rsvp=RsvpStatus.GOING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("going_first", "starts_at")
+        .first()
+    )
+    if session is None:
+        return None
+    return {
+        "title": session.title,
+        # Naive clinic-local time: the date filter would convert an aware one again.
+        "starts_local": session.starts_at.astimezone(zone).replace(tzinfo=None),
+        "going": session.my_rsvp == RsvpStatus.GOING,
+        "url": reverse("meetings:detail", args=[session.public_id]),
+    }
+
+
+def unread_messages(user: Any) -> int:
+    try:
+        from taperwell.messaging.selectors import unread_count
+    except ImportError:
+        return 0
+    return unread_count(user)

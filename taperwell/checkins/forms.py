@@ -217,3 +217,77 @@ class PauseRequestForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+YES_NO_UNSURE = [("yes", _("Yes")), ("no", _("No")), ("unsure", _("I'm not sure"))]
+_AS_BOOL = {"yes": True, "no": False, "unsure": None, "": None}
+EXPIRY_YEARS_AHEAD = 10  # naloxone keeps 2-3 years; a date further out is a typing slip
+
+
+def _bool_choice(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "unsure"}[value]
+
+
+class NaloxonePlanForm(forms.Form):
+    """The patient's naloxone plan. Only the first question is needed; the rest can wait."""
+
+    has_naloxone = forms.ChoiceField(
+        label=_("Do you have naloxone at home?"),
+        choices=YES_NO_UNSURE,
+        widget=forms.RadioSelect,
+        help_text=_("Naloxone is often called Narcan. It is usually a nose spray."),
+        error_messages={"required": _("Please choose Yes, No or I'm not sure.")},
+    )
+    kept_where = forms.CharField(
+        label=_("Where do you keep it?"),
+        required=False,
+        max_length=200,
+        help_text=_("Somewhere easy to find, for example: kitchen drawer by the sink."),
+    )
+    expires_on = forms.DateField(
+        label=_("When does it expire?"),
+        required=False,
+        help_text=_("The date is printed on the box. We will remind you a month before."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Please enter a date like 2027-05-31.")},
+    )
+    someone_knows = forms.ChoiceField(
+        label=_("Does someone at home know how to use it?"),
+        choices=YES_NO_UNSURE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def initial_from(cls, plan: Any) -> dict[str, Any]:
+        if plan is None:
+            return {}
+        return {
+            "has_naloxone": _bool_choice(plan.has_naloxone),
+            "kept_where": plan.kept_where,
+            "expires_on": plan.expires_on,
+            "someone_knows": _bool_choice(plan.someone_knows),
+        }
+
+    def __init__(self, *args: Any, today: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_expires_on(self) -> Any:
+        value = self.cleaned_data.get("expires_on")
+        if value is not None and not (
+            value.year >= 2000 and value.year <= self.today.year + EXPIRY_YEARS_AHEAD
+        ):
+            raise forms.ValidationError(_("Please check the year of the expiry date."))
+        return value
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        has = _AS_BOOL[data["has_naloxone"]]
+        return {
+            "has_naloxone": has,
+            # Without naloxone at home there is nothing to keep or renew.
+            "kept_where": data["kept_where"] if has is not False else "",
+            "expires_on": data["expires_on"] if has is not False else None,
+            "someone_knows": _AS_BOOL[data.get("someone_knows") or ""],
+        }

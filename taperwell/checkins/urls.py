@@ -17,5 +17,6 @@ urlpatterns = [
     path("my-medicines/", views.medicines, name="medicines"),
     path("my-medicines/pause/", views.pause_request, name="pause_request"),
     path("my-medicines/reasons/", views.reasons, name="reasons"),
+    path("my-medicines/naloxone/", views.naloxone, name="naloxone"),
     path("progress/", progress.progress, name="progress"),
 ]

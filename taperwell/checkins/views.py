@@ -14,6 +14,7 @@ from taperwell.access import own_patient_record
 from taperwell.checkins import care_links, selectors, services
 from taperwell.checkins.forms import (
     CheckInForm,
+    NaloxonePlanForm,
     PauseRequestForm,
     QuestionnaireForm,
     ReasonsForm,
@@ -156,6 +157,7 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "reasons_form": ReasonsForm(initial={"reasons": reasons.reasons if reasons else ""}),
             "pause_form": PauseRequestForm(),
             "can_request_pause": care_links.pause_requests_supported(),
+            "naloxone": care_links.naloxone_card(patient, tapering=plan is not None, today=today),
         },
     )
 
@@ -192,3 +194,24 @@ def reasons(request: HttpRequest) -> HttpResponse:
         return redirect("checkins:medicines")
     messages.error(request, _("Please write a few words before saving."))
     return render(request, "checkins/reasons_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@patient_page
+def naloxone(request: HttpRequest) -> HttpResponse:
+    from taperwell.medications.selectors import naloxone_plan_of
+    from taperwell.medications.services import naloxone_plan_save
+
+    patient = own_patient_record(request, what="naloxone plan", write=request.method == "POST")
+    today = selectors.clinic_today(patient.clinic)
+    if request.method == "POST":
+        form = NaloxonePlanForm(request.POST, today=today)
+        if form.is_valid():
+            naloxone_plan_save(patient=patient, **form.service_fields())
+            messages.success(request, _("Your naloxone plan is saved. Thank you."))
+            return redirect("checkins:medicines")
+        messages.error(request, _("Please check the answers marked below."))
+        return render(request, "checkins/naloxone_form.html", {"form": form}, status=400)
+    plan = naloxone_plan_of(patient)
+    form = NaloxonePlanForm(initial=NaloxonePlanForm.initial_from(plan), today=today)
+    return render(request, "checkins/naloxone_form.html", {"form": form})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -65,8 +67,38 @@ class Milestone:
     text: str
 
 
+QUARTER_LOWER_PERCENT = 25
+QUARTER_LOWER = Milestone(
+    "quarter-lower", "Your daily dose is a quarter lower than when you began."
+)
+
+
+def mme_drop_percent(plan: Any, steps: dict[str, Any] | None) -> Decimal | None:
+    """How much lower today's approved step is than the plan's starting dose, in percent.
+
+    Read from the clinician-approved plan only: the current step's MME a day against the plan's
+    baseline. None before the first step starts, without a plan, or without the numbers.
+    """
+    current = (steps or {}).get("current")
+    if plan is None or not current:
+        return None
+    try:
+        baseline = Decimal(str((plan.schedule or {})["baseline_mme_per_day"]))
+        now = Decimal(str(current["mme_per_day"]))
+    except (KeyError, TypeError, InvalidOperation):
+        return None
+    if not baseline.is_finite() or not now.is_finite() or baseline <= 0:
+        return None
+    return (baseline - now) / baseline * 100
+
+
+def dose_milestone(plan: Any, steps: dict[str, Any] | None) -> Milestone | None:
+    drop = mme_drop_percent(plan, steps)
+    return QUARTER_LOWER if drop is not None and drop >= QUARTER_LOWER_PERCENT else None
+
+
 def milestones_for(
-    patient: Patient, *, checkin_days: int, mme_drop_percent: float | None = None
+    patient: Patient, *, checkin_days: int, mme_drop_percent: Decimal | float | None = None
 ) -> list[Milestone]:
     """What the patient has reached, in kind words. `checkin_days` counts days with a check-in."""
     reached: list[Milestone] = []
@@ -83,8 +115,6 @@ def milestones_for(
         )
     if Goal.objects.filter(patient=patient, status=GoalStatus.REACHED).exists():
         reached.append(Milestone("goal-reached", "You reached a goal that matters to you."))
-    if mme_drop_percent is not None and mme_drop_percent >= 25:
-        reached.append(
-            Milestone("quarter-lower", "Your daily dose is a quarter lower than when you began.")
-        )
+    if mme_drop_percent is not None and mme_drop_percent >= QUARTER_LOWER_PERCENT:
+        reached.append(QUARTER_LOWER)
     return reached

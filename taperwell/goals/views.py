@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from taperwell.access import own_patient_record
+from taperwell.checkins import care_links
 from taperwell.checkins.selectors import clinic_today, current_checkins
 from taperwell.goals import selectors, services
 from taperwell.goals.forms import ActivityForm, GoalForm
@@ -30,6 +31,8 @@ def index(request: HttpRequest) -> HttpResponse:
             return redirect(f"{request.path}#goal-{goal.public_id}")
         messages.error(request, _("Please write a few words about your goal."))
     checkin_days = current_checkins(patient).values("day").distinct().count()
+    plan = care_links.current_plan(patient)
+    dose_drop = selectors.mme_drop_percent(plan, care_links.plan_steps(plan, today=today))
     return render(
         request,
         "goals/index.html",
@@ -37,7 +40,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "goals": selectors.goals_with_week(patient, today=today),
             "form": form,
             "activity_form": ActivityForm(),
-            "milestones": selectors.milestones_for(patient, checkin_days=checkin_days),
+            "milestones": selectors.milestones_for(
+                patient, checkin_days=checkin_days, mme_drop_percent=dose_drop
+            ),
             "today": today,
         },
     )

@@ -131,3 +131,22 @@ class RiskProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Risk profile of {self.patient}"
+
+
+class NaloxonePlan(models.Model):
+    """The patient's own answers: is naloxone at home, where, until when, who can use it.
+
+    None means "not answered yet" (or "not sure"), which the page asks about again.
+    """
+
+    patient = models.OneToOneField(Patient, on_delete=models.PROTECT, related_name="naloxone_plan")
+    has_naloxone = models.BooleanField(_("naloxone at home"), null=True, blank=True)
+    kept_where = models.CharField(_("where it is kept"), max_length=200, blank=True)
+    expires_on = models.DateField(_("expiry date"), null=True, blank=True)
+    someone_knows = models.BooleanField(
+        _("someone at home knows how to use it"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Naloxone plan of {self.patient}"

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.mme import DoseError, MedicationDose, NoFactor, calculate_mme
-from taperwell.clinical.review import History, Review, review
-from taperwell.medications.models import MedicationStatus, PatientMedication, RiskProfile
+from taperwell.clinical.review import History, NaloxoneAdvice, Review, review
+from taperwell.medications.models import (
+    MedicationStatus,
+    NaloxonePlan,
+    PatientMedication,
+    RiskProfile,
+)
 
 
 def active_medications(patient: Any) -> list[PatientMedication]:
@@ -95,3 +101,35 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         except DoseError:
             entries.append(med.drug)
     return review(entries, pack, history=history, ort_answers=ort, sex=sex)
+
+
+def naloxone_plan_of(patient: Any) -> NaloxonePlan | None:
+    return NaloxonePlan.objects.filter(patient=patient).first()
+
+
+def naloxone_expires_on(patient: Any) -> date | None:
+    """The expiry of the naloxone the patient keeps at home (the reminder sweep reads this).
+
+    None when there is no plan, no date, or the patient said they have none at home.
+    """
+    row = (
+        NaloxonePlan.objects.filter(patient=patient, expires_on__isnull=False)
+        .exclude(has_naloxone=False)
+        .values_list("expires_on", flat=True)
+        .first()
+    )
+    return row
+
+
+def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
+    """The clinical core's naloxone advice with the clinic's pack, or None if it cannot review.
+
+    A medicine list the core cannot read must not break the patient's page; the care team's
+    review page shows the same problem in full.
+    """
+    from taperwell.tapering.engine import pack_for
+
+    try:
+        return medication_review(patient, pack_for(patient.clinic), tapering=tapering).naloxone
+    except (ValueError, LookupError, KeyError):
+        return None

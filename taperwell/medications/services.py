@@ -16,6 +16,7 @@ from taperwell.medications.models import (
     MedicationChange,
     MedicationChangeKind,
     MedicationStatus,
+    NaloxonePlan,
     PatientMedication,
     RiskProfile,
 )
@@ -128,3 +129,24 @@ def risk_profile_update(*, patient: Any, by: Any, **fields: Any) -> RiskProfile:
     profile.full_clean()
     profile.save()
     return profile
+
+
+@transaction.atomic
+def naloxone_plan_save(
+    *,
+    patient: Any,
+    has_naloxone: bool | None,
+    kept_where: str = "",
+    expires_on: date | None = None,
+    someone_knows: bool | None = None,
+) -> NaloxonePlan:
+    """The patient's own answers; one row per patient, replaced on each save."""
+    plan = NaloxonePlan.objects.select_for_update().filter(patient=patient).first()
+    plan = plan or NaloxonePlan(patient=patient)
+    plan.has_naloxone = has_naloxone
+    plan.kept_where = kept_where.strip()
+    plan.expires_on = expires_on
+    plan.someone_knows = someone_knows
+    plan.full_clean()
+    plan.save()
+    return plan

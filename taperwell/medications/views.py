@@ -12,7 +12,11 @@ from taperwell.access import care_team_required, patient_for_user, role_of, role
 from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.medications.forms import MedicationForm, RiskProfileForm, StatusForm
 from taperwell.medications.models import PatientMedication, RiskProfile
-from taperwell.medications.selectors import medication_list, medication_review
+from taperwell.medications.selectors import (
+    medication_list,
+    medication_review,
+    naloxone_plan_of,
+)
 from taperwell.medications.services import (
     medication_add,
     medication_set_status,
@@ -37,6 +41,7 @@ def _page(request: HttpRequest, patient, form: MedicationForm | None = None, sta
             "medications": medication_list(patient),
             "review": medication_review(patient, pack, tapering=plan is not None),
             "pack": pack,
+            "naloxone_plan": naloxone_plan_of(patient),
             "can_edit": role_of(request.user) == Role.CLINICIAN,
             "can_record_risk": role_of(request.user) in CLINICAL_ROLES,
             "form": form or MedicationForm(),

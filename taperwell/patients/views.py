@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from taperwell.access import care_team_required, own_patient_record, patient_for_user
 from taperwell.checkins import care_links
 from taperwell.checkins.selectors import checkin_on, clinic_today, questionnaires_due
-from taperwell.goals.selectors import goals_with_week
+from taperwell.goals.selectors import dose_milestone, goals_with_week
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.selectors import care_team_of, panel_for
 
@@ -20,12 +20,13 @@ PANEL_PAGE_SIZE = 50
 @require_GET
 @patient_page
 def today(request: HttpRequest) -> HttpResponse:
-    """The patient's home: today's doses, the check-in, a practice, their goal, their team."""
+    """The patient's home: doses, the check-in, a practice, their goal, group, messages, team."""
     patient = own_patient_record(request, what="today page")
     day = clinic_today(patient.clinic)
     plan = care_links.current_plan(patient)
     checkin = checkin_on(patient, day)
     goals = [g for g in goals_with_week(patient, today=day) if g.status == "active"]
+    steps = care_links.plan_steps(plan, today=day)
     return render(
         request,
         "patients/today.html",
@@ -34,12 +35,15 @@ def today(request: HttpRequest) -> HttpResponse:
             "care_team": care_team_of(patient),
             "day": day,
             "plan": plan,
-            "steps": care_links.plan_steps(plan, today=day),
+            "steps": steps,
             "medications": [] if plan else care_links.active_medications(patient),
             "checkin": checkin,
             "due": questionnaires_due(patient, today=day, tapering=plan is not None),
             "practice": care_links.suggested_practice(patient, checkin=checkin),
             "goal": goals[0] if goals else None,
+            "milestone": dose_milestone(plan, steps),
+            "session": care_links.next_group_session(patient),
+            "unread": care_links.unread_messages(request.user),
         },
     )
 

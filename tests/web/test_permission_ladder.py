@@ -29,6 +29,7 @@ VIEWS = [
     Rung("questionnaires", "/questionnaires/", "patient", "clinician", wrong_method="post"),
     Rung("questionnaire", "/questionnaires/phq9/", "patient", "counsellor"),
     Rung("my medicines", "/my-medicines/", "patient", "clinician", wrong_method="post"),
+    Rung("my naloxone plan", "/my-medicines/naloxone/", "patient", "clinician"),
     Rung("my progress", "/progress/", "patient", "clinic_admin", wrong_method="post"),
     Rung("goals", "/goals/", "patient", "clinician"),
     Rung("welcome", "/enrol/welcome/", "patient", "clinician"),
