@@ -19,6 +19,6 @@ def test_the_triage_subqueries_look_flags_up_by_patient(clinician, clinic, patie
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
         plan = [row[-1] for row in cursor.fetchall()]
-    flag_steps = [s for s in flag_lookups if "care_flag" in s]
+    flag_steps = [step for step in plan if "care_flag" in step]
     assert len(flag_steps) == 3, plan
     assert all("patient_id=? AND status=?" in s for s in flag_steps), plan
