@@ -28,7 +28,7 @@ from benchmarks.harness import (
     write_results,
 )
 
-USERS = int(os.environ.get("LOAD_USERS", "40"))
+USERS = int(os.environ.get("LOAD_USERS", "60"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 PATIENTS = int(os.environ.get("LOAD_PATIENTS", "200"))
 
