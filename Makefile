@@ -55,7 +55,7 @@ bench: $(STAMP) bench-deps
 # check-ins and questionnaires; dashboard, timeline, outcomes, reminder sweep and EXPLAIN.
 bench-scale: $(STAMP)
 	@[ -x /usr/lib/postgresql/15/bin/initdb ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } || { echo "Please install PostgreSQL 15"; exit 1; }
-	$(BIN)/python -m benchmarks.bench_scale
+	$(BIN)/python -m benchmarks.scale_postgres
 
 # Load test: locust, headless, loopback only, bounded in time (LOAD_USERS, LOAD_SECONDS).
 load: $(STAMP)
