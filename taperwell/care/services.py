@@ -30,6 +30,9 @@ from taperwell.clinics.models import CLINICAL_ROLES
 
 # Bump flags older than this are history, not news: a re-run never raises them again.
 BUMP_LOOKBACK_DAYS = 7
+# The rules look back at most 28 days (withdrawal that lasts after a step); 60 days of history
+# covers that with room to spare, so a year of check-ins is not re-read on every check-in.
+RULES_HISTORY_DAYS = 60
 
 
 def _raise(
@@ -157,7 +160,9 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
     baseline = dataclasses.replace(baseline, prn_per_day=prn_planned)
     found = find_bumps(
         today=today,
-        checkins=checkins.checkins_for_rules(patient, until=today),
+        checkins=checkins.checkins_for_rules(
+            patient, since=today - timedelta(days=RULES_HISTORY_DAYS), until=today
+        ),
         baseline=baseline,
         dose_changes=dose_change_dates(patient),
         instruments=checkins.instruments_for_rules(patient, until=today),

@@ -85,3 +85,33 @@ def sweep_urgent_flags() -> int:
         raised_at__lte=timezone.now() - timedelta(minutes=1),
     ).values_list("pk", flat=True)
     return sum(notify_urgent_flag_now(pk) for pk in due)
+
+
+@db_task()
+def evaluate_bumps_later(patient_id: int) -> int:
+    """The bump rules for one patient, off the request that saved their check-in."""
+    from taperwell.care.services import bumps_evaluate
+    from taperwell.patients.models import Patient
+
+    patient = Patient.objects.select_related("clinic").filter(pk=patient_id).first()
+    if patient is None:
+        return 0
+    return len(bumps_evaluate(patient=patient))
+
+
+@db_periodic_task(crontab(minute="20", hour="*/6"))
+def sweep_bump_rules() -> int:
+    """Every patient, four times a day: rules such as missed check-ins fire with no new entry."""
+    from taperwell.care.services import bumps_evaluate
+    from taperwell.patients.models import Patient, PatientStatus
+
+    raised = 0
+    patients = Patient.objects.filter(
+        status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE], user__isnull=False
+    ).select_related("clinic")
+    for patient in patients.iterator(chunk_size=500):
+        try:
+            raised += len(bumps_evaluate(patient=patient))
+        except Exception:
+            log.exception("bump rules failed for patient %s", patient.pk)
+    return raised

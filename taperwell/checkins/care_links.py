@@ -55,6 +55,22 @@ def evaluate_bumps(*, patient: Patient, today: date | None = None) -> None:
         logger.exception("bump rules failed for patient %s", patient.pk)
 
 
+def evaluate_bumps_soon(*, patient: Patient) -> None:
+    """Queue the bump rules for the background worker, so saving a check-in stays fast.
+
+    The urgent self-harm flag never waits for this: it is raised with the entry itself.
+    """
+    try:
+        from taperwell.care.tasks import evaluate_bumps_later
+    except ImportError:
+        logger.warning("care.tasks.evaluate_bumps_later missing: bump rules not queued")
+        return
+    try:
+        evaluate_bumps_later(patient.pk)
+    except Exception:
+        logger.exception("could not queue the bump rules for patient %s", patient.pk)
+
+
 def current_plan(patient: Patient) -> Any | None:
     try:
         from taperwell.tapering.selectors import current_plan as select

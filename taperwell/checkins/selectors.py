@@ -77,11 +77,20 @@ def baseline_for(patient: Patient) -> bumps.Baseline | None:
     )
 
 
-def checkins_for_rules(patient: Patient, *, until: date | None = None) -> list[bumps.CheckIn]:
-    """Current check-ins as the bump rules read them, oldest first."""
+def checkins_for_rules(
+    patient: Patient, *, since: date | None = None, until: date | None = None
+) -> list[bumps.CheckIn]:
+    """Current check-ins as the bump rules read them, oldest first.
+
+    With `since`, the last check-in before it is kept too, so a gap that began earlier still
+    shows as missed check-ins.
+    """
     rows = current_checkins(patient).order_by("day")
     if until is not None:
         rows = rows.filter(day__lte=until)
+    if since is not None:
+        before = rows.filter(day__lt=since).order_by("-day")[:1]
+        rows = rows.filter(day__gte=since) | rows.filter(pk__in=before.values("pk"))
     return [
         bumps.CheckIn(
             day=c.day,

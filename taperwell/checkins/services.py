@@ -95,7 +95,7 @@ def checkin_submit(
             reason=f"answered yes to thoughts of self-harm on the check-in of {day:%-d %b}",
             source="check-in",
         )
-    transaction.on_commit(lambda: care_links.evaluate_bumps(patient=patient))
+    transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     return Saved(checkin, created=created, needs_crisis_help=bool(checkin.self_harm_thoughts))
 
 
@@ -108,7 +108,7 @@ def checkin_mark_entered_in_error(*, patient: Patient, checkin: CheckIn) -> Chec
     checkin.idempotency_key = None
     checkin.full_clean()
     checkin.save(update_fields=["status", "idempotency_key", "updated_at"])
-    transaction.on_commit(lambda: care_links.evaluate_bumps(patient=patient))
+    transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     return checkin
 
 
@@ -165,7 +165,7 @@ def questionnaire_submit(
             ),
             source="questionnaire",
         )
-    transaction.on_commit(lambda: care_links.evaluate_bumps(patient=patient))
+    transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     return Saved(response, created=True, needs_crisis_help=crisis)
 
 
