@@ -209,7 +209,7 @@ def main() -> None:
             f"{SECONDS} s each, on the same 2 cores as the server.",
             "Check-in: every post is a new submission (fresh one-time key) by one of the demo "
             "patients in turn; the day's entry is replaced, so each post writes the check-in, an "
-            "audit row, and runs the bump rules over the patient's history. For the check-in row, "
+            "audit row, and queues the bump rules for the job worker. For the check-in row, "
             "non_2xx counts every answer that was not the redirect to Today.",
             "Every signed-in request writes an audit row; the idle-timeout session row is re-saved "
             "at most once a minute per session (see docs/scaling.md).",
