@@ -124,22 +124,30 @@ def pause_requests_supported() -> bool:
 
 
 def suggested_practice(patient: Patient, *, checkin: Any = None) -> dict[str, Any] | None:
-    """Today's practice from the skills app: {"title", "minutes", "url"}, or None."""
+    """Today's practice from the skills app: {"title", "minutes", "url", "need", "reason"}, or
+    None. `need` is set when the check-in or a flag calls for a particular skill now."""
     from django.urls import NoReverseMatch, reverse
 
     try:
-        from taperwell.skills.selectors import suggested_practice as suggest
+        from taperwell.skills.selectors import suggestion_for
     except (ImportError, AttributeError):
         return None
     try:
-        practice = suggest(patient, checkin=checkin)
+        suggestion = suggestion_for(patient, checkin=checkin)
+        practice = suggestion.practice
         if getattr(practice, "is_pacer", False):
             url = reverse("skills:pacer")
         else:
             url = reverse("skills:practice", args=[practice.slug])
     except (NoReverseMatch, AttributeError, TypeError):
         return None
-    return {"title": practice.title, "minutes": getattr(practice, "minutes", None), "url": url}
+    return {
+        "title": practice.title,
+        "minutes": getattr(practice, "minutes", None),
+        "url": url,
+        "need": suggestion.need,
+        "reason": suggestion.reason,
+    }
 
 
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
