@@ -1,4 +1,4 @@
-"""In a real browser: after a hard check-in (withdrawal 8 of 10), Today offers the breathing pacer."""
+"""In a real browser: after a hard check-in (withdrawal 8 of 10), Today offers the pacer."""
 
 from __future__ import annotations
 
