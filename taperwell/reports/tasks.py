@@ -1,6 +1,12 @@
-"""Background jobs: building a patient's export, and removing expired export files."""
+"""Background jobs: building a patient's export, and removing expired export files.
+
+huey takes a job off its queue when a worker starts it, so a worker killed mid-build loses the job
+and leaves the export claimed but unfinished. A sweep rebuilds such exports from state.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.utils import timezone
 from huey import crontab
@@ -30,3 +36,39 @@ def expire_patient_exports() -> None:
         export.file.delete(save=False)
         export.status = ExportStatus.EXPIRED
         export.save(update_fields=["file", "status"])
+
+
+# A build takes seconds; one claimed longer ago than this died with its worker.
+STALE_CLAIM = timedelta(minutes=10)
+# A request whose job never started (the worker was down when it was queued).
+NEVER_STARTED = timedelta(minutes=2)
+
+
+def resume_stale_exports_now() -> int:
+    now = timezone.now()
+    stale = PatientExport.objects.filter(
+        status=ExportStatus.PENDING, finished_at__lt=now - STALE_CLAIM
+    )
+    # Release each dead claim once (conditional update), then build it again.
+    resumed = 0
+    for export_id in list(stale.values_list("pk", flat=True)):
+        released = PatientExport.objects.filter(
+            pk=export_id, status=ExportStatus.PENDING, finished_at__lt=now - STALE_CLAIM
+        ).update(finished_at=None)
+        if released:
+            build_patient_export(export_id)
+            resumed += 1
+    waiting = PatientExport.objects.filter(
+        status=ExportStatus.PENDING,
+        finished_at__isnull=True,
+        created_at__lt=now - NEVER_STARTED,
+    ).values_list("pk", flat=True)
+    for export_id in list(waiting):
+        build_patient_export(export_id)  # the claim inside the job keeps it to one build
+        resumed += 1
+    return resumed
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def resume_stale_exports() -> int:
+    return resume_stale_exports_now()
