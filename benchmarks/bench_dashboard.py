@@ -12,7 +12,6 @@ Two measurements:
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 from benchmarks.bench_http import session_cookie_for
 from benchmarks.harness import (
@@ -33,73 +32,23 @@ DAYS = 365
 def add_patients(count: int, start: int) -> None:
     """`count` more patients of the demo clinic, each with a year of daily check-ins, a medicine,
     and flags for a quarter and plans for half (bulk inserts)."""
-    from taperwell.care.models import Flag
-    from taperwell.checkins.models import CheckIn
     from taperwell.clinics.models import Clinic, Membership
-    from taperwell.medications.models import PatientMedication
-    from taperwell.patients.models import CareTeamMember, Patient
+    from taperwell.demo.panel import panel_bulk_create
     from taperwell.tapering.models import TaperPlan
     from taperwell.tapering.services import local_today
 
     clinic = Clinic.objects.get(slug="riverside")
-    today = local_today(clinic)
-    doctor = Membership.objects.get(user__email="clinician@example.org")
     template = TaperPlan.objects.filter(status="approved").first()
-    patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, full_name=f"Bench Patient {n:05d}", status="active")
-        for n in range(start, start + count)
+    panel_bulk_create(
+        clinic=clinic,
+        size=count,
+        days=DAYS,
+        today=local_today(clinic),
+        doctor=Membership.objects.get(user__email="clinician@example.org"),
+        schedule=template.schedule if template is not None else None,
+        inputs=template.inputs if template is not None else None,
+        first_number=start,
     )
-    CareTeamMember.objects.bulk_create(
-        CareTeamMember(patient=p, member=doctor, role="primary") for p in patients
-    )
-    for chunk in range(0, len(patients), 200):
-        CheckIn.objects.bulk_create(
-            (
-                CheckIn(
-                    patient=p,
-                    day=today - timedelta(days=d),
-                    pain=4 + (d + p.pk) % 3,
-                    sleep=6,
-                    mood=6,
-                    withdrawal=2,
-                    craving=1,
-                )
-                for p in patients[chunk : chunk + 200]
-                for d in range(DAYS)
-            ),
-            batch_size=5000,
-        )
-    PatientMedication.objects.bulk_create(
-        PatientMedication(
-            patient=p,
-            drug="oxycodone",
-            form="tablet",
-            release="ER",
-            strength=30,
-            unit="mg",
-            times=["08:00", "20:00"],
-        )
-        for p in patients
-    )
-    Flag.objects.bulk_create(
-        Flag(
-            patient=p,
-            rule="pain-worse",
-            severity="moderate",
-            rank=2,
-            reason="Pain up",
-            day=today,
-            source="bump-rules",
-        )
-        for p in patients[::4]
-    )
-    if template is not None:
-        TaperPlan.objects.bulk_create(
-            TaperPlan(
-                patient=p, status="approved", schedule=template.schedule, inputs=template.inputs
-            )
-            for p in patients[::2]
-        )
 
 
 def measure_in_process(panel: int) -> list[dict[str, object]]:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from taperwell.care.models import Flag
-from taperwell.checkins.models import CheckIn
-from taperwell.medications.models import PatientMedication
+from taperwell.demo.panel import panel_bulk_create
 from taperwell.patients.models import Patient
-from taperwell.tapering.models import TaperPlan
 from tests.care.builders import oxycodone_er, ten_percent_inputs
 
 pytestmark = pytest.mark.django_db
@@ -23,58 +20,17 @@ DASHBOARD_QUERIES = (
 )
 
 
-def _panel(clinic, clinician, size: int, *, days: int) -> None:
+def _panel(clinic, size: int, *, days: int) -> None:
     from taperwell.tapering.engine import schedule_json
 
-    schedule = schedule_json(ten_percent_inputs(date(2026, 1, 5)), [])
-    start = len(Patient.objects.all())
-    patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, full_name=f"Patient {start + n:04d}", status="active")
-        for n in range(size)
-    )
-    today = date.today()  # noqa: DTZ011 - only the shape of the data matters
-    CheckIn.objects.bulk_create(
-        (
-            CheckIn(
-                patient=p,
-                day=today - timedelta(days=d),
-                pain=5,
-                sleep=5,
-                mood=5,
-                withdrawal=2,
-                craving=1,
-            )
-            for p in patients
-            for d in range(days)
-        ),
-        batch_size=5000,
-    )
-    Flag.objects.bulk_create(
-        Flag(
-            patient=p,
-            rule="pain-worse",
-            severity="moderate",
-            rank=2,
-            reason="pain up",
-            day=today,
-            source="bump-rules",
-        )
-        for p in patients[::3]
-    )
-    PatientMedication.objects.bulk_create(
-        PatientMedication(
-            patient=p,
-            drug="oxycodone",
-            form="tablet",
-            release="ER",
-            strength=30,
-            unit="mg",
-            times=["08:00", "20:00"],
-        )
-        for p in patients
-    )
-    TaperPlan.objects.bulk_create(
-        TaperPlan(patient=p, status="approved", schedule=schedule) for p in patients[::2]
+    panel_bulk_create(
+        clinic=clinic,
+        size=size,
+        days=days,
+        today=date.today(),  # noqa: DTZ011 - only the shape of the data matters
+        schedule=schedule_json(ten_percent_inputs(date(2026, 1, 5)), []),
+        first_number=Patient.objects.count(),
+        flag_every=3,
     )
 
 
@@ -95,10 +51,10 @@ def _count(client) -> int:
 def test_the_dashboard_query_count_does_not_grow_with_the_panel(client, clinic, clinician, patient):
     oxycodone_er(patient, clinician)
     client.force_login(clinician)
-    _panel(clinic, clinician, 5, days=30)
+    _panel(clinic, 5, days=30)
     _count(client)  # the first request also checks the second factor once per session
     small = _count(client)
-    _panel(clinic, clinician, 495, days=365)
+    _panel(clinic, 495, days=365)
     assert Patient.objects.count() == 501
     large = _count(client)
     assert large == small
