@@ -187,6 +187,9 @@ API_TOKEN_FAILURE_LIMIT = env_int("TAPERWELL_API_TOKEN_FAILURE_LIMIT", 20)
 API_TOKEN_FAILURE_WINDOW_SECONDS = 15 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "taperwell"
+# Accept the code from one 30-second step either side (RFC 6238 section 5.2): phone clocks drift,
+# and a code typed as it rolls over should not lock anyone out. A used code is still refused.
+MFA_TOTP_TOLERANCE = 1
 # Two-factor sign-in is required for every role but patients, except in the demo.
 REQUIRE_STAFF_MFA = env_bool("TAPERWELL_REQUIRE_STAFF_MFA", default=not DEMO_MODE)
 

@@ -48,8 +48,9 @@ def give_totp(user: User) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+def totp_code(secret: str, steps_ago: int = 0) -> str:
+    """The code an authenticator app shows now, or `steps_ago` 30-second steps earlier."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
 
 
 def make_patient(

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
@@ -44,6 +49,17 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # Wait for the answer: a page.goto() straight after the click would cancel the sign-in.
+    expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+
+
+def pass_second_factor(page, secret: str) -> None:
+    """Type the authenticator code on the second sign-in step and wait until it is accepted."""
+    code_field = page.get_by_label("Authenticator code")
+    expect(code_field).to_be_visible()
+    code_field.fill(factories.totp_code(secret))
+    page.get_by_role("button", name="Sign In").click()
+    expect(code_field).to_have_count(0)
 
 
 def open_nav(page, name: str) -> None:

@@ -15,7 +15,13 @@ from taperwell.tapering.models import PlanStatus, TaperPlan
 from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
 from taperwell.tapering.services import local_today
 from tests import factories
-from tests.browser.helpers import DESKTOP, assert_accessible, screenshot, sign_in
+from tests.browser.helpers import (
+    DESKTOP,
+    assert_accessible,
+    pass_second_factor,
+    screenshot,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,9 +39,7 @@ def _clinician(page, live_server) -> None:
     secret = factories.give_totp(doctor)
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server.url, "clinician@example.org", "taperwell-demo")
-    expect(page.get_by_label("Authenticator code")).to_be_visible()
-    page.get_by_label("Authenticator code").fill(factories.totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    pass_second_factor(page, secret)
 
 
 def test_a_clinician_triages_the_urgent_flag_and_approves_a_plan_the_patient_sees(

@@ -17,6 +17,7 @@ from tests.browser.helpers import (
     PHONE,
     assert_accessible,
     assert_no_sideways_scroll,
+    pass_second_factor,
     screenshot,
     sign_in,
     sign_out,
@@ -32,8 +33,7 @@ def _staff(clinic, role, email, full_name):
 
 def _staff_sign_in(page, base, email, secret):
     sign_in(page, base, email, factories.PASSWORD)
-    page.get_by_label("Authenticator code").fill(factories.totp_code(secret))
-    page.get_by_role("button", name="Sign In").click()
+    pass_second_factor(page, secret)
 
 
 def test_a_patient_writes_the_clinician_replies_and_the_patient_joins_a_session(page, live_server):

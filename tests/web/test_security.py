@@ -100,6 +100,18 @@ def test_signing_in_with_an_authenticator_asks_for_the_code(client, clinic):
     assert client.session["_auth_user_id"] == str(clinician.pk)
 
 
+@pytest.mark.parametrize(("steps_ago", "accepted"), [(1, True), (3, False)])
+def test_a_code_from_the_step_before_is_accepted_but_an_old_one_is_not(
+    client, clinic, steps_ago, accepted
+):
+    clinician = factories.make_staff(clinic, "clinician", totp=False)
+    secret = factories.give_totp(clinician)
+    client.post("/accounts/login/", {"login": clinician.email, "password": factories.PASSWORD})
+    code = factories.totp_code(secret, steps_ago=steps_ago)
+    client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert ("_auth_user_id" in client.session) is accepted
+
+
 def _settings_in_a_fresh_process(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
