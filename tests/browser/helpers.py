@@ -75,3 +75,4 @@ def sign_out(page) -> None:
     if not button.is_visible():
         page.locator(".nav-more summary").click()
     button.click()
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
