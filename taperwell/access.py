@@ -109,12 +109,23 @@ def patient_for_user(
     return patient
 
 
+def own_patient(request: HttpRequest) -> Patient | None:
+    """The signed-in person's own patient record with its clinic, loaded once per request."""
+    if not hasattr(request, "_own_patient"):
+        user = request.user
+        request._own_patient = (  # type: ignore[attr-defined]
+            Patient.objects.select_related("clinic").filter(user=user).first()
+            if user.is_authenticated
+            else None
+        )
+    return request._own_patient  # type: ignore[attr-defined,no-any-return]
+
+
 def own_patient_record(request: HttpRequest, *, what: str, write: bool = False) -> Patient:
     """The signed-in patient's own record, audited like any other read."""
-    try:
-        patient = Patient.objects.select_related("clinic").get(user=request.user)
-    except Patient.DoesNotExist as error:
-        raise Http404("No patient record") from error
+    patient = own_patient(request)
+    if patient is None:
+        raise Http404("No patient record")
     audit_record(
         request=request,
         action=AuditAction.UPDATE if write else AuditAction.VIEW,

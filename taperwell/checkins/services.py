@@ -78,7 +78,10 @@ def checkin_submit(
     checkin.activity_done = activity
     checkin.idempotency_key = idempotency_key
     # The database settles uniqueness (and a race between two taps); fields are checked here.
-    checkin.full_clean(validate_unique=False, validate_constraints=False)
+    # The patient and activity were loaded and checked above, so their rows need no second look.
+    checkin.full_clean(
+        exclude=["patient", "activity_done"], validate_unique=False, validate_constraints=False
+    )
     try:
         with transaction.atomic():
             checkin.save()

@@ -33,8 +33,8 @@ HISTORY_DAYS = 30
 def checkin_new(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="check-in", write=request.method == "POST")
     today = selectors.clinic_today(patient.clinic)
-    existing = selectors.checkin_on(patient, today)
     activities = list(active_activities(patient))
+    existing = None
     if request.method == "POST":
         form = CheckInForm(request.POST, activities=activities)
         if form.is_valid():
@@ -50,7 +50,9 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. Your check-in is saved."))
             return redirect("patients:today")
         messages.error(request, _("Some answers need a second look. They are marked below."))
+        existing = selectors.checkin_on(patient, today)
     else:
+        existing = selectors.checkin_on(patient, today)
         initial = checkin_initial(existing) if existing else {}
         form = CheckInForm(initial=initial, activities=activities)
     return render(

@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from taperwell.access import patient_required
+from taperwell.access import own_patient, patient_required
 from taperwell.enrolment.services import has_current_consent
 
 
@@ -19,7 +19,7 @@ def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @patient_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        patient = getattr(request.user, "patient", None)
+        patient = own_patient(request)
         if patient is None or not has_current_consent(patient):
             return redirect("enrolment:welcome")
         return view(request, *args, **kwargs)

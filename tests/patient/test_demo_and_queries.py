@@ -63,8 +63,9 @@ def test_the_today_page_of_a_patient_with_90_days_of_history_uses_few_queries(
 ):
     maria = Patient.objects.get(user__email="maria@example.org")
     client.force_login(maria.user)
-    # 24: the page's reads plus one each for the next group session and the unread count.
-    with django_assert_max_num_queries(24):
+    # Session, user, membership, the patient once, consent, the audit row, then the page's reads
+    # (plan, today's check-in, goals, care team, questionnaires, practice, session, unread count).
+    with django_assert_max_num_queries(21):
         response = client.get("/today/")
     assert response.status_code == 200
     assert "Play on the floor with my grandson" in response.content.decode()
@@ -80,3 +81,18 @@ def test_the_progress_page_of_a_patient_with_90_days_of_history_uses_few_queries
     page = response.content.decode()
     assert "<svg" in page
     assert "Your average pain this month was" in page
+
+
+def test_saving_a_check_in_uses_few_queries(client, demo, django_assert_max_num_queries):
+    from tests.patient.test_checkin import answers
+
+    maria = Patient.objects.get(user__email="maria@example.org")
+    client.force_login(maria.user)
+    before = CheckIn.objects.filter(patient=maria).count()
+    # Session, user, membership, the patient once, consent, the audit row, her activities, then
+    # the save: same-submission check, today's entry locked, written (with savepoints), and the
+    # idle-timeout touch of a session that is new here.
+    with django_assert_max_num_queries(17):
+        response = client.post("/checkin/", answers())
+    assert response.status_code == 302
+    assert CheckIn.objects.filter(patient=maria).count() in {before, before + 1}
