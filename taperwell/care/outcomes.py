@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
 from taperwell.care.models import Flag, FlagEvent, FlagEventKind
 from taperwell.patients.models import Patient
@@ -22,8 +22,27 @@ def _mme_now(schedule: dict[str, Any], today: date) -> Decimal | None:
     return current
 
 
+def _first_and_last_peg(patient_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each patient's first and latest PEG total: two index lookups a patient, not every
+    answer the clinic ever gave."""
+    from taperwell.checkins.models import EntryStatus, QuestionnaireResponse
+
+    pegs = QuestionnaireResponse.objects.filter(
+        patient=OuterRef("pk"), instrument="peg", status=EntryStatus.CURRENT
+    )
+    rows = (
+        Patient.objects.filter(pk__in=patient_ids)
+        .annotate(
+            first=Subquery(pegs.order_by("day").values("total")[:1]),
+            last=Subquery(pegs.order_by("-day").values("total")[:1]),
+        )
+        .values_list("pk", "first", "last")
+    )
+    return {pk: (first, last) for pk, first, last in rows if first is not None}
+
+
 def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
-    from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+    from taperwell.checkins.models import CheckIn, EntryStatus
 
     since = today - timedelta(days=days)
     patients = Patient.objects.filter(clinic=clinic)
@@ -39,19 +58,11 @@ def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
         now = _mme_now(plan.schedule, today)
         if baseline and now is not None:
             changes[plan.patient_id] = (now - baseline) / baseline * 100
-    pegs: dict[int, list[Decimal]] = {}
-    for row in (
-        QuestionnaireResponse.objects.filter(
-            patient__clinic=clinic, instrument="peg", status=EntryStatus.CURRENT
-        )
-        .order_by("day")
-        .values("patient_id", "total")
-    ):
-        pegs.setdefault(row["patient_id"], []).append(row["total"])
+    pegs = _first_and_last_peg(list(changes))
 
     def held(pid: int) -> bool:
-        values = pegs.get(pid)
-        return bool(values) and values[-1] <= values[0]
+        first, last = pegs.get(pid, (None, None))
+        return first is not None and last is not None and last <= first
 
     def share(cut: int) -> tuple[int, int]:
         reduced = [pid for pid, c in changes.items() if c <= -cut]
