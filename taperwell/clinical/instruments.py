@@ -173,7 +173,8 @@ def score(
         total = Decimal(sum(value for _, value in scored))
         if spec.scoring == "mean":
             total = (total / len(scored)).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
-            total = total.normalize() if total == total.to_integral_value() else total
+            # A whole mean reads as 7, not 7.00 (and 10, not the 1E+1 normalize() gives).
+            total = total.quantize(Decimal(1)) if total == total.to_integral_value() else total
     by_number = dict(zip((item.number for item in items), values, strict=True))
     flags = tuple(
         dict.fromkeys(rule.flag for rule in spec.flags if by_number.get(rule.item, 0) > rule.above)

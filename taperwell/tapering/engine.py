@@ -87,7 +87,7 @@ def regimen_from_medications(medications: list[Any]) -> list[dict[str, Any]]:
             continue
         entry: dict[str, Any] = {
             "drug": drug.name,
-            "strength": str(med.strength.normalize()),
+            "strength": f"{med.strength.normalize():f}",  # 50, never 5E+1
             "times": list(med.times),
         }
         if med.release:

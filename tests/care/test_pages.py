@@ -226,3 +226,11 @@ def test_a_plan_is_finished_only_once_its_last_step_has_begun(client, clinician,
     plan.refresh_from_db()
     assert plan.status == PlanStatus.COMPLETED
     assert plan.events.last().kind == "completed"
+
+
+def test_the_plan_page_names_a_round_strength_plainly(client, clinician, patient):
+    oxycodone_er(patient, clinician, strength=50)
+    client.force_login(clinician)
+    page = client.get(reverse("tapering:plans", args=[patient.public_id])).content.decode()
+    assert "oxycodone ER 50 mg at 08:00, 20:00" in page
+    assert "5E+1" not in page

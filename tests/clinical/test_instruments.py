@@ -140,7 +140,13 @@ def test_the_issue_example_phq9_scores_11_moderate() -> None:
 def test_peg_total_is_the_mean_of_its_three_answers(answers: list[int], mean: str) -> None:
     result = score("peg", answers)
     assert result.total == D(mean)
+    assert str(result.total) == mean
     assert result.band is None
+
+
+@pytest.mark.parametrize(("answers", "shown"), [([10, 10, 10], "10"), ([0, 0, 0], "0")])
+def test_a_whole_peg_mean_reads_as_a_plain_number(answers: list[int], shown: str) -> None:
+    assert str(score("peg", answers).total) == shown
 
 
 def test_sows_has_no_bands() -> None:
