@@ -5,34 +5,42 @@ a worker that was down catches up when it comes back; a reminder past its "usefu
 recorded as skipped instead of sent (a dose reminder an hour late helps nobody). The Notification
 row is inserted before the email goes out, under a unique (user, key) constraint: whichever worker
 inserts it sends it, and every other worker gets an IntegrityError and moves on.
+
+Patients are swept in chunks (by clinic, then id): each chunk's state is read in one query per
+kind of data (see facts.py) and its existing notices in one more, so a minute with nothing new
+costs a fixed number of queries per chunk. Only new reminders cost a query each (their claim).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from taperwell.notifications.facts import Facts, facts_for, local_days
 from taperwell.notifications.models import Kind, Notification, Preference, Status
 from taperwell.notifications.schedule import (
     after_quiet_hours,
     at_local,
-    dose_slots,
-    next_step,
-    preference_for,
+    slots_from,
+    step_after,
+    steps_of,
     zone_for,
 )
 from taperwell.patients.models import Patient, PatientStatus
 
 log = logging.getLogger(__name__)
 
+CHUNK_SIZE = 500
 DOSE_USEFUL_FOR = dt.timedelta(hours=1)
 SESSION_REMIND_BEFORE = dt.timedelta(hours=3)
 MESSAGE_USEFUL_FOR = dt.timedelta(days=3)
@@ -55,47 +63,22 @@ def _end_of(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
 
 
-def _checkin_done(patient: Patient, day: dt.date) -> bool:
-    try:
-        from taperwell.checkins.models import CheckIn
-    except ImportError:
-        return False
-    return CheckIn.objects.filter(patient=patient, day=day, status="current").exists()
+def reminders_due(
+    patient: Patient, pref: Preference, now: dt.datetime, facts: Facts | None = None
+) -> list[Due]:
+    """Every reminder whose time has come (even long ago) in the last day and a bit.
 
-
-def _last_questionnaire_day(patient: Patient) -> dt.date | None:
-    try:
-        from taperwell.checkins.models import QuestionnaireResponse
-    except ImportError:
-        return None
-    row = (
-        QuestionnaireResponse.objects.filter(patient=patient, status="current")
-        .order_by("-day")
-        .values_list("day", flat=True)
-        .first()
-    )
-    return row
-
-
-def _naloxone_expiry(patient: Patient) -> dt.date | None:
-    """Read only if the medicines app records an expiry date; otherwise nothing is sent."""
-    try:
-        from taperwell.medications import selectors
-    except ImportError:
-        return None
-    reader = getattr(selectors, "naloxone_expires_on", None)
-    return reader(patient) if callable(reader) else None
-
-
-def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[Due]:
-    """Every reminder whose time has come (even long ago) in the last day and a bit."""
+    `facts` are the patient's state as the sweep loaded it for a chunk; read here when not given.
+    """
+    if facts is None:
+        facts = facts_for([patient], now=now, prefs={patient.pk: pref})[patient.pk]
     zone = zone_for(patient, pref)
-    today = now.astimezone(zone).date()
+    yesterday, today = local_days(patient, pref, now)
     today_url = "/today/"
     found: list[Due] = []
-    for day in (today - dt.timedelta(days=1), today):
+    for day in (yesterday, today):
         at = at_local(day, pref.checkin_time, zone)
-        if not _checkin_done(patient, day):
+        if day not in facts.checkin_days:
             found.append(
                 Due(
                     Kind.CHECKIN,
@@ -118,7 +101,7 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
                 "/skills/",
             )
         )
-        for slot in dose_slots(patient, pref, day):
+        for slot in slots_from(steps_of(facts.plan, patient, day), pref):
             at = at_local(day, slot.at, zone)
             found.append(
                 Due(
@@ -131,7 +114,7 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
                     today_url,
                 )
             )
-    step = next_step(patient, today)
+    step = step_after(steps_of(facts.plan, patient, today))
     if step:
         start = dt.date.fromisoformat(step["start_date"])
         remind_on = start - dt.timedelta(days=2)
@@ -146,8 +129,8 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
                 "/my-medicines/",
             )
         )
-    last = _last_questionnaire_day(patient)
-    base = last or (patient.enrolled_at.astimezone(zone).date() if patient.enrolled_at else None)
+    enrolled = patient.enrolled_at.astimezone(zone).date() if patient.enrolled_at else None
+    base = facts.last_questionnaire or enrolled
     if base is not None:
         due_day = base + dt.timedelta(days=QUESTIONNAIRE_EVERY_DAYS)
         found.append(
@@ -161,7 +144,7 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
                 today_url,
             )
         )
-    expiry = _naloxone_expiry(patient)
+    expiry = facts.naloxone_expiry
     if expiry is not None:
         remind_on = expiry - dt.timedelta(days=30)
         found.append(
@@ -175,8 +158,8 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
                 today_url,
             )
         )
-    found += _session_reminders(patient)
-    found += _message_notices(patient, pref)
+    found += _session_reminders(patient, facts.rsvps)
+    found += _message_notices(facts.unread)
     return [
         item
         if item.kind in QUIET_EXEMPT
@@ -193,15 +176,7 @@ def reminders_due(patient: Patient, pref: Preference, now: dt.datetime) -> list[
     ]
 
 
-def _session_reminders(patient: Patient) -> list[Due]:
-    from taperwell.meetings.models import Rsvp, RsvpStatus
-
-    upcoming = Rsvp.objects.filter(
-        patient=patient,
-        status=RsvpStatus.GOING,
-        session__cancelled_at__isnull=True,
-        session__starts_at__gt=timezone.now() - dt.timedelta(days=1),
-    ).select_related("session")
+def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
     return [
         Due(
             Kind.SESSION,
@@ -213,25 +188,11 @@ def _session_reminders(patient: Patient) -> list[Due]:
             f"{timezone.localtime(r.session.starts_at, zone_for(patient, Preference())):%H:%M}.",
             reverse("meetings:detail", args=[r.session.public_id]),
         )
-        for r in upcoming
+        for r in rsvps
     ]
 
 
-def _message_notices(patient: Patient, pref: Preference) -> list[Due]:
-    from taperwell.messaging.models import Message, MessageRead
-
-    since = timezone.now() - MESSAGE_USEFUL_FOR
-    read = MessageRead.objects.filter(reader=patient.user).values_list("message_id", flat=True)
-    unread = (
-        Message.objects.filter(
-            thread__patient=patient,
-            from_patient=False,
-            created_at__gte=since,
-            retracted_at__isnull=True,
-        )
-        .exclude(pk__in=read)
-        .select_related("thread")
-    )
+def _message_notices(unread: list[Any]) -> list[Due]:
     return [
         # Never the words: only that a message is waiting.
         Due(
@@ -285,17 +246,10 @@ def _claim(patient: Patient, item: Due, status: str) -> Notification | None:
         return None  # another worker claimed it first
 
 
-def sweep_patient(patient: Patient, now: dt.datetime) -> dict[str, int]:
+def _send_new(
+    patient: Patient, pref: Preference, items: list[Due], known: set[str], now: dt.datetime
+) -> dict[str, int]:
     counts = {"sent": 0, "skipped": 0}
-    pref = preference_for(patient.user)
-    items = [i for i in reminders_due(patient, pref, now) if i.at <= now and pref.wants(i.kind)]
-    if not items:
-        return counts
-    known = set(
-        Notification.objects.filter(user=patient.user, key__in=[i.key for i in items]).values_list(
-            "key", flat=True
-        )
-    )
     for item in items:
         if item.key in known:
             continue
@@ -312,6 +266,58 @@ def sweep_patient(patient: Patient, now: dt.datetime) -> dict[str, int]:
     return counts
 
 
+def _known_keys(due: dict[int, list[Due]], users: dict[int, int]) -> dict[int, set[str]]:
+    """Keys of the notices that exist among those due, by user id: one query for the chunk.
+
+    Keys repeat across patients ("checkin:<day>"), so the key list stays short.
+    """
+    keys = {item.key for items in due.values() for item in items}
+    known: dict[int, set[str]] = {}
+    if not keys:
+        return known
+    rows = Notification.objects.filter(
+        user_id__in=[users[pk] for pk, items in due.items() if items], key__in=keys
+    ).values_list("user_id", "key")
+    for user_id, key in rows:
+        known.setdefault(user_id, set()).add(key)
+    return known
+
+
+def _sweep_chunk(patients: Sequence[Patient], now: dt.datetime) -> dict[str, int]:
+    """Read the chunk's state at once, then each patient's reminders on their own: one patient's
+    bad data is logged and the others go on."""
+    total = {"sent": 0, "skipped": 0}
+    facts = facts_for(patients, now=now)
+    due: dict[int, list[Due]] = {}
+    for patient in patients:
+        pref = facts[patient.pk].pref
+        try:
+            due[patient.pk] = [
+                i
+                for i in reminders_due(patient, pref, now, facts[patient.pk])
+                if i.at <= now and pref.wants(i.kind)
+            ]
+        except Exception:
+            log.exception("reminder sweep failed for patient %s", patient.pk)
+    known = _known_keys(due, {p.pk: p.user_id for p in patients})
+    for patient in patients:
+        if not due.get(patient.pk):
+            continue
+        mine = known.get(patient.user_id, set())
+        try:
+            counts = _send_new(patient, facts[patient.pk].pref, due[patient.pk], mine, now)
+        except Exception:
+            log.exception("reminder sweep failed for patient %s", patient.pk)
+            continue
+        for name, n in counts.items():
+            total[name] += n
+    return total
+
+
+def sweep_patient(patient: Patient, now: dt.datetime) -> dict[str, int]:
+    return _sweep_chunk([patient], now)
+
+
 def patients_to_remind(ids: Iterable[int] | None = None):
     rows = Patient.objects.filter(
         user__isnull=False, status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE]
@@ -321,12 +327,54 @@ def patients_to_remind(ids: Iterable[int] | None = None):
     return rows
 
 
+def patient_chunks(
+    ids: Iterable[int] | None = None, size: int = CHUNK_SIZE
+) -> Iterator[list[Patient]]:
+    """`patients_to_remind` in chunks of `size`, by clinic then id (one query per chunk)."""
+    rows = patients_to_remind(ids).order_by("clinic_id", "pk")
+    after: Patient | None = None
+    while True:
+        page = rows
+        if after is not None:
+            page = page.filter(
+                Q(clinic_id__gt=after.clinic_id) | Q(clinic_id=after.clinic_id, pk__gt=after.pk)
+            )
+        chunk = list(page[:size])
+        if chunk:
+            yield chunk
+        if len(chunk) < size:
+            return
+        after = chunk[-1]
+
+
 def send_due_reminders_now(
-    *, now: dt.datetime | None = None, patient_ids: Iterable[int] | None = None
+    *,
+    now: dt.datetime | None = None,
+    patient_ids: Iterable[int] | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> dict[str, int]:
     now = now or timezone.now()
+    if patient_ids is not None:
+        patient_ids = list(patient_ids)  # read once: it may be a generator
     total = {"sent": 0, "skipped": 0}
-    for patient in patients_to_remind(patient_ids):
+    for chunk in patient_chunks(patient_ids, chunk_size):
+        try:
+            counts = _sweep_chunk(chunk, now)
+        except Exception:
+            if len(chunk) == 1:
+                log.exception("reminder sweep failed for patient %s", chunk[0].pk)
+                continue
+            # Something in one patient's data broke the chunk's reads: sweep them one by one.
+            log.exception("reminder sweep failed for a chunk; sweeping it one patient at a time")
+            counts = _sweep_one_by_one(chunk, now)
+        for name, n in counts.items():
+            total[name] += n
+    return total
+
+
+def _sweep_one_by_one(patients: Sequence[Patient], now: dt.datetime) -> dict[str, int]:
+    total = {"sent": 0, "skipped": 0}
+    for patient in patients:
         try:
             counts = sweep_patient(patient, now)
         except Exception:  # one patient's bad data must not stop everyone else's reminders

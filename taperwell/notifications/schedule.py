@@ -38,13 +38,26 @@ def parse_times(text: str) -> list[dt.time]:
 
 def plan_steps(patient: Patient, today: dt.date) -> dict[str, Any] | None:
     try:
-        from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
+        from taperwell.tapering.selectors import current_plan
     except ImportError:
         return None
     try:
         plan = current_plan(patient)
-        if plan is None:
-            return None
+    except Exception:  # a plan we cannot read must never stop everyone's reminders
+        log.exception("could not read the taper plan of patient %s", patient.pk)
+        return None
+    return steps_of(plan, patient, today)
+
+
+def steps_of(plan: Any, patient: Patient, today: dt.date) -> dict[str, Any] | None:
+    """Where the patient is on a plan already loaded (the sweep loads a whole chunk's at once)."""
+    if plan is None:
+        return None
+    try:
+        from taperwell.tapering.selectors import plan_steps_for_patient
+    except ImportError:
+        return None
+    try:
         return plan_steps_for_patient(plan, today=today)
     except Exception:  # a plan we cannot read must never stop everyone's reminders
         log.exception("could not read the taper plan of patient %s", patient.pk)
@@ -76,9 +89,13 @@ def _step_slots(step: dict[str, Any]) -> list[DoseSlot]:
 
 def dose_slots(patient: Patient, pref: Preference, day: dt.date) -> list[DoseSlot]:
     """The plan's times when a plan is in force, otherwise the times the patient gave us."""
+    return slots_from(plan_steps(patient, day), pref)
+
+
+def slots_from(steps: dict[str, Any] | None, pref: Preference) -> list[DoseSlot]:
+    """`dose_slots` from steps already read."""
     from taperwell.clinical.taper_text import part_of_day
 
-    steps = plan_steps(patient, day)
     if steps and steps.get("current"):
         slots = _step_slots(steps["current"])
         if slots:
@@ -90,7 +107,11 @@ def dose_slots(patient: Patient, pref: Preference, day: dt.date) -> list[DoseSlo
 
 
 def next_step(patient: Patient, today: dt.date) -> dict[str, Any] | None:
-    steps = plan_steps(patient, today)
+    return step_after(plan_steps(patient, today))
+
+
+def step_after(steps: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`next_step` from steps already read: none while the plan is paused."""
     if not steps or steps.get("paused"):
         return None
     return steps.get("next")
