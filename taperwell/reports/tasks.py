@@ -1,16 +1,19 @@
 """Background jobs: building a patient's export, and removing expired export files.
 
 huey takes a job off its queue when a worker starts it, so a worker killed mid-build loses the job
-and leaves the export claimed but unfinished. A sweep rebuilds such exports from state.
+and leaves the export claimed but unfinished. A sweep rebuilds such exports from state, every five
+minutes and whenever a worker starts.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from taperwell.reports.models import ExportStatus, PatientExport
 
@@ -38,22 +41,28 @@ def expire_patient_exports() -> None:
         export.save(update_fields=["file", "status"])
 
 
-# A build takes seconds; one claimed longer ago than this died with its worker.
-STALE_CLAIM = timedelta(minutes=10)
 # A request whose job never started (the worker was down when it was queued).
 NEVER_STARTED = timedelta(minutes=2)
 
 
+def stale_claim() -> timedelta:
+    """A build takes seconds; one claimed longer ago than this died with its worker. It must stay
+    well above the longest build, or a sweep would start a second build beside a live one.
+    EXPORT_STALE_CLAIM_MINUTES (default 10) lets the worker tests wait seconds, not minutes."""
+    return timedelta(minutes=getattr(settings, "EXPORT_STALE_CLAIM_MINUTES", 10))
+
+
 def resume_stale_exports_now() -> int:
     now = timezone.now()
+    claimed_before = now - stale_claim()
     stale = PatientExport.objects.filter(
-        status=ExportStatus.PENDING, finished_at__lt=now - STALE_CLAIM
+        status=ExportStatus.PENDING, finished_at__lt=claimed_before
     )
     # Release each dead claim once (conditional update), then build it again.
     resumed = 0
     for export_id in list(stale.values_list("pk", flat=True)):
         released = PatientExport.objects.filter(
-            pk=export_id, status=ExportStatus.PENDING, finished_at__lt=now - STALE_CLAIM
+            pk=export_id, status=ExportStatus.PENDING, finished_at__lt=claimed_before
         ).update(finished_at=None)
         if released:
             build_patient_export(export_id)
@@ -72,3 +81,11 @@ def resume_stale_exports_now() -> int:
 @db_periodic_task(crontab(minute="*/5"))
 def resume_stale_exports() -> int:
     return resume_stale_exports_now()
+
+
+@HUEY.on_startup()
+def resume_exports_after_a_break() -> None:
+    """A worker that starts, perhaps in place of one that was killed, finishes what was left."""
+    close_old_connections()
+    resume_stale_exports_now()
+    close_old_connections()

@@ -1,142 +1,33 @@
 """Reminders sent by a real huey worker process (not the in-process immediate mode).
 
-On SQLite the test database lives in memory, so each test copies it to a file the worker can
-open, lets the worker run, and copies the result back. On PostgreSQL the worker opens the test
-database itself.
+The worker machinery (a copy of the SQLite test database, or PostgreSQL's) is in tests/worker.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import sqlite3
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from taperwell.meetings.models import GroupSession, Rsvp
 from taperwell.messaging.services import thread_create
 from taperwell.notifications.models import Notification, Preference
 from tests import factories
+from tests.worker import Worker, hhmm, zone_at_one_pm
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parents[2]
-SQLITE = connection.vendor == "sqlite"
 
 
-def _zone_at_one_pm() -> tuple[str, dt.datetime]:
-    """A time zone where it is now early afternoon, so no reminder crosses midnight."""
-    now = timezone.now()
-    offset = (13 - now.hour + 12) % 24 - 12  # -12..11
-    name = "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-    import zoneinfo
+def _wait_for_sent(worker: Worker, sent: int, timeout: float = 40) -> None:
+    def sent_count() -> int:
+        rows = worker.query("select count(*) from notifications_notification where status='sent'")
+        return rows[0][0] if rows else 0
 
-    return name, now.astimezone(zoneinfo.ZoneInfo(name))
-
-
-def _hhmm(moment: dt.datetime) -> str:
-    return moment.strftime("%H:%M")
-
-
-class Worker:
-    """The database as the worker sees it, and the worker processes themselves."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.dir = tmp_path
-        self.emails = tmp_path / "emails"
-        self.emails.mkdir()
-        self.db_file = tmp_path / "db.sqlite3"
-        self.procs: list[subprocess.Popen] = []
-
-    def _database_url(self) -> str:
-        if SQLITE:
-            return f"sqlite:///{self.db_file}"
-        s = connection.settings_dict
-        return (
-            f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:"
-            f"{s['PORT'] or 5432}/{s['NAME']}"
-        )
-
-    def hand_over(self) -> None:
-        if SQLITE:
-            connection.ensure_connection()
-            target = sqlite3.connect(self.db_file)
-            connection.connection.backup(target)
-            target.close()
-
-    def take_back(self) -> None:
-        if SQLITE:
-            source = sqlite3.connect(self.db_file)
-            connection.ensure_connection()
-            source.backup(connection.connection)
-            source.close()
-
-    def start(self, count: int = 1) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.connection.worker_settings",
-            "DATABASE_URL": self._database_url(),
-            "TAPERWELL_TEST_HUEY_FILE": str(self.dir / "huey.sqlite3"),
-            "TAPERWELL_TEST_EMAIL_DIR": str(self.emails),
-            "PYTHONPATH": str(ROOT),
-        }
-        for n in range(count):
-            log = (self.dir / f"worker-{len(self.procs)}-{n}.log").open("w")
-            self.procs.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "django", "run_huey"],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-
-    def _sent_count(self) -> int:
-        if SQLITE:
-            db = sqlite3.connect(self.db_file, timeout=10)
-            try:
-                return db.execute(
-                    "select count(*) from notifications_notification where status='sent'"
-                ).fetchone()[0]
-            except sqlite3.OperationalError:
-                return 0
-            finally:
-                db.close()
-        return Notification.objects.filter(status="sent").count()
-
-    def wait_for(self, sent: int, timeout: float = 40) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._sent_count() < sent:
-            time.sleep(0.3)
-        time.sleep(1.5)  # room for a duplicate to appear, if there were ever one
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            proc.send_signal(signal.SIGINT)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self.procs = []
-
-    def logs(self) -> str:
-        return "\n".join(p.read_text() for p in sorted(self.dir.glob("worker-*.log")))
-
-    def email_subjects(self) -> list[str]:
-        lines = []
-        for file in self.emails.glob("*"):
-            lines += [x for x in file.read_text().splitlines() if x.startswith("Subject: ")]
-        return lines
+    worker.wait_until(lambda: sent_count() >= sent, timeout=timeout)
+    time.sleep(1.5)  # room for a duplicate to appear, if there were ever one
 
 
 @pytest.fixture
@@ -155,19 +46,19 @@ def _patient(clinic, zone, **pref):
 
 
 def test_reminders_that_are_due_are_sent_once_even_when_the_worker_runs_again(worker, clinic):
-    zone, local = _zone_at_one_pm()
+    zone, local = zone_at_one_pm()
     patient = _patient(
         clinic,
         zone,
         checkin_time=(local - dt.timedelta(minutes=30)).time(),
-        dose_times=_hhmm(local - dt.timedelta(minutes=10)),
+        dose_times=hhmm(local - dt.timedelta(minutes=10)),
     )
     worker.hand_over()
     worker.start()
-    worker.wait_for(sent=2)
+    _wait_for_sent(worker, 2)
     worker.stop()
     worker.start()  # a second run (and its catch-up sweep) must not send them again
-    worker.wait_for(sent=3, timeout=4)
+    _wait_for_sent(worker, 3, timeout=4)
     worker.stop()
     worker.take_back()
 
@@ -179,10 +70,10 @@ def test_reminders_that_are_due_are_sent_once_even_when_the_worker_runs_again(wo
 def test_after_an_outage_useful_reminders_go_once_and_stale_ones_are_skipped(
     worker, clinic, clinician
 ):
-    zone, local = _zone_at_one_pm()
+    zone, local = zone_at_one_pm()
     today = local.date()
-    three_hours_late = _hhmm(local - dt.timedelta(hours=3))
-    recent = _hhmm(local - dt.timedelta(minutes=20))
+    three_hours_late = hhmm(local - dt.timedelta(hours=3))
+    recent = hhmm(local - dt.timedelta(minutes=20))
     patient = _patient(
         clinic,
         zone,
@@ -203,7 +94,7 @@ def test_after_an_outage_useful_reminders_go_once_and_stale_ones_are_skipped(
 
     worker.hand_over()
     worker.start()
-    worker.wait_for(sent=3)
+    _wait_for_sent(worker, 3)
     worker.stop()
     worker.take_back()
 
@@ -219,19 +110,19 @@ def test_after_an_outage_useful_reminders_go_once_and_stale_ones_are_skipped(
 
 
 def test_two_workers_at_once_never_send_one_reminder_twice(worker, clinic):
-    zone, local = _zone_at_one_pm()
+    zone, local = zone_at_one_pm()
     patients = [
         _patient(
             clinic,
             zone,
             checkin_time=(local - dt.timedelta(minutes=40)).time(),
-            dose_times=_hhmm(local - dt.timedelta(minutes=5)),
+            dose_times=hhmm(local - dt.timedelta(minutes=5)),
         )
         for _ in range(8)
     ]
     worker.hand_over()
     worker.start(count=2)  # two processes, two threads each: four sweeps race at start
-    worker.wait_for(sent=16)
+    _wait_for_sent(worker, 16)
     worker.stop()
     worker.take_back()
 

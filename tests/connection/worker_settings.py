@@ -1,7 +1,8 @@
 """Settings for a real huey worker process started by the job tests.
 
 The database comes from DATABASE_URL (a copy of the test database, or PostgreSQL's test
-database), the queue from a SQLite file, and emails land as files the test can count.
+database), the queue from a SQLite file; emails and export files land in the test's directory.
+The test process starts it with these variables set (tests/worker.py).
 """
 
 import os
@@ -20,5 +21,8 @@ HUEY = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["TAPERWELL_TEST_EMAIL_DIR"]
+MEDIA_ROOT = os.environ["TAPERWELL_TEST_MEDIA_DIR"]
+# A claim this old belongs to a killed worker; seconds here, so a test can wait it out.
+EXPORT_STALE_CLAIM_MINUTES = float(os.environ["TAPERWELL_TEST_EXPORT_STALE_MINUTES"])
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
