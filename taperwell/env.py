@@ -100,6 +100,10 @@ def sqlite_database(path: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path),
+        # Keep the file open between requests: opening it and setting the pragmas each time
+        # costs more than many a page's queries.
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # Several gunicorn workers and the job worker write to one file: WAL, a busy
             # timeout and IMMEDIATE write transactions avoid "database is locked".

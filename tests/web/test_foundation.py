@@ -106,6 +106,7 @@ def test_database_urls_become_django_settings(tmp_path):
     sqlite = database_from_url("", sqlite_default=tmp_path / "db.sqlite3")
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in sqlite["OPTIONS"]["init_command"]
+    assert sqlite["CONN_MAX_AGE"] == 60  # the file stays open between requests
     pg = database_from_url(
         "postgres://me:p%40ss@db.internal:5433/clinic", sqlite_default=tmp_path / "x"
     )
