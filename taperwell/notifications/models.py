@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     NALOXONE = "naloxone", _("Naloxone expiry")
     SESSION = "session", _("Group sessions")
     MESSAGE = "message", _("New messages")
+    EXPORT = "export", _("My data download is ready")
 
 
 class Status(models.TextChoices):

@@ -208,10 +208,13 @@ def _message_notices(unread: list[Any]) -> list[Due]:
     ]
 
 
-EMAIL_SUBJECTS = {Kind.MESSAGE: "You have a new message"}
+EMAIL_SUBJECTS = {
+    Kind.MESSAGE: "You have a new message",
+    Kind.EXPORT: "Your download is ready",
+}
 
 
-def _send_email(patient: Patient, notice: Notification) -> None:
+def send_notice_email(patient: Patient, notice: Notification) -> None:
     """Email says nothing about health: only that there is something to see."""
     subject = EMAIL_SUBJECTS.get(notice.kind, "A reminder from your clinic")
     link = f"{settings.SITE_URL.rstrip('/')}{reverse('notifications:centre')}"
@@ -262,7 +265,7 @@ def _send_new(
             continue
         counts["sent"] += 1
         if pref.email and patient.user.email:
-            _send_email(patient, notice)
+            send_notice_email(patient, notice)
     return counts
 
 

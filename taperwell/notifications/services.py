@@ -5,10 +5,19 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from taperwell.notifications.models import CalendarFeed, Notification, token_digest
+from taperwell.notifications.models import (
+    CalendarFeed,
+    Kind,
+    Notification,
+    Status,
+    token_digest,
+)
+from taperwell.notifications.reminders import send_notice_email
+from taperwell.notifications.schedule import preference_for
 from taperwell.patients.models import Patient
 
 
@@ -16,6 +25,31 @@ def notifications_mark_read(*, user: Any) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | None:
+    """Tell the patient their download is ready, once: a notice, and an email if they chose email
+    (the email names no health detail, only that something is ready)."""
+    pref = preference_for(patient.user)
+    if not pref.wants(Kind.EXPORT):
+        return None
+    try:
+        with transaction.atomic():
+            notice = Notification.objects.create(
+                user=patient.user,
+                kind=Kind.EXPORT,
+                key=f"export:{export_id}",
+                status=Status.SENT,
+                due_at=timezone.now(),
+                title="Your data is ready to download",
+                body="The download link works for 48 hours. You can make a new one at any time.",
+                url=reverse("reports:mine"),
+            )
+    except IntegrityError:
+        return None  # already told
+    if pref.email and patient.user.email:
+        send_notice_email(patient, notice)
+    return notice
 
 
 @transaction.atomic

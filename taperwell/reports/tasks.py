@@ -26,8 +26,15 @@ def build_patient_export(export_id: int) -> None:
     claimed = PatientExport.objects.filter(
         pk=export_id, status=ExportStatus.PENDING, finished_at__isnull=True
     ).update(finished_at=timezone.now())
-    if claimed:
-        export_build(PatientExport.objects.select_related("patient__clinic").get(pk=export_id))
+    if not claimed:
+        return
+    export = export_build(
+        PatientExport.objects.select_related("patient__clinic", "patient__user").get(pk=export_id)
+    )
+    if export.status == ExportStatus.READY:
+        from taperwell.notifications.services import notice_export_ready
+
+        notice_export_ready(patient=export.patient, export_id=str(export.public_id))
 
 
 @db_periodic_task(crontab(minute="17"))

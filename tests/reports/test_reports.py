@@ -128,6 +128,30 @@ def test_the_patients_export_is_made_by_the_job_and_its_link_expires(
     assert old
 
 
+def test_the_patient_is_told_once_when_the_export_is_ready_without_health_details(
+    client, maria, settings, tmp_path, mailoutbox
+):
+    from taperwell.notifications.models import Notification
+    from taperwell.reports.tasks import build_patient_export
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(maria.user)
+    client.post("/my/data/exports/")
+    export = PatientExport.objects.get(patient=maria)
+    notice = Notification.objects.get(user=maria.user, kind="export")
+    assert notice.url == "/my/data/"
+    assert "48 hours" in notice.body
+    build_patient_export.call_local(export.pk)  # a second run of the job tells no one again
+    assert Notification.objects.filter(user=maria.user, kind="export").count() == 1
+    ready = [m for m in mailoutbox if m.subject == "Your download is ready"]
+    assert len(ready) == 1
+    assert maria.user.email in ready[0].to
+    for private in ("oxycodone", "withdrawal", "MME", maria.full_name):
+        assert private not in ready[0].body
+    page = client.get("/notices/").content.decode()
+    assert "Your data is ready to download" in page
+
+
 def test_another_patient_cannot_download_my_export(client, maria, settings, tmp_path):
     from tests import factories
 
