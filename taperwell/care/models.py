@@ -156,7 +156,7 @@ class CareNotice(models.Model):
 
 class NoteStatus(models.TextChoices):
     CURRENT = "current", _("Current")
-    ENTERED_IN_ERROR = "entered-in-error", _("Entered in error")
+    ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
 
 
 class ClinicalNote(models.Model):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
-from taperwell.medications.models import PatientMedication, RiskProfile
+from taperwell.medications.models import MedicationStatus, PatientMedication, RiskProfile
 
 
 def drug_choices() -> list[tuple[str, str]]:
@@ -82,7 +82,10 @@ class MedicationForm(forms.ModelForm):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Change"),
-        choices=[("stopped", _("Stopped")), ("entered-in-error", _("Entered in error"))],
+        choices=[
+            (MedicationStatus.STOPPED, _("Stopped")),
+            (MedicationStatus.ENTERED_IN_ERROR, _("Entered in error")),
+        ],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 

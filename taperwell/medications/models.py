@@ -18,7 +18,7 @@ from taperwell.patients.models import Patient
 class MedicationStatus(models.TextChoices):
     ACTIVE = "active", _("Taking")
     STOPPED = "stopped", _("Stopped")
-    ENTERED_IN_ERROR = "entered-in-error", _("Entered in error")
+    ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
 
 
 class Release(models.TextChoices):
@@ -85,7 +85,7 @@ class MedicationChangeKind(models.TextChoices):
     ADDED = "added", _("Added")
     CHANGED = "changed", _("Changed")
     STOPPED = "stopped", _("Stopped")
-    ENTERED_IN_ERROR = "entered-in-error", _("Marked entered in error")
+    ENTERED_IN_ERROR = "entered_in_error", _("Marked entered in error")
 
 
 class MedicationChange(models.Model):

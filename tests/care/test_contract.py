@@ -123,7 +123,7 @@ def test_active_medications_leave_out_stopped_and_mistaken_entries(patient, clin
         patient=patient, drug="gabapentin", strength=Decimal(300), unit="mg", status="stopped"
     )
     PatientMedication.objects.create(
-        patient=patient, drug="tramadol", strength=Decimal(50), unit="mg", status="entered-in-error"
+        patient=patient, drug="tramadol", strength=Decimal(50), unit="mg", status="entered_in_error"
     )
     assert active_medications(patient) == [kept]
 

@@ -92,7 +92,7 @@ def test_a_note_marked_in_error_is_kept(client, clinician, patient):
     client.force_login(clinician)
     client.post(reverse("care:note_error", args=[note.public_id]))
     note.refresh_from_db()
-    assert note.status == "entered-in-error"
+    assert note.status == "entered_in_error"
     assert (
         "Wrong patient"
         in client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
