@@ -152,6 +152,7 @@ class _History:
     steps: tuple[date, ...]  # sorted, none after today
     instruments: tuple[InstrumentResult, ...]
     pause_requests: tuple[date, ...]
+    checkin_every_days: int = 1  # daily while tapering; less often in maintenance
 
     def by_day(self) -> dict[date, CheckIn]:
         return {c.day: c for c in self.checkins}
@@ -531,25 +532,24 @@ def _craving_high(rule: Rule, history: _History) -> list[Flag]:
 
 
 def _missed_checkins(rule: Rule, history: _History) -> list[Flag]:
+    """`days` check-ins missed in a row, counted from when the next one was due (the next day
+    for daily check-ins; a week on for weekly ones in maintenance)."""
     days = rule.whole("days")
+    every = history.checkin_every_days
     if not history.checkins:
         return []
     flags = []
     # Today is not over, so it does not count as missed yet.
     ends = [c.day for c in history.checkins[1:]] + [history.today]
     for previous, following in zip(history.checkins, ends, strict=True):
-        missed = (following - previous.day).days - 1
-        if missed >= days:
+        silent = (following - previous.day).days - 1
+        if silent - (every - 1) >= days:
             first = previous.day + timedelta(days=1)
             last = following - timedelta(days=1)
-            flags.append(
-                _flag(
-                    rule,
-                    previous.day + timedelta(days=days),
-                    f"no check-in for {missed} days ({short_date(first)} to {short_date(last)})",
-                    None,
-                )
-            )
+            reason = f"no check-in for {silent} days ({short_date(first)} to {short_date(last)})"
+            if every > 1:
+                reason += f"; one every {every} days was expected"
+            flags.append(_flag(rule, previous.day + timedelta(days=every - 1 + days), reason, None))
     return flags
 
 
@@ -638,9 +638,16 @@ def find_bumps(
     instruments: Sequence[InstrumentResult] = (),
     pause_requests: Sequence[date] = (),
     rules: Mapping[str, Rule] | None = None,
+    checkin_every_days: int = 1,
 ) -> tuple[Flag, ...]:
-    """Every flag the history up to `today` raises, most urgent first within each day."""
+    """Every flag the history up to `today` raises, most urgent first within each day.
+
+    `checkin_every_days`: how often check-ins are expected (1 while tapering; the clinic's
+    maintenance cadence after the taper), so a weekly rhythm is not read as missed days.
+    """
     rules = load_rules() if rules is None else rules
+    if checkin_every_days < 1:
+        raise BumpInputError("checkin_every_days must be 1 or more")
     for checkin in checkins:
         _check_scale(checkin)
     latest: dict[date, CheckIn] = {}
@@ -659,6 +666,7 @@ def find_bumps(
             )
         ),
         pause_requests=tuple(sorted({d for d in pause_requests if d <= today})),
+        checkin_every_days=checkin_every_days,
     )
     flags: list[Flag] = []
     for rule_id, check in _CHECKS.items():

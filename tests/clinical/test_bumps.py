@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -176,6 +176,66 @@ def test_missed_check_ins_are_flagged_once_per_gap_and_up_to_today() -> None:
 
 def test_two_missed_days_are_not_a_flag() -> None:
     assert bumps(month(skip={10, 11})) == ()
+
+
+def _every(days: int, start: date, end: date) -> list[CheckIn]:
+    """Calm check-ins every `days` days from `start` up to `end`."""
+    count = (end - start).days // days + 1
+    return [
+        CheckIn(
+            day=start + timedelta(days=n * days),
+            pain=5,
+            sleep=6,
+            mood=6,
+            withdrawal=0,
+            craving=1,
+            self_harm_thoughts=False,
+            prn_doses=0,
+        )
+        for n in range(count)
+    ]
+
+
+def missed(checkins: list[CheckIn], every: int, today: date = TODAY) -> list[Flag]:
+    flags = find_bumps(today=today, checkins=checkins, checkin_every_days=every)
+    return [f for f in flags if f.rule == "missed-checkins"]
+
+
+def test_weekly_check_ins_in_maintenance_are_not_missed_days() -> None:
+    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 25))  # Mondays; today is Monday 1 Feb
+    assert len(missed(weekly, every=1)) == 4  # read as daily, every gap is a bump
+    assert missed(weekly, every=7) == []
+
+
+def test_a_weekly_check_in_missed_by_three_days_is_a_flag() -> None:
+    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 11))  # then nothing after 11 Jan
+    (flag,) = missed(weekly, every=7, today=date(2027, 1, 22))
+    assert flag.day == date(2027, 1, 20)  # due on the 18th; the 18th, 19th and 20th went by
+    assert flag.reason == (
+        "no check-in for 10 days (12 Jan to 21 Jan); one every 7 days was expected"
+    )
+    assert missed(weekly, every=7, today=date(2027, 1, 20)) == []  # only two missed so far
+
+
+@given(
+    every=st.integers(min_value=1, max_value=28),
+    extra=st.integers(min_value=0, max_value=10),
+)
+def test_check_ins_on_their_cadence_never_count_as_missed_and_a_long_gap_does(
+    every: int, extra: int
+) -> None:
+    start = date(2026, 6, 1)
+    on_time = _every(every, start, start + timedelta(days=every * 8))
+    last = on_time[-1].day
+    today = last + timedelta(days=every)  # the next one is due today
+    assert missed(on_time, every, today) == []
+    late = last + timedelta(days=every + 2 + extra + 1)  # 3 + extra days past due
+    assert len(missed(on_time, every, late)) == 1
+
+
+def test_a_cadence_below_one_day_is_refused() -> None:
+    with pytest.raises(BumpInputError):
+        find_bumps(today=TODAY, checkins=[], checkin_every_days=0)
 
 
 def test_more_as_needed_doses_than_planned_on_three_days_of_a_week() -> None:
