@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,15 @@ class Clinic(models.Model):
     emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")
     staff_can_read_clinical_notes = models.BooleanField(
         _("front-desk staff may read clinical notes"), default=False
+    )
+    maintenance_checkin_every_days = models.PositiveSmallIntegerField(
+        _("check-ins after the taper, every how many days"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Once a taper is finished, patients in maintenance are asked to check in this often "
+            "(daily while tapering). Missed check-ins are counted from when one was due."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
