@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("taperwell.meetings.urls")),
     path("", include("taperwell.notifications.urls")),
     path("", include("taperwell.reports.urls")),
+    path("", include("taperwell.clinics.urls")),
     path("", include("taperwell.api.urls")),
     path("operator/", admin.site.urls),
 ]

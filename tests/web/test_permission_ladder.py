@@ -67,6 +67,7 @@ VIEWS = [
     Rung("taper plans", "/clinic/patients/{patient}/taper/", "front_desk", "patient", scoped=True),
     Rung("outcomes", "/clinic/outcomes/", "clinic_admin", "front_desk"),
     Rung("guidelines", "/clinic/guidelines/", "counsellor", "patient"),
+    Rung("clinic settings", "/clinic/settings/", "clinic_admin", "front_desk"),
 ]
 
 
