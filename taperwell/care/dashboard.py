@@ -18,7 +18,7 @@ from taperwell.care.models import Flag, FlagStatus
 from taperwell.care.selectors import UNRESOLVED
 from taperwell.medications.models import MedicationStatus, PatientMedication
 from taperwell.medications.selectors import mme_of
-from taperwell.patients.models import Patient
+from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.selectors import step_position
 
@@ -146,6 +146,8 @@ def _mme_and_trend(patient: Patient, pack: Any, today: date) -> tuple[Decimal | 
 def _taper_state(patient: Patient, today: date) -> tuple[str, bool]:
     plan = patient.plans_in_force[0] if patient.plans_in_force else None
     if plan is None:
+        if patient.status == PatientStatus.MAINTENANCE:
+            return "Maintenance (taper finished)", False
         return "Not tapering", False
     position = step_position(plan, today=today)
     paused = plan.status == PlanStatus.PAUSED

@@ -5,15 +5,16 @@ Idempotent: a patient who already has medicines on file is left as they are.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
 
 from taperwell.care.services import bumps_evaluate, flag_raise, note_create
 from taperwell.clinics.models import Clinic, Membership, Role
-from taperwell.medications.models import PatientMedication, RiskProfile
+from taperwell.medications.models import MedicationStatus, PatientMedication, RiskProfile
 from taperwell.medications.selectors import active_medications
+from taperwell.medications.services import medication_set_status
 from taperwell.patients.models import Patient
 from taperwell.tapering.engine import (
     pace_by_id,
@@ -21,7 +22,13 @@ from taperwell.tapering.engine import (
     policy_for_pace,
     regimen_from_medications,
 )
-from taperwell.tapering.services import local_today, plan_approve, plan_draft, plan_revise
+from taperwell.tapering.services import (
+    local_today,
+    plan_approve,
+    plan_complete,
+    plan_draft,
+    plan_revise,
+)
 
 # drug, form, release, strength, unit, times, as needed (max a day), directions
 MEDICINES = {
@@ -91,6 +98,9 @@ MEDICINES = {
             "Three times a day",
         ),
     ],
+    "George Miller": [
+        ("hydrocodone", "tablet", "IR", "5", "mg", ["08:00", "20:00"], None, "Twice a day"),
+    ],
     "Samuel Davis": [
         (
             "oxycodone",
@@ -104,6 +114,10 @@ MEDICINES = {
         ),
     ],
 }
+
+# George's finished taper: started this many days ago, finished this many days ago.
+FINISHED_PLAN_DAYS = 240
+FINISHED_DAYS_AGO = 20
 
 # full name: (days since the plan started, pace, paused days ago or None)
 PLANS = {
@@ -162,6 +176,35 @@ def load(clinic: Clinic) -> None:
         bumps_evaluate(patient=patient, today=today)
 
 
+def _finished_taper(patient: Patient, user, today) -> None:
+    """A standard-pace plan that ended three weeks ago: the medicine stopped, maintenance began."""
+    plan = plan_draft(
+        patient=patient,
+        by=user,
+        inputs={
+            "guideline": pack_for(patient.clinic).id,
+            "start_date": (today - timedelta(days=FINISHED_PLAN_DAYS)).isoformat(),
+            "medications": regimen_from_medications(active_medications(patient)),
+            "policy": policy_for_pace(pace_by_id("standard")),
+        },
+        patient_preference="Slowly, one small step a month.",
+    )
+    plan = plan_approve(
+        plan=plan, by=user, agreement="10% of the starting dose a month, pause if needed."
+    )
+    last_step = date.fromisoformat(plan.schedule["steps"][-1]["start_date"])
+    finished_on = today - timedelta(days=FINISHED_DAYS_AGO)
+    plan_complete(plan=plan, by=user, on=finished_on, reason="Last step reached; doing well.")
+    for medication in active_medications(patient):
+        medication_set_status(
+            medication=medication,
+            by=user,
+            status=MedicationStatus.STOPPED,
+            reason="Taper finished",
+            on=last_step,
+        )
+
+
 def _load_patient(patient: Patient, user, today) -> None:
     started = today - timedelta(days=120)
     for drug, form, release, strength, unit, times, prn, directions in MEDICINES[patient.full_name]:
@@ -206,6 +249,8 @@ def _load_patient(patient: Patient, user, today) -> None:
                 on=today - timedelta(days=paused),
                 reason="Family illness; holding this dose for now",
             )
+    if patient.full_name == "George Miller":
+        _finished_taper(patient, user, today)
     if patient.full_name == "Samuel Davis":
         plan_draft(
             patient=patient,

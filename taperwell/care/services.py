@@ -151,6 +151,7 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
     from taperwell.checkins import selectors as checkins
     from taperwell.clinical.bumps import Baseline, find_bumps
     from taperwell.medications.selectors import active_medications
+    from taperwell.patients.phase import checkin_every_days
     from taperwell.tapering.selectors import dose_change_dates
     from taperwell.tapering.services import local_today
 
@@ -168,6 +169,7 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
         instruments=checkins.instruments_for_rules(patient, until=today),
         # The patient's own request already raised its flag when it was made.
         pause_requests=[],
+        checkin_every_days=checkin_every_days(patient),
     )
     since = today - timedelta(days=BUMP_LOOKBACK_DAYS)
     raised = []

@@ -17,6 +17,7 @@ urlpatterns = [
         "clinic/notes/<uuid:public_id>/entered-in-error/", views.note_error_view, name="note_error"
     ),
     path("clinic/patients/<uuid:public_id>/encourage/", views.encourage_view, name="encourage"),
+    path("clinic/patients/<uuid:public_id>/phase/", views.phase_view, name="phase"),
     path("clinic/patients/<uuid:public_id>/timeline/", views_pages.timeline, name="timeline"),
     path(
         "clinic/patients/<uuid:public_id>/timeline/data/",

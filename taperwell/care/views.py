@@ -33,7 +33,7 @@ from taperwell.care.services import (
     note_create,
     note_mark_entered_in_error,
 )
-from taperwell.clinics.models import CLINICAL_ROLES
+from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.tapering.engine import pack_for
 from taperwell.tapering.services import local_today
 
@@ -95,6 +95,7 @@ def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
             "flags": flags_of(patient),
             "notes": notes_of(patient) if can_read_notes(request.user, patient) else None,
             "can_act": role_of(request.user) in CLINICAL_ROLES,
+            "can_change_phase": role_of(request.user) == Role.CLINICIAN,
             "plan": plan,
             "position": step_position(plan, today=local_today(patient.clinic)),
             "acknowledge_form": AcknowledgeForm(),
@@ -201,6 +202,27 @@ def encourage_view(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, f"Sent to {patient.first_name}.")
     else:
         messages.error(request, "Write a short message (at most 280 characters).")
+    return redirect("care:patient", public_id=patient.public_id)
+
+
+@require_POST
+@role_required(Role.CLINICIAN)
+def phase_view(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Move a patient to maintenance after a taper (check-ins at the clinic's cadence), or back."""
+    from taperwell.patients.models import PatientStatus
+    from taperwell.patients.phase import patient_phase_set
+    from taperwell.tapering.selectors import current_plan
+
+    patient = patient_for_user(
+        request, public_id, what="check-in phase", write=True, roles={Role.CLINICIAN}
+    )
+    phase = request.POST.get("phase", "")
+    if phase == PatientStatus.MAINTENANCE and current_plan(patient) is not None:
+        messages.error(request, "Finish or cancel the taper plan before maintenance.")
+    elif phase not in (PatientStatus.ACTIVE, PatientStatus.MAINTENANCE):
+        messages.error(request, "Choose daily check-ins or maintenance.")
+    elif patient_phase_set(patient=patient, phase=phase, by=request.user):
+        messages.success(request, f"{patient.first_name}: {patient.get_status_display().lower()}.")
     return redirect("care:patient", public_id=patient.public_id)
 
 

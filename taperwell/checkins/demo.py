@@ -30,7 +30,11 @@ STORIES = {
     "robert@example.org": ("paused", DAYS, [55]),
     "dorothy@example.org": ("steady", DAYS, []),
     "samuel@example.org": ("new", 5, []),
+    "george@example.org": ("maintenance", DAYS, []),
 }
+# George checks in daily until his taper ended, then once a week (these days ago).
+MAINTENANCE_SINCE = 20
+WEEKLY_DAYS_AGO = {17, 10, 3}
 REASONS = {
     "maria@example.org": "I want to think clearly again and be safe around my grandson. "
     "I worry about what the pills do to me long term.",
@@ -70,6 +74,8 @@ def _day_values(story: str, ago: int, steps: list[int], rng: random.Random) -> d
         withdrawal = max(withdrawal, 3.0 if ago < 50 else 1.0)
     if story == "steady":
         pain, mood = 5.0, 6.5
+    if story == "maintenance":
+        pain, sleep, mood, withdrawal, craving = 4.5, 6.0, 6.5, 0.5, 1.0
     noise = lambda: rng.uniform(-1.0, 1.0)  # noqa: E731
     values = {
         "pain": _clip(pain + noise()),
@@ -94,6 +100,8 @@ def daily_values(
     rows = []
     for ago in range(days, 0, -1):
         if story != "new" and rng.random() < 0.08:
+            continue
+        if story == "maintenance" and ago <= MAINTENANCE_SINCE and ago not in WEEKLY_DAYS_AGO:
             continue
         rows.append((ago, _day_values(story, ago, steps, rng)))
     return rows

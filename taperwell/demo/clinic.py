@@ -29,6 +29,8 @@ PATIENTS = [
     ("robert@example.org", "Robert Williams", "Bob", True, "np@example.org"),
     ("dorothy@example.org", "Dorothy Brown", "Dot", False, "np@example.org"),
     ("samuel@example.org", "Samuel Davis", "Sam", True, "clinician@example.org"),
+    # Finished his taper three weeks ago: maintenance, weekly check-ins.
+    ("george@example.org", "George Miller", "George", True, "np@example.org"),
 ]
 
 # Patients invited but not yet signed in, so the invitations page has something to show.

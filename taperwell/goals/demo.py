@@ -37,6 +37,13 @@ GOALS = {
     "samuel@example.org": [
         ("Cook dinner for my wife", "", [("Make one simple meal", 2)]),
     ],
+    "george@example.org": [
+        (
+            "Take my granddaughter to the lake",
+            "She asks every summer. This year I want to say yes.",
+            [("Walk the long way round the park", 4), ("Ten minutes of stretches", 3)],
+        )
+    ],
 }
 DAYS = 90
 

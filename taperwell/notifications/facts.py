@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from taperwell.notifications.models import Preference
 from taperwell.notifications.schedule import zone_for
-from taperwell.patients.models import Patient
+from taperwell.patients.models import Patient, PatientStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class Facts:
 
     pref: Preference
     checkin_days: set[dt.date] = field(default_factory=set)
+    last_checkin: dt.date | None = None  # read only for patients in maintenance
     last_questionnaire: dt.date | None = None
     naloxone_expiry: dt.date | None = None
     plan: Any = None  # the taper plan in force
@@ -54,6 +55,9 @@ def facts_for(
     ids = [p.pk for p in patients]
     for patient_id, day in _checkins(patients, prefs, now):
         facts[patient_id].checkin_days.add(day)
+    in_maintenance = [p.pk for p in patients if p.status == PatientStatus.MAINTENANCE]
+    for patient_id, day in _last_checkins(in_maintenance):
+        facts[patient_id].last_checkin = day
     for patient_id, day in _last_questionnaires(ids):
         facts[patient_id].last_questionnaire = day
     for patient_id, day in _naloxone_expiries(ids):
@@ -100,6 +104,22 @@ def _checkins(
         status="current",
     ).values_list("patient_id", "day")
     return [row for row in rows if row in wanted]
+
+
+def _last_checkins(ids: list[int]) -> list[tuple[int, dt.date]]:
+    """Each patient's latest check-in day (maintenance asks for one every few days, not daily)."""
+    if not ids:
+        return []
+    try:
+        from taperwell.checkins.models import CheckIn
+    except ImportError:
+        return []
+    return list(
+        CheckIn.objects.filter(patient_id__in=ids, status="current")
+        .values("patient_id")
+        .annotate(last=Max("day"))
+        .values_list("patient_id", "last")
+    )
 
 
 def _last_questionnaires(ids: list[int]) -> list[tuple[int, dt.date]]:

@@ -37,6 +37,7 @@ from taperwell.notifications.schedule import (
     zone_for,
 )
 from taperwell.patients.models import Patient, PatientStatus
+from taperwell.patients.phase import checkin_every_days
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +77,16 @@ def reminders_due(
     yesterday, today = local_days(patient, pref, now)
     today_url = "/today/"
     found: list[Due] = []
+    every = checkin_every_days(patient)
     for day in (yesterday, today):
         at = at_local(day, pref.checkin_time, zone)
-        if day not in facts.checkin_days:
+        # In maintenance a check-in is asked for only once the last one is `every` days old.
+        due = (
+            every == 1
+            or facts.last_checkin is None
+            or day >= facts.last_checkin + dt.timedelta(days=every)
+        )
+        if due and day not in facts.checkin_days:
             found.append(
                 Due(
                     Kind.CHECKIN,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -9,9 +11,15 @@ from django.views.decorators.http import require_GET
 
 from taperwell.access import care_team_required, own_patient_record, patient_for_user
 from taperwell.checkins import care_links
-from taperwell.checkins.selectors import checkin_on, clinic_today, questionnaires_due
+from taperwell.checkins.selectors import (
+    checkin_on,
+    clinic_today,
+    last_checkin_days,
+    questionnaires_due,
+)
 from taperwell.goals.selectors import dose_milestone, goals_with_week
 from taperwell.patients.decorators import patient_page
+from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of, panel_for
 
 PANEL_PAGE_SIZE = 50
@@ -27,6 +35,11 @@ def today(request: HttpRequest) -> HttpResponse:
     checkin = checkin_on(patient, day)
     goals = [g for g in goals_with_week(patient, today=day) if g.status == "active"]
     steps = care_links.plan_steps(plan, today=day)
+    every = checkin_every_days(patient)
+    next_checkin = None
+    if every > 1 and checkin is None:
+        last = last_checkin_days([patient.pk]).get(patient.pk)
+        next_checkin = last + timedelta(days=every) if last else None
     return render(
         request,
         "patients/today.html",
@@ -38,6 +51,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "medications": [] if plan else care_links.active_medications(patient),
             "checkin": checkin,
+            "checkin_every": every,
+            # In maintenance: the day the next check-in is asked for (None: due now).
+            "next_checkin": next_checkin if next_checkin and next_checkin > day else None,
             "due": questionnaires_due(patient, today=day, tapering=plan is not None),
             "practice": care_links.suggested_practice(patient, checkin=checkin),
             "goal": goals[0] if goals else None,

@@ -23,6 +23,7 @@ HABIT = {
     "robert@example.org": 0.5,
     "dorothy@example.org": 0.25,
     "samuel@example.org": 0.45,
+    "george@example.org": 0.6,  # keeps the skills going after his taper
 }
 MARIA_PLAN = {
     "warning_signs": (

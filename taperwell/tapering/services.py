@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
+from taperwell.patients.models import PatientStatus
+from taperwell.patients.phase import patient_phase_set
 from taperwell.tapering.engine import PlanError, schedule_json
 from taperwell.tapering.models import (
     IN_FORCE,
@@ -95,6 +97,8 @@ def plan_approve(*, plan: TaperPlan, by: Any, agreement: str) -> TaperPlan:
     plan.approved_at = timezone.now()
     plan.full_clean()
     plan.save()
+    # A new taper means daily check-ins again, around each step.
+    patient_phase_set(patient=plan.patient, phase=PatientStatus.ACTIVE, by=by)
     TaperEvent.objects.create(
         plan=plan,
         kind=TaperEventKind.APPROVED,
@@ -190,6 +194,8 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
         reason=reason.strip(),
         details={"on": on.isoformat()},
     )
+    # After the taper comes maintenance: check-ins at the clinic's slower cadence.
+    patient_phase_set(patient=plan.patient, phase=PatientStatus.MAINTENANCE, by=by)
     return plan
 
 
