@@ -31,6 +31,16 @@ class Rung:
 
 VIEWS = [
     Rung("triage", "/clinic/triage/", "front_desk", "patient"),
+    Rung(
+        "check-in phase",
+        "/clinic/patients/{patient}/phase/",
+        "clinician",
+        "counsellor",
+        "post",
+        {"phase": "maintenance"},
+        302,
+        "get",
+    ),
     Rung("care page", "/clinic/patients/{patient}/care/", "front_desk", "patient"),
     Rung(
         "flag acknowledge",
