@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from taperwell.demo import clinic as demo_people
 from taperwell.demo.services import demo_load
 from taperwell.skills.models import FlarePlan, PracticeSession
 from taperwell.skills.selectors import clinic_today, practice_minutes_by_day
@@ -21,7 +22,7 @@ def test_the_demo_gives_months_of_practice_and_marias_flare_plan_and_loads_twice
     today = clinic_today(clinic)
     minutes = practice_minutes_by_day(maria, today - timedelta(days=91), today)
     assert sum(minutes.values()) > 200
-    assert sessions.values("patient").distinct().count() == 6
+    assert sessions.values("patient").distinct().count() == len(demo_people.PATIENTS)
     assert "Slow breathing" in set(sessions.values_list("practice_title", flat=True))
 
     demo_load()
