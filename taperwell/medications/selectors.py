@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -112,13 +113,17 @@ def naloxone_expires_on(patient: Any) -> date | None:
 
     None when there is no plan, no date, or the patient said they have none at home.
     """
-    row = (
-        NaloxonePlan.objects.filter(patient=patient, expires_on__isnull=False)
+    return naloxone_expiries([patient.pk]).get(patient.pk)
+
+
+def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
+    """`naloxone_expires_on` for many patients in one query."""
+    rows = (
+        NaloxonePlan.objects.filter(patient_id__in=list(patient_ids), expires_on__isnull=False)
         .exclude(has_naloxone=False)
-        .values_list("expires_on", flat=True)
-        .first()
+        .values_list("patient_id", "expires_on")
     )
-    return row
+    return dict(rows)
 
 
 def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:

@@ -16,6 +16,8 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from taperwell.checkins.selectors import last_checkin_days
+from taperwell.medications.selectors import naloxone_expiries
 from taperwell.notifications.models import Preference
 from taperwell.notifications.schedule import zone_for
 from taperwell.patients.models import Patient, PatientStatus
@@ -56,11 +58,11 @@ def facts_for(
     for patient_id, day in _checkins(patients, prefs, now):
         facts[patient_id].checkin_days.add(day)
     in_maintenance = [p.pk for p in patients if p.status == PatientStatus.MAINTENANCE]
-    for patient_id, day in _last_checkins(in_maintenance):
+    for patient_id, day in last_checkin_days(in_maintenance).items():
         facts[patient_id].last_checkin = day
     for patient_id, day in _last_questionnaires(ids):
         facts[patient_id].last_questionnaire = day
-    for patient_id, day in _naloxone_expiries(ids):
+    for patient_id, day in naloxone_expiries(ids).items():
         facts[patient_id].naloxone_expiry = day
     for patient_id, plan in _plans_in_force(patients).items():
         facts[patient_id].plan = plan
@@ -106,22 +108,6 @@ def _checkins(
     return [row for row in rows if row in wanted]
 
 
-def _last_checkins(ids: list[int]) -> list[tuple[int, dt.date]]:
-    """Each patient's latest check-in day (maintenance asks for one every few days, not daily)."""
-    if not ids:
-        return []
-    try:
-        from taperwell.checkins.models import CheckIn
-    except ImportError:
-        return []
-    return list(
-        CheckIn.objects.filter(patient_id__in=ids, status="current")
-        .values("patient_id")
-        .annotate(last=Max("day"))
-        .values_list("patient_id", "last")
-    )
-
-
 def _last_questionnaires(ids: list[int]) -> list[tuple[int, dt.date]]:
     try:
         from taperwell.checkins.models import QuestionnaireResponse
@@ -136,35 +122,11 @@ def _last_questionnaires(ids: list[int]) -> list[tuple[int, dt.date]]:
     )
 
 
-def _naloxone_expiries(ids: list[int]) -> list[tuple[int, dt.date]]:
-    """As `medications.selectors.naloxone_expires_on`: a date, and not "I have none at home"."""
-    try:
-        from taperwell.medications.models import NaloxonePlan
-    except ImportError:
-        return []
-    return list(
-        NaloxonePlan.objects.filter(patient_id__in=ids, expires_on__isnull=False)
-        .exclude(has_naloxone=False)
-        .values_list("patient_id", "expires_on")
-    )
-
-
 def _plans_in_force(patients: Sequence[Patient]) -> dict[int, Any]:
-    """As `tapering.selectors.current_plan`, for every patient of the chunk at once."""
+    from taperwell.tapering.selectors import plans_in_force
+
     try:
-        from taperwell.tapering.models import IN_FORCE, TaperPlan
-    except ImportError:
-        return {}
-    rows = (
-        TaperPlan.objects.filter(patient_id__in=[p.pk for p in patients], status__in=IN_FORCE)
-        .order_by("patient_id", "-approved_at", "-pk")
-        .only("pk", "patient_id", "status", "schedule", "approved_at")
-    )
-    try:
-        plans: dict[int, Any] = {}
-        for plan in rows:
-            plans.setdefault(plan.patient_id, plan)
-        return plans
+        return plans_in_force(p.pk for p in patients)
     except Exception:
         if len(patients) > 1:
             raise  # the sweep reads this chunk again one patient at a time

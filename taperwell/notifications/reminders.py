@@ -240,7 +240,8 @@ def send_notice_email(patient: Patient, notice: Notification) -> None:
     Notification.objects.filter(pk=notice.pk).update(email_sent_at=timezone.now())
 
 
-def _claim(patient: Patient, item: Due, status: str) -> Notification | None:
+def claim_notice(patient: Patient, item: Due, status: str) -> Notification | None:
+    """Write the notice under its unique (user, key): only the first writer gets it back."""
     try:
         with transaction.atomic():
             return Notification.objects.create(
@@ -265,7 +266,7 @@ def _send_new(
         if item.key in known:
             continue
         stale = now >= item.useful_until
-        notice = _claim(patient, item, Status.SKIPPED if stale else Status.SENT)
+        notice = claim_notice(patient, item, Status.SKIPPED if stale else Status.SENT)
         if notice is None:
             continue
         if stale:

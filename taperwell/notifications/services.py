@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from taperwell.notifications.models import (
     Status,
     token_digest,
 )
-from taperwell.notifications.reminders import send_notice_email
+from taperwell.notifications.reminders import Due, claim_notice, send_notice_email
 from taperwell.notifications.schedule import preference_for
 from taperwell.patients.models import Patient
 
@@ -33,19 +33,21 @@ def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | N
     pref = preference_for(patient.user)
     if not pref.wants(Kind.EXPORT):
         return None
-    try:
-        with transaction.atomic():
-            notice = Notification.objects.create(
-                user=patient.user,
-                kind=Kind.EXPORT,
-                key=f"export:{export_id}",
-                status=Status.SENT,
-                due_at=timezone.now(),
-                title="Your data is ready to download",
-                body="The download link works for 48 hours. You can make a new one at any time.",
-                url=reverse("reports:mine"),
-            )
-    except IntegrityError:
+    now = timezone.now()
+    notice = claim_notice(
+        patient,
+        Due(
+            Kind.EXPORT,
+            f"export:{export_id}",
+            now,
+            now,
+            "Your data is ready to download",
+            "The download link works for 48 hours. You can make a new one at any time.",
+            reverse("reports:mine"),
+        ),
+        Status.SENT,
+    )
+    if notice is None:
         return None  # already told
     if pref.email and patient.user.email:
         send_notice_email(patient, notice)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -10,11 +11,16 @@ from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 
 def current_plan(patient: Any) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
-    return (
-        TaperPlan.objects.filter(patient=patient, status__in=IN_FORCE)
-        .order_by("-approved_at", "-pk")
-        .first()
-    )
+    return plans_in_force([patient.pk]).get(patient.pk)
+
+
+def plans_in_force(patient_ids: Iterable[int]) -> dict[int, TaperPlan]:
+    """`current_plan` for many patients in one query (the reminder sweep reads a chunk)."""
+    plans: dict[int, TaperPlan] = {}
+    rows = TaperPlan.objects.filter(patient_id__in=list(patient_ids), status__in=IN_FORCE)
+    for plan in rows.order_by("patient_id", "-approved_at", "-pk"):
+        plans.setdefault(plan.patient_id, plan)
+    return plans
 
 
 def _step_on(steps: list[dict[str, Any]], today: date) -> int | None:

@@ -9,3 +9,11 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def production_rules(settings):
+    """Staff need a second factor, as outside the demo."""
+    settings.REQUIRE_STAFF_MFA = True
+    settings.DEMO_MODE = False
+    return settings

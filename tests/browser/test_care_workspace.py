@@ -26,13 +26,6 @@ from tests.browser.helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def production_rules(settings):
-    settings.REQUIRE_STAFF_MFA = True
-    settings.DEMO_MODE = False
-    return settings
-
-
 def _clinician(page, live_server) -> None:
     demo_load()
     doctor = User.objects.get(email="clinician@example.org")

@@ -28,13 +28,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_WORDING = "Call or text 988 any time. Riverside's nurse line answers weekdays 8 to 6."
 
 
-@pytest.fixture
-def production_rules(settings):
-    settings.REQUIRE_STAFF_MFA = True
-    settings.DEMO_MODE = False
-    return settings
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_admin_changes_the_crisis_wording_and_a_patient_reads_it(
     page, live_server, production_rules, viewport

@@ -24,13 +24,6 @@ from tests.browser.helpers import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def production_rules(settings):
-    settings.REQUIRE_STAFF_MFA = True
-    settings.DEMO_MODE = False
-    return settings
-
-
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_staff_invite_a_patient_who_joins_consents_and_lands_home(
     page, live_server, production_rules, viewport

@@ -10,6 +10,7 @@ import taperwell.clinics.models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -18,126 +19,39 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Clinic",
+            name='Clinic',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("slug", models.SlugField(unique=True)),
-                (
-                    "time_zone",
-                    models.CharField(
-                        default="America/New_York",
-                        max_length=64,
-                        validators=[taperwell.clinics.models.validate_time_zone],
-                        verbose_name="time zone",
-                    ),
-                ),
-                (
-                    "jurisdiction",
-                    models.CharField(
-                        blank=True,
-                        help_text="Two-letter US state code; chooses the state guideline pack.",
-                        max_length=2,
-                        verbose_name="state",
-                    ),
-                ),
-                (
-                    "guideline_pack",
-                    models.CharField(
-                        default="cdc-2022", max_length=32, verbose_name="guideline pack"
-                    ),
-                ),
-                ("phone", models.CharField(blank=True, max_length=32, verbose_name="clinic phone")),
-                (
-                    "crisis_line_number",
-                    models.CharField(
-                        default="988", max_length=32, verbose_name="crisis line number"
-                    ),
-                ),
-                (
-                    "crisis_line_text",
-                    models.CharField(
-                        default="Need to talk now? Call or text 988, any time, day or night.",
-                        max_length=240,
-                        verbose_name="crisis line wording",
-                    ),
-                ),
-                (
-                    "emergency_number",
-                    models.CharField(default="911", max_length=16, verbose_name="emergency number"),
-                ),
-                (
-                    "staff_can_read_clinical_notes",
-                    models.BooleanField(
-                        default=False, verbose_name="front-desk staff may read clinical notes"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('name', models.CharField(max_length=120, verbose_name='name')),
+                ('slug', models.SlugField(unique=True)),
+                ('time_zone', models.CharField(default='America/New_York', max_length=64, validators=[taperwell.clinics.models.validate_time_zone], verbose_name='time zone')),
+                ('jurisdiction', models.CharField(blank=True, help_text='Two-letter US state code; chooses the state guideline pack.', max_length=2, verbose_name='state')),
+                ('guideline_pack', models.CharField(default='cdc-2022', max_length=32, verbose_name='guideline pack')),
+                ('phone', models.CharField(blank=True, max_length=32, verbose_name='clinic phone')),
+                ('crisis_line_number', models.CharField(default='988', max_length=32, verbose_name='crisis line number')),
+                ('crisis_line_text', models.CharField(default='Need to talk now? Call or text 988, any time, day or night.', max_length=240, verbose_name='crisis line wording')),
+                ('emergency_number', models.CharField(default='911', max_length=16, verbose_name='emergency number')),
+                ('staff_can_read_clinical_notes', models.BooleanField(default=False, verbose_name='front-desk staff may read clinical notes')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("patient", "Patient"),
-                            ("clinician", "Clinician"),
-                            ("bh_clinician", "Behavioural-health clinician"),
-                            ("staff", "Clinic staff"),
-                            ("admin", "Clinic admin"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        blank=True,
-                        help_text="For example: Pain physician, RN.",
-                        max_length=80,
-                        verbose_name="title",
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "clinic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="clinics.clinic",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="membership",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('patient', 'Patient'), ('clinician', 'Clinician'), ('bh_clinician', 'Behavioural-health clinician'), ('staff', 'Clinic staff'), ('admin', 'Clinic admin')], max_length=16)),
+                ('title', models.CharField(blank=True, help_text='For example: Pain physician, RN.', max_length=80, verbose_name='title')),
+                ('is_active', models.BooleanField(default=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='clinics.clinic')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='membership', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "indexes": [
-                    models.Index(fields=["clinic", "role"], name="clinics_mem_clinic__cace5f_idx")
-                ],
+                'indexes': [models.Index(fields=['clinic', 'role'], name='clinics_mem_clinic__cace5f_idx')],
             },
         ),
     ]
