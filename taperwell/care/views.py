@@ -210,7 +210,7 @@ def encourage_view(request: HttpRequest, public_id: str) -> HttpResponse:
 def phase_view(request: HttpRequest, public_id: str) -> HttpResponse:
     """Move a patient to maintenance after a taper (check-ins at the clinic's cadence), or back."""
     from taperwell.patients.models import PatientStatus
-    from taperwell.patients.phase import patient_phase_set
+    from taperwell.patients.phase import checkin_every_days, patient_phase_set
     from taperwell.tapering.selectors import current_plan
 
     patient = patient_for_user(
@@ -222,7 +222,13 @@ def phase_view(request: HttpRequest, public_id: str) -> HttpResponse:
     elif phase not in (PatientStatus.ACTIVE, PatientStatus.MAINTENANCE):
         messages.error(request, "Choose daily check-ins or maintenance.")
     elif patient_phase_set(patient=patient, phase=phase, by=request.user):
-        messages.success(request, f"{patient.first_name}: {patient.get_status_display().lower()}.")
+        every = checkin_every_days(patient)
+        messages.success(
+            request,
+            f"{patient.first_name}: a check-in once every {every} days."
+            if every > 1
+            else f"{patient.first_name}: back to daily check-ins.",
+        )
     return redirect("care:patient", public_id=patient.public_id)
 
 

@@ -169,3 +169,21 @@ def test_a_check_in_any_day_in_maintenance_is_still_kept(client, patient):
     _in_maintenance(patient)
     saved = checkin_submit(patient=patient, idempotency_key=uuid.uuid4(), prn_doses=0, **CALM)
     assert saved.created
+
+
+def test_my_medicines_after_the_taper_speaks_of_a_finished_taper(client, patient):
+    _in_maintenance(patient)
+    client.force_login(patient.user)
+    page = client.get("/my-medicines/").content.decode()
+    assert "Your taper is finished" in page
+    assert "No medicines on your list right now" in page
+    assert "Ask for a pause" not in page
+    assert "has not entered your medicines" not in page
+
+
+def test_the_clinician_is_told_what_the_move_means(client, clinician, patient):
+    client.force_login(clinician)
+    response = client.post(
+        reverse("care:phase", args=[patient.public_id]), {"phase": "maintenance"}, follow=True
+    )
+    assert "a check-in once every 7 days." in response.content.decode()
