@@ -28,8 +28,10 @@ run: setup
 	$(BIN)/taperwell serve --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+# PDF tests read text and pages back with poppler-utils (pdftotext, pdftoppm).
 browser-deps:
 	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || { echo "Please install Chromium (apt-get install chromium)"; exit 1; }
+	@test -x /usr/bin/pdftotext || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; } || { echo "Please install poppler-utils (apt-get install poppler-utils)"; exit 1; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --silent --no-audit --no-fund
 
 lint: $(STAMP)
