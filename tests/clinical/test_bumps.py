@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taperwell.clinical.bumps import (
+    SAFETY_ANSWERS,
     Baseline,
     BumpInputError,
     CheckIn,
@@ -535,3 +536,35 @@ def test_the_new_thresholds_are_read_from_the_rules_data() -> None:
     checkins = month(withdrawal=dict.fromkeys(range(15, 25), 9))
     flags = find_bumps(today=TODAY, checkins=checkins, rules=rules)
     assert "withdrawal-high-days" not in rules_of(flags)
+
+
+any_entry = st.builds(
+    CheckIn,
+    day=st.dates(date(2027, 1, 1), date(2027, 1, 31)),
+    pain=st.integers(-2, 12),  # some out of range: unreadable, but their answers still count
+    sleep=st.integers(0, 10),
+    mood=st.integers(0, 10),
+    withdrawal=st.integers(0, 10),
+    craving=st.integers(0, 10),
+    self_harm_thoughts=st.none() | st.booleans(),
+    prn_doses=st.none() | st.integers(0, 5),
+    overdose=st.none() | st.booleans(),
+    naloxone_used=st.none() | st.booleans(),
+    not_prescribed_opioids=st.none() | st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(checkins=st.lists(any_entry, max_size=30))
+def test_every_yes_to_a_safety_question_is_flagged_on_its_day_whatever_else_comes(
+    checkins: list[CheckIn],
+) -> None:
+    report = check_bumps(today=TODAY, checkins=checkins, baseline=BASELINE)
+    for answer, rule in SAFETY_ANSWERS.items():
+        said_yes = {c.day for c in checkins if getattr(c, answer)}
+        assert {f.day for f in report.flags if f.rule == rule} >= said_yes, answer
+    unreadable = {c.day for c in checkins if not 0 <= c.pain <= 10}
+    assert {p.day for p in report.problems} == unreadable
+    assert report.flags == check_bumps(
+        today=TODAY, checkins=list(reversed(checkins)), baseline=BASELINE
+    ).flags or len({c.day for c in checkins}) < len(checkins)
