@@ -322,20 +322,22 @@ def check_dose(dose: MedicationDose, drug: Drug) -> str:
     a thousandfold slip), and a patch rate above the data's ceiling are refused.
     """
     if dose.daily_dose <= 0:
-        raise DoseError(f"{dose.drug}: the daily dose must be more than 0, got {dose.daily_dose}")
+        raise DoseError(
+            f"{dose.drug}: the daily dose must be more than 0, got {_plain(dose.daily_dose)}"
+        )
     unit = normalise_unit(dose.unit)
     sold = _units_sold(drug, dose.form)
     if sold and unit not in sold:
         raise DoseError(
             f"{drug.name} is dosed in {' or '.join(sorted(sold))}, not {unit}: "
-            f"check the unit ({dose.daily_dose} {unit} is probably a slip)"
+            f"check the unit ({_plain(dose.daily_dose)} {unit} is probably a slip)"
         )
     form = dose.form or ("patch" if unit in RATE_UNITS and "patch" in drug.forms else None)
     ceiling = load_dose_limits().ceiling(drug.name, form, unit)
     if ceiling is not None and dose.daily_dose > ceiling.at_most:
         raise DoseError(
-            f"{drug.name} {form} at {dose.daily_dose} {unit} is above the plausible most of "
-            f"{ceiling.at_most} {unit}: check the rate (mcg per hour, not per day)"
+            f"{drug.name} {form} at {_plain(dose.daily_dose)} {unit} is above the plausible most "
+            f"of {_plain(ceiling.at_most)} {unit}: check the rate (mcg per hour, not per day)"
         )
     return unit
 
@@ -369,7 +371,7 @@ def calculate_mme(
         drug = formulary.get(dose.drug)
         if dose.daily_dose <= 0:
             raise DoseError(
-                f"{dose.drug}: the daily dose must be more than 0, got {dose.daily_dose}"
+                f"{dose.drug}: the daily dose must be more than 0, got {_plain(dose.daily_dose)}"
             )
         unit = normalise_unit(dose.unit)
         form = dose.form
@@ -387,7 +389,7 @@ def calculate_mme(
         if unit != rule.unit:
             raise DoseError(
                 f"{drug.name}{' ' + form if form else ''} is dosed in {rule.unit}, not {unit}: "
-                f"check the unit ({dose.daily_dose} {unit} is probably a slip)"
+                f"check the unit ({_plain(dose.daily_dose)} {unit} is probably a slip)"
             )
         check_dose(dose, drug)
         counted.append((dose, drug, form, rule, dose.daily_dose))
@@ -431,6 +433,11 @@ def calculate_mme(
         warnings=tuple(dict.fromkeys(warnings)),
         caution=pack.caution,
     )
+
+
+def _plain(number: Decimal) -> str:
+    """A Decimal as people write it: 10 rather than 10.000."""
+    return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
 
 
 def _positive(value: Decimal | int | str, name: str) -> Decimal:

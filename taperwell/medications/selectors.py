@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical.formulary import load_formulary
-from taperwell.clinical.mme import DoseError, MedicationDose, NoFactor, calculate_mme
+from taperwell.clinical.mme import (
+    DoseError,
+    MedicationDose,
+    NoFactor,
+    calculate_mme,
+    check_dose,
+)
 from taperwell.clinical.review import History, NaloxoneAdvice, Review, review
 from taperwell.medications.models import (
     MedicationStatus,
@@ -96,12 +103,19 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         if profile.ort_answers and profile.sex:
             ort, sex = profile.ort_answers, profile.sex
     entries: list[MedicationDose | str] = []
+    problems: list[str] = []
     for med in medications:
         try:
-            entries.append(dose_of(med))
-        except DoseError:
-            entries.append(med.drug)
-    return review(entries, pack, history=history, ort_answers=ort, sex=sex)
+            entry = dose_of(med)
+            if isinstance(entry, MedicationDose):
+                check_dose(entry, load_formulary().get(entry.drug))
+        except (DoseError, KeyError) as error:
+            # A row saved before the core refused such doses: show the problem, never a guess.
+            problems.append(f"{med.label}: the dose cannot be used ({error}); not counted")
+            entry = med.drug
+        entries.append(entry)
+    result = review(entries, pack, history=history, ort_answers=ort, sex=sex)
+    return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
 
 def naloxone_plan_of(patient: Any) -> NaloxonePlan | None:
