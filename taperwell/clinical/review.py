@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
@@ -391,7 +391,13 @@ def daily_maxima_exceeded(
     limits = load_dose_limits()
     for maximum in limits.maxima:
         if maximum.ingredient is not None:
-            total, involved, uncounted = _ingredient_total(maximum.ingredient, doses)
+            total, involved, uncounted, implied = _ingredient_total(maximum.ingredient, doses)
+            warnings.extend(
+                f"{name}: no combination given; counted as {text} per tablet, as every "
+                f"{name} product of that release in the formulary contains it (give "
+                f'"combination" to confirm)'
+                for name, text in implied
+            )
             warnings.extend(
                 f"{name}: the {maximum.ingredient} in its combination is not counted toward "
                 f"the daily maximum; give strength and doses_per_day"
@@ -411,17 +417,24 @@ def daily_maxima_exceeded(
 
 def _ingredient_total(
     ingredient: str, doses: Sequence[tuple[MedicationDose, Drug]]
-) -> tuple[Decimal, list[str], list[str]]:
+) -> tuple[Decimal, list[str], list[str], list[tuple[str, str]]]:
+    """mg a day of `ingredient`, the drugs it came from, the drugs whose share could not be
+    counted, and the (drug, combination) pairs taken from the formulary rather than the input."""
     total = Decimal(0)
     involved: list[str] = []
     uncounted: list[str] = []
+    implied: list[tuple[str, str]] = []
     for dose, drug in doses:
         if drug.name == ingredient:
             total += convert(dose.daily_dose, normalise_unit(dose.unit), "mg")
             involved.append(drug.name)
             continue
         if dose.combination is None:
-            continue
+            combination = implied_combination(dose, drug)
+            if combination is None or ingredient not in combination:
+                continue
+            dose = replace(dose, combination=combination)
+            implied.append((drug.name, combination))
         per_day = dose.combination_per_day()
         if per_day is None:
             if any(name == ingredient for name, _ in _partners(dose)):
@@ -431,7 +444,29 @@ def _ingredient_total(
             if name == ingredient:
                 total += mg
                 involved.append(drug.name)
-    return total, list(dict.fromkeys(involved)), list(dict.fromkeys(uncounted))
+    return total, list(dict.fromkeys(involved)), list(dict.fromkeys(uncounted)), implied
+
+
+def implied_combination(dose: MedicationDose, drug: Drug) -> str | None:
+    """The combination every product of the drug matching the dose's form and release carries
+    (hydrocodone IR: acetaminophen 325 mg), or None when the products differ or have none."""
+    products = [
+        p
+        for p in drug.products
+        if (dose.form is None or p.form == dose.form)
+        and (dose.release is None or p.release == dose.release)
+    ]
+    combinations = {p.combination for p in products}
+    if len(combinations) != 1:
+        return None
+    (combination,) = combinations
+    if combination is None:
+        return None
+    try:
+        parse_combination(combination)
+    except ValueError:
+        return None
+    return combination
 
 
 def _partners(dose: MedicationDose) -> tuple[tuple[str, Decimal], ...]:

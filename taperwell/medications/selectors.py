@@ -66,6 +66,7 @@ def dose_of(med: PatientMedication) -> MedicationDose | str:
         unit=unit,
         form=med.form or None,
         release=med.release or None,
+        units_per_day=Decimal(per_day),
     )
 
 

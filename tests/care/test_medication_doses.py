@@ -69,3 +69,21 @@ def test_a_saved_row_with_an_impossible_unit_still_shows_the_review_and_names_th
     assert "dose cannot be used" in page
     assert "dosed in mg, not mcg" in page
     assert "90 MME a day" in page
+
+
+def test_fourteen_hydrocodone_ir_tablets_a_day_show_the_acetaminophen_maximum(
+    client, clinician, patient
+):
+    PatientMedication.objects.create(
+        patient=patient,
+        drug="hydrocodone",
+        form="tablet",
+        release="IR",
+        strength=Decimal(10),
+        unit="mg",
+        times=[f"{hour:02d}:00" for hour in range(7, 21)],
+        created_by=clinician,
+    )
+    client.force_login(clinician)
+    page = client.get(reverse("medications:list", args=[patient.public_id])).content.decode()
+    assert "4550 mg a day, above the label maximum of 4000 mg a day" in page

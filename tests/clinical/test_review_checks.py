@@ -203,6 +203,31 @@ def test_acetaminophen_is_summed_across_every_combination_product_and_plain_tabl
     assert "daily-maximum-acetaminophen" not in finding_ids(alone)
 
 
+def test_hydrocodone_ir_without_a_combination_counts_the_acetaminophen_every_product_has() -> None:
+    dose = MedicationDose.from_units(
+        "hydrocodone", strength=10, unit="mg", doses_per_day=14, release="IR"
+    )
+    result = review([dose], CDC_2022)
+    assert "daily-maximum-acetaminophen" in finding_ids(result)
+    assert any("no combination given" in w for w in result.warnings)
+
+
+def test_oxycodone_ir_without_a_combination_is_not_assumed_to_contain_acetaminophen() -> None:
+    dose = MedicationDose.from_units(
+        "oxycodone", strength=10, unit="mg", doses_per_day=14, release="IR"
+    )
+    assert "daily-maximum-acetaminophen" not in finding_ids(review([dose], CDC_2022))
+
+
+def test_a_combination_without_units_a_day_is_not_counted_and_says_so() -> None:
+    dose = MedicationDose(
+        "hydrocodone", D(140), "mg", release="IR", combination="acetaminophen 325 mg"
+    )
+    result = review([dose], CDC_2022)
+    assert "daily-maximum-acetaminophen" not in finding_ids(result)
+    assert any("not counted toward the daily maximum" in w for w in result.warnings)
+
+
 @pytest.mark.parametrize(
     ("dose", "finding_id"),
     [
