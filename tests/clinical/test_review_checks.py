@@ -6,6 +6,7 @@ item is about what a clinician types, through `taperwell review` / `taperwell mm
 
 from __future__ import annotations
 
+import copy
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +15,15 @@ from typing import Any
 import pytest
 
 from taperwell.cli import main
-from taperwell.clinical.formulary import UnknownDrug, load_formulary
-from taperwell.clinical.guidelines import GuidelinePack, load_pack
+from taperwell.clinical.dose_limits import DOSE_LIMITS_PATH, parse_dose_limits
+from taperwell.clinical.formulary import (
+    DataError,
+    UnknownDrug,
+    load_formulary,
+    load_sources,
+    read_toml,
+)
+from taperwell.clinical.guidelines import PACKS_DIR, GuidelinePack, load_pack, parse_pack
 from taperwell.clinical.mme import DoseError, MedicationDose, calculate_mme
 from taperwell.clinical.review import Review, review
 
@@ -416,3 +424,54 @@ def test_implausible_input_exits_2_with_a_clear_message(
 
 def test_butalbital_does_not_carry_caffeines_rxcui() -> None:
     assert FORMULARY.get("butalbital").rxcui != "1886"
+
+
+# ── the data behind the checks ──
+
+
+def limits_document() -> dict[str, Any]:
+    return copy.deepcopy(read_toml(DOSE_LIMITS_PATH))
+
+
+def test_the_shipped_dose_limits_load_and_cite_known_sources() -> None:
+    limits = parse_dose_limits(limits_document(), where="dose_limits.toml")
+    sources = load_sources()
+    assert {m.id for m in limits.maxima} >= {
+        "daily-maximum-acetaminophen", "daily-maximum-tramadol-ir", "daily-maximum-tramadol-er",
+        "daily-maximum-tapentadol-ir", "daily-maximum-tapentadol-er", "daily-maximum-codeine",
+    }  # fmt: skip
+    for maximum in limits.maxima:
+        assert maximum.source in sources
+        assert maximum.source == "FDA-2011-ACETAMINOPHEN" or maximum.verify, maximum.id
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["ceiling"][0].pop("note"), "note"),
+        (lambda d: d["maximum"][0].update(drug="tramadol"), "either"),
+        (lambda d: d["maximum"][1].update(drug="tramadolx"), "not in the formulary"),
+        (lambda d: d["maximum"][1].update(source="LABEL-NOWHERE"), "unknown source"),
+        (lambda d: d["maximum"][1].update(id=d["maximum"][2]["id"]), "share an id"),
+        (lambda d: d["doses_per_day"].update(at_most=0), "positive"),
+    ],
+)
+def test_the_dose_limits_loader_rejects_bad_entries(change: Any, message: str) -> None:
+    document = limits_document()
+    change(document)
+    with pytest.raises(DataError, match=message):
+        parse_dose_limits(document, where="dose_limits.toml")
+
+
+def test_a_rule_slot_cannot_leave_out_a_drug_the_formulary_does_not_know() -> None:
+    document = copy.deepcopy(read_toml(PACKS_DIR / "cdc-2022.toml"))
+    document["include"] = []
+    document["naloxone"] = read_toml(PACKS_DIR / "_naloxone.toml")["naloxone"]
+    document["interaction"] = [
+        {
+            "id": "x", "severity": "major", "summary": "s", "action": "a", "source": "LABELS",
+            "slots": [{"classes": ["opioid"], "except_drugs": ["oxycodon"]}, {"classes": ["maoi"]}],
+        }
+    ]  # fmt: skip
+    with pytest.raises(DataError, match="except_drugs"):
+        parse_pack(document, where="cdc-2022.toml")
