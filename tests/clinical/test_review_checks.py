@@ -169,6 +169,25 @@ def test_the_new_interactions_reach_the_command_line(
     assert output["findings"][0]["severity"] == "contraindicated"
 
 
+def test_the_maoi_qt_antihistamine_and_gabapentinoid_findings_reach_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output, _ = run_cli(
+        tmp_path, capsys, "review",
+        {"medications": ["oxycodone", "phenelzine", "methadone", "quetiapine", "amitriptyline",
+                         "promethazine", "alprazolam", "gabapentin", "1886"]},
+    )  # fmt: skip
+    assert code == 0
+    by_id = {f["id"]: f for f in output["findings"]}
+    assert "oxycodone" in by_id["maoi-any-opioid"]["drugs"]
+    assert "14 days" in by_id["maoi-any-opioid"]["action"]
+    assert {"quetiapine", "amitriptyline"} <= set(by_id["methadone-qt"]["drugs"])
+    assert "promethazine" in by_id["opioid-cns-depressant"]["drugs"]
+    assert by_id["benzodiazepine-gabapentinoid"]["severity"] == "major"
+    # 1886 is caffeine's RxCUI: it no longer names butalbital.
+    assert [u["drug"] for u in output["unchecked"]] == ["1886"]
+
+
 # ── daily maxima from the labels ──
 
 
