@@ -319,10 +319,14 @@ def review(
     all_doses: list[tuple[MedicationDose, Drug]] = []
     undosed_opioids: set[str] = set()
     unchecked: dict[str, Unchecked] = {}
+    # Doses are read for the MME total and the daily maxima; other doses are not used, so a
+    # topical's "5 %" is not refused.
+    limited = {m.subject for m in load_dose_limits().maxima}
     for medication in medications:
         if isinstance(medication, MedicationDose):
             drug = formulary.get(medication.drug)
-            check_dose(medication, drug)
+            if drug.is_opioid or drug.name in limited:
+                check_dose(medication, drug)
             medication.combination_per_day()  # an unreadable combination raises DoseError
             all_doses.append((medication, drug))
             known[drug.name] = drug

@@ -441,6 +441,13 @@ def test_implausible_input_exits_2_with_a_clear_message(
     assert err.count("\n") == 1
 
 
+def test_a_dose_of_a_medicine_without_limits_is_not_refused_for_its_unit() -> None:
+    patch = MedicationDose("lidocaine", D(5), "%")
+    assert (
+        review([patch, MedicationDose("oxycodone", D(30), "mg")], CDC_2022).total_mme_per_day == 45
+    )
+
+
 def test_butalbital_does_not_carry_caffeines_rxcui() -> None:
     assert FORMULARY.get("butalbital").rxcui != "1886"
 
