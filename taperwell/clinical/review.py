@@ -319,13 +319,10 @@ def review(
     all_doses: list[tuple[MedicationDose, Drug]] = []
     undosed_opioids: set[str] = set()
     unchecked: dict[str, Unchecked] = {}
-    # Doses are read for the MME total and the daily maxima; other doses are not used, so a
-    # topical's "5 %" is not refused.
-    limited = {m.subject for m in load_dose_limits().maxima}
     for medication in medications:
         if isinstance(medication, MedicationDose):
             drug = formulary.get(medication.drug)
-            if drug.is_opioid or drug.name in limited:
+            if dose_is_read(drug):
                 check_dose(medication, drug)
             medication.combination_per_day()  # an unreadable combination raises DoseError
             all_doses.append((medication, drug))
@@ -374,6 +371,14 @@ def review(
         ort=ort,
         warnings=tuple(sorted(warnings)),
     )
+
+
+def dose_is_read(drug: Drug) -> bool:
+    """Whether the review uses this drug's dose (opioids for MME, drugs with a daily maximum).
+
+    Other doses are not used, so a topical's "5 %" is never refused.
+    """
+    return drug.is_opioid or drug.name in {m.subject for m in load_dose_limits().maxima}
 
 
 def _most_severe_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:

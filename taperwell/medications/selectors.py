@@ -16,7 +16,7 @@ from taperwell.clinical.mme import (
     calculate_mme,
     check_dose,
 )
-from taperwell.clinical.review import History, NaloxoneAdvice, Review, review
+from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -109,7 +109,9 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         try:
             entry = dose_of(med)
             if isinstance(entry, MedicationDose):
-                check_dose(entry, load_formulary().get(entry.drug))
+                drug = load_formulary().get(entry.drug)
+                if dose_is_read(drug):
+                    check_dose(entry, drug)
         except (DoseError, KeyError) as error:
             # A row saved before the core refused such doses: show the problem, never a guess.
             problems.append(f"{med.label}: the dose cannot be used ({error}); not counted")

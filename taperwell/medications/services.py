@@ -13,6 +13,7 @@ from taperwell.access import role_of
 from taperwell.clinical.dose_limits import load_dose_limits
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.mme import DoseError, MedicationDose, check_dose
+from taperwell.clinical.review import dose_is_read
 from taperwell.clinics.models import Role
 from taperwell.medications.models import (
     MedicationChange,
@@ -66,6 +67,8 @@ def _check_dose(med: PatientMedication, drug: Any) -> None:
     most = load_dose_limits().doses_per_day_at_most
     if len(med.times or []) > most or (med.max_prn_per_day or 0) > most:
         raise ValidationError(f"More than {most} doses a day: give the doses taken in one day.")
+    if not dose_is_read(drug):
+        return
     try:
         dose = dose_of(med)
         if isinstance(dose, MedicationDose):

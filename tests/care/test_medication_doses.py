@@ -87,3 +87,13 @@ def test_fourteen_hydrocodone_ir_tablets_a_day_show_the_acetaminophen_maximum(
     client.force_login(clinician)
     page = client.get(reverse("medications:list", args=[patient.public_id])).content.decode()
     assert "4550 mg a day, above the label maximum of 4000 mg a day" in page
+
+
+def test_a_topical_in_percent_is_still_accepted(client, clinician, patient):
+    client.force_login(clinician)
+    response = _add(
+        client, patient, drug="lidocaine", form="patch", strength="5", unit="%", times_text="08:00"
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("medications:list", args=[patient.public_id])).content.decode()
+    assert "cannot be used" not in page
