@@ -358,7 +358,7 @@ def calculate_mme(
     """MME/day per medication and in total. An unknown drug raises UnknownDrug (a KeyError).
 
     A dose-tiered factor takes the tier of the day's total of that drug (all its lines under the
-    same factor entry), so two lines of methadone 15 mg are counted as 30 mg a day.
+    same unit), so two lines of methadone 15 mg are counted as 30 mg a day.
     """
     formulary = formulary or load_formulary()
     excluded: list[ExcludedMedication] = []
@@ -390,14 +390,15 @@ def calculate_mme(
             )
         check_dose(dose, drug)
         counted.append((dose, drug, form, rule, dose.daily_dose))
-    day_totals: dict[int, Decimal] = {}
-    for _dose, _drug, _form, rule, amount in counted:
-        day_totals[id(rule)] = day_totals.get(id(rule), Decimal(0)) + amount
+    # The day's total of each drug (in its factor's unit): a tiered factor is chosen by it.
+    day_totals: dict[tuple[str, str], Decimal] = {}
+    for _dose, drug, _form, rule, amount in counted:
+        key = (drug.name, rule.unit)
+        day_totals[key] = day_totals.get(key, Decimal(0)) + amount
     medications: list[MedicationMme] = []
     for dose, drug, form, rule, amount in counted:
-        factor = mme_factor(
-            drug, form=form, daily_dose=day_totals[id(rule)], pack=pack, unit=dose.unit
-        )
+        day_total = day_totals[(drug.name, rule.unit)]
+        factor = mme_factor(drug, form=form, daily_dose=day_total, pack=pack, unit=dose.unit)
         medications.append(
             MedicationMme(
                 drug=drug.name,
@@ -409,10 +410,10 @@ def calculate_mme(
                 mme_per_day=amount * factor.value,
             )
         )
-        if rule.tiered and day_totals[id(rule)] != amount:
+        if rule.tiered and day_total != amount:
             warnings.append(
                 f"{drug.name}: factor {factor.value} is the tier of the day's total "
-                f"({day_totals[id(rule)]} {rule.unit}), not of this line alone"
+                f"({_plain(day_total)} {rule.unit}), not of this line alone"
             )
         if factor.analytic:
             warnings.append(
