@@ -4,9 +4,11 @@ Opioids: CDC's computable MME tables, which key each factor by the ingredient Rx
 cqframework/opioid-mme-r4, `input/cql/ConversionFactors.cql` and
 `input/vocabulary/codesystem/codesystem-CDCMMEResearchConversionFactors.json` (version 3.0.0).
 
-Interacting and other drugs: RxNorm ingredient concepts (NLM RxNav, `rxcui.json?name=...`), copied
-here by hand. A code not yet confirmed against RxNav is left out of this list on purpose: its
-formulary entry must then carry a `verify` note that names the RxCUI, so a clinic sees it.
+Interacting and other drugs: RxNorm ingredient concepts (NLM RxNorm; look each up with RxNav,
+`https://rxnav.nlm.nih.gov/REST/rxcui.json?name=<ingredient>`). This list was written by hand and
+was not re-queried against RxNav when it was written; re-check it there when RxNorm is updated.
+A code in doubt is left out of the list on purpose: its formulary entry must then carry a
+`verify` note that names the RxCUI, so a clinic sees it.
 """
 
 from __future__ import annotations
