@@ -501,3 +501,9 @@ def test_a_rule_slot_cannot_leave_out_a_drug_the_formulary_does_not_know() -> No
     ]  # fmt: skip
     with pytest.raises(DataError, match="except_drugs"):
         parse_pack(document, where="cdc-2022.toml")
+
+
+@pytest.mark.parametrize("companion", ["trazodone", "haloperidol", "diphenhydramine"])
+def test_naloxone_is_offered_with_every_cns_depressant_the_review_names(companion: str) -> None:
+    result = review([MedicationDose("oxycodone", D(10), "mg"), companion], CDC_2022)
+    assert "cns-depressant" in {r.id for r in result.naloxone.reasons}
