@@ -507,3 +507,12 @@ def test_a_rule_slot_cannot_leave_out_a_drug_the_formulary_does_not_know() -> No
 def test_naloxone_is_offered_with_every_cns_depressant_the_review_names(companion: str) -> None:
     result = review([MedicationDose("oxycodone", D(10), "mg"), companion], CDC_2022)
     assert "cns-depressant" in {r.id for r in result.naloxone.reasons}
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+def test_the_naloxone_trigger_covers_every_class_of_the_cns_depressant_rule(
+    pack: GuidelinePack,
+) -> None:
+    rule = next(r for r in pack.interactions if r.id == "opioid-cns-depressant")
+    trigger = next(t for t in pack.naloxone if t.id == "cns-depressant")
+    assert set(rule.slots[1].classes) <= set(trigger.classes)
