@@ -32,13 +32,23 @@ from taperwell.clinical.instruments import (
     instrument_ids,
     score,
 )
-from taperwell.clinical.mme import DoseError, MedicationDose, calculate_mme
+from taperwell.clinical.mme import DoseError, MedicationDose, calculate_mme, parse_combination
 from taperwell.clinical.review import History, review
 
 COMMAND_NAMES: tuple[str, ...] = ("mme", "review", "score")
 
 _DOSE_KEYS = frozenset(
-    {"drug", "daily_dose", "unit", "form", "release", "strength", "units_per_dose", "doses_per_day"}
+    {
+        "drug",
+        "daily_dose",
+        "unit",
+        "form",
+        "release",
+        "strength",
+        "units_per_dose",
+        "doses_per_day",
+        "combination",
+    }
 )
 
 
@@ -200,12 +210,15 @@ def _dose(item: Any, where: str) -> MedicationDose | None:
         raise BadInput(f'{where} ({name}): needs "unit" (mg, mcg or mcg/h)')
     form = _optional_text(item, "form", where)
     release = _optional_text(item, "release", where)
+    combination = _optional_text(item, "combination", where)
     try:
         if has_daily:
             daily = _number(item["daily_dose"], f"{where}.daily_dose")
-            if daily < 0:
-                raise BadInput(f"{where} ({name}): daily_dose cannot be negative")
-            return MedicationDose(name, daily, unit, form, release)
+            if daily <= 0:
+                raise BadInput(f"{where} ({name}): daily_dose must be more than 0, got {daily}")
+            if combination is not None:
+                parse_combination(combination)
+            return MedicationDose(name, daily, unit, form, release, combination)
         doses_per_day = item.get("doses_per_day")
         return MedicationDose.from_units(
             name,
@@ -217,6 +230,7 @@ def _dose(item: Any, where: str) -> MedicationDose | None:
             ),
             form=form,
             release=release,
+            combination=combination,
         )
     except DoseError as error:
         raise BadInput(f"{where} ({name}): {error}") from error

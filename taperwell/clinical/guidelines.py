@@ -105,12 +105,16 @@ class NaloxoneTrigger:
 
 @dataclass(frozen=True)
 class Slot:
-    """One participant of an interaction rule: any drug in one of `classes` or named in `drugs`."""
+    """One participant of an interaction rule: any drug in one of `classes` or named in `drugs`,
+    except those in `except_drugs` (covered by another, stronger rule)."""
 
     classes: tuple[str, ...]
     drugs: tuple[str, ...]
+    except_drugs: tuple[str, ...] = ()
 
     def matches(self, name: str, classes: frozenset[str]) -> bool:
+        if name in self.except_drugs:
+            return False
         return name in self.drugs or not classes.isdisjoint(self.classes)
 
 
@@ -409,8 +413,12 @@ def _parse_interactions(
                 _known_drug(d, f"{here}.slots[{j}].drugs", formulary)
                 for d in _texts(slot_raw.get("drugs", []), f"{here}.slots[{j}].drugs")
             )
+            except_drugs = tuple(
+                _known_drug(d, f"{here}.slots[{j}].except_drugs", formulary)
+                for d in _texts(slot_raw.get("except_drugs", []), f"{here}.slots[{j}].except_drugs")
+            )
             _check_classes(classes, f"{here}.slots[{j}]", formulary, required=not drugs)
-            slots.append(Slot(classes=classes, drugs=drugs))
+            slots.append(Slot(classes=classes, drugs=drugs, except_drugs=except_drugs))
         result.append(
             InteractionRule(
                 id=rule_id,

@@ -3,15 +3,22 @@
 MME/day = sum of (total daily dose x conversion factor); transdermal doses are the patch rate in
 mcg/h. MME is for risk screening and taper arithmetic only, never for converting a patient from
 one opioid to another (the pack's `caution`).
+
+Dose-tiered factors (methadone under CDC-2016) take the tier of the day's total of that drug, not
+of each line. Implausible doses are refused with DoseError: a dose of 0, a unit the drug is not
+sold in (10 mcg of oxycodone), a patch rate above the ceiling in `data/dose_limits.toml`, or more
+doses a day than it allows.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from taperwell.clinical.dose_limits import load_dose_limits
 from taperwell.clinical.formulary import Drug, Formulary, load_formulary
 from taperwell.clinical.guidelines import FactorRule, GuidelinePack
 
@@ -61,15 +68,57 @@ class Factor:
     verify: str | None = None
 
 
+_COMBINATION_PART = re.compile(r"^\s*([A-Za-z][A-Za-z -]*?)\s+(\d+(?:\.\d+)?)\s*mg\s*$")
+
+
+def parse_combination(text: str) -> tuple[tuple[str, Decimal], ...]:
+    """`"acetaminophen 325 mg"` (or several, comma-separated) as ((name, mg per unit), ...).
+
+    Names are checked against the formulary (its generic names and aliases) and returned as
+    generic names. Raises DoseError for anything else.
+    """
+    formulary = load_formulary()
+    parts = []
+    for part in text.split(","):
+        match = _COMBINATION_PART.match(part)
+        if match is None:
+            raise DoseError(
+                f"combination {text!r} not understood: write it as the partner and its mg per "
+                'tablet, e.g. "acetaminophen 325 mg"'
+            )
+        drug = formulary.find(match.group(1))
+        if drug is None:
+            raise DoseError(f"combination {text!r}: {match.group(1)!r} is not in the formulary")
+        amount = Decimal(match.group(2))  # the pattern allows digits and one point only
+        if amount <= 0:
+            raise DoseError(f"combination {text!r}: the amount must be more than 0")
+        parts.append((drug.name, amount))
+    return tuple(parts)
+
+
 @dataclass(frozen=True)
 class MedicationDose:
-    """One medicine's total daily dose (mg/day, mcg/day for transmucosal, mcg/h for patches)."""
+    """One medicine's total daily dose (mg/day, mcg/day for transmucosal, mcg/h for patches).
+
+    `combination` names a partner in the same tablet (`"acetaminophen 325 mg"`); with
+    `units_per_day` (set by `from_units`) the review counts the partner toward its daily maximum.
+    """
 
     drug: str
     daily_dose: Decimal
     unit: str
     form: str | None = None
     release: str | None = None
+    combination: str | None = None
+    units_per_day: Decimal | None = None
+
+    def combination_per_day(self) -> tuple[tuple[str, Decimal], ...] | None:
+        """Each combination partner's mg a day, or None when the units a day are not known."""
+        if self.combination is None or self.units_per_day is None:
+            return None
+        return tuple(
+            (name, mg * self.units_per_day) for name, mg in parse_combination(self.combination)
+        )
 
     @classmethod
     def from_units(
@@ -82,22 +131,32 @@ class MedicationDose:
         doses_per_day: Decimal | int | str | None = None,
         form: str | None = None,
         release: str | None = None,
+        combination: str | None = None,
     ) -> MedicationDose:
         """strength x units per dose x doses per day; for patches, rate x patches worn at once."""
         strength_d = _positive(strength, "strength")
         units = _positive(units_per_dose, "units_per_dose")
         normal = normalise_unit(unit)
+        if combination is not None:
+            parse_combination(combination)
         if normal in RATE_UNITS:
             if doses_per_day is not None:
                 raise DoseError(
                     "a patch dose is its rate: give units_per_dose (patches worn at once), "
                     "not doses_per_day"
                 )
-            return cls(drug, strength_d * units, normal, form, release)
+            return cls(drug, strength_d * units, normal, form, release, combination)
         if doses_per_day is None:
             raise DoseError("doses_per_day is required with strength")
         per_day = _positive(doses_per_day, "doses_per_day")
-        return cls(drug, strength_d * units * per_day, normal, form, release)
+        most = load_dose_limits().doses_per_day_at_most
+        if per_day > most:
+            raise DoseError(
+                f"{per_day} doses a day is more than {most}: give the doses taken in one day"
+            )
+        return cls(
+            drug, strength_d * units * per_day, normal, form, release, combination, units * per_day
+        )
 
 
 @dataclass(frozen=True)
@@ -253,21 +312,64 @@ def _factor_rule(
     )
 
 
+def check_dose(dose: MedicationDose, drug: Drug) -> str:
+    """Refuse a dose no one takes; return its normalised unit. Raises DoseError.
+
+    A dose of 0 or less, a unit the drug is not sold in (10 "mcg" of an oral opioid sold in mg:
+    a thousandfold slip), and a patch rate above the data's ceiling are refused.
+    """
+    if dose.daily_dose <= 0:
+        raise DoseError(
+            f"{dose.drug}: the daily dose must be more than 0, got {_plain(dose.daily_dose)}"
+        )
+    unit = normalise_unit(dose.unit)
+    sold = _units_sold(drug, dose.form)
+    if sold and unit not in sold:
+        raise DoseError(
+            f"{drug.name} is dosed in {' or '.join(sorted(sold))}, not {unit}: "
+            f"check the unit ({_plain(dose.daily_dose)} {unit} is probably a slip)"
+        )
+    form = dose.form or ("patch" if unit in RATE_UNITS and "patch" in drug.forms else None)
+    ceiling = load_dose_limits().ceiling(drug.name, form, unit)
+    if ceiling is not None and dose.daily_dose > ceiling.at_most:
+        raise DoseError(
+            f"{drug.name} {form} at {_plain(dose.daily_dose)} {unit} is above the plausible most "
+            f"of {_plain(ceiling.at_most)} {unit}: check the rate (mcg per hour, not per day)"
+        )
+    return unit
+
+
+def _units_sold(drug: Drug, form: str | None) -> set[str]:
+    """The dose units a drug's products are taken in (solutions are dosed in mg)."""
+    units = set()
+    for product in drug.products:
+        if form is not None and product.form != form:
+            continue
+        units.add("mg" if product.unit in {"mg/mL", "mg/5 mL"} else product.unit)
+    return units & {"mg", "mcg", "mcg/h"}
+
+
 def calculate_mme(
     doses: Sequence[MedicationDose],
     pack: GuidelinePack,
     *,
     formulary: Formulary | None = None,
 ) -> MmeResult:
-    """MME/day per medication and in total. An unknown drug raises UnknownDrug (a KeyError)."""
+    """MME/day per medication and in total. An unknown drug raises UnknownDrug (a KeyError).
+
+    A dose-tiered factor takes the tier of the day's total of that drug (all its lines under the
+    same unit), so two lines of methadone 15 mg are counted as 30 mg a day.
+    """
     formulary = formulary or load_formulary()
-    medications: list[MedicationMme] = []
     excluded: list[ExcludedMedication] = []
     warnings: list[str] = []
+    counted: list[tuple[MedicationDose, Drug, str | None, FactorRule, Decimal]] = []
     for dose in doses:
         drug = formulary.get(dose.drug)
-        if dose.daily_dose < 0:
-            raise DoseError(f"{dose.drug}: the daily dose cannot be negative")
+        if dose.daily_dose <= 0:
+            raise DoseError(
+                f"{dose.drug}: the daily dose must be more than 0, got {_plain(dose.daily_dose)}"
+            )
         unit = normalise_unit(dose.unit)
         form = dose.form
         if form is None and unit in RATE_UNITS and "patch" in drug.forms:
@@ -278,11 +380,25 @@ def calculate_mme(
         try:
             rule = _factor_rule(drug, form=form, pack=pack, unit=unit)
         except NoFactor as no_factor:
+            check_dose(dose, drug)
             excluded.append(ExcludedMedication(drug.name, no_factor.reason, no_factor.source))
             continue
-        amount = convert(dose.daily_dose, unit, rule.unit)
-        factor = mme_factor(drug, form=form, daily_dose=amount, pack=pack, unit=unit)
-        mme = amount * factor.value
+        if unit != rule.unit:
+            raise DoseError(
+                f"{drug.name}{' ' + form if form else ''} is dosed in {rule.unit}, not {unit}: "
+                f"check the unit ({_plain(dose.daily_dose)} {unit} is probably a slip)"
+            )
+        check_dose(dose, drug)
+        counted.append((dose, drug, form, rule, dose.daily_dose))
+    # The day's total of each drug (in its factor's unit): a tiered factor is chosen by it.
+    day_totals: dict[tuple[str, str], Decimal] = {}
+    for _dose, drug, _form, rule, amount in counted:
+        key = (drug.name, rule.unit)
+        day_totals[key] = day_totals.get(key, Decimal(0)) + amount
+    medications: list[MedicationMme] = []
+    for dose, drug, form, rule, amount in counted:
+        day_total = day_totals[(drug.name, rule.unit)]
+        factor = mme_factor(drug, form=form, daily_dose=day_total, pack=pack, unit=dose.unit)
         medications.append(
             MedicationMme(
                 drug=drug.name,
@@ -291,9 +407,14 @@ def calculate_mme(
                 daily_dose=amount,
                 unit=rule.unit,
                 factor=factor,
-                mme_per_day=mme,
+                mme_per_day=amount * factor.value,
             )
         )
+        if rule.tiered and day_total != amount:
+            warnings.append(
+                f"{drug.name}: factor {factor.value} is the tier of the day's total "
+                f"({_plain(day_total)} {rule.unit}), not of this line alone"
+            )
         if factor.analytic:
             warnings.append(
                 f"{drug.name}: factor {factor.value} is an analytic factor ({factor.source}), "
@@ -307,9 +428,14 @@ def calculate_mme(
         total_mme_per_day=total,
         medications=tuple(medications),
         excluded=tuple(excluded),
-        warnings=tuple(warnings),
+        warnings=tuple(dict.fromkeys(warnings)),
         caution=pack.caution,
     )
+
+
+def _plain(number: Decimal) -> str:
+    """A Decimal as people write it: 10 rather than 10.000."""
+    return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}"
 
 
 def _positive(value: Decimal | int | str, name: str) -> Decimal:

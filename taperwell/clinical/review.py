@@ -2,8 +2,11 @@
 
 Interaction rules are class-based (any benzodiazepine with any opioid), may need three medicines
 (opioid + benzodiazepine + carisoprodol), and each finding carries its rule id, severity, the
-medicines involved, a summary, the action and its source. Medicines the formulary does not know
-are listed as `unchecked` with close matches; they are never silently dropped.
+medicines involved, a summary, the action and its source. Daily maxima from the labels
+(`data/dose_limits.toml`) are findings too: acetaminophen is added up across every combination
+product and plain tablets. A medicine named without a dose that the formulary does not know is
+listed as `unchecked` with close matches; a DOSED medicine it cannot name stops the review
+(UnknownDrug), because its dose would silently drop out of the MME total.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from typing import Any
 
+from taperwell.clinical.dose_limits import DailyMaximum, load_dose_limits
 from taperwell.clinical.formulary import Drug, Formulary, load_formulary
 from taperwell.clinical.guidelines import (
     HISTORY_FLAGS,
@@ -24,7 +28,16 @@ from taperwell.clinical.guidelines import (
 )
 from taperwell.clinical.instruments import Score
 from taperwell.clinical.instruments import score as score_instrument
-from taperwell.clinical.mme import MedicationDose, MmeResult, calculate_mme, json_number
+from taperwell.clinical.mme import (
+    MedicationDose,
+    MmeResult,
+    calculate_mme,
+    check_dose,
+    convert,
+    json_number,
+    normalise_unit,
+    parse_combination,
+)
 
 
 @dataclass(frozen=True)
@@ -295,36 +308,48 @@ def review(
 ) -> Review:
     """Review a medicine list: a name alone, or a MedicationDose when the dose is known.
 
-    Doses go into the MME total; every medicine goes into the interaction review. Unknown names
-    are returned as `unchecked`; bad doses raise DoseError (a ValueError).
+    Doses go into the MME total and the daily maxima; every medicine goes into the interaction
+    review. Unknown names without a dose are returned as `unchecked`; an unknown name with a dose
+    raises UnknownDrug (a KeyError, with suggestions); bad doses raise DoseError (a ValueError).
     """
     formulary = formulary or load_formulary()
     history = history or History()
     known: dict[str, Drug] = {}
     doses: list[MedicationDose] = []
+    all_doses: list[tuple[MedicationDose, Drug]] = []
     undosed_opioids: set[str] = set()
     unchecked: dict[str, Unchecked] = {}
     for medication in medications:
-        name = medication if isinstance(medication, str) else medication.drug
-        drug = formulary.find(name)
-        if drug is None:
-            unchecked.setdefault(
-                name.strip().casefold(),
-                Unchecked(name=name.strip(), suggestions=tuple(formulary.suggestions(name))),
-            )
-            continue
-        known[drug.name] = drug
         if isinstance(medication, MedicationDose):
+            drug = formulary.get(medication.drug)
+            if dose_is_read(drug):
+                check_dose(medication, drug)
+            medication.combination_per_day()  # an unreadable combination raises DoseError
+            all_doses.append((medication, drug))
+            known[drug.name] = drug
             if drug.is_opioid:
                 doses.append(medication)
-        elif drug.is_opioid:
-            undosed_opioids.add(drug.name)
+            continue
+        found = formulary.find(medication)
+        if found is None:
+            unchecked.setdefault(
+                medication.strip().casefold(),
+                Unchecked(
+                    name=medication.strip(), suggestions=tuple(formulary.suggestions(medication))
+                ),
+            )
+            continue
+        known[found.name] = found
+        if found.is_opioid:
+            undosed_opioids.add(found.name)
     mme = calculate_mme(doses, pack, formulary=formulary)
+    maxima, maxima_warnings = daily_maxima_exceeded(all_doses)
     dosed = {formulary.get(d.drug).name for d in doses}
     warnings = {
         f"{name}: no dose given; not counted in the MME total" for name in undosed_opioids - dosed
     }
     warnings.update(mme.warnings)
+    warnings.update(maxima_warnings)
     if unchecked:
         warnings.add(
             "not in the formulary, so not checked for interactions: "
@@ -337,7 +362,7 @@ def review(
     return Review(
         guideline=pack.label,
         mme=mme,
-        findings=find_interactions(drugs, pack),
+        findings=_most_severe_first([*find_interactions(drugs, pack), *maxima]),
         naloxone=naloxone_recommendation(
             drugs, total_mme_per_day=mme.total_mme_per_day, history=history, pack=pack
         ),
@@ -345,4 +370,166 @@ def review(
         unchecked=tuple(sorted(unchecked.values(), key=lambda u: u.name.lower())),
         ort=ort,
         warnings=tuple(sorted(warnings)),
+    )
+
+
+def dose_is_read(drug: Drug) -> bool:
+    """Whether the review uses this drug's dose (opioids for MME, drugs with a daily maximum).
+
+    Other doses are not used, so a topical's "5 %" is never refused.
+    """
+    return drug.is_opioid or drug.name in {m.subject for m in load_dose_limits().maxima}
+
+
+def _most_severe_first(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (severity_rank(f.severity), f.id, f.drugs)))
+
+
+def daily_maxima_exceeded(
+    doses: Sequence[tuple[MedicationDose, Drug]],
+) -> tuple[tuple[Finding, ...], tuple[str, ...]]:
+    """Findings for every label daily maximum the day's doses go above, and warnings.
+
+    A drug's lines are added up (per release where the label gives one); an ingredient's total
+    adds its plain doses and its share of every combination product. A line without a release
+    counts toward each release's maximum of its drug, and only the highest one it passes is
+    reported. A combination whose units a day are not known cannot be counted: a warning says so.
+    """
+    findings: list[Finding] = []
+    warnings: list[str] = []
+    limits = load_dose_limits()
+    for maximum in limits.maxima:
+        if maximum.ingredient is not None:
+            total, involved, uncounted, implied = _ingredient_total(maximum.ingredient, doses)
+            warnings.extend(
+                f"{name}: no combination given; counted as {text} per tablet, as every "
+                f"{name} product of that release in the formulary contains it (give "
+                f'"combination" to confirm)'
+                for name, text in implied
+            )
+            warnings.extend(
+                f"{name}: the {maximum.ingredient} in its combination is not counted toward "
+                f"the daily maximum; give strength and doses_per_day"
+                for name in uncounted
+            )
+            if total > maximum.mg_per_day:
+                findings.append(_maximum_finding(maximum, total, involved, release_guessed=False))
+            continue
+        total, involved, guessed = _drug_total(maximum, doses)
+        if total <= maximum.mg_per_day:
+            continue
+        if guessed and _higher_maximum_passed(maximum, doses, limits.maxima):
+            continue
+        findings.append(_maximum_finding(maximum, total, involved, release_guessed=guessed))
+    return tuple(findings), tuple(warnings)
+
+
+def _ingredient_total(
+    ingredient: str, doses: Sequence[tuple[MedicationDose, Drug]]
+) -> tuple[Decimal, list[str], list[str], list[tuple[str, str]]]:
+    """mg a day of `ingredient`, the drugs it came from, the drugs whose share could not be
+    counted, and the (drug, combination) pairs taken from the formulary rather than the input."""
+    total = Decimal(0)
+    involved: list[str] = []
+    uncounted: list[str] = []
+    implied: list[tuple[str, str]] = []
+    for dose, drug in doses:
+        if drug.name == ingredient:
+            total += convert(dose.daily_dose, normalise_unit(dose.unit), "mg")
+            involved.append(drug.name)
+            continue
+        if dose.combination is None:
+            combination = implied_combination(dose, drug)
+            if combination is None or ingredient not in combination:
+                continue
+            dose = replace(dose, combination=combination)
+            implied.append((drug.name, combination))
+        per_day = dose.combination_per_day()
+        if per_day is None:
+            if any(name == ingredient for name, _ in _partners(dose)):
+                uncounted.append(drug.name)
+            continue
+        for name, mg in per_day:
+            if name == ingredient:
+                total += mg
+                involved.append(drug.name)
+    return total, list(dict.fromkeys(involved)), list(dict.fromkeys(uncounted)), implied
+
+
+def implied_combination(dose: MedicationDose, drug: Drug) -> str | None:
+    """The combination every product of the drug matching the dose's form and release carries
+    (hydrocodone IR: acetaminophen 325 mg), or None when the products differ or have none."""
+    products = [
+        p
+        for p in drug.products
+        if (dose.form is None or p.form == dose.form)
+        and (dose.release is None or p.release == dose.release)
+    ]
+    combinations = {p.combination for p in products}
+    if len(combinations) != 1:
+        return None
+    (combination,) = combinations
+    if combination is None:
+        return None
+    try:
+        parse_combination(combination)
+    except ValueError:
+        return None
+    return combination
+
+
+def _partners(dose: MedicationDose) -> tuple[tuple[str, Decimal], ...]:
+    return parse_combination(dose.combination) if dose.combination else ()
+
+
+def _drug_total(
+    maximum: DailyMaximum, doses: Sequence[tuple[MedicationDose, Drug]]
+) -> tuple[Decimal, list[str], bool]:
+    """The drug's mg a day that count toward `maximum`, and whether a line had no release."""
+    total = Decimal(0)
+    guessed = False
+    for dose, drug in doses:
+        if drug.name != maximum.drug:
+            continue
+        if maximum.release is not None and dose.release not in (None, maximum.release):
+            continue
+        total += convert(dose.daily_dose, normalise_unit(dose.unit), "mg")
+        guessed = guessed or (maximum.release is not None and dose.release is None)
+    return total, [maximum.subject] if total else [], guessed
+
+
+def _higher_maximum_passed(
+    maximum: DailyMaximum,
+    doses: Sequence[tuple[MedicationDose, Drug]],
+    maxima: Sequence[DailyMaximum],
+) -> bool:
+    """Whether a higher maximum of the same drug is also passed (that one is reported)."""
+    for other in maxima:
+        if other.drug != maximum.drug or other.mg_per_day <= maximum.mg_per_day:
+            continue
+        if _drug_total(other, doses)[0] > other.mg_per_day:
+            return True
+    return False
+
+
+def _maximum_finding(
+    maximum: DailyMaximum, total: Decimal, involved: list[str], *, release_guessed: bool
+) -> Finding:
+    what = maximum.subject + (f" {maximum.release}" if maximum.release else "")
+    summary = (
+        f"{what}: {json_number(total)} mg a day, above the label maximum of "
+        f"{json_number(maximum.mg_per_day)} mg a day."
+    )
+    if release_guessed:
+        summary += f" The release was not given, so the {maximum.release} limit was used."
+    return Finding(
+        id=maximum.id,
+        severity="major",
+        drugs=tuple(involved),
+        summary=summary,
+        action=maximum.action,
+        source=maximum.source,
+        also=maximum.also,
+        note=maximum.note,
+        verify=maximum.verify,
     )

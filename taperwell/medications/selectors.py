@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical.formulary import load_formulary
-from taperwell.clinical.mme import DoseError, MedicationDose, NoFactor, calculate_mme
-from taperwell.clinical.review import History, NaloxoneAdvice, Review, review
+from taperwell.clinical.mme import (
+    DoseError,
+    MedicationDose,
+    NoFactor,
+    calculate_mme,
+    check_dose,
+)
+from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -59,6 +66,7 @@ def dose_of(med: PatientMedication) -> MedicationDose | str:
         unit=unit,
         form=med.form or None,
         release=med.release or None,
+        units_per_day=Decimal(per_day),
     )
 
 
@@ -96,12 +104,21 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         if profile.ort_answers and profile.sex:
             ort, sex = profile.ort_answers, profile.sex
     entries: list[MedicationDose | str] = []
+    problems: list[str] = []
     for med in medications:
         try:
-            entries.append(dose_of(med))
-        except DoseError:
-            entries.append(med.drug)
-    return review(entries, pack, history=history, ort_answers=ort, sex=sex)
+            entry = dose_of(med)
+            if isinstance(entry, MedicationDose):
+                drug = load_formulary().get(entry.drug)
+                if dose_is_read(drug):
+                    check_dose(entry, drug)
+        except (DoseError, KeyError) as error:
+            # A row saved before the core refused such doses: show the problem, never a guess.
+            problems.append(f"{med.label}: the dose cannot be used ({error}); not counted")
+            entry = med.drug
+        entries.append(entry)
+    result = review(entries, pack, history=history, ort_answers=ort, sex=sex)
+    return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
 
 def naloxone_plan_of(patient: Any) -> NaloxonePlan | None:

@@ -10,7 +10,10 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from taperwell.access import role_of
+from taperwell.clinical.dose_limits import load_dose_limits
 from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.mme import DoseError, MedicationDose, check_dose
+from taperwell.clinical.review import dose_is_read
 from taperwell.clinics.models import Role
 from taperwell.medications.models import (
     MedicationChange,
@@ -20,6 +23,7 @@ from taperwell.medications.models import (
     PatientMedication,
     RiskProfile,
 )
+from taperwell.medications.selectors import dose_of
 
 FIELDS = (
     "drug",
@@ -54,6 +58,23 @@ def _from_formulary(med: PatientMedication) -> None:
         raise ValidationError({"drug": f"{med.drug!r} is not in the formulary."})
     med.drug = drug.name
     med.rxcui = drug.rxcui
+    _check_dose(med, drug)
+
+
+def _check_dose(med: PatientMedication, drug: Any) -> None:
+    """Refuse what the clinical core refuses: a dose of 0, a unit the drug is not sold in, a
+    patch rate above the plausible most, more doses a day than anyone takes."""
+    most = load_dose_limits().doses_per_day_at_most
+    if len(med.times or []) > most or (med.max_prn_per_day or 0) > most:
+        raise ValidationError(f"More than {most} doses a day: give the doses taken in one day.")
+    if not dose_is_read(drug):
+        return
+    try:
+        dose = dose_of(med)
+        if isinstance(dose, MedicationDose):
+            check_dose(dose, drug)
+    except DoseError as error:
+        raise ValidationError(str(error)) from error
 
 
 @transaction.atomic

@@ -182,7 +182,7 @@ def test_score_takes_sex_for_the_ort(capsys: pytest.CaptureFixture[str]) -> None
             "did you mean: oxycodone",
         ),
         ({"medications": [{"drug": "oxycodone", "daily_dose": 5}]}, "unit"),
-        ({"medications": [{"drug": "oxycodone", "daily_dose": -5, "unit": "mg"}]}, "negative"),
+        ({"medications": [{"drug": "oxycodone", "daily_dose": -5, "unit": "mg"}]}, "more than 0"),
         (
             {"medications": [{"drug": "oxycodone", "daily_dose": "5", "unit": "mg"}]},
             "must be a number",

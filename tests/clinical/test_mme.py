@@ -197,8 +197,9 @@ def test_a_patch_dose_in_mg_is_an_error() -> None:
         calculate_mme([MedicationDose("fentanyl", D(25), "mg", form="patch")], CDC_2022)
 
 
-def test_micrograms_of_an_oral_opioid_are_converted_to_mg() -> None:
-    assert total([MedicationDose("oxycodone", D(10000), "mcg")]) == 15
+def test_micrograms_of_an_oral_opioid_sold_in_mg_are_refused_as_a_slip() -> None:
+    with pytest.raises(DoseError, match="dosed in mg, not mcg"):
+        total([MedicationDose("oxycodone", D(10000), "mcg")])
 
 
 def test_negative_doses_and_unknown_units_are_errors() -> None:
@@ -223,8 +224,12 @@ def test_every_result_carries_the_conversion_caution() -> None:
 
 
 doses_strategy = st.decimals(min_value=D("0.5"), max_value=D(500), places=2)
-linear_dose = st.tuples(st.sampled_from(LINEAR_DRUGS), doses_strategy).map(
-    lambda pair: MedicationDose(pair[0][0], pair[1], pair[0][1], form=pair[0][2])
+# Patch rates stay under the plausibility ceiling (400 mcg/h) even when scaled 20 times.
+patch_rates = st.decimals(min_value=D("0.5"), max_value=D(20), places=2)
+linear_dose = st.sampled_from(LINEAR_DRUGS).flatmap(
+    lambda drug: (patch_rates if drug[2] == "patch" else doses_strategy).map(
+        lambda amount: MedicationDose(drug[0], amount, drug[1], form=drug[2])
+    )
 )
 any_pack = st.sampled_from([CDC_2022, CDC_2016])
 

@@ -178,13 +178,13 @@ def test_methadone_with_qt_prolonging_medicines_is_major(pack: GuidelinePack) ->
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
-def test_buprenorphine_naltrexone_and_mixed_agonists_with_a_full_agonist_are_major(
+def test_buprenorphine_and_mixed_agonists_with_a_full_agonist_are_major_naltrexone_contraindicated(
     pack: GuidelinePack,
 ) -> None:
     assert_pairs_found(
-        ["buprenorphine", "naltrexone"], FULL_AGONISTS,
-        "partial-agonist-or-antagonist-full-agonist", "major", pack,
-    )  # fmt: skip
+        ["buprenorphine"], FULL_AGONISTS, "buprenorphine-full-agonist", "major", pack
+    )
+    assert_pairs_found(["naltrexone"], OPIOIDS, "naltrexone-opioid", "contraindicated", pack)
     assert_pairs_found(
         ["butorphanol", "nalbuphine", "pentazocine"], FULL_AGONISTS,
         "mixed-agonist-antagonist-full-agonist", "major", pack,
