@@ -2,7 +2,8 @@
 
 Each command reads JSON from a file path or `-` (stdin) and prints JSON on stdout (exit 0).
 Bad input prints one clear line on stderr and exits with 2.
-The commands themselves live in `cli_core` (mme, review, score) and `cli_taper` (taper, bumps).
+The commands themselves live in `cli_core` (mme, review, score), `cli_taper` (taper, bumps) and
+`cli_screen` (screen).
 """
 
 from __future__ import annotations
@@ -45,15 +46,12 @@ def fail(message: str) -> NoReturn:
 
 
 def _modules() -> list[Any]:
-    from taperwell.clinical import cli_core, cli_taper
+    from taperwell.clinical import cli_core, cli_screen, cli_taper
 
-    return [cli_core, cli_taper]
-
-
+    return [cli_core, cli_taper, cli_screen]
 
 
-
-COMMAND_NAMES: tuple[str, ...] = ("mme", "review", "score", "taper", "bumps")
+COMMAND_NAMES: tuple[str, ...] = ("mme", "review", "score", "taper", "bumps", "screen")
 
 
 def add_commands(subparsers: Any) -> None:
