@@ -19,6 +19,7 @@ SELF_HARM_NOT_ANSWERED_RULE = "self-harm-not-answered"
 OVERDOSE_RULE = "overdose"
 NALOXONE_USED_RULE = "naloxone-used"
 NOT_PRESCRIBED_RULE = "not-prescribed-opioids"
+NOTE_RISK_RULE = "risk-words-in-check-in"
 
 
 def raise_flag(

@@ -19,6 +19,7 @@ from taperwell.checkins.models import (
 )
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
+from taperwell.community.safety import screen_text
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient
@@ -66,7 +67,7 @@ def help_needed_for(values: Any) -> str:
 
     if get("overdose") or get("naloxone_used"):
         return HelpNeeded.OVERDOSE
-    if get("self_harm_thoughts"):
+    if get("self_harm_thoughts") or screen_text(get("note") or "").high:
         return HelpNeeded.SELF_HARM
     if get("self_harm_declined"):
         return HelpNeeded.NOT_ANSWERED
@@ -102,6 +103,19 @@ def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any])
                 f'chose "I\'d rather not say" to the question about thoughts of self-harm {when}. '
                 "This is not a no: a gentle, private question at the next contact may help. "
                 "Crisis help was shown."
+            ),
+        )
+    note_risk = screen_text(values.get("note") or "")
+    if note_risk.risky:
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.NOTE_RISK_RULE,
+            severity="urgent" if note_risk.high else "moderate",
+            action="crisis" if note_risk.high else "call",
+            reason=(
+                f"the note {when} has {note_risk.risk}-risk language ({note_risk.described()})"
+                + ("; crisis help shown at once" if note_risk.high else "")
             ),
         )
     if values.get("overdose"):

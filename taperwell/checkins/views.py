@@ -24,6 +24,7 @@ from taperwell.checkins.forms import (
 )
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
+from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
 from taperwell.patients.decorators import patient_page
 
@@ -49,6 +50,16 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             )
             if saved.help_needed:
                 return _help_now(saved.help_needed)
+            if screen_text(saved.entry.note).risky:
+                messages.warning(
+                    request,
+                    _(
+                        "Thank you. Your check-in is saved, and your care team will read your "
+                        "note. If things feel too hard, you can call or text %(number)s any time."
+                    )
+                    % {"number": patient.clinic.crisis_line_number},
+                )
+                return redirect("patients:today")
             messages.success(request, _("Thank you. Your check-in is saved."))
             return redirect("patients:today")
         messages.error(request, _("Some answers need a second look. They are marked below."))

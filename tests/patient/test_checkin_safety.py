@@ -212,3 +212,32 @@ def test_a_replayed_key_returns_the_patients_original_entry(client, patient):
     assert again.json()["checkin"]["id"] == first.json()["checkin"]["id"]
     assert again.json()["checkin"]["craving"] == 2
     assert CheckIn.objects.get(patient=patient).craving == 2
+
+
+def test_a_check_in_note_with_high_risk_words_shows_crisis_help_and_raises_an_urgent_flag(
+    client, patient
+):
+    client.force_login(patient.user)
+    note = "Everyone would be better off without me."
+    response = client.post("/checkin/", answers(note=note), follow=True)
+    assert response.redirect_chain[-1][0] == "/help-now/"
+    assert CheckIn.objects.get().note == note
+    flag = Flag.objects.get(patient=patient, rule="risk-words-in-check-in")
+    assert flag.severity == "urgent"
+
+
+def test_a_check_in_note_with_possible_risk_words_tells_the_care_team_gently(client, patient):
+    client.force_login(patient.user)
+    response = client.post(
+        "/checkin/", answers(note="I can't go on like this much longer."), follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/today/"
+    assert "call or text 988 any time" in response.content.decode()
+    flag = Flag.objects.get(patient=patient, rule="risk-words-in-check-in")
+    assert flag.severity == "moderate"
+
+
+def test_a_check_in_note_about_ordinary_pain_raises_nothing(client, patient):
+    client.force_login(patient.user)
+    client.post("/checkin/", answers(note="This pain is killing me today."))
+    assert not Flag.objects.exists()
