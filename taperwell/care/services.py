@@ -170,6 +170,7 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
         # The patient's own request already raised its flag when it was made.
         pause_requests=[],
         checkin_every_days=checkin_every_days(patient),
+        enrolled_on=_enrolled_on(patient),
     )
     since = today - timedelta(days=BUMP_LOOKBACK_DAYS)
     raised = []
@@ -190,6 +191,15 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
             if created:
                 raised.append(flag)
     return raised
+
+
+def _enrolled_on(patient: Any) -> date | None:
+    """The clinic's calendar day the patient enrolled on: missed check-ins count from it."""
+    import zoneinfo
+
+    if patient.enrolled_at is None:
+        return None
+    return patient.enrolled_at.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
 
 
 @transaction.atomic

@@ -5,10 +5,20 @@ gives a number (reference section 4). `find_bumps` is pure: the same history alw
 same flags, so a job can run it daily and store only the flags it has not stored before.
 
 Check-in scales are 0-10: pain, withdrawal and craving (10 = worst); sleep and mood (10 = best).
+A check-in also carries yes/no safety answers: `self_harm_thoughts`, `overdose`, `naloxone_used`
+and `not_prescribed_opioids`. A "yes" to any of them on a day counts, whatever another check-in
+of the same day says; the scales of a day come from its latest readable check-in.
+
+`check_bumps` returns the flags and the `problems`: entries the rules could not read (a
+questionnaire with the wrong number of answers, a scale out of range). A problem never stops the
+other rules; it is also raised as an `unreadable-entry` flag so the care team asks again, and a
+safety answer on an unreadable entry (a "yes" to self-harm, PHQ-9 item 9 above 0) still counts.
+`find_bumps` returns the flags only.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -73,6 +83,18 @@ class CheckIn:
     craving: int
     self_harm_thoughts: bool | None = None
     prn_doses: int | None = None
+    overdose: bool | None = None
+    naloxone_used: bool | None = None
+    not_prescribed_opioids: bool | None = None
+
+
+# The yes/no answers of a check-in that raise a flag on their own, by rule.
+SAFETY_ANSWERS: dict[str, str] = {
+    "self_harm_thoughts": "self-harm",
+    "overdose": "overdose",
+    "naloxone_used": "naloxone-used",
+    "not_prescribed_opioids": "non-prescribed-opioids",
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +114,40 @@ class Flag:
     reason: str
     step_date: date | None
     action: Action
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "rule": self.rule,
+            "severity": self.severity,
+            "reason": self.reason,
+            "step_date": self.step_date.isoformat() if self.step_date else None,
+            "action": self.action,
+        }
+
+
+@dataclass(frozen=True)
+class BumpProblem:
+    """An entry the rules could not read. `entry` is `check-in` or the questionnaire's id."""
+
+    day: date
+    entry: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "entry": self.entry, "message": self.message}
+
+
+@dataclass(frozen=True)
+class BumpReport:
+    flags: tuple[Flag, ...]
+    problems: tuple[BumpProblem, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "flags": [f.as_dict() for f in self.flags],
+            "problems": [p.as_dict() for p in self.problems],
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,11 +204,16 @@ def parse_rules(document: Mapping[str, Any], *, where: str = "bump rules") -> di
 class _History:
     today: date
     baseline: Baseline
-    checkins: tuple[CheckIn, ...]  # one per day, sorted, none after today
+    checkins: tuple[CheckIn, ...]  # readable ones, one per day, sorted, none after today
     steps: tuple[date, ...]  # sorted, none after today
-    instruments: tuple[InstrumentResult, ...]
+    instruments: tuple[InstrumentResult, ...]  # readable ones, sorted
     pause_requests: tuple[date, ...]
     checkin_every_days: int = 1  # daily while tapering; less often in maintenance
+    # Every day with a check-in, readable or not, and the safety answers said "yes" that day.
+    answered: tuple[tuple[date, frozenset[str]], ...] = ()
+    # PHQ-9 item 9 of every PHQ-9, readable or not: (day, answer).
+    item9: tuple[tuple[date, int], ...] = ()
+    enrolled_on: date | None = None
 
     def by_day(self) -> dict[date, CheckIn]:
         return {c.day: c for c in self.checkins}
@@ -224,40 +285,68 @@ def _flag(rule: Rule, day: date, reason: str, step: date | None) -> Flag:
     return Flag(day, rule.id, rule.severity, reason, step, rule.action)
 
 
-def _self_harm(rule: Rule, history: _History) -> list[Flag]:
-    flags = [
-        _flag(
-            rule,
-            c.day,
-            f"answered yes to thoughts of self-harm on the check-in of {short_date(c.day)}",
-            history.step_before(c.day),
-        )
-        for c in history.checkins
-        if c.self_harm_thoughts
+def _said_yes(
+    rule: Rule, history: _History, answer: str, reason: Callable[[date], str]
+) -> list[Flag]:
+    """One flag for each day a check-in answered yes to `answer`, whatever else that day says."""
+    return [
+        _flag(rule, day, reason(day), history.step_before(day))
+        for day, yes in history.answered
+        if answer in yes
     ]
+
+
+def _self_harm(rule: Rule, history: _History) -> list[Flag]:
+    flags = _said_yes(
+        rule,
+        history,
+        "self_harm_thoughts",
+        lambda day: f"answered yes to thoughts of self-harm on the check-in of {short_date(day)}",
+    )
     above = rule.whole("phq9_item9_above")
-    for result in history.instruments:
-        if result.instrument == "phq9" and len(result.answers) >= 9 and result.answers[8] > above:
+    for day, answer in history.item9:
+        if answer > above:
             flags.append(
                 _flag(
                     rule,
-                    result.day,
+                    day,
                     f"PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered "
-                    f"{result.answers[8]} on {short_date(result.day)}",
-                    history.step_before(result.day),
+                    f"{answer} on {short_date(day)}",
+                    history.step_before(day),
                 )
             )
     return flags
 
 
-def _withdrawal_runs(
-    rule: Rule, history: _History, *, from_offset: int, lasting: bool
-) -> tuple[list[Flag], set[date]]:
-    """Withdrawal at or above the rule's level on consecutive days after a step (one per step).
+def _overdose(rule: Rule, history: _History) -> list[Flag]:
+    return _said_yes(
+        rule,
+        history,
+        "overdose",
+        lambda day: f"reported an overdose on the check-in of {short_date(day)}",
+    )
 
-    Only check-ins from `from_offset` days after the step count, so a long run that began
-    early still counts as lasting once it passes that day.
-    """
+
+def _naloxone_used(rule: Rule, history: _History) -> list[Flag]:
+    return _said_yes(
+        rule,
+        history,
+        "naloxone_used",
+        lambda day: f"reported that naloxone was used on the check-in of {short_date(day)}",
+    )
+
+
+def _non_prescribed_opioids(rule: Rule, history: _History) -> list[Flag]:
+    return _said_yes(
+        rule,
+        history,
+        "not_prescribed_opioids",
+        lambda day: f"took opioids not prescribed to them, on the check-in of {short_date(day)}",
+    )
+
+
+def _withdrawal_runs(rule: Rule, history: _History) -> tuple[list[Flag], set[date]]:
+    """Withdrawal at or above the rule's level on consecutive days after a step (one per step)."""
     level, days, window = rule.whole("level"), rule.whole("days"), rule.whole("window_days")
     flags: list[Flag] = []
     flagged: set[date] = set()
@@ -266,7 +355,7 @@ def _withdrawal_runs(
         in_window = [
             c
             for c in history.checkins
-            if step + timedelta(days=from_offset) <= c.day < step + timedelta(days=window)
+            if step <= c.day < step + timedelta(days=window)
             and (following is None or c.day < following)
         ]
         for run in _runs(in_window, lambda c: c.withdrawal >= level):
@@ -274,12 +363,7 @@ def _withdrawal_runs(
                 continue
             peak = max(c.withdrawal for c in run)
             start = _days_after(step, run[0].day)
-            reason = (
-                f"withdrawal still {level}/10 or more (up to {peak}/10) for {len(run)} days "
-                f"in a row from {start}"
-                if lasting
-                else f"severe withdrawal {peak}/10 for {len(run)} days, starting {start}"
-            )
+            reason = f"severe withdrawal {peak}/10 for {len(run)} days, starting {start}"
             flags.append(_flag(rule, run[days - 1].day, reason, step))
             flagged.add(step)
             break
@@ -287,18 +371,51 @@ def _withdrawal_runs(
 
 
 def _withdrawal_severe(rule: Rule, history: _History) -> list[Flag]:
-    return _withdrawal_runs(rule, history, from_offset=0, lasting=False)[0]
+    return _withdrawal_runs(rule, history)[0]
+
+
+def _withdrawal_days(
+    rule: Rule, history: _History, *, skip_near: Sequence[date] = ()
+) -> list[Flag]:
+    """Withdrawal at or above `level` on at least `days` of the `window_days` calendar days up to
+    a check-in, whatever the dates of the steps (a day without a check-in does not count).
+    One flag when this starts; another only after it has stopped. An episode whose window
+    already holds a flag in `skip_near` is not flagged again."""
+    level, days, window = rule.whole("level"), rule.whole("days"), rule.whole("window_days")
+
+    def high(day: date) -> list[CheckIn]:
+        return [c for c in _window(history, day, window) if c.withdrawal >= level]
+
+    flags = []
+    for day in _episodes((c.day for c in history.checkins), lambda d: len(high(d)) >= days):
+        if any(day - timedelta(days=window - 1) <= other <= day for other in skip_near):
+            continue
+        found = high(day)
+        flags.append(
+            _flag(
+                rule,
+                day,
+                f"withdrawal {level}/10 or more (up to {max(c.withdrawal for c in found)}/10) "
+                f"on {len(found)} of the {window} days to {short_date(day)}",
+                history.step_before(day),
+            )
+        )
+    return flags
 
 
 def _withdrawal_lasting(rule: Rule, history: _History) -> list[Flag]:
-    after = rule.whole("after_days")
-    return _withdrawal_runs(rule, history, from_offset=after + 1, lasting=True)[0]
+    return _withdrawal_days(rule, history)
+
+
+def _withdrawal_high_days(rule: Rule, history: _History, rules: Mapping[str, Rule]) -> list[Flag]:
+    severe: list[date] = []
+    if "withdrawal-severe" in rules:
+        severe = [f.day for f in _withdrawal_severe(rules["withdrawal-severe"], history)]
+    return _withdrawal_days(rule, history, skip_near=severe)
 
 
 def _withdrawal_expected(rule: Rule, history: _History, rules: Mapping[str, Rule]) -> list[Flag]:
-    _, severe_steps = _withdrawal_runs(
-        rules["withdrawal-severe"], history, from_offset=0, lasting=False
-    )
+    _, severe_steps = _withdrawal_runs(rules["withdrawal-severe"], history)
     minimum, rise, window = rule.number("min_level"), rule.number("rise"), rule.whole("window_days")
     flags: list[Flag] = []
     for step in history.steps:
@@ -437,6 +554,39 @@ def _mood_band_up(rule: Rule, history: _History) -> list[Flag]:
     return flags
 
 
+def _questionnaire_at_least(rule: Rule, history: _History, key: str, name: str) -> list[Flag]:
+    """Every result of `key` at or above the rule's `at_least`, with or without a baseline."""
+    from taperwell.clinical.instruments import score
+
+    limit = rule.number("at_least")
+    flags = []
+    for result in history.instruments:
+        if result.instrument != key:
+            continue
+        total = score(key, result.answers).total
+        if total >= limit:
+            _, label = _band_index(key, total)
+            band = f" ({label})" if label else ""
+            flags.append(
+                _flag(
+                    rule,
+                    result.day,
+                    f"{name} {_num(total)}{band} on {short_date(result.day)}: "
+                    f"{_num(limit)} or more",
+                    history.step_before(result.day),
+                )
+            )
+    return flags
+
+
+def _phq9_severe(rule: Rule, history: _History) -> list[Flag]:
+    return _questionnaire_at_least(rule, history, "phq9", "PHQ-9")
+
+
+def _gad7_severe(rule: Rule, history: _History) -> list[Flag]:
+    return _questionnaire_at_least(rule, history, "gad7", "GAD-7")
+
+
 def _mean_drop(
     rule: Rule,
     history: _History,
@@ -485,15 +635,11 @@ def _mood_low(rule: Rule, history: _History) -> list[Flag]:
     first = history.checkins[0].day
     first_week = [c.mood for c in history.checkins if c.day < first + timedelta(days=7)]
     reference = _mean(first_week) if len(first_week) >= rule.whole("min_checkins") else None
-    late = _History(
-        history.today,
-        history.baseline,
-        tuple(c for c in history.checkins if c.day >= first + timedelta(days=7))
+    late = dataclasses.replace(
+        history,
+        checkins=tuple(c for c in history.checkins if c.day >= first + timedelta(days=7))
         if reference is not None
         else history.checkins,
-        history.steps,
-        history.instruments,
-        history.pause_requests,
     )
     return _mean_drop(
         rule,
@@ -536,20 +682,35 @@ def _missed_checkins(rule: Rule, history: _History) -> list[Flag]:
     for daily check-ins; a week on for weekly ones in maintenance)."""
     days = rule.whole("days")
     every = history.checkin_every_days
-    if not history.checkins:
+    checked = [day for day, _ in history.answered]
+    enrolled = history.enrolled_on
+    # Enrolment counts as the last contact until the first check-in comes.
+    from_enrolment = (
+        enrolled is not None
+        and enrolled <= history.today
+        and (not checked or enrolled < checked[0])
+    )
+    starts = ([enrolled] if from_enrolment and enrolled else []) + checked
+    if not starts:
         return []
     flags = []
     # Today is not over, so it does not count as missed yet.
-    ends = [c.day for c in history.checkins[1:]] + [history.today]
-    for previous, following in zip(history.checkins, ends, strict=True):
-        silent = (following - previous.day).days - 1
+    ends = [*starts[1:], history.today]
+    for index, (previous, following) in enumerate(zip(starts, ends, strict=True)):
+        silent = (following - previous).days - 1
         if silent - (every - 1) >= days:
-            first = previous.day + timedelta(days=1)
+            first = previous + timedelta(days=1)
             last = following - timedelta(days=1)
-            reason = f"no check-in for {silent} days ({short_date(first)} to {short_date(last)})"
+            span = f"{short_date(first)} to {short_date(last)}"
+            if from_enrolment and index == 0:
+                reason = (
+                    f"no check-in since enrolling on {short_date(previous)}: {silent} days ({span})"
+                )
+            else:
+                reason = f"no check-in for {silent} days ({span})"
             if every > 1:
                 reason += f"; one every {every} days was expected"
-            flags.append(_flag(rule, previous.day + timedelta(days=every - 1 + days), reason, None))
+            flags.append(_flag(rule, previous + timedelta(days=every - 1 + days), reason, None))
     return flags
 
 
@@ -603,30 +764,188 @@ _CHECKS: dict[str, _Check] = {
     "missed-checkins": _missed_checkins,
     "prn-over-plan": _prn_over_plan,
     "pause-request": _pause_request,
-    "withdrawal-expected": lambda rule, history: [],  # needs the severe rule; run separately
+    "overdose": _overdose,
+    "naloxone-used": _naloxone_used,
+    "non-prescribed-opioids": _non_prescribed_opioids,
+    "phq9-severe": _phq9_severe,
+    "gad7-severe": _gad7_severe,
+    # These read other rules' flags or the input problems; run separately.
+    "withdrawal-expected": lambda rule, history: [],
+    "withdrawal-high-days": lambda rule, history: [],
+    "unreadable-entry": lambda rule, history: [],
 }
 
 
-def _check_scale(checkin: CheckIn) -> None:
+def _scale_problem(checkin: CheckIn) -> str | None:
     for name in ("pain", "sleep", "mood", "withdrawal", "craving"):
         value = getattr(checkin, name)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise BumpInputError(
-                f"check-in of {checkin.day.isoformat()}: {name} must be a whole number 0-10"
-            )
-    if checkin.prn_doses is not None and checkin.prn_doses < 0:
-        raise BumpInputError(f"check-in of {checkin.day.isoformat()}: prn_doses cannot be negative")
+            return f"{name} must be a whole number 0-10"
+    prn = checkin.prn_doses
+    if prn is not None and (isinstance(prn, bool) or not isinstance(prn, int) or prn < 0):
+        return "prn_doses must be a whole number, 0 or more"
+    return None
 
 
-def _check_instrument(result: InstrumentResult) -> InstrumentResult:
+def _instrument_problem(result: InstrumentResult) -> tuple[InstrumentResult | None, str | None]:
+    """The result with its id normalised, or None and what is wrong with it."""
     from taperwell.clinical.instruments import normalise_id, score
 
     key = normalise_id(result.instrument)
     try:
         score(key, result.answers)
-    except (ValueError, LookupError) as error:
-        raise BumpInputError(f"{result.instrument} of {result.day.isoformat()}: {error}") from error
-    return InstrumentResult(result.day, key, tuple(result.answers))
+    except (ValueError, LookupError, TypeError) as error:
+        return None, str(error).strip("'\"") or "cannot be scored"
+    return InstrumentResult(result.day, key, tuple(result.answers)), None
+
+
+def _item9(result: InstrumentResult) -> int | None:
+    """PHQ-9 item 9 if it can be read at all, even from a result that cannot be scored."""
+    from taperwell.clinical.instruments import normalise_id
+
+    if normalise_id(result.instrument) != "phq9" or len(result.answers) < 9:
+        return None
+    answer = result.answers[8]
+    if isinstance(answer, bool) or not isinstance(answer, int | Decimal):
+        return None
+    return int(answer)
+
+
+def _entry_name(entry: str) -> str:
+    names = {"check-in": "check-in", "phq9": "PHQ-9", "gad7": "GAD-7", "peg": "PEG"}
+    return names.get(entry, entry.upper())
+
+
+def _unreadable(rule: Rule, problems: Sequence[BumpProblem], history: _History) -> list[Flag]:
+    return [
+        _flag(
+            rule,
+            p.day,
+            f"the {_entry_name(p.entry)} of {short_date(p.day)} could not be read "
+            f"({p.message}); ask for it again",
+            history.step_before(p.day),
+        )
+        for p in problems
+    ]
+
+
+def _with_yes(checkin: CheckIn, yes: set[str]) -> CheckIn:
+    """The check-in with every safety answer said "yes" on its day set to True."""
+    return dataclasses.replace(
+        checkin,
+        self_harm_thoughts=True if "self_harm_thoughts" in yes else checkin.self_harm_thoughts,
+        overdose=True if "overdose" in yes else checkin.overdose,
+        naloxone_used=True if "naloxone_used" in yes else checkin.naloxone_used,
+        not_prescribed_opioids=(
+            True if "not_prescribed_opioids" in yes else checkin.not_prescribed_opioids
+        ),
+    )
+
+
+def _read_checkins(
+    checkins: Sequence[CheckIn], today: date
+) -> tuple[tuple[CheckIn, ...], tuple[tuple[date, frozenset[str]], ...], list[BumpProblem]]:
+    """Readable check-ins (the latest of each day), the safety answers of every day, problems."""
+    latest: dict[date, CheckIn] = {}
+    said_yes: dict[date, set[str]] = {}
+    problems: list[BumpProblem] = []
+    for checkin in sorted(checkins, key=lambda c: c.day):  # stable: same-day order kept
+        if checkin.day > today:
+            continue
+        yes = said_yes.setdefault(checkin.day, set())
+        yes.update(answer for answer in SAFETY_ANSWERS if getattr(checkin, answer))
+        problem = _scale_problem(checkin)
+        if problem is not None:
+            problems.append(BumpProblem(checkin.day, "check-in", problem))
+            continue
+        latest[checkin.day] = checkin  # a later readable entry the same day gives the scales
+    merged = tuple(_with_yes(latest[day], said_yes[day]) for day in sorted(latest))
+    answered = tuple((day, frozenset(said_yes[day])) for day in sorted(said_yes))
+    return merged, answered, problems
+
+
+def check_bumps(
+    *,
+    today: date,
+    checkins: Sequence[CheckIn],
+    baseline: Baseline | None = None,
+    dose_changes: Sequence[date] = (),
+    instruments: Sequence[InstrumentResult] = (),
+    pause_requests: Sequence[date] = (),
+    rules: Mapping[str, Rule] | None = None,
+    checkin_every_days: int = 1,
+    enrolled_on: date | None = None,
+) -> BumpReport:
+    """Every flag the history up to `today` raises (most urgent first within each day), and the
+    entries that could not be read.
+
+    `checkin_every_days`: how often check-ins are expected (1 while tapering; the clinic's
+    maintenance cadence after the taper), so a weekly rhythm is not read as missed days.
+    `enrolled_on`: the day the patient joined; days without a check-in since then count as
+    missed even before the first check-in.
+    """
+    rules = load_rules() if rules is None else rules
+    if checkin_every_days < 1:
+        raise BumpInputError("checkin_every_days must be 1 or more")
+    readable, answered, problems = _read_checkins(checkins, today)
+    results: list[InstrumentResult] = []
+    item9: list[tuple[date, int]] = []
+    for result in sorted((r for r in instruments if r.day <= today), key=lambda r: r.day):
+        answer = _item9(result)
+        if answer is not None:
+            item9.append((result.day, answer))
+        normalised, problem = _instrument_problem(result)
+        if normalised is None:
+            problems.append(BumpProblem(result.day, result.instrument, problem or ""))
+        else:
+            results.append(normalised)
+    history = _History(
+        today=today,
+        baseline=baseline or Baseline(),
+        checkins=readable,
+        steps=tuple(sorted({d for d in dose_changes if d <= today})),
+        instruments=tuple(results),
+        pause_requests=tuple(sorted({d for d in pause_requests if d <= today})),
+        checkin_every_days=checkin_every_days,
+        answered=answered,
+        item9=tuple(item9),
+        enrolled_on=enrolled_on,
+    )
+    problems.sort(key=lambda p: p.day)
+    flags: list[Flag] = []
+    for rule_id, check in _CHECKS.items():
+        if rule_id in rules:
+            flags.extend(check(rules[rule_id], history))
+    if "withdrawal-expected" in rules and "withdrawal-severe" in rules:
+        flags.extend(_withdrawal_expected(rules["withdrawal-expected"], history, rules))
+    if "withdrawal-high-days" in rules:
+        flags.extend(_withdrawal_high_days(rules["withdrawal-high-days"], history, rules))
+    if "unreadable-entry" in rules:
+        flags.extend(_unreadable(rules["unreadable-entry"], problems, history))
+    flags = _without_repeats(flags)
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    unique = {(f.day, f.rule, f.reason): f for f in flags}
+    ordered = sorted(unique.values(), key=lambda f: (f.day, rank[f.severity], f.rule))
+    return BumpReport(tuple(ordered), tuple(problems))
+
+
+def _without_repeats(flags: list[Flag]) -> list[Flag]:
+    """A score flag (`phq9-severe`, `gad7-severe`) is dropped when the band rule already flagged
+    the same questionnaire that day at least as severely: one result, one flag."""
+    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
+    band = [f for f in flags if f.rule == "mood-band-up"]
+    names = {"phq9-severe": "PHQ-9 ", "gad7-severe": "GAD-7 "}
+
+    def repeated(flag: Flag) -> bool:
+        name = names.get(flag.rule)
+        return name is not None and any(
+            b.day == flag.day
+            and b.reason.startswith(name)
+            and rank[b.severity] <= rank[flag.severity]
+            for b in band
+        )
+
+    return [f for f in flags if not repeated(f)]
 
 
 def find_bumps(
@@ -639,41 +958,17 @@ def find_bumps(
     pause_requests: Sequence[date] = (),
     rules: Mapping[str, Rule] | None = None,
     checkin_every_days: int = 1,
+    enrolled_on: date | None = None,
 ) -> tuple[Flag, ...]:
-    """Every flag the history up to `today` raises, most urgent first within each day.
-
-    `checkin_every_days`: how often check-ins are expected (1 while tapering; the clinic's
-    maintenance cadence after the taper), so a weekly rhythm is not read as missed days.
-    """
-    rules = load_rules() if rules is None else rules
-    if checkin_every_days < 1:
-        raise BumpInputError("checkin_every_days must be 1 or more")
-    for checkin in checkins:
-        _check_scale(checkin)
-    latest: dict[date, CheckIn] = {}
-    for checkin in sorted(checkins, key=lambda c: c.day):
-        if checkin.day <= today:
-            latest[checkin.day] = checkin  # a later entry the same day replaces an earlier one
-    history = _History(
+    """The flags of `check_bumps` (an unreadable entry is among them as `unreadable-entry`)."""
+    return check_bumps(
         today=today,
-        baseline=baseline or Baseline(),
-        checkins=tuple(latest[d] for d in sorted(latest)),
-        steps=tuple(sorted({d for d in dose_changes if d <= today})),
-        instruments=tuple(
-            sorted(
-                (_check_instrument(r) for r in instruments if r.day <= today),
-                key=lambda r: r.day,
-            )
-        ),
-        pause_requests=tuple(sorted({d for d in pause_requests if d <= today})),
+        checkins=checkins,
+        baseline=baseline,
+        dose_changes=dose_changes,
+        instruments=instruments,
+        pause_requests=pause_requests,
+        rules=rules,
         checkin_every_days=checkin_every_days,
-    )
-    flags: list[Flag] = []
-    for rule_id, check in _CHECKS.items():
-        if rule_id in rules:
-            flags.extend(check(rules[rule_id], history))
-    if "withdrawal-expected" in rules and "withdrawal-severe" in rules:
-        flags.extend(_withdrawal_expected(rules["withdrawal-expected"], history, rules))
-    rank = {severity: i for i, severity in enumerate(SEVERITIES)}
-    unique = {(f.day, f.rule, f.reason): f for f in flags}
-    return tuple(sorted(unique.values(), key=lambda f: (f.day, rank[f.severity], f.rule)))
+        enrolled_on=enrolled_on,
+    ).flags

@@ -18,7 +18,7 @@ from taperwell.clinical.bumps import (
     CheckIn,
     Flag,
     InstrumentResult,
-    find_bumps,
+    check_bumps,
 )
 from taperwell.clinical.cli import BadInput, fail, print_json, read_json_input
 from taperwell.clinical.taper import TaperError, plan_taper
@@ -358,14 +358,18 @@ def _scale(entry: Mapping[str, Any], key: str, where: str) -> int:
     return _whole(entry[key], f"{where}.{key}")
 
 
+def _yes_no(entry: Mapping[str, Any], key: str, where: str) -> bool | None:
+    value = entry.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise BadInput(f"{where}.{key} must be true or false")
+    return value
+
+
 def _checkins(raw: Any) -> list[CheckIn]:
     checkins = []
     for i, item in enumerate(_list(raw, "checkins")):
         where = f"checkins[{i}]"
         entry = _object(item, where)
-        harm = entry.get("self_harm_thoughts")
-        if harm is not None and not isinstance(harm, bool):
-            raise BadInput(f"{where}.self_harm_thoughts must be true or false")
         prn = entry.get("prn_doses")
         checkins.append(
             CheckIn(
@@ -375,8 +379,11 @@ def _checkins(raw: Any) -> list[CheckIn]:
                 mood=_scale(entry, "mood", where),
                 withdrawal=_scale(entry, "withdrawal", where),
                 craving=_scale(entry, "craving", where),
-                self_harm_thoughts=harm,
+                self_harm_thoughts=_yes_no(entry, "self_harm_thoughts", where),
                 prn_doses=None if prn is None else _whole(prn, f"{where}.prn_doses"),
+                overdose=_yes_no(entry, "overdose", where),
+                naloxone_used=_yes_no(entry, "naloxone_used", where),
+                not_prescribed_opioids=_yes_no(entry, "not_prescribed_opioids", where),
             )
         )
     return checkins
@@ -420,14 +427,7 @@ def _instruments(raw: Any) -> list[InstrumentResult]:
 
 
 def flag_document(flag: Flag) -> dict[str, Any]:
-    return {
-        "date": flag.day.isoformat(),
-        "rule": flag.rule,
-        "severity": flag.severity,
-        "reason": flag.reason,
-        "step_date": flag.step_date.isoformat() if flag.step_date else None,
-        "action": flag.action,
-    }
+    return flag.as_dict()
 
 
 def bumps_document(document: Any) -> dict[str, Any]:
@@ -435,7 +435,9 @@ def bumps_document(document: Any) -> dict[str, Any]:
     entry = _object(document, "the input")
     if "checkins" not in entry:
         raise BadInput("checkins is required")
-    flags = find_bumps(
+    enrolled = entry.get("enrolled_on")
+    every = entry.get("checkin_every_days", 1)
+    report = check_bumps(
         today=_date(entry.get("today"), "today"),
         checkins=_checkins(entry["checkins"]),
         baseline=_baseline(entry.get("baseline")),
@@ -447,5 +449,7 @@ def bumps_document(document: Any) -> dict[str, Any]:
             _date(d, "pause_requests")
             for d in _list(entry.get("pause_requests", []), "pause_requests")
         ],
+        checkin_every_days=_whole(every, "checkin_every_days"),
+        enrolled_on=None if enrolled is None else _date(enrolled, "enrolled_on"),
     )
-    return {"flags": [flag_document(f) for f in flags]}
+    return report.as_dict()

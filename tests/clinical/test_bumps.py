@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,11 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taperwell.clinical.bumps import (
+    SAFETY_ANSWERS,
     Baseline,
     BumpInputError,
     CheckIn,
     Flag,
     InstrumentResult,
+    check_bumps,
     find_bumps,
     load_rules,
     parse_rules,
@@ -102,10 +105,9 @@ def test_withdrawal_that_stays_high_after_a_step_is_a_high_flag_to_pause() -> No
     lasting = [f for f in flags if f.rule == "withdrawal-lasting"]
     assert len(lasting) == 1
     assert lasting[0].action == "slow"
-    assert lasting[0].day == date(2027, 1, 17)
+    assert lasting[0].day == date(2027, 1, 13)  # 5 or more on 8 of the 14 days to 13 Jan
     assert lasting[0].reason == (
-        "withdrawal still 5/10 or more (up to 6/10) for 10 days in a row from "
-        "11 days after the step on 4 Jan"
+        "withdrawal 5/10 or more (up to 8/10) on 8 of the 14 days to 13 Jan"
     )
     assert "withdrawal-expected" not in rules_of(flags)
 
@@ -269,14 +271,22 @@ def test_nothing_after_today_is_considered() -> None:
     assert bumps(month() + later, pause_requests=[date(2027, 3, 2)]) == ()
 
 
-def test_a_check_in_out_of_range_is_refused_with_its_date() -> None:
-    with pytest.raises(BumpInputError, match="2027-01-05: pain must be a whole number 0-10"):
-        bumps([CheckIn(date(2027, 1, 5), 11, 5, 5, 1, 1)])
+def test_a_check_in_out_of_range_is_reported_with_its_date_not_refused() -> None:
+    report = check_bumps(today=TODAY, checkins=[CheckIn(date(2027, 1, 5), 11, 5, 5, 1, 1)])
+    assert [(p.day, p.message) for p in report.problems] == [
+        (date(2027, 1, 5), "pain must be a whole number 0-10")
+    ]
 
 
-def test_a_questionnaire_with_the_wrong_number_of_answers_is_refused() -> None:
-    with pytest.raises(BumpInputError, match="phq9"):
-        bumps(month(), instruments=[InstrumentResult(date(2027, 1, 5), "phq9", (1, 2))])
+def test_a_questionnaire_with_the_wrong_number_of_answers_is_reported_not_refused() -> None:
+    report = check_bumps(
+        today=TODAY,
+        checkins=month(),
+        baseline=BASELINE,
+        instruments=[InstrumentResult(date(2027, 1, 5), "phq9", (1, 2))],
+    )
+    assert [p.entry for p in report.problems] == ["phq9"]
+    assert rules_of(report.flags) == ["unreadable-entry"]
 
 
 def test_every_rule_says_where_its_numbers_come_from() -> None:
@@ -323,12 +333,238 @@ def test_any_history_gives_dated_flags_no_later_than_today_and_self_harm_is_neve
 ) -> None:
     flags = bumps(checkins)
     assert all(f.day <= TODAY for f in flags)
-    said_yes = {c.day for c in checkins if c.self_harm_thoughts}
-    latest = {c.day: c for c in checkins}
-    said_yes = {d for d in said_yes if latest[d].self_harm_thoughts}
+    said_yes = {c.day for c in checkins if c.self_harm_thoughts}  # any "yes" of a day counts
     assert {f.day for f in flags if f.rule == "self-harm"} >= said_yes
     assert flags == bumps(list(reversed(checkins))) or len({c.day for c in checkins}) < len(
         checkins
     )
     for earlier, later in itertools.pairwise(flags):
         assert earlier.day <= later.day
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: bump rules that miss nothing urgent. Each "what was seen" first, then the rule data.
+
+WEEKLY_STEPS = [date(2027, 1, 4), date(2027, 1, 11), date(2027, 1, 18), date(2027, 1, 25)]
+AT_LEAST_MODERATE = {"moderate", "high", "urgent"}
+NO_QUESTIONNAIRES = dataclasses.replace(BASELINE, peg=None, phq9=None, gad7=None)
+
+
+def test_withdrawal_of_9_for_ten_days_with_no_recent_step_is_flagged() -> None:
+    flags = bumps(month(withdrawal=dict.fromkeys(range(15, 25), 9)), dose_changes=[])
+    high_days = [f for f in flags if f.rule == "withdrawal-high-days"]
+    assert [f.day for f in high_days] == [date(2027, 1, 17)]  # the third day at 8 or more
+    assert high_days[0].severity in AT_LEAST_MODERATE
+    assert high_days[0].step_date is None
+    assert (
+        high_days[0].reason == "withdrawal 8/10 or more (up to 9/10) on 3 of the 7 days to 17 Jan"
+    )
+
+
+def test_withdrawal_of_8_or_more_on_three_scattered_days_is_flagged_long_after_a_step() -> None:
+    flags = bumps(month(withdrawal={20: 8, 22: 9, 24: 8}), dose_changes=[date(2026, 10, 1)])
+    (flag,) = [f for f in flags if f.rule == "withdrawal-high-days"]
+    assert flag.day == date(2027, 1, 24)
+    assert flag.severity in AT_LEAST_MODERATE
+
+
+def test_withdrawal_of_6_every_day_for_four_weeks_with_weekly_steps_is_lasting_withdrawal() -> None:
+    flags = bumps(month(withdrawal=dict.fromkeys(range(4, 32), 6)), dose_changes=WEEKLY_STEPS)
+    lasting = [f for f in flags if f.rule == "withdrawal-lasting"]
+    assert [f.day for f in lasting] == [date(2027, 1, 11)]  # the 8th of 14 days at 5 or more
+    assert lasting[0].severity in AT_LEAST_MODERATE
+    assert lasting[0].step_date == date(2027, 1, 11)
+    assert lasting[0].reason == (
+        "withdrawal 5/10 or more (up to 6/10) on 8 of the 14 days to 11 Jan"
+    )
+
+
+def test_withdrawal_of_5_on_fewer_than_most_days_of_two_weeks_is_not_lasting() -> None:
+    every_other = {d: 6 for d in range(4, 32) if d % 2}
+    flags = bumps(month(withdrawal=every_other), dose_changes=WEEKLY_STEPS)
+    assert "withdrawal-lasting" not in rules_of(flags)
+
+
+def test_a_first_phq9_of_24_with_no_baseline_is_a_high_flag() -> None:
+    phq9 = InstrumentResult(date(2027, 1, 10), "phq9", (3, 3, 3, 3, 3, 3, 3, 3, 0))
+    flags = bumps(month(), baseline=NO_QUESTIONNAIRES, instruments=[phq9])
+    (flag,) = flags
+    assert flag.rule == "phq9-severe"
+    assert flag.severity == "high"
+    assert flag.action == "call"
+    assert flag.reason == "PHQ-9 24 (severe) on 10 Jan: 20 or more"
+
+
+def test_a_phq9_of_20_or_more_is_high_even_when_the_baseline_was_already_severe() -> None:
+    phq9 = InstrumentResult(date(2027, 1, 10), "phq9", (3, 3, 3, 3, 3, 3, 3, 2, 0))
+    flags = bumps(month(), baseline=dataclasses.replace(BASELINE, phq9=22), instruments=[phq9])
+    assert [(f.rule, f.severity) for f in flags] == [("phq9-severe", "high")]
+
+
+def test_a_first_gad7_of_21_with_no_baseline_is_at_least_moderate() -> None:
+    gad7 = InstrumentResult(date(2027, 1, 10), "gad7", (3, 3, 3, 3, 3, 3, 3))
+    flags = bumps(month(), baseline=NO_QUESTIONNAIRES, instruments=[gad7])
+    (flag,) = flags
+    assert flag.rule == "gad7-severe"
+    assert flag.severity in AT_LEAST_MODERATE
+    assert flag.reason == "GAD-7 21 (severe) on 10 Jan: 15 or more"
+
+
+def test_a_phq9_moving_up_into_severe_is_flagged_once_not_twice() -> None:
+    phq9 = InstrumentResult(date(2027, 1, 20), "phq9", (3, 3, 3, 3, 3, 3, 2, 2, 0))
+    flags = bumps(month(), instruments=[phq9])  # baseline 8 (mild)
+    assert [(f.rule, f.severity) for f in flags] == [("mood-band-up", "high")]
+
+
+def test_a_patient_who_never_checks_in_is_flagged_as_missed_from_enrolment() -> None:
+    flags = find_bumps(today=TODAY, checkins=[], enrolled_on=date(2027, 1, 20))
+    (flag,) = flags
+    assert flag.rule == "missed-checkins"
+    assert flag.severity in AT_LEAST_MODERATE
+    assert flag.day == date(2027, 1, 23)
+    assert flag.reason == "no check-in since enrolling on 20 Jan: 11 days (21 Jan to 31 Jan)"
+
+
+def test_a_first_check_in_that_comes_late_after_enrolment_counts_the_days_missed() -> None:
+    flags = bumps(month(skip=set(range(1, 8))), enrolled_on=date(2027, 1, 1))
+    (flag,) = [f for f in flags if f.rule == "missed-checkins"]
+    assert flag.day == date(2027, 1, 4)
+    assert flag.reason == "no check-in since enrolling on 1 Jan: 6 days (2 Jan to 7 Jan)"
+
+
+def test_two_days_since_enrolment_without_a_check_in_is_not_yet_missed() -> None:
+    assert find_bumps(today=date(2027, 1, 3), checkins=[], enrolled_on=date(2027, 1, 1)) == ()
+
+
+def _answered(day: int, **answers: bool) -> list[CheckIn]:
+    return [
+        dataclasses.replace(c, **answers) if c.day == date(2027, 1, day) else c for c in month()
+    ]
+
+
+def test_an_overdose_reported_on_a_check_in_is_urgent() -> None:
+    (flag,) = bumps(_answered(12, overdose=True))
+    assert (flag.rule, flag.severity, flag.day) == ("overdose", "urgent", date(2027, 1, 12))
+    assert flag.reason == "reported an overdose on the check-in of 12 Jan"
+
+
+def test_naloxone_used_reported_on_a_check_in_is_urgent() -> None:
+    (flag,) = bumps(_answered(12, naloxone_used=True))
+    assert (flag.rule, flag.severity) == ("naloxone-used", "urgent")
+    assert flag.reason == "reported that naloxone was used on the check-in of 12 Jan"
+
+
+def test_opioids_not_prescribed_reported_on_a_check_in_is_high() -> None:
+    (flag,) = bumps(_answered(12, not_prescribed_opioids=True))
+    assert (flag.rule, flag.severity, flag.action) == ("non-prescribed-opioids", "high", "call")
+    assert flag.reason == "took opioids not prescribed to them, on the check-in of 12 Jan"
+
+
+def test_thoughts_of_self_harm_count_even_when_a_later_check_in_that_day_says_no() -> None:
+    said_yes = CheckIn(date(2027, 1, 20), 6, 5, 3, 2, 2, self_harm_thoughts=True)
+    said_no = CheckIn(date(2027, 1, 20), 6, 5, 6, 2, 2, self_harm_thoughts=False)
+    calm = [c for c in month() if c.day != date(2027, 1, 20)]
+    for checkins in ([*calm, said_yes, said_no], [*calm, said_no, said_yes]):
+        flags = bumps(checkins)
+        assert [(f.rule, f.severity, f.day) for f in flags] == [
+            ("self-harm", "urgent", date(2027, 1, 20))
+        ]
+
+
+def test_an_overdose_answer_counts_even_when_a_later_check_in_that_day_says_no() -> None:
+    first = CheckIn(date(2027, 1, 20), 6, 5, 6, 2, 2, overdose=True)
+    later = CheckIn(date(2027, 1, 20), 6, 5, 6, 2, 2, overdose=False)
+    calm = [c for c in month() if c.day != date(2027, 1, 20)]
+    assert rules_of(bumps([*calm, first, later])) == ["overdose"]
+
+
+def test_one_malformed_questionnaire_is_reported_and_every_other_rule_still_runs() -> None:
+    broken = InstrumentResult(date(2027, 1, 5), "phq9", (1, 2))
+    report = check_bumps(
+        today=TODAY,
+        checkins=month(craving={20: 7, 21: 8, 22: 9}),
+        baseline=BASELINE,
+        dose_changes=[STEP],
+        instruments=[broken, InstrumentResult(date(2027, 1, 20), "peg", (8, 8, 9))],
+    )
+    assert {"craving-high", "peg-worse"} <= set(rules_of(report.flags))
+    (problem,) = report.problems
+    assert problem.day == date(2027, 1, 5)
+    assert problem.entry == "phq9"
+    assert "answer" in problem.message
+    unreadable = [f for f in report.flags if f.rule == "unreadable-entry"]
+    assert [f.day for f in unreadable] == [date(2027, 1, 5)]
+    assert unreadable[0].severity in AT_LEAST_MODERATE
+
+
+def test_a_malformed_phq9_with_item_9_above_zero_still_raises_the_self_harm_flag() -> None:
+    ten_answers = InstrumentResult(date(2027, 1, 5), "phq9", (0, 0, 0, 0, 0, 0, 0, 0, 2, 7))
+    report = check_bumps(today=TODAY, checkins=month(), instruments=[ten_answers])
+    assert "self-harm" in rules_of(report.flags)
+    assert len(report.problems) == 1
+
+
+def test_a_check_in_out_of_range_is_reported_and_its_safety_answers_still_count() -> None:
+    broken = CheckIn(date(2027, 1, 20), 11, 5, 5, 1, 1, self_harm_thoughts=True)
+    calm = [c for c in month() if c.day != date(2027, 1, 20)]
+    report = check_bumps(today=TODAY, checkins=[*calm, broken], baseline=BASELINE)
+    assert "self-harm" in rules_of(report.flags)
+    (problem,) = report.problems
+    assert (problem.day, problem.entry) == (date(2027, 1, 20), "check-in")
+    assert problem.message == "pain must be a whole number 0-10"
+    assert report.as_dict()["problems"] == [
+        {"date": "2027-01-20", "entry": "check-in", "message": "pain must be a whole number 0-10"}
+    ]
+
+
+def test_find_bumps_gives_the_flags_of_check_bumps() -> None:
+    checkins = month(withdrawal=dict.fromkeys(range(15, 25), 9))
+    assert (
+        find_bumps(today=TODAY, checkins=checkins)
+        == check_bumps(today=TODAY, checkins=checkins).flags
+    )
+
+
+def test_the_new_thresholds_are_read_from_the_rules_data() -> None:
+    rules = dict(load_rules())
+    for rule_id in ("withdrawal-high-days", "withdrawal-lasting", "phq9-severe", "gad7-severe"):
+        assert rule_id in rules
+    stricter = dataclasses.replace(
+        rules["withdrawal-high-days"], params={"level": 10, "days": 3, "window_days": 7}
+    )
+    rules["withdrawal-high-days"] = stricter
+    checkins = month(withdrawal=dict.fromkeys(range(15, 25), 9))
+    flags = find_bumps(today=TODAY, checkins=checkins, rules=rules)
+    assert "withdrawal-high-days" not in rules_of(flags)
+
+
+any_entry = st.builds(
+    CheckIn,
+    day=st.dates(date(2027, 1, 1), date(2027, 1, 31)),
+    pain=st.integers(-2, 12),  # some out of range: unreadable, but their answers still count
+    sleep=st.integers(0, 10),
+    mood=st.integers(0, 10),
+    withdrawal=st.integers(0, 10),
+    craving=st.integers(0, 10),
+    self_harm_thoughts=st.none() | st.booleans(),
+    prn_doses=st.none() | st.integers(0, 5),
+    overdose=st.none() | st.booleans(),
+    naloxone_used=st.none() | st.booleans(),
+    not_prescribed_opioids=st.none() | st.booleans(),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(checkins=st.lists(any_entry, max_size=30))
+def test_every_yes_to_a_safety_question_is_flagged_on_its_day_whatever_else_comes(
+    checkins: list[CheckIn],
+) -> None:
+    report = check_bumps(today=TODAY, checkins=checkins, baseline=BASELINE)
+    for answer, rule in SAFETY_ANSWERS.items():
+        said_yes = {c.day for c in checkins if getattr(c, answer)}
+        assert {f.day for f in report.flags if f.rule == rule} >= said_yes, answer
+    unreadable = {c.day for c in checkins if not 0 <= c.pain <= 10}
+    assert {p.day for p in report.problems} == unreadable
+    assert report.flags == check_bumps(
+        today=TODAY, checkins=list(reversed(checkins)), baseline=BASELINE
+    ).flags or len({c.day for c in checkins}) < len(checkins)

@@ -216,7 +216,7 @@ def test_bumps_prints_flags_in_the_documented_shape(
     }
 
 
-def test_bumps_with_a_check_in_out_of_range_exits_2(
+def test_bumps_with_a_check_in_out_of_range_reports_it_as_a_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad = {
@@ -225,12 +225,10 @@ def test_bumps_with_a_check_in_out_of_range_exits_2(
             {"date": "2027-01-05", "pain": 12, "sleep": 5, "mood": 5, "withdrawal": 1, "craving": 1}
         ],
     }
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(bad), encoding="utf-8")
-    with pytest.raises(SystemExit) as exit_info:
-        main(["bumps", str(path)])
-    assert exit_info.value.code == 2
-    assert "pain must be a whole number 0-10" in capsys.readouterr().err
+    out = run("bumps", bad, tmp_path, capsys)
+    assert out["problems"] == [
+        {"date": "2027-01-05", "entry": "check-in", "message": "pain must be a whole number 0-10"}
+    ]
 
 
 def test_the_installed_command_reads_stdin(tmp_path: Path) -> None:
