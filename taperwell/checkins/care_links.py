@@ -18,7 +18,9 @@ SELF_HARM_RULE = "self-harm"
 SELF_HARM_NOT_ANSWERED_RULE = "self-harm-not-answered"
 OVERDOSE_RULE = "overdose"
 NALOXONE_USED_RULE = "naloxone-used"
-NOT_PRESCRIBED_RULE = "not-prescribed-opioids"
+# The same rule names as the core's bump rules (SAFETY_ANSWERS), so the flag raised with the
+# entry and the one the rules find later are one flag (one a rule a day).
+NOT_PRESCRIBED_RULE = "non-prescribed-opioids"
 NOTE_RISK_RULE = "risk-words-in-check-in"
 
 

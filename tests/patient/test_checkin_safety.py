@@ -129,7 +129,7 @@ def test_opioids_not_prescribed_are_stored_and_told_to_the_care_team(client, pat
     response = client.post("/checkin/", answers(not_prescribed_opioids="yes"))
     assert response.status_code == 302
     assert CheckIn.objects.get().not_prescribed_opioids is True
-    assert Flag.objects.get(patient=patient, rule="not-prescribed-opioids").severity == "high"
+    assert Flag.objects.get(patient=patient, rule="non-prescribed-opioids").severity == "high"
 
 
 def test_a_key_another_patient_used_still_saves_a_check_in_with_self_harm(
@@ -241,3 +241,38 @@ def test_a_check_in_note_about_ordinary_pain_raises_nothing(client, patient):
     client.force_login(patient.user)
     client.post("/checkin/", answers(note="This pain is killing me today."))
     assert not Flag.objects.exists()
+
+
+def test_the_bump_rules_read_the_new_answers_from_stored_check_ins(patient):
+    from taperwell.care.services import bumps_evaluate
+    from taperwell.checkins.selectors import clinic_today
+
+    CheckIn.objects.create(
+        patient=patient,
+        day=clinic_today(patient.clinic),
+        pain=5,
+        sleep=5,
+        mood=5,
+        withdrawal=2,
+        craving=2,
+        overdose=False,
+        naloxone_used=True,
+        not_prescribed_opioids=True,
+    )
+    bumps_evaluate(patient=patient)
+    flags = {f.rule: f for f in Flag.objects.filter(patient=patient)}
+    assert flags["naloxone-used"].severity == "urgent"
+    assert flags["naloxone-used"].source == "bump-rules"
+    assert flags["non-prescribed-opioids"].severity == "high"
+    assert "overdose" not in flags
+
+
+def test_the_flag_raised_with_the_entry_and_the_bump_rules_flag_are_one(
+    client, patient, django_capture_on_commit_callbacks
+):
+    from taperwell.care.services import bumps_evaluate
+
+    client.force_login(patient.user)
+    client.post("/checkin/", answers(overdose="yes"))
+    bumps_evaluate(patient=patient)
+    assert Flag.objects.filter(patient=patient, rule="overdose").count() == 1
