@@ -240,3 +240,29 @@ def test_the_preview_warns_of_a_medicine_already_on_the_list(client, patient, cl
     client.force_login(clinician)
     response = client.post(_url(patient), {"document": json.dumps(_bundle(OXY_Q6H))})
     assert "oxycodone is already on the medicine list" in response.content.decode()
+
+
+def test_the_demo_imports_dorothys_ehr_bundle_once_with_its_doses(
+    demo_clinic, django_capture_on_commit_callbacks
+):
+    from taperwell.demo.ehr import dorothy_bundle
+    from taperwell.demo.services import demo_load
+    from taperwell.fhir.inbound import same_person
+    from taperwell.medications.models import MedicationChange
+
+    dorothy = demo_clinic.patients.get(full_name="Dorothy Brown")
+    naproxen = PatientMedication.objects.get(patient=dorothy, drug="naproxen")
+    assert (naproxen.strength, naproxen.unit, naproxen.times) == (
+        Decimal(250),
+        "mg",
+        ["08:00", "20:00"],
+    )
+    assert MedicationChange.objects.filter(medication=naproxen, kind="added").exists()
+    assert PatientMedication.objects.filter(patient=dorothy, drug="hydrocodone").count() == 1
+    assert not PatientMedication.objects.filter(patient=dorothy, drug="ibuprofen").exists()
+    result = dorothy_bundle()
+    assert [line.fields["drug"] for line in result.undosed] == ["ibuprofen"]
+    assert same_person(result.patient, name=dorothy.full_name, birth_date=dorothy.date_of_birth)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()
+    assert PatientMedication.objects.filter(patient=dorothy).count() == 2
