@@ -121,23 +121,23 @@ class CheckInForm(forms.Form):
         _("If yes, we will show you where to get help right now and tell your care team."),
     )
     overdose = safety_question(
-        _(
-            "Since your last check-in, did you have an overdose? (Too much medicine: very hard "
-            "to wake up, or slow breathing.)"
-        ),
+        _("Since your last check-in, did you have an overdose?"),
         YES_NO,
-        _("Many people have had one. Telling us helps us keep you safe."),
+        _(
+            "That means too much medicine: very hard to wake up, or slow breathing. Telling us "
+            "helps us keep you safe."
+        ),
     )
     naloxone_used = safety_question(
         _("Since your last check-in, did anyone give you naloxone (Narcan)?"), YES_NO
     )
     not_prescribed_opioids = safety_question(
-        _(
-            "Since your last check-in, did you take any opioid that was not prescribed to you? "
-            "(For example, pills from a friend, or bought on the street.)"
-        ),
+        _("Since your last check-in, did you take any opioid that was not prescribed to you?"),
         YES_NO_RATHER_NOT_SAY,
-        _("It is OK to tell us. We ask to keep you safe, not to judge you."),
+        _(
+            "For example, pills from a friend, or bought on the street. It is OK to tell us. We "
+            "ask to keep you safe, not to judge you."
+        ),
     )
     note = forms.CharField(
         label=_("Anything else you want your care team to know? (optional)"),
