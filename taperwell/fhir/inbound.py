@@ -407,14 +407,14 @@ def _per_day(timing: dict[str, Any]) -> tuple[int, list[str]]:
         count = int(per_day)
         if repeat["periodUnit"] == "h" and frequency == 1:
             every = int(hours)
-            start = 6 if count >= 4 else 8
+            start = 6 if count >= 3 else 8  # every 8 h: 06, 14, 22, not midnight
             return count, sorted(f"{(start + every * i) % 24:02d}:00" for i in range(count))
         return count, _spread(count)
     count = TIMING_CODES.get(code, 0)
     if count:
         if code.startswith("Q") and code.endswith("H"):
             every = 24 // count
-            start = 6 if count >= 4 else 8
+            start = 6 if count >= 3 else 8  # every 8 h: 06, 14, 22, not midnight
             return count, sorted(f"{(start + every * i) % 24:02d}:00" for i in range(count))
         return count, ONE_A_DAY_AT.get(code) or _spread(count)
     return 0, []

@@ -129,9 +129,7 @@ def fhir_import(request: HttpRequest, public_id: str) -> HttpResponse:
                 form.add_error(None, "; ".join(error.messages))
                 return render(request, "reports/fhir_import.html", context, status=400)
             by_hand = len(result.unknown) + len(result.undosed)
-            messages.success(
-                request, f"Added {len(added)} medicines. {by_hand} need adding by hand."
-            )
+            messages.success(request, f"Added {len(added)} medicines; {by_hand} to add by hand.")
             return redirect("medications:list", public_id=patient.public_id)
     return render(request, "reports/fhir_import.html", context)
 
