@@ -67,7 +67,8 @@ class ImportResult:
     undosed: list[Line] = field(default_factory=list)
     unknown: list[Line] = field(default_factory=list)
     skipped: list[Line] = field(default_factory=list)
-    patient: BundlePatient | None = None
+    patient: BundlePatient | None = None  # the first Patient in the file
+    patients_in_file: int = 0
 
     @property
     def total(self) -> int:
@@ -140,8 +141,9 @@ def read_bundle(text: str | bytes) -> ImportResult:
         resource = entry.get("resource") or {}
         kind = resource.get("resourceType", "?")
         where = f"entry {n} ({kind})"
-        if kind == "Patient" and result.patient is None:
-            result.patient = _bundle_patient(resource)
+        if kind == "Patient":
+            result.patients_in_file += 1
+            result.patient = result.patient or _bundle_patient(resource)
         if kind not in MEDICINE_TYPES:
             if kind not in {"Medication", "Patient"}:
                 result.skipped.append(Line(where, kind, reason="Not a medicine statement."))

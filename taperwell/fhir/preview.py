@@ -38,6 +38,11 @@ def import_preview(patient: Any, result: ImportResult) -> ImportPreview:
     ]
     formulary = load_formulary()
     warnings = []
+    if result.patients_in_file > 1:
+        warnings.append(
+            f"The file holds {result.patients_in_file} patients' records; only the first is "
+            "shown. Import a file with this patient's record alone."
+        )
     listed = {(m.drug, m.release) for m in current}
     for line in result.matched:
         if (line.fields["drug"], line.fields.get("release", "")) in listed:
@@ -62,9 +67,8 @@ def import_preview(patient: Any, result: ImportResult) -> ImportPreview:
         our_name=patient.full_name,
         our_birth_date=patient.date_of_birth,
         our_identifiers=(f"{TW}/patient {patient.public_id}",),
-        same_person=same_person(
-            result.patient, name=patient.full_name, birth_date=patient.date_of_birth
-        ),
+        same_person=result.patients_in_file == 1
+        and same_person(result.patient, name=patient.full_name, birth_date=patient.date_of_birth),
         mme_before=mme_of(current, pack),
         mme_after=mme_of([*current, *proposed], pack),
         warnings=tuple(warnings),

@@ -266,3 +266,15 @@ def test_the_demo_imports_dorothys_ehr_bundle_once_with_its_doses(
     with django_capture_on_commit_callbacks(execute=True):
         demo_load()
     assert PatientMedication.objects.filter(patient=dorothy).count() == 2
+
+
+def test_a_bundle_holding_two_patients_needs_a_confirmation_and_says_so(client, patient, clinician):
+    patient.date_of_birth = date(1962, 3, 14)
+    patient.save()
+    client.force_login(clinician)
+    document = json.dumps(
+        _bundle(_patient_resource(), _patient_resource("Robert Chen", "1958-07-02"), OXY_Q6H)
+    )
+    response = client.post(_url(patient), {"document": document})
+    assert "The file holds 2 patients&#x27; records" in response.content.decode()
+    assert response.context["preview"].same_person is False
