@@ -276,3 +276,27 @@ def test_the_flag_raised_with_the_entry_and_the_bump_rules_flag_are_one(
     client.post("/checkin/", answers(overdose="yes"))
     bumps_evaluate(patient=patient)
     assert Flag.objects.filter(patient=patient, rule="overdose").count() == 1
+
+
+def test_a_patient_who_never_checks_in_after_enrolling_is_flagged_as_missed(patient):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taperwell.care.services import bumps_evaluate
+
+    patient.enrolled_at = timezone.now() - timedelta(days=6)
+    patient.save(update_fields=["enrolled_at"])
+    bumps_evaluate(patient=patient)
+    assert Flag.objects.get(patient=patient, rule="missed-checkins").severity == "moderate"
+
+
+def test_a_patient_who_enrolled_today_is_not_flagged_as_missed(patient):
+    from django.utils import timezone
+
+    from taperwell.care.services import bumps_evaluate
+
+    patient.enrolled_at = timezone.now()
+    patient.save(update_fields=["enrolled_at"])
+    bumps_evaluate(patient=patient)
+    assert not Flag.objects.filter(patient=patient, rule="missed-checkins").exists()
