@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -43,8 +44,8 @@ CHECKIN_FIELDS = (
 )
 
 
-class HelpNeeded:
-    """Which help page a check-in calls for at once (empty: none)."""
+class HelpNeeded(StrEnum):
+    """Which help page a check-in calls for at once (none: an empty string)."""
 
     OVERDOSE = "overdose"  # an overdose or naloxone given: emergency help first
     SELF_HARM = "self-harm"
