@@ -92,6 +92,10 @@ def _checkin(c: Any) -> dict[str, Any]:
         "craving": c.craving,
         "prn_doses": c.prn_doses,
         "self_harm_thoughts": c.self_harm_thoughts,
+        "self_harm_declined": c.self_harm_declined,
+        "overdose": c.overdose,
+        "naloxone_used": c.naloxone_used,
+        "not_prescribed_opioids": c.not_prescribed_opioids,
     }
 
 

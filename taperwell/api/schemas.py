@@ -27,6 +27,10 @@ class CheckInOut(Schema):
     craving: int
     prn_doses: int
     self_harm_thoughts: bool | None
+    self_harm_declined: bool
+    overdose: bool | None
+    naloxone_used: bool | None
+    not_prescribed_opioids: bool | None
 
 
 class CheckInIn(Schema):
@@ -39,7 +43,18 @@ class CheckInIn(Schema):
     withdrawal: int = Field(ge=0, le=10)
     craving: int = Field(ge=0, le=10)
     prn_doses: int = Field(0, ge=0, le=20)
-    self_harm_thoughts: bool | None = None
+    # The safety answers: null when not asked, never read as "no".
+    self_harm_thoughts: bool | None = Field(
+        None, description="Thoughts of self-harm: true, false, or null when not asked"
+    )
+    self_harm_declined: bool = Field(
+        False, description='The patient chose "I\'d rather not say"; the care team is told'
+    )
+    overdose: bool | None = Field(None, description="An overdose since the last check-in")
+    naloxone_used: bool | None = Field(None, description="Naloxone given since the last check-in")
+    not_prescribed_opioids: bool | None = Field(
+        None, description="Opioids not prescribed to the patient taken since the last check-in"
+    )
 
 
 class CheckInSaved(Schema):

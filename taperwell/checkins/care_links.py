@@ -15,6 +15,39 @@ from taperwell.patients.models import Patient
 logger = logging.getLogger(__name__)
 
 SELF_HARM_RULE = "self-harm"
+SELF_HARM_NOT_ANSWERED_RULE = "self-harm-not-answered"
+OVERDOSE_RULE = "overdose"
+NALOXONE_USED_RULE = "naloxone-used"
+# The same rule names as the core's bump rules (SAFETY_ANSWERS), so the flag raised with the
+# entry and the one the rules find later are one flag (one a rule a day).
+NOT_PRESCRIBED_RULE = "non-prescribed-opioids"
+NOTE_RISK_RULE = "risk-words-in-check-in"
+
+
+def raise_flag(
+    *,
+    patient: Patient,
+    day: date,
+    rule: str,
+    severity: str,
+    reason: str,
+    action: str,
+    source: str = "check-in",
+) -> None:
+    """A flag for the care team from what the patient answered (the care app stores it once a
+    rule a day)."""
+    from taperwell.care.services import flag_raise
+
+    flag_raise(
+        patient=patient,
+        rule=rule,
+        severity=severity,
+        reason=reason,
+        action=action,
+        day=day,
+        step_date=None,
+        source=source,
+    )
 
 
 def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: str) -> bool:

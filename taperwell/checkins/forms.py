@@ -25,7 +25,23 @@ WITHDRAWAL_SIGNS = [
     ("anxious", _("Feeling anxious or irritable")),
 ]
 
-SELF_HARM_CHOICES = [("no", _("No")), ("yes", _("Yes")), ("skip", _("I'd rather not say"))]
+# Safety questions: no answer is ever chosen for the patient (a pre-chosen "No" records "no" for
+# everyone who scrolls past). "I'd rather not say" is kept as its own answer, never as "no".
+SELF_HARM_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("skip", _("I'd rather not say"))]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+YES_NO_RATHER_NOT_SAY = [*YES_NO, ("skip", _("I'd rather not say"))]
+_ANSWER = {"yes": True, "no": False}
+NOT_TODAY = "not-today"
+
+
+def safety_question(label: str, choices: list[Any], help_text: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": _("Please choose an answer.")},
+    )
 
 
 class ScaleWidget(forms.RadioSelect):
@@ -90,7 +106,6 @@ class CheckInForm(forms.Form):
         label=_("How many extra 'as needed' doses did you take today?"),
         min_value=0,
         max_value=20,
-        initial=0,
         help_text=_("Put 0 if none, or if you have no 'as needed' medicine."),
         error_messages={
             "min_value": _("Please enter a number from 0 to 20."),
@@ -100,15 +115,29 @@ class CheckInForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    self_harm = forms.ChoiceField(
-        label=_("Have you had thoughts of hurting yourself, or that you would be better off dead?"),
-        choices=SELF_HARM_CHOICES,
-        widget=forms.RadioSelect,
-        initial="no",
-        help_text=_(
-            "If yes, we will show you where to get help right now and tell your care team."
+    self_harm = safety_question(
+        _("Have you had thoughts of hurting yourself, or that you would be better off dead?"),
+        SELF_HARM_CHOICES,
+        _("If yes, we will show you where to get help right now and tell your care team."),
+    )
+    overdose = safety_question(
+        _("Since your last check-in, did you have an overdose?"),
+        YES_NO,
+        _(
+            "That means too much medicine: very hard to wake up, or slow breathing. Telling us "
+            "helps us keep you safe."
         ),
-        error_messages={"required": _("Please choose an answer.")},
+    )
+    naloxone_used = safety_question(
+        _("Since your last check-in, did anyone give you naloxone (Narcan)?"), YES_NO
+    )
+    not_prescribed_opioids = safety_question(
+        _("Since your last check-in, did you take any opioid that was not prescribed to you?"),
+        YES_NO_RATHER_NOT_SAY,
+        _(
+            "For example, pills from a friend, or bought on the street. It is OK to tell us. We "
+            "ask to keep you safe, not to judge you."
+        ),
     )
     note = forms.CharField(
         label=_("Anything else you want your care team to know? (optional)"),
@@ -121,7 +150,8 @@ class CheckInForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.activities = {str(a.public_id): a for a in activities}
         choices = [(key, a.title) for key, a in self.activities.items()]
-        self.fields["activity"].choices = [*choices, ("", _("Not today"))]
+        # "Not today" has a value of its own: an empty value would be shown as already chosen.
+        self.fields["activity"].choices = [*choices, (NOT_TODAY, _("Not today"))]
         if not activities:
             self.fields["activity"].widget = forms.HiddenInput()
         if not self.is_bound and not self.initial.get("idempotency_key"):
@@ -137,13 +167,23 @@ class CheckInForm(forms.Form):
             "craving": data["craving"],
             "withdrawal_signs": list(data["withdrawal_signs"]),
             "prn_doses": data["prn_doses"],
-            "self_harm_thoughts": {"yes": True, "no": False}.get(data["self_harm"]),
+            "self_harm_thoughts": _ANSWER.get(data["self_harm"]),
+            "self_harm_declined": data["self_harm"] == "skip",
+            "overdose": _ANSWER.get(data["overdose"]),
+            "naloxone_used": _ANSWER.get(data["naloxone_used"]),
+            "not_prescribed_opioids": _ANSWER.get(data["not_prescribed_opioids"]),
             "note": data["note"].strip(),
             "activity_text": data["activity_text"].strip(),
         }
 
     def chosen_activity(self) -> Activity | None:
         return self.activities.get(self.cleaned_data.get("activity") or "")
+
+
+def _as_choice(value: bool | None, declined: bool = False) -> str:
+    if value is None:
+        return "skip" if declined else ""
+    return "yes" if value else "no"
 
 
 def checkin_initial(checkin: Any) -> dict[str, Any]:
@@ -155,10 +195,14 @@ def checkin_initial(checkin: Any) -> dict[str, Any]:
         "withdrawal": checkin.withdrawal,
         "craving": checkin.craving,
         "withdrawal_signs": checkin.withdrawal_signs,
-        "activity": str(checkin.activity_done.public_id) if checkin.activity_done else "",
+        "activity": str(checkin.activity_done.public_id) if checkin.activity_done else NOT_TODAY,
         "activity_text": checkin.activity_text,
         "prn_doses": checkin.prn_doses,
-        "self_harm": {True: "yes", False: "no"}.get(checkin.self_harm_thoughts, "skip"),
+        # A question not asked before (an older entry) stays unanswered, never "no".
+        "self_harm": _as_choice(checkin.self_harm_thoughts, checkin.self_harm_declined),
+        "overdose": _as_choice(checkin.overdose),
+        "naloxone_used": _as_choice(checkin.naloxone_used),
+        "not_prescribed_opioids": _as_choice(checkin.not_prescribed_opioids),
         "note": checkin.note,
     }
 

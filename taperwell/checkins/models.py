@@ -44,14 +44,35 @@ class CheckIn(models.Model):
     )
     activity_text = models.CharField(max_length=160, blank=True)
     prn_doses = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(20)])
+    # The safety questions have no pre-chosen answer. None means not asked (an older entry, or an
+    # API client that does not ask), never "no".
     self_harm_thoughts = models.BooleanField(null=True, blank=True)
+    self_harm_declined = models.BooleanField(
+        default=False,
+        help_text=_(
+            'Chose "I\'d rather not say" to the self-harm question: never read as no; the care '
+            "team is told gently."
+        ),
+    )
+    overdose = models.BooleanField(
+        null=True, blank=True, help_text=_("Reported an overdose since the last check-in.")
+    )
+    naloxone_used = models.BooleanField(
+        null=True, blank=True, help_text=_("Reported naloxone given since the last check-in.")
+    )
+    not_prescribed_opioids = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_("Reported taking opioids not prescribed to them since the last check-in."),
+    )
     note = models.TextField(blank=True, max_length=2000)
     status = models.CharField(
         max_length=20, choices=EntryStatus.choices, default=EntryStatus.CURRENT
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
+    # Unique per patient, not across patients: another patient's key must never refuse an entry.
+    idempotency_key = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-day", "-id"]
@@ -61,7 +82,10 @@ class CheckIn(models.Model):
                 fields=["patient", "day"],
                 condition=models.Q(status="current"),
                 name="one_current_checkin_per_day",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key"], name="checkin_key_unique_per_patient"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,7 +117,8 @@ class QuestionnaireResponse(models.Model):
         max_length=20, choices=EntryStatus.choices, default=EntryStatus.CURRENT
     )
     completed_at = models.DateTimeField(auto_now_add=True)
-    idempotency_key = models.UUIDField(null=True, blank=True, unique=True)
+    # Unique per patient, not across patients (see CheckIn.idempotency_key).
+    idempotency_key = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-day", "-id"]
@@ -103,7 +128,10 @@ class QuestionnaireResponse(models.Model):
                 fields=["patient", "instrument", "day"],
                 condition=models.Q(status="current"),
                 name="one_current_questionnaire_per_day",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key"], name="questionnaire_key_unique_per_patient"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -101,6 +101,9 @@ def checkins_for_rules(
             craving=c.craving,
             self_harm_thoughts=c.self_harm_thoughts,
             prn_doses=c.prn_doses,
+            overdose=c.overdose,
+            naloxone_used=c.naloxone_used,
+            not_prescribed_opioids=c.not_prescribed_opioids,
         )
         for c in rows.only(
             "day",
@@ -111,6 +114,9 @@ def checkins_for_rules(
             "craving",
             "self_harm_thoughts",
             "prn_doses",
+            "overdose",
+            "naloxone_used",
+            "not_prescribed_opioids",
         )
     ]
 

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +20,7 @@ from taperwell.checkins.models import (
 )
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
+from taperwell.community.safety import screen_text
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient
@@ -33,9 +35,21 @@ CHECKIN_FIELDS = (
     "withdrawal_signs",
     "prn_doses",
     "self_harm_thoughts",
+    "self_harm_declined",
+    "overdose",
+    "naloxone_used",
+    "not_prescribed_opioids",
     "note",
     "activity_text",
 )
+
+
+class HelpNeeded(StrEnum):
+    """Which help page a check-in calls for at once (none: an empty string)."""
+
+    OVERDOSE = "overdose"  # an overdose or naloxone given: emergency help first
+    SELF_HARM = "self-harm"
+    NOT_ANSWERED = "not-answered"  # "I'd rather not say" to the self-harm question
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,96 @@ class Saved:
     entry: Any
     created: bool  # False when the same submission arrived twice, or the day's entry was replaced
     needs_crisis_help: bool
+    help_needed: str = ""  # a HelpNeeded value
+
+
+def help_needed_for(values: Any) -> str:
+    """The most pressing help a check-in's answers call for; `values` is a CheckIn or a dict."""
+
+    def get(name: str) -> Any:
+        return values.get(name) if isinstance(values, dict) else getattr(values, name, None)
+
+    if get("overdose") or get("naloxone_used"):
+        return HelpNeeded.OVERDOSE
+    if get("self_harm_thoughts") or screen_text(get("note") or "").high:
+        return HelpNeeded.SELF_HARM
+    if get("self_harm_declined"):
+        return HelpNeeded.NOT_ANSWERED
+    return ""
+
+
+def _saved(entry: CheckIn, *, created: bool, help_needed: str = "") -> Saved:
+    help_needed = help_needed or help_needed_for(entry)
+    return Saved(
+        entry, created=created, needs_crisis_help=bool(help_needed), help_needed=help_needed
+    )
+
+
+def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any]) -> None:
+    """What the patient told us about their safety reaches the care team with the entry itself,
+    never waiting for the background bump rules (which read the same answers too)."""
+    when = f"on the check-in of {day:%-d %b}"
+    if values.get("self_harm_thoughts"):
+        care_links.raise_self_harm_flag(
+            patient=patient,
+            day=day,
+            reason=f"answered yes to thoughts of self-harm {when}",
+            source="check-in",
+        )
+    elif values.get("self_harm_declined"):
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.SELF_HARM_NOT_ANSWERED_RULE,
+            severity="moderate",
+            action="call",
+            reason=(
+                f'chose "I\'d rather not say" to the question about thoughts of self-harm {when}. '
+                "This is not a no: a gentle, private question at the next contact may help. "
+                "Crisis help was shown."
+            ),
+        )
+    note_risk = screen_text(values.get("note") or "")
+    if note_risk.risky:
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.NOTE_RISK_RULE,
+            severity="urgent" if note_risk.high else "moderate",
+            action="crisis" if note_risk.high else "call",
+            reason=(
+                f"the note {when} has {note_risk.risk}-risk language ({note_risk.described()})"
+                + ("; crisis help shown at once" if note_risk.high else "")
+            ),
+        )
+    if values.get("overdose"):
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.OVERDOSE_RULE,
+            severity="urgent",
+            action="call",
+            reason=f"reported an overdose since the last check-in ({when}); emergency help shown",
+        )
+    if values.get("naloxone_used"):
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.NALOXONE_USED_RULE,
+            severity="urgent",
+            action="call",
+            reason=f"reported naloxone given since the last check-in ({when}); emergency help"
+            " shown",
+        )
+    if values.get("not_prescribed_opioids"):
+        care_links.raise_flag(
+            patient=patient,
+            day=day,
+            rule=care_links.NOT_PRESCRIBED_RULE,
+            severity="high",
+            action="call",
+            reason=f"reported taking opioids not prescribed to them ({when})",
+        )
 
 
 @transaction.atomic
@@ -57,12 +161,15 @@ def checkin_submit(
     """Record today's check-in. The same submission twice records it once; a second check-in the
     same day replaces the first (the day keeps one current entry)."""
     day = day or clinic_today(patient.clinic)
+    # Keys are unique per patient: a key another patient used is no replay of this one.
     repeat = CheckIn.objects.filter(idempotency_key=idempotency_key, patient=patient).first()
     if repeat is not None:
-        return Saved(repeat, created=False, needs_crisis_help=bool(repeat.self_harm_thoughts))
+        return _saved(repeat, created=False)
     unknown = set(values) - set(CHECKIN_FIELDS)
     if unknown:
         raise TypeError(f"unknown check-in fields: {', '.join(sorted(unknown))}")
+    if values.get("self_harm_thoughts") is not None:
+        values["self_harm_declined"] = False  # an answer given is never "rather not say"
     if activity is not None and activity.patient_id != patient.pk:
         raise ValueError("That activity belongs to someone else.")
     checkin = (
@@ -86,20 +193,18 @@ def checkin_submit(
         with transaction.atomic():
             checkin.save()
     except IntegrityError:
-        # Two taps raced past the first look: the other one won; show its entry.
-        other = CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)
-        return Saved(other, created=False, needs_crisis_help=bool(other.self_harm_thoughts))
+        # Two taps raced past the first look: the other one won; show its entry. What this one
+        # said about safety still reaches the care team and still brings help.
+        other = CheckIn.objects.filter(
+            patient=patient, idempotency_key=idempotency_key
+        ).first() or CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)
+        _raise_checkin_flags(patient=patient, day=day, values=values)
+        return _saved(other, created=False, help_needed=help_needed_for(values))
     if activity is not None:
         activity_mark_done(patient=patient, activity=activity, day=day)
-    if checkin.self_harm_thoughts:
-        care_links.raise_self_harm_flag(
-            patient=patient,
-            day=day,
-            reason=f"answered yes to thoughts of self-harm on the check-in of {day:%-d %b}",
-            source="check-in",
-        )
+    _raise_checkin_flags(patient=patient, day=day, values=values)
     transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
-    return Saved(checkin, created=created, needs_crisis_help=bool(checkin.self_harm_thoughts))
+    return _saved(checkin, created=created)
 
 
 @transaction.atomic
@@ -156,7 +261,13 @@ def questionnaire_submit(
         idempotency_key=idempotency_key,
     )
     response.full_clean(validate_unique=False, validate_constraints=False)
-    response.save()
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        # The same answers sent twice at once: the first one stored them (and raised any flag).
+        repeat = QuestionnaireResponse.objects.get(idempotency_key=idempotency_key, patient=patient)
+        return Saved(repeat, created=False, needs_crisis_help=SUICIDE_RISK_FLAG in repeat.flags)
     crisis = SUICIDE_RISK_FLAG in result.flags
     if crisis:
         care_links.raise_self_harm_flag(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +24,7 @@ from taperwell.checkins.forms import (
 )
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
+from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
 from taperwell.patients.decorators import patient_page
 
@@ -45,8 +48,18 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
                 day=today,
                 **form.service_values(),
             )
-            if saved.needs_crisis_help:
-                return redirect("checkins:crisis")
+            if saved.help_needed:
+                return _help_now(saved.help_needed)
+            if screen_text(saved.entry.note).risky:
+                messages.warning(
+                    request,
+                    _(
+                        "Thank you. Your check-in is saved, and your care team will read your "
+                        "note. If things feel too hard, you can call or text %(number)s any time."
+                    )
+                    % {"number": patient.clinic.crisis_line_number},
+                )
+                return redirect("patients:today")
             messages.success(request, _("Thank you. Your check-in is saved."))
             return redirect("patients:today")
         messages.error(request, _("Some answers need a second look. They are marked below."))
@@ -87,11 +100,21 @@ def entered_in_error(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("checkins:history")
 
 
+def _help_now(help_needed: str) -> HttpResponse:
+    url = reverse("checkins:crisis")
+    if help_needed != services.HelpNeeded.SELF_HARM:
+        url += "?" + urlencode({"why": help_needed})
+    return redirect(url)
+
+
 @require_GET
 @patient_page
 def crisis(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="crisis screen")
-    return render(request, "checkins/crisis.html", {"clinic": patient.clinic})
+    why = request.GET.get("why", "")
+    if why not in (services.HelpNeeded.OVERDOSE, services.HelpNeeded.NOT_ANSWERED):
+        why = services.HelpNeeded.SELF_HARM
+    return render(request, "checkins/crisis.html", {"clinic": patient.clinic, "why": why})
 
 
 @require_GET

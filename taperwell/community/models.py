@@ -47,6 +47,14 @@ class PostStatus(models.TextChoices):
     HIDDEN = "hidden", _("Hidden by a moderator")
 
 
+class PostRisk(models.TextChoices):
+    """What the risk-language screen found when the post was written."""
+
+    NONE = "none", _("None")
+    POSSIBLE = "possible", _("Possible")
+    HIGH = "high", _("High")
+
+
 class Post(models.Model):
     """A topic (no parent) or a reply (with its topic as parent)."""
 
@@ -60,6 +68,8 @@ class Post(models.Model):
     body = models.TextField(_("your post"), max_length=4000)
     status = models.CharField(max_length=8, choices=PostStatus.choices, default=PostStatus.VISIBLE)
     hidden_reason = models.CharField(max_length=240, blank=True)
+    # Kept after a moderator releases the post: a risky post never offers reactions.
+    risk = models.CharField(max_length=8, choices=PostRisk.choices, default=PostRisk.NONE)
     locked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_activity_at = models.DateTimeField(default=timezone.now)

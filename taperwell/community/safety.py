@@ -1,10 +1,19 @@
-"""Words that may mean someone is thinking of harming themselves. A match holds the post for
-the care team, shows crisis help to the author, and raises an urgent flag. It errs on the side
-of holding: a kind post held for an hour costs little; a missed one can cost a life."""
+"""The web's risk screen for what patients write: peer posts, messages to the care team and
+check-in notes. It errs on the side of holding: a kind post held for an hour costs little; a
+missed one can cost a life.
+
+The screen itself is the clinical core's (`taperwell.clinical.risk_language`, C-SSRS categories,
+English and Spanish). The few phrases below were this app's own list before the core had one;
+they stay as a floor, so the web never catches less than it did. A phrase here counts as "high"
+unless the core read a negation in the text ("I'm not suicidal"), where it counts as "possible".
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from taperwell.clinical.risk_language import RISKS, Risk, screen
 
 _PHRASES = [
     r"kill(ing)? my ?self",
@@ -23,5 +32,35 @@ _PHRASES = [
 _PATTERN = re.compile(r"\b(" + "|".join(_PHRASES) + r")", re.IGNORECASE)
 
 
+@dataclass(frozen=True)
+class TextRisk:
+    risk: Risk  # "none", "possible" or "high"
+    categories: tuple[str, ...]  # the C-SSRS categories matched, for the care team's reason
+
+    @property
+    def risky(self) -> bool:
+        return self.risk != "none"
+
+    @property
+    def high(self) -> bool:
+        return self.risk == "high"
+
+    def described(self) -> str:
+        return ", ".join(c.replace("-", " ") for c in self.categories) or "risk words"
+
+
+def screen_text(text: str, *, language: str | None = None) -> TextRisk:
+    """How much risk language a patient's text holds (see the module docstring)."""
+    result = screen(text, language=language)
+    risk: Risk = result.risk
+    categories = tuple(dict.fromkeys(m.category for m in result.matched))
+    if _PATTERN.search(text.replace("\u2019", "'")):
+        floor: Risk = "possible" if any(m.negated for m in result.matched) else "high"
+        if RISKS.index(floor) > RISKS.index(risk):
+            risk = floor
+            categories = categories or ("self-harm-words",)
+    return TextRisk(risk, categories)
+
+
 def mentions_self_harm(text: str) -> bool:
-    return bool(_PATTERN.search(text.replace("\u2019", "'")))
+    return screen_text(text).risky

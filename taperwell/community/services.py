@@ -18,11 +18,12 @@ from taperwell.community.models import (
     ModerationAction,
     ModerationEvent,
     Post,
+    PostRisk,
     PostStatus,
     Reaction,
     Report,
 )
-from taperwell.community.safety import mentions_self_harm
+from taperwell.community.safety import TextRisk, screen_text
 from taperwell.patients.models import Patient
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def member_leave(*, member: Member) -> None:
     Member.objects.filter(pk=member.pk).update(left_at=timezone.now())
 
 
-def _raise_urgent_flag(post: Post) -> bool:
+def _raise_urgent_flag(post: Post, found: TextRisk) -> bool:
     patient = post.author.patient
     try:
         from taperwell.care.services import flag_raise
@@ -64,7 +65,10 @@ def _raise_urgent_flag(post: Post) -> bool:
         patient=patient,
         rule=SELF_HARM_RULE,
         severity="urgent",
-        reason="A peer-group post mentions self-harm; it is held and nobody else can see it.",
+        reason=(
+            f"A peer-group post has high-risk language ({found.described()}); it is held and "
+            "nobody else can see it. Crisis help was shown to the author."
+        ),
         action="crisis",
         day=today,
         source="peer-post",
@@ -74,14 +78,16 @@ def _raise_urgent_flag(post: Post) -> bool:
 
 @transaction.atomic
 def post_create(*, member: Member, body: str, title: str = "", topic: Post | None = None) -> Post:
-    """A new topic or a reply. Self-harm words hold it for the care team and raise a flag."""
+    """A new topic or a reply. Risk language (possible or high) holds it for the moderator
+    (the author sees crisis help); high risk also raises an urgent flag."""
     if member.left_at is not None:
         raise PermissionDenied
     if member.is_muted:
         raise ValidationError(_("You can read the group, but posting is paused for now."))
     if topic is not None and topic.locked_at is not None:
         raise ValidationError(_("This conversation is closed to new replies."))
-    held = mentions_self_harm(f"{title}\n{body}")
+    found = screen_text(f"{title}\n{body}")
+    held = found.risky
     post = Post(
         clinic=member.clinic,
         topic=topic,
@@ -89,6 +95,7 @@ def post_create(*, member: Member, body: str, title: str = "", topic: Post | Non
         title=title.strip() if topic is None else "",
         body=body.strip(),
         status=PostStatus.HELD if held else PostStatus.VISIBLE,
+        risk=found.risk,
     )
     post.full_clean()
     post.save()
@@ -98,9 +105,10 @@ def post_create(*, member: Member, body: str, title: str = "", topic: Post | Non
             action=ModerationAction.HELD,
             post=post,
             member=member,
-            reason="Mentions self-harm",
+            reason=f"Risk language ({found.risk}): {found.described()}"[:240],
         )
-        _raise_urgent_flag(post)
+        if found.high:
+            _raise_urgent_flag(post, found)
     elif topic is not None:
         Post.objects.filter(pk=topic.pk).update(last_activity_at=timezone.now())
     return post
@@ -108,7 +116,7 @@ def post_create(*, member: Member, body: str, title: str = "", topic: Post | Non
 
 def reaction_toggle(*, post: Post, member: Member, kind: str) -> bool:
     """Add a reaction, or take it back. Returns True when it is now there."""
-    if member.is_muted or post.status != PostStatus.VISIBLE:
+    if member.is_muted or post.status != PostStatus.VISIBLE or post.risk != PostRisk.NONE:
         raise ValidationError(_("You can't react to this right now."))
     deleted, _rows = Reaction.objects.filter(post=post, member=member, kind=kind).delete()
     if deleted:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from taperwell.accounts.models import User
 from taperwell.clinics.models import Clinic, Membership, Role
 from taperwell.demo import clinic as demo
+from taperwell.demo import ehr
 from taperwell.enrolment.models import Consent, Invitation, InvitationMethod
 from taperwell.enrolment.services import CONSENT_VERSION, consent_text_digest
 from taperwell.patients.models import CareTeamMember, CareTeamRole, Patient, PatientStatus
@@ -92,6 +93,7 @@ def demo_load() -> Clinic:
         "notifications",
     ):
         _load_app_history(app, clinic)
+    ehr.load(clinic)  # after the medicine lists, so the import sees what is listed
     return clinic
 
 

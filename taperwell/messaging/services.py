@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taperwell.accounts.models import User
+from taperwell.community.safety import TextRisk, screen_text
 from taperwell.messaging.files import attachment_type
 from taperwell.messaging.models import (
     Message,
@@ -36,10 +37,42 @@ def _notify_patient_later(message: Message) -> None:
     transaction.on_commit(enqueue)
 
 
+RISK_RULE = "risk-words-in-message"
+
+
+def _screen_patient_words(*, message: Message, text: str) -> TextRisk:
+    """Risk language in what a patient writes to the care team reaches them as a flag: urgent
+    when high (the patient sees crisis help at once), moderate when possible."""
+    found = screen_text(text)
+    if not found.risky:
+        return found
+    from taperwell.care.services import flag_raise
+    from taperwell.checkins.selectors import clinic_today
+
+    patient = message.thread.patient
+    flag_raise(
+        patient=patient,
+        rule=RISK_RULE,
+        severity="urgent" if found.high else "moderate",
+        reason=(
+            f"A message to the care team has {found.risk}-risk language ({found.described()}): "
+            f'"{message.thread.subject}". '
+            + ("Crisis help was shown at once." if found.high else "Crisis help was offered.")
+        ),
+        action="crisis" if found.high else "call",
+        day=clinic_today(patient.clinic),
+        # Flags have no "message" source yet; the patient wrote it.
+        source="patient",
+    )
+    return found
+
+
 @transaction.atomic
 def message_send(
     *, thread: Thread, sender: User, body: str, attachment: UploadedFile | None = None
 ) -> Message:
+    """Send a message. A patient's words go through the risk screen: the result is on the
+    returned message as `message.risk` (a `TextRisk`), so the page can show crisis help."""
     from_patient = thread.patient.user_id == sender.pk
     message = Message(thread=thread, sender=sender, from_patient=from_patient, body=body.strip())
     if attachment is not None:
@@ -52,6 +85,11 @@ def message_send(
     MessageEvent.objects.create(message=message, kind=MessageEventKind.SENT, by=sender)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
     _notify_patient_later(message)
+    if from_patient:
+        text = message.body if thread.messages.count() > 1 else f"{thread.subject}\n{message.body}"
+        message.risk = _screen_patient_words(message=message, text=text)  # type: ignore[attr-defined]
+    else:
+        message.risk = TextRisk("none", ())  # type: ignore[attr-defined]
     return message
 
 
@@ -73,7 +111,8 @@ def thread_create(
     )
     thread.full_clean()
     thread.save()
-    message_send(thread=thread, sender=sender, body=body, attachment=attachment)
+    first = message_send(thread=thread, sender=sender, body=body, attachment=attachment)
+    thread.risk = first.risk  # type: ignore[attr-defined]
     return thread
 
 

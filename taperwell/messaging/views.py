@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -38,6 +40,20 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _sent(request: HttpRequest, risk: Any, clinic: Any) -> None:
+    if risk.risky:
+        flash.warning(
+            request,
+            _(
+                "Sent. Your care team will read it. If things feel too hard right now, you can "
+                "call or text %(number)s any time, day or night."
+            )
+            % {"number": clinic.crisis_line_number},
+        )
+    else:
+        flash.success(request, _("Sent. The care team will see it."))
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(*EVERYONE)
 def new(request: HttpRequest) -> HttpResponse:
@@ -55,7 +71,9 @@ def new(request: HttpRequest) -> HttpResponse:
             body=form.cleaned_data["body"],
             attachment=form.cleaned_data["attachment"] or None,
         )
-        flash.success(request, _("Sent. The care team will see it."))
+        if thread.risk.high:
+            return redirect("checkins:crisis")
+        _sent(request, thread.risk, clinic_of(request.user))
         return redirect("messaging:thread", public_id=thread.public_id)
     clinic = clinic_of(request.user)
     return render(
@@ -69,12 +87,16 @@ def thread(request: HttpRequest, public_id: str) -> HttpResponse:
     conversation = selectors.thread_for_user(request, public_id, write=request.method == "POST")
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.message_send(
+        message = services.message_send(
             thread=conversation,
             sender=request.user,
             body=form.cleaned_data["body"],
             attachment=form.cleaned_data["attachment"] or None,
         )
+        if message.risk.high:
+            return redirect("checkins:crisis")
+        if message.risk.risky:
+            _sent(request, message.risk, conversation.clinic)
         return redirect("messaging:thread", public_id=conversation.public_id)
     services.thread_mark_read(thread=conversation, reader=request.user)
     return render(

@@ -15,6 +15,7 @@ from taperwell.clinics.models import CARE_ROLES, Role
 from taperwell.core.db import reporting_reads
 from taperwell.fhir.export import patient_bundle
 from taperwell.fhir.inbound import BundleError, read_bundle
+from taperwell.fhir.preview import import_preview
 from taperwell.patients.decorators import patient_page
 from taperwell.reports import research, services
 from taperwell.reports.models import (
@@ -112,18 +113,24 @@ def fhir_import(request: HttpRequest, public_id: str) -> HttpResponse:
         except BundleError as error:
             form.add_error("bundle", str(error))
             return render(request, "reports/fhir_import.html", context, status=400)
+        preview = import_preview(patient, result)
+        context.update(result=result, document=text, preview=preview)
         if "confirm" in request.POST:
+            if not preview.same_person and not request.POST.get("same_person"):
+                form.add_error(
+                    None,
+                    "This file may be someone else's record. Check the names and birth dates "
+                    "below, then tick the box to confirm it belongs to this patient.",
+                )
+                return render(request, "reports/fhir_import.html", context, status=400)
             try:
                 added = services.medicines_import(patient=patient, by=request.user, result=result)
             except ValidationError as error:
                 form.add_error(None, "; ".join(error.messages))
                 return render(request, "reports/fhir_import.html", context, status=400)
-            messages.success(
-                request,
-                f"Added {len(added)} medicines. {len(result.unknown)} need matching by hand.",
-            )
+            by_hand = len(result.unknown) + len(result.undosed)
+            messages.success(request, f"Added {len(added)} medicines; {by_hand} to add by hand.")
             return redirect("medications:list", public_id=patient.public_id)
-        context.update(result=result, document=text)
     return render(request, "reports/fhir_import.html", context)
 
 

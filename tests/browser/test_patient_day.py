@@ -36,6 +36,18 @@ def _choose(page, question: str, answer: str) -> None:
     page.get_by_role("group", name=question).get_by_role("radio", name=answer, exact=True).check()
 
 
+def _answer_safety_questions(page) -> None:
+    """Nothing is pre-chosen: the patient answers the extra doses and each safety question."""
+    page.get_by_label("How many extra 'as needed' doses").fill("0")
+    for question in (
+        "Have you had thoughts of hurting yourself",
+        "did you have an overdose?",
+        "did anyone give you naloxone",
+        "did you take any opioid that was not prescribed to you?",
+    ):
+        page.get_by_role("group", name=question).get_by_role("radio", name="No", exact=True).check()
+
+
 @VIEWPORTS
 def test_a_patient_checks_in_then_answers_phq9_item_9_and_sees_help_at_once(
     page, live_server, patient, viewport
@@ -54,6 +66,7 @@ def test_a_patient_checks_in_then_answers_phq9_item_9_and_sees_help_at_once(
     _choose(page, "How strong are withdrawal feelings today?", "3")
     page.get_by_label("Yawning a lot").check()
     _choose(page, "How strong is the urge to take more medicine?", "2")
+    _answer_safety_questions(page)
     page.get_by_label("Anything else you want your care team to know?").fill("Slow morning.")
     _look(page, "checkin", tag)
     page.get_by_role("button", name="Save my check-in").dblclick()

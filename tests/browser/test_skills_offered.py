@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.helpers import PHONE, assert_accessible, screenshot, sign_in
+from tests.browser.test_patient_day import _answer_safety_questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,7 @@ def test_after_a_check_in_with_withdrawal_8_the_pacer_is_offered(page, live_serv
     _choose(page, "How strong are withdrawal feelings today?", "8")
     page.get_by_label("Sweating or chills").check()
     _choose(page, "How strong is the urge to take more medicine?", "2")
+    _answer_safety_questions(page)
     page.get_by_role("button", name="Save my check-in").click()
 
     expect(page.get_by_role("heading", name="Something that may help now")).to_be_visible()

@@ -209,6 +209,9 @@ def _patient_checks_in(base: str, email: str, outcome: Outcome, restarted: threa
             "craving": 1,
             "prn_doses": 0,
             "self_harm": "no",
+            "overdose": "no",
+            "naloxone_used": "no",
+            "not_prescribed_opioids": "no",
         },
         headers={"Referer": base + "/checkin/"},
     )

@@ -30,6 +30,9 @@ def _checkin(self_harm: str = "yes") -> dict[str, object]:
         "craving": 1,
         "prn_doses": 0,
         "self_harm": self_harm,
+        "overdose": "no",
+        "naloxone_used": "no",
+        "not_prescribed_opioids": "no",
         "note": "",
         "activity_text": "",
     }

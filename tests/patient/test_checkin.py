@@ -26,6 +26,9 @@ def answers(**changes):
         "activity_text": "Walked to the mailbox",
         "prn_doses": "1",
         "self_harm": "no",
+        "overdose": "no",
+        "naloxone_used": "no",
+        "not_prescribed_opioids": "no",
         "note": "A slow morning.",
     }
     data.update(changes)
@@ -98,7 +101,9 @@ def test_thoughts_of_self_harm_show_the_crisis_screen_and_raise_an_urgent_flag(c
     assert flag.source == "check-in"
 
 
-def test_rather_not_say_is_kept_as_unknown_and_raises_no_flag(client, patient):
+def test_rather_not_say_is_kept_as_unknown_and_raises_no_urgent_flag(client, patient):
+    # "Rather not say" is not "no": the care team gets a gentle (moderate) flag instead; see
+    # test_checkin_safety.py.
     client.force_login(patient.user)
     client.post("/checkin/", answers(self_harm="skip"))
     assert CheckIn.objects.get().self_harm_thoughts is None

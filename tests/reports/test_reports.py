@@ -273,8 +273,12 @@ def test_a_clinician_imports_a_bundle_after_seeing_every_entry(client, maria, ma
     assert "Mysterion 10 mg" in page
     assert "424242" in page
     assert not PatientMedication.objects.filter(patient=newcomer).exists()
+    # Maria's Bundle uploaded for Nora: the preview says it is not clearly hers and asks first.
+    assert "Check before adding" in page
     document = preview.context["document"]
-    client.post(url, {"document": document, "confirm": "1"})
+    assert client.post(url, {"document": document, "confirm": "1"}).status_code == 400
+    assert not PatientMedication.objects.filter(patient=newcomer).exists()
+    client.post(url, {"document": document, "confirm": "1", "same_person": "1"})
     assert PatientMedication.objects.filter(patient=newcomer).count() == (
         PatientMedication.objects.filter(patient=maria, status="active").count()
     )
