@@ -516,3 +516,26 @@ def test_the_naloxone_trigger_covers_every_class_of_the_cns_depressant_rule(
     rule = next(r for r in pack.interactions if r.id == "opioid-cns-depressant")
     trigger = next(t for t in pack.naloxone if t.id == "cns-depressant")
     assert set(rule.slots[1].classes) <= set(trigger.classes)
+
+
+# --- Two opioids together (issue 14: an imported list with two opioids gave no finding) ------
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+def test_two_different_opioids_together_give_a_finding(pack: GuidelinePack) -> None:
+    medicines = [
+        MedicationDose.from_units("oxycodone", strength=10, unit="mg", doses_per_day=4),
+        MedicationDose.from_units("morphine", strength=15, unit="mg", doses_per_day=2, release="ER"),
+    ]
+    result = review(medicines, pack)
+    finding = next(f for f in result.findings if f.id == "two-full-agonist-opioids")
+    assert finding.severity == "moderate"
+    assert set(finding.drugs) == {"oxycodone", "morphine"}
+
+
+def test_two_products_of_one_opioid_are_not_two_opioids() -> None:
+    medicines = [
+        MedicationDose.from_units("oxycodone", strength=10, unit="mg", doses_per_day=2, release="ER"),
+        MedicationDose.from_units("oxycodone", strength=5, unit="mg", doses_per_day=2, release="IR"),
+    ]
+    assert "two-full-agonist-opioids" not in finding_ids(review(medicines, CDC_2022))
