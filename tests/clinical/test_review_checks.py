@@ -525,7 +525,9 @@ def test_the_naloxone_trigger_covers_every_class_of_the_cns_depressant_rule(
 def test_two_different_opioids_together_give_a_finding(pack: GuidelinePack) -> None:
     medicines = [
         MedicationDose.from_units("oxycodone", strength=10, unit="mg", doses_per_day=4),
-        MedicationDose.from_units("morphine", strength=15, unit="mg", doses_per_day=2, release="ER"),
+        MedicationDose.from_units(
+            "morphine", strength=15, unit="mg", doses_per_day=2, release="ER"
+        ),
     ]
     result = review(medicines, pack)
     finding = next(f for f in result.findings if f.id == "two-full-agonist-opioids")
@@ -535,7 +537,11 @@ def test_two_different_opioids_together_give_a_finding(pack: GuidelinePack) -> N
 
 def test_two_products_of_one_opioid_are_not_two_opioids() -> None:
     medicines = [
-        MedicationDose.from_units("oxycodone", strength=10, unit="mg", doses_per_day=2, release="ER"),
-        MedicationDose.from_units("oxycodone", strength=5, unit="mg", doses_per_day=2, release="IR"),
+        MedicationDose.from_units(
+            "oxycodone", strength=10, unit="mg", doses_per_day=2, release="ER"
+        ),
+        MedicationDose.from_units(
+            "oxycodone", strength=5, unit="mg", doses_per_day=2, release="IR"
+        ),
     ]
     assert "two-full-agonist-opioids" not in finding_ids(review(medicines, CDC_2022))
