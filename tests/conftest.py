@@ -101,3 +101,24 @@ def stranger_clinician(other_clinic):
 @pytest.fixture
 def stranger_patient(other_clinic):
     return factories.make_patient(other_clinic, full_name="Someone Elsewhere")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in, so for someone who has an
+    authenticator it also records the code step, as allauth does when the code is typed.
+
+    Tests of sessions that skipped the code sign in another way (`client.login`, or a post to
+    a sign-in form).
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from tests.factories import record_second_factor
+
+        record_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

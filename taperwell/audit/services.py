@@ -7,21 +7,14 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 from taperwell.audit.models import AuditAction, AuditEvent
+from taperwell.core.net import client_ip
+
+__all__ = ["audit_record", "client_ip"]
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
     from taperwell.clinics.models import Clinic
     from taperwell.patients.models import Patient
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    # Behind a trusted proxy (production) the first X-Forwarded-For address is the client.
-    from django.conf import settings
-
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if settings.PRODUCTION and forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def audit_record(
