@@ -202,3 +202,30 @@ def test_a_read_only_token_reads_but_cannot_write(client, patient):
 
     assert written.status_code == 403
     assert "only read" in written.json()["detail"]
+
+
+def test_under_the_real_production_settings_the_operator_console_needs_the_code(tmp_path):
+    from tests.security.test_headers import _production
+
+    pw = repr(factories.PASSWORD)
+    code = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "from django.test import Client\n"
+        "from taperwell.accounts.models import User\n"
+        "from tests.factories import give_totp\n"
+        f"op = User.objects.create_superuser('op@example.org', {pw}, full_name='O')\n"
+        "give_totp(op)\n"
+        "c = Client(HTTP_HOST='clinic.example.org', HTTP_X_FORWARDED_PROTO='https')\n"
+        f"r = c.post('/operator/login/', {{'username': 'op@example.org', 'password': {pw}}})\n"
+        "print(r.status_code, r['Location'], '_auth_user_id' in c.session)\n"
+        f"c.login(email='op@example.org', password={pw})\n"
+        "print(c.get('/operator/').get('Location', 'no redirect'))\n"
+    )
+    result = _production(tmp_path, code=code)
+
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "302 /accounts/login/?next=%2Foperator%2F False", result.stdout
+    assert result.returncode == 0, result.stderr
+    assert lines[1] == "/accounts/2fa/reauthenticate/?next=%2Foperator%2F"
