@@ -3,7 +3,9 @@
 - `role_required(...)` guards a view by role: anonymous → sign-in page, wrong role → 403.
 - `patients_visible_to(user)` scopes every list of patients to the user's clinic (or self).
 - `patient_for_user(request, public_id)` loads one patient or raises 404, and is the one place
-  that writes the read-audit row for a patient's record.
+  that writes the read-audit row for a patient's record (`export=True` for a download).
+- `patients_listed(request, patients, what=...)` writes the read-audit rows for a list page:
+  one per patient it showed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from taperwell.audit.models import AuditAction
-from taperwell.audit.services import audit_record
+from taperwell.audit.services import audit_record, audit_record_list
 from taperwell.clinics.models import CARE_ROLES, Clinic, Membership, Role
 from taperwell.patients.models import Patient
 
@@ -85,11 +87,13 @@ def patient_for_user(
     *,
     what: str = "patient record",
     write: bool = False,
+    export: bool = False,
     roles: Iterable[str] = CARE_ROLES,
 ) -> Patient:
     """Load one patient the signed-in person may see, and audit the read or change.
 
     Another clinic's patient (or a malformed id) is a 404, so nobody learns it exists.
+    `export=True` records the read as "exported" (a file that leaves taperwell: PDF, FHIR).
     """
     if role_of(request.user) not in set(roles):
         raise PermissionDenied
@@ -101,12 +105,23 @@ def patient_for_user(
         raise Http404("No such patient") from error
     audit_record(
         request=request,
-        action=AuditAction.UPDATE if write else AuditAction.VIEW,
+        action=_read_action(write=write, export=export),
         what=what,
         patient=patient,
         object_id=str(patient.public_id),
     )
     return patient
+
+
+def _read_action(*, write: bool, export: bool) -> AuditAction:
+    if write:
+        return AuditAction.UPDATE
+    return AuditAction.EXPORT if export else AuditAction.VIEW
+
+
+def patients_listed(request: HttpRequest, patients: Iterable[Patient], *, what: str) -> None:
+    """Audit a list page: a row for each patient it showed (the current page, not the query)."""
+    audit_record_list(request=request, what=what, patients=patients)
 
 
 def own_patient(request: HttpRequest) -> Patient | None:
@@ -121,14 +136,16 @@ def own_patient(request: HttpRequest) -> Patient | None:
     return request._own_patient  # type: ignore[attr-defined,no-any-return]
 
 
-def own_patient_record(request: HttpRequest, *, what: str, write: bool = False) -> Patient:
+def own_patient_record(
+    request: HttpRequest, *, what: str, write: bool = False, export: bool = False
+) -> Patient:
     """The signed-in patient's own record, audited like any other read."""
     patient = own_patient(request)
     if patient is None:
         raise Http404("No patient record")
     audit_record(
         request=request,
-        action=AuditAction.UPDATE if write else AuditAction.VIEW,
+        action=_read_action(write=write, export=export),
         what=what,
         patient=patient,
         object_id=str(patient.public_id),

@@ -175,16 +175,28 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Throttling: after 5 failed sign-ins for one account in 15 minutes (or 20 from one address per
-# minute) further attempts are refused until the window passes.
+# The client's address (audit rows, every throttle): REMOTE_ADDR with 0 proxies; behind N proxies
+# of ours, the Nth X-Forwarded-For address from the right (taperwell.core.net). Never the first:
+# the client writes that one.
+TRUSTED_PROXY_COUNT = env_int("TAPERWELL_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigurationError("TAPERWELL_TRUSTED_PROXY_COUNT must be 0 or more")
+# Throttling: 20 failed sign-ins from one address in a minute, or 5 for one account from one
+# address in 15 minutes, and further attempts from that address are refused until the window
+# passes. Both key on the client's address, so a stranger cannot lock anyone else out
+# (taperwell.accounts.adapter).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("TAPERWELL_LOGIN_FAILED_LIMIT", "20/m/ip,5/15m/key"),
     "reset_password": "20/m/ip,5/m/key",
 }
-# API tokens: after this many wrong tokens from one address in the window, that address is
-# refused (429) until the window passes.
+# API tokens: after this many wrong tokens from one client address in the window, that address is
+# refused (429) until the window passes; other addresses are not affected.
 API_TOKEN_FAILURE_LIMIT = env_int("TAPERWELL_API_TOKEN_FAILURE_LIMIT", 20)
 API_TOKEN_FAILURE_WINDOW_SECONDS = 15 * 60
+# A token works this many days after it is made, then must be made again.
+API_TOKEN_LIFETIME_DAYS = env_int("TAPERWELL_API_TOKEN_LIFETIME_DAYS", 90)
+if API_TOKEN_LIFETIME_DAYS < 1:
+    raise ConfigurationError("TAPERWELL_API_TOKEN_LIFETIME_DAYS must be 1 or more")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "taperwell"
 # Accept the code from one 30-second step either side (RFC 6238 section 5.2): phone clocks drift,

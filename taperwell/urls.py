@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from taperwell.accounts.views import operator_login
 from taperwell.core import views as core_views
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("", include("taperwell.reports.urls")),
     path("", include("taperwell.clinics.urls")),
     path("", include("taperwell.api.urls")),
+    # Before the admin's own URLs: its password-only login form is never served.
+    path("operator/login/", operator_login, name="operator_login"),
     path("operator/", admin.site.urls),
 ]
 

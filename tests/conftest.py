@@ -101,3 +101,48 @@ def stranger_clinician(other_clinic):
 @pytest.fixture
 def stranger_patient(other_clinic):
     return factories.make_patient(other_clinic, full_name="Someone Elsewhere")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` stands for a finished sign-in, so for someone who has an
+    authenticator it also records the code step, as allauth does when the code is typed.
+
+    Tests of sessions that skipped the code sign in another way (`client.login`, or a post to
+    a sign-in form).
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from tests.factories import record_second_factor
+
+        record_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_steps_around_the_audit_triggers():
+    """Between transactional tests the test database is emptied with DELETE on SQLite, which
+    the audit rows' triggers refuse (PostgreSQL empties it with TRUNCATE, which they allow):
+    the flush lifts them for its own statements and puts them back."""
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from taperwell.audit.db import SQLITE_CREATE_TRIGGERS, SQLITE_DROP_TRIGGERS
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if "audit_auditevent" not in tables:
+            return statements
+        return [*SQLITE_DROP_TRIGGERS, *statements, *SQLITE_CREATE_TRIGGERS]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

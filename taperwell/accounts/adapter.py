@@ -1,11 +1,31 @@
-"""Sign-in rules: accounts are created by invitation only, never by open sign-up."""
+"""Sign-in rules: accounts are created by invitation only, never by open sign-up; throttles key
+on the client's real address."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+
+from taperwell.core.net import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's per-address limits use this (TAPERWELL_TRUSTED_PROXY_COUNT, not its own).
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # The per-account limit counts failures for this account *from this address*: someone
+        # guessing a person's password locks out only themselves, not the person.
+        return (
+            f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
+        )

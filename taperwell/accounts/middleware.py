@@ -1,32 +1,38 @@
 """Two-factor sign-in for everyone who can see more than their own record.
 
 When `REQUIRE_STAFF_MFA` is on (always outside the demo), a clinician, behavioural-health
-clinician, staff member or admin without an authenticator app is sent to set one up, and can
-do nothing else until it is done. allauth then asks for the code at every sign-in.
+clinician, staff member, admin or operator must have typed an authenticator code *in this
+session* (allauth records it). Owning an authenticator is not enough: a session that signed in
+another way (an old session, a password-only sign-in) is asked for the code before anything
+else, and someone without an authenticator is sent to set one up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-SESSION_FLAG = "taperwell_has_totp"
-_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+from taperwell.accounts.services import (
+    has_authenticator,
+    needs_second_factor,
+    second_factor_required,
+    session_passed_second_factor,
+)
 
+__all__ = ["RequireStaffTwoFactorMiddleware", "needs_second_factor"]
 
-def needs_second_factor(user: object) -> bool:
-    """True for roles that must use two-factor sign-in (everyone except patients)."""
-    membership = getattr(user, "membership", None)
-    return bool(getattr(user, "is_superuser", False)) or (
-        membership is not None and membership.role != "patient"
-    )
+_ALWAYS_ALLOWED = ("/static/", "/healthz", "/accounts/logout/")
+# Without an authenticator, the account pages (where it is set up) stay open.
+_SET_UP_ALLOWED = ("/accounts/",)
+# With one but no code typed yet, only the page that asks for it: not the pages that would
+# remove or replace the authenticator.
+_CODE_ALLOWED = ("/accounts/2fa/reauthenticate/",)
 
 
 class RequireStaffTwoFactorMiddleware:
@@ -34,7 +40,17 @@ class RequireStaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._must_set_up(request):
+        user = request.user
+        if (
+            not user.is_authenticated
+            or request.path.startswith(_ALWAYS_ALLOWED)
+            or not second_factor_required(user)
+            or session_passed_second_factor(request)
+        ):
+            return self.get_response(request)
+        if not has_authenticator(user):
+            if request.path.startswith(_SET_UP_ALLOWED):
+                return self.get_response(request)
             messages.info(
                 request,
                 _(
@@ -43,18 +59,7 @@ class RequireStaffTwoFactorMiddleware:
                 ),
             )
             return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
-
-    def _must_set_up(self, request: HttpRequest) -> bool:
-        if not settings.REQUIRE_STAFF_MFA or not request.user.is_authenticated:
-            return False
-        if request.path.startswith(_ALLOWED_PREFIXES) or request.session.get(SESSION_FLAG):
-            return False
-        if not needs_second_factor(request.user):
-            return False
-        has_totp = Authenticator.objects.filter(
-            user=request.user, type=Authenticator.Type.TOTP
-        ).exists()
-        if has_totp:
-            request.session[SESSION_FLAG] = True
-        return not has_totp
+        if request.path.startswith(_CODE_ALLOWED):
+            return self.get_response(request)
+        ask = reverse("mfa_reauthenticate")
+        return redirect(f"{ask}?{urlencode({'next': request.get_full_path()})}")

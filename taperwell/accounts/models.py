@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,6 +44,9 @@ class User(AbstractUser):
         blank=True,
         help_text=_("The name we use when we greet you."),
     )
+    # Part of every session's sign-in hash: raising it ends the person's other sessions (when a
+    # second factor is removed), as changing the password does.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -61,3 +65,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.preferred_name or self.full_name.split(" ")[0] or self.email
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Epoch 0 gives Django's own hash, so sessions made before the epoch existed stay valid.
+        material = (
+            self.password if not self.session_epoch else f"{self.password}:{self.session_epoch}"
+        )
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        return salted_hmac(key_salt, material, secret=secret, algorithm="sha256").hexdigest()

@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError
 from taperwell.access import (
     own_patient_record,
     patient_for_user,
+    patients_listed,
     patients_visible_to,
     role_of,
 )
@@ -331,6 +332,8 @@ def patients(request: HttpRequest, page: Query[Page]) -> Any:
         .annotate(open_flags=Count("flags", filter=Q(flags__status__in=UNRESOLVED)))
         .order_by("full_name", "pk")[page.offset : page.offset + page.limit]
     )
+    shown = list(rows)
+    patients_listed(request, shown, what="API: patient list")
     return [
         {
             "id": p.public_id,
@@ -339,7 +342,7 @@ def patients(request: HttpRequest, page: Query[Page]) -> Any:
             "status": p.status,
             "open_flags": p.open_flags,
         }
-        for p in rows
+        for p in shown
     ]
 
 

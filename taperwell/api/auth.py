@@ -12,13 +12,18 @@ from django.utils import timezone
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from taperwell.accounts.services import has_authenticator, second_factor_required
 from taperwell.api.models import TOKEN_PREFIX, ApiToken, token_digest
+from taperwell.core.net import client_ip
 
 TOUCH_EVERY = timedelta(minutes=5)  # how often "last used" is written, to spare the database
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _failures_key(request: HttpRequest) -> str:
-    return f"api-token-failures:{request.META.get('REMOTE_ADDR', '')}"
+    # The client's own address (taperwell.core.net), not the proxy's: wrong tokens from one
+    # client never throttle another.
+    return f"api-token-failures:{client_ip(request) or ''}"
 
 
 def _note_failure(request: HttpRequest) -> None:
@@ -29,6 +34,20 @@ def _note_failure(request: HttpRequest) -> None:
             cache.incr(key)
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=window)
+
+
+def _refuse_if_unusable(token: ApiToken, request: HttpRequest) -> None:
+    if token.is_expired:
+        raise HttpError(401, "This token has expired. Make a new one on your account page.")
+    user = token.user
+    if second_factor_required(user) and not (token.second_factor and has_authenticator(user)):
+        raise HttpError(
+            401,
+            "Your role needs two-factor sign-in, and this token was not made with it. "
+            "Sign in with your authenticator app and make a new token.",
+        )
+    if token.read_only and request.method not in READ_METHODS:
+        raise HttpError(403, "This token can only read.")
 
 
 class TokenAuth(HttpBearer):
@@ -49,6 +68,7 @@ class TokenAuth(HttpBearer):
         if found is None:
             _note_failure(request)
             return None
+        _refuse_if_unusable(found, request)
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > TOUCH_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)

@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "tw_"  # noqa: S105 - a visible prefix, not a secret
@@ -28,6 +29,15 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(
+        help_text=_("After this the token no longer works (API_TOKEN_LIFETIME_DAYS).")
+    )
+    read_only = models.BooleanField(
+        _("read only"), default=False, help_text=_("Can read, but not add or change anything.")
+    )
+    # Made from a session that passed two-factor sign-in. Where the owner's role needs
+    # two-factor, a token without it is refused (e.g. one made while the demo did not ask).
+    second_factor = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -36,5 +46,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from taperwell.accounts.services import session_passed_second_factor
 from taperwell.api.models import ApiToken
 from taperwell.api.services import api_token_create, api_token_revoke
 
@@ -18,6 +20,11 @@ class TokenForm(forms.Form):
         label="What is this token for?",
         max_length=60,
         help_text="For example: my clinic's EHR, or a script on my laptop.",
+    )
+    read_only = forms.BooleanField(
+        label="Read only",
+        required=False,
+        help_text="The token can read your data but not add or change anything.",
     )
 
 
@@ -29,13 +36,28 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            new = api_token_create(user=request.user, name=form.cleaned_data["name"])
+            # The two-factor middleware already sent staff without a code in this session
+            # elsewhere; the service checks again.
+            new = api_token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                read_only=form.cleaned_data["read_only"],
+                second_factor=session_passed_second_factor(request),
+            )
             form = TokenForm()
         else:
             status = 400
     rows = ApiToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
     return render(
-        request, "api/tokens.html", {"form": form, "tokens": rows, "new": new}, status=status
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "tokens": rows,
+            "new": new,
+            "lifetime_days": settings.API_TOKEN_LIFETIME_DAYS,
+        },
+        status=status,
     )
 
 

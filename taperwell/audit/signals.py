@@ -24,5 +24,28 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 
 @receiver(user_login_failed)
 def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
-    # Record the address only: a typed email may be a mistyped password, so it is not stored.
-    audit_record(request=request, action=AuditAction.SIGN_IN_FAILED, what="failed sign-in")
+    # When the email is an account's, the row goes to that account's clinic (its admin sees
+    # attempts on their people). An unknown email is not stored: it may be a mistyped password.
+    account = _account_for(credentials)
+    membership = getattr(account, "membership", None) if account is not None else None
+    audit_record(
+        request=request,
+        action=AuditAction.SIGN_IN_FAILED,
+        what="failed sign-in",
+        actor=account,
+        clinic=membership.clinic if membership is not None else None,
+        object_id=str(account.public_id) if account is not None else "",
+    )
+
+
+def _account_for(credentials: Any) -> Any:
+    from taperwell.accounts.models import User
+
+    typed = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    if not isinstance(typed, str) or not typed.strip():
+        return None
+    return (
+        User.objects.select_related("membership__clinic")
+        .filter(email__iexact=typed.strip())
+        .first()
+    )

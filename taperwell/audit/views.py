@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -15,6 +13,7 @@ from taperwell.access import clinic_of, role_required
 from taperwell.audit.models import AuditAction, AuditEvent
 from taperwell.audit.services import audit_record
 from taperwell.clinics.models import Role
+from taperwell.core import csv_safety
 
 PAGE_SIZE = 100
 
@@ -56,7 +55,7 @@ class _Echo:
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     events = _events_for(request)
     audit_record(request=request, action=AuditAction.EXPORT, what="audit log export")
-    writer = csv.writer(_Echo())
+    writer = csv_safety.writer(_Echo())
     header = [
         "at",
         "actor_email",

@@ -13,6 +13,7 @@ from taperwell.access import (
     care_team_required,
     clinic_of,
     patient_for_user,
+    patients_listed,
     role_of,
     role_required,
 )
@@ -70,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": today,
         "notices": request.user.care_notices.filter(read_at__isnull=True).count(),
     }
+    patients_listed(request, [row.patient for row in context["rows"]], what="triage list")
     template = "care/_triage_rows.html" if request.htmx else "care/dashboard.html"
     return render(request, template, context)
 

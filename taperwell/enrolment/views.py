@@ -60,6 +60,13 @@ def invitation_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         public_id=public_id,
         clinic=clinic_of(request.user),
     )
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW,
+        what="invitation",
+        patient=invitation.patient,
+        object_id=str(invitation.public_id),
+    )
     code = None
     shown = request.session.pop(SESSION_NEW_CODE, None)
     if shown and shown[0] == str(invitation.public_id):

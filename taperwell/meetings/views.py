@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from taperwell.access import clinic_of, role_of, role_required
+from taperwell.access import clinic_of, patients_listed, role_of, role_required
 from taperwell.clinics.models import CARE_ROLES, Role
 from taperwell.meetings import services
 from taperwell.meetings.forms import SessionForm
@@ -73,6 +73,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         marks = {a.patient_id: a.attended for a in Attendance.objects.filter(session=session)}
         context["rsvps"] = [(r, marks.get(r.patient_id)) for r in rsvps]
+        patients_listed(request, [r.patient for r in rsvps], what="group session attendee list")
         context["started"] = session.starts_at <= timezone.now()
     return render(request, "meetings/detail.html", context)
 

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taperwell.access import clinic_of, patients_visible_to, role_of, role_required
+from taperwell.audit.models import AuditAction
+from taperwell.audit.services import audit_record
 from taperwell.clinics.models import CARE_ROLES, Role
 from taperwell.messaging import selectors, services
 from taperwell.messaging.forms import MessageForm, ReplyTimeForm, ThreadForm
@@ -131,6 +133,13 @@ def attachment(request: HttpRequest, public_id: str) -> HttpResponse:
     message = selectors.message_for_user(request, public_id)
     if not message.attachment or (message.retracted_at and message.sender_id != request.user.pk):
         raise Http404("No attachment")
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW,
+        what="message attachment",
+        patient=message.thread.patient,
+        object_id=str(message.public_id),
+    )
     inline = message.attachment_type.startswith("image/")
     return FileResponse(
         message.attachment.open("rb"),

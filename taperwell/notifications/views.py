@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from taperwell.access import own_patient_record
+from taperwell.audit.models import AuditAction
+from taperwell.audit.services import audit_record
 from taperwell.notifications import services
 from taperwell.notifications.calendar import feed_calendar
 from taperwell.notifications.forms import CalendarNamesForm, PreferenceForm
@@ -80,6 +82,15 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     live = services.live_feed(token)
     if live is None:
         raise Http404("No such calendar")
+    audit_record(
+        request=request,
+        action=AuditAction.VIEW,
+        what="calendar feed",
+        actor=live.patient.user,
+        patient=live.patient,
+        object_id=str(live.public_id),
+        path="/calendar/(token).ics",  # the token is the key: never written down
+    )
     response = HttpResponse(feed_calendar(live), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="taperwell.ics"'
     response["Cache-Control"] = "private, no-store"

@@ -9,7 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from taperwell.access import care_team_required, own_patient_record, patient_for_user
+from taperwell.access import (
+    care_team_required,
+    own_patient_record,
+    patient_for_user,
+    patients_listed,
+)
 from taperwell.checkins import care_links
 from taperwell.checkins.selectors import (
     checkin_on,
@@ -72,6 +77,7 @@ def panel(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         panel_for(request.user, mine_only=mine_only, search=search), PANEL_PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    patients_listed(request, page.object_list, what="patient list")
     template = "patients/_panel_rows.html" if request.htmx else "patients/panel.html"
     return render(request, template, {"page": page, "mine_only": mine_only, "search": search})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -16,6 +15,7 @@ from django.utils import timezone
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
+from taperwell.core import csv_safety
 from taperwell.fhir.export import patient_bundle
 from taperwell.goals.models import Activity, Goal
 from taperwell.medications.models import PatientMedication
@@ -89,7 +89,7 @@ CSV_FILES: dict[str, tuple[Any, list[str]]] = {
 
 def _csv(model: Any, columns: list[str], patient: Any) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_safety.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in model.objects.filter(patient=patient).order_by("pk").values_list(*columns):
         writer.writerow(json.dumps(v) if isinstance(v, list) else v for v in row)

@@ -8,7 +8,6 @@ phone numbers, public ids or free text leave; age is a 10-year band.
 
 from __future__ import annotations
 
-import csv
 import io
 import secrets
 import zipfile
@@ -20,6 +19,7 @@ from django.db.models import OuterRef, Subquery
 
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.core import csv_safety
 from taperwell.patients.models import Patient
 from taperwell.reports.models import ResearchChoice, ResearchConsent
 from taperwell.skills.models import PracticeSession, SessionStatus
@@ -114,7 +114,7 @@ def consenting_patients(clinic: Any) -> Iterable[Patient]:
 
 def _csv(rows: list[list[Any]], header: list[str]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_safety.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()

@@ -73,14 +73,14 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 @require_GET
 @role_required(*CARE_ROLES)
 def summary(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="visit summary PDF")
+    patient = patient_for_user(request, public_id, what="visit summary PDF", export=True)
     return _pdf(summary_pdf(visit_summary(patient)), "visit-summary.pdf")
 
 
 @require_GET
 @role_required(*CARE_ROLES)
 def fhir_export(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="FHIR export")
+    patient = patient_for_user(request, public_id, what="FHIR export", export=True)
     bundle = patient_bundle(patient, today=clinic_today(patient.clinic))
     response = JsonResponse(bundle, content_type="application/fhir+json")
     response["Content-Disposition"] = 'attachment; filename="patient-bundle.json"'
@@ -196,7 +196,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 @patient_page
 def my_summary(request: HttpRequest) -> HttpResponse:
     form = SectionsForm(request.GET or None)
-    patient = own_patient_record(request, what="my visit summary PDF")
+    patient = own_patient_record(request, what="my visit summary PDF", export=True)
     if not form.is_valid():
         messages.error(request, "Choose at least one part to include.")
         return redirect("reports:mine")
@@ -255,7 +255,7 @@ def my_export_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 @patient_page
 def my_export_download(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = own_patient_record(request, what="my data export download")
+    patient = own_patient_record(request, what="my data export download", export=True)
     export = PatientExport.objects.filter(patient=patient, public_id=public_id).first()
     if export is None or export.status != ExportStatus.READY or not export.file:
         raise Http404("No such export")

@@ -35,7 +35,7 @@ def tokens(patient, clinician):
 
     return {
         "patient": api_token_create(user=patient.user, name="schema test").raw,
-        "clinician": api_token_create(user=clinician, name="schema test").raw,
+        "clinician": api_token_create(user=clinician, name="schema test", second_factor=True).raw,
     }
 
 

@@ -395,7 +395,7 @@ def test_a_clinician_reads_their_patients_and_not_another_clinics(
     from tests import factories
 
     stranger_patient = factories.make_patient(other_clinic, full_name="Far Away")
-    token = api_token_create(user=maria_clinician, name="t").raw
+    token = api_token_create(user=maria_clinician, name="t", second_factor=True).raw
     assert _get(client, url.format(id=maria.public_id), token).status_code == 200
     assert _get(client, url.format(id=stranger_patient.public_id), token).status_code == 404
     assert AuditEvent.objects.filter(patient=maria, actor=maria_clinician).exists()
@@ -531,7 +531,7 @@ def test_bad_questionnaire_answers_are_refused_with_a_reason(
 def test_the_timeline_through_the_api_holds_the_series_steps_and_flags(
     client, maria, maria_clinician
 ):
-    token = api_token_create(user=maria_clinician, name="t").raw
+    token = api_token_create(user=maria_clinician, name="t", second_factor=True).raw
     response = _get(client, f"/api/v1/patients/{maria.public_id}/timeline?days=90", token)
     assert response.status_code == 200
     body = response.json()

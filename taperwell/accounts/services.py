@@ -1,0 +1,63 @@
+"""Two-factor sign-in: who needs it, whether this session passed it, and what removing it ends.
+
+allauth keeps a record of the ways a person proved who they are in the current session
+(`get_authentication_records`): a password, then an authenticator code. Whether a session
+passed two-factor is read from there, never from whether the person owns an authenticator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+
+from taperwell.accounts.models import User
+
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
+
+
+def needs_second_factor(user: object) -> bool:
+    """True for roles that must use two-factor sign-in (everyone except patients)."""
+    membership = getattr(user, "membership", None)
+    return bool(getattr(user, "is_superuser", False)) or (
+        membership is not None and membership.role != "patient"
+    )
+
+
+def second_factor_required(user: object) -> bool:
+    """Whether this person must use a second factor here (off only in the demo)."""
+    return bool(settings.REQUIRE_STAFF_MFA) and needs_second_factor(user)
+
+
+def has_authenticator(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def session_passed_second_factor(request: HttpRequest) -> bool:
+    """True when someone typed a code in this very session from an authenticator the person
+    still has (a removed one no longer counts)."""
+    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    used = {
+        record.get("id")
+        for record in records
+        if record.get("method") == "mfa" and record.get("type") in SECOND_FACTOR_TYPES
+    }
+    if not used:
+        return False
+    return Authenticator.objects.filter(user=request.user, pk__in=used).exists()
+
+
+@transaction.atomic
+def user_end_other_sessions(*, user: User, request: HttpRequest | None = None) -> None:
+    """Every session of `user` ends, except the one making this request (if it is theirs)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    if request is not None and getattr(request.user, "pk", None) == user.pk:
+        request.user.refresh_from_db(fields=["session_epoch"])  # type: ignore[union-attr]
+        update_session_auth_hash(request, request.user)  # type: ignore[arg-type]

@@ -1,0 +1,48 @@
+"""Keep sessions in step with the person's authenticators.
+
+- Setting up an authenticator proves a code from it, so the session that did it counts as having
+  passed two-factor (allauth does not record this itself).
+- Removing one ends every other session of its owner (the one that removed it stays, and is sent
+  to set up a new one if their role needs it).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.internal.flows.login import record_authentication
+from allauth.core import context
+from allauth.mfa.models import Authenticator
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from taperwell.accounts.models import User
+from taperwell.accounts.services import user_end_other_sessions
+
+
+def _request_of(user_id: int) -> Any:
+    """The request being served, when it is the authenticator owner's own."""
+    request = context.request
+    if request is None or getattr(getattr(request, "user", None), "pk", None) != user_id:
+        return None
+    return request
+
+
+@receiver(post_save, sender=Authenticator)
+def _authenticator_set_up(
+    sender: Any, instance: Authenticator, created: bool, **kwargs: Any
+) -> None:
+    if not created or instance.type != Authenticator.Type.TOTP:
+        return
+    request = _request_of(instance.user_id)
+    if request is not None:
+        record_authentication(
+            request, request.user, "mfa", id=instance.pk, type=instance.type, activated=True
+        )
+
+
+@receiver(post_delete, sender=Authenticator)
+def _authenticator_removed(sender: Any, instance: Authenticator, **kwargs: Any) -> None:
+    user = User.objects.filter(pk=instance.user_id).first()
+    if user is not None:
+        user_end_other_sessions(user=user, request=_request_of(instance.user_id))
