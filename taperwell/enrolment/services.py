@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taperwell.accounts.models import User
 from taperwell.clinics.models import Clinic, Membership, Role
@@ -139,6 +141,12 @@ def invitation_by_link(token: str) -> Invitation:
     return _usable(found)
 
 
+EMAIL_NOT_USABLE = gettext_lazy(
+    "We can't set up sign-in with this email. Please try another email, "
+    "or call the clinic and we will help."
+)
+
+
 @transaction.atomic
 def invitation_accept(
     *, invitation: Invitation, email: str, password: str, preferred_name: str = ""
@@ -147,6 +155,10 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _usable(invitation)
     patient = invitation.patient
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        # Never "this email has an account": the step must not tell whoever holds an
+        # invitation code which addresses belong to people of the clinic.
+        raise ValidationError({"email": EMAIL_NOT_USABLE})
     user = User(
         email=email.strip().lower(),
         full_name=patient.full_name,

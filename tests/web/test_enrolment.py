@@ -194,7 +194,9 @@ def test_a_weak_password_is_explained(client, front_desk):
     assert not Patient.objects.filter(user__email="rosa@example.org").exists()
 
 
-def test_an_email_already_in_use_is_explained(client, front_desk, patient):
+def test_an_email_already_in_use_is_refused_without_saying_it_has_an_account(
+    client, front_desk, patient
+):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
     page = client.post(
@@ -205,7 +207,10 @@ def test_an_email_already_in_use_is_explained(client, front_desk, patient):
             "password_again": "my garden in spring",
         },
     ).content.decode()
-    assert "already exists" in page
+    assert "set up sign-in with this email" in page
+    for telling in ("already", "exists", "has an account", "in use"):
+        assert telling not in page.lower()
+    assert not Patient.objects.filter(full_name="Rosa Diaz", user__isnull=False).exists()
 
 
 def test_an_email_link_opens_the_account_step_with_the_email_filled_in(
