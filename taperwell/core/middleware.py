@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -93,6 +94,7 @@ class ClinicTimeZoneMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from taperwell.access import clinic_of
 
+        _load_membership_with_clinic(getattr(request, "user", None))
         clinic = clinic_of(getattr(request, "user", None))
         try:
             if clinic is not None:
@@ -102,3 +104,19 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def _load_membership_with_clinic(user: Any) -> None:
+    """The person's membership and clinic in one query, kept on the user for the views after."""
+    if user is None or not user.is_authenticated:
+        return
+    from django.contrib.auth import get_user_model
+
+    from taperwell.clinics.models import Membership
+
+    # the reverse one-to-one: loaded already?
+    if get_user_model().membership.is_cached(user):  # type: ignore[attr-defined]
+        return
+    membership = Membership.objects.select_related("clinic").filter(user_id=user.pk).first()
+    if membership is not None:
+        user.membership = membership  # cached on the user; nothing is saved

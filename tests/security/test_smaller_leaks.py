@@ -204,3 +204,18 @@ def test_the_api_docs_page_loads_only_our_own_pinned_files(client):
         assert f"/static/ninja/{name}" in page
     assert "<script>" not in page  # no inline script for our CSP to block
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_patient_list_search_sends_names_by_post_and_pushes_nothing_to_history(
+    client, clinician, patient, other_patient
+):
+    client.force_login(clinician)
+    page = client.get("/clinic/patients/").content.decode()
+    form = re.search(r'<form class="filters"[^>]*>', page).group(0)
+    assert 'method="post"' in form
+    assert "hx-push-url" not in form
+    rows = client.post("/clinic/patients/", {"q": "Maria"}, HTTP_HX_REQUEST="true").content
+    assert "Maria Alvarez" in rows.decode()
+    assert "Other Patient" not in rows.decode()
+    ignored = client.get("/clinic/patients/", {"q": "Maria"}, HTTP_HX_REQUEST="true").content
+    assert "Other Patient" in ignored.decode()
