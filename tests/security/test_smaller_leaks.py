@@ -219,3 +219,14 @@ def test_the_patient_list_search_sends_names_by_post_and_pushes_nothing_to_histo
     assert "Other Patient" not in rows.decode()
     ignored = client.get("/clinic/patients/", {"q": "Maria"}, HTTP_HX_REQUEST="true").content
     assert "Other Patient" in ignored.decode()
+
+
+def test_gunicorn_started_by_hand_from_the_project_reads_the_redacting_log_settings():
+    import runpy
+    from pathlib import Path
+
+    from taperwell.core.access_log import ACCESS_LOG_FORMAT
+
+    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    assert config["logger_class"] == "taperwell.core.access_log.RedactingLogger"
+    assert config["access_log_format"] == ACCESS_LOG_FORMAT
