@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # the API docs page from django-ninja's own pinned static files, not a CDN
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "taperwell.core.middleware.ClinicTimeZoneMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "taperwell.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "taperwell.core.middleware.NoStoreForSignedInMiddleware",

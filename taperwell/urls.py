@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from taperwell.accounts.views import operator_login
 from taperwell.core import views as core_views
@@ -8,6 +9,10 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("crisis/", core_views.crisis, name="crisis"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Sign-in addresses come from the clinic's invitation; allauth's page for managing addresses
+    # is not offered (merely opening it stored an unverified address, which blocks two-factor
+    # set-up). It leads to the account page instead.
+    path("accounts/email/", RedirectView.as_view(pattern_name="account_change_password")),
     path("accounts/", include("allauth.urls")),
     path("", include("taperwell.enrolment.urls")),
     path("", include("taperwell.patients.urls")),

@@ -11,6 +11,10 @@ from django.http import HttpRequest
 
 from taperwell.core.net import client_ip
 
+# allauth's emails that would point at its sign-up page, which is closed here: taperwell sends
+# its own words instead (templates/account/email/), with no link to sign up.
+NO_SIGNUP_LINK = {"account/email/unknown_account", "account/email/account_already_exists"}
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -29,3 +33,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return (
             f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
         )
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        if template_prefix in NO_SIGNUP_LINK:
+            context = {k: v for k, v in context.items() if k != "signup_url"}
+        super().send_mail(template_prefix, email, context)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taperwell.access import (
     care_team_required,
@@ -42,12 +42,15 @@ PAGE_SIZE = 50
 clinical_required = role_required(*CLINICAL_ROLES)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @care_team_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     clinic = clinic_of(request.user)
     today = local_today(clinic)
-    form = TriageFilterForm(request.GET or None)
+    # A name search comes by POST, so patients' names stay out of addresses, browser history
+    # and access logs; a `q` in the address is ignored.
+    filters_in = request.POST if request.method == "POST" else _without_search(request.GET)
+    form = TriageFilterForm(filters_in or None)
     data = form.cleaned_data if form.is_valid() else {}
     default_scope = "mine" if role_of(request.user) in CLINICAL_ROLES else "all"
     scope = data.get("scope") or default_scope
@@ -58,7 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         quiet_days=data.get("quiet"),
         search=(data.get("q") or "").strip(),
     )
-    if not request.GET:
+    if not filters_in:
         form = TriageFilterForm(initial={"scope": default_scope})
     page = Paginator(
         with_row_data(triage_queryset(request.user, filters, today=today)), PAGE_SIZE
@@ -76,9 +79,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _without_search(query: QueryDict) -> QueryDict:
+    query = query.copy()
+    query.pop("q", None)
+    return query
+
+
 def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
+    query = _without_search(request.POST if request.method == "POST" else request.GET)
     query.pop("page", None)
+    query.pop("csrfmiddlewaretoken", None)
     return query.urlencode()
 
 

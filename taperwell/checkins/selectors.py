@@ -152,15 +152,21 @@ QUESTIONNAIRE_ORDER = ("peg", "sows", "phq9", "gad7")
 
 def schedule_for(clinic: Clinic) -> dict[str, tuple[int, bool]]:
     """Instrument → (every how many days, only while tapering), the clinic's rows over defaults."""
+    return schedules_for([clinic.pk])[clinic.pk]
+
+
+def schedules_for(clinic_ids: Iterable[int]) -> dict[int, dict[str, tuple[int, bool]]]:
+    """`schedule_for` of several clinics in one query (the reminder sweep reads a chunk)."""
     from taperwell.checkins.models import QuestionnaireSchedule
 
-    schedule = dict(DEFAULT_SCHEDULE)
-    for row in QuestionnaireSchedule.objects.filter(clinic=clinic):
+    ids = set(clinic_ids)
+    schedules = {pk: dict(DEFAULT_SCHEDULE) for pk in ids}
+    for row in QuestionnaireSchedule.objects.filter(clinic_id__in=ids):
         if row.active:
-            schedule[row.instrument] = (row.every_days, row.only_while_tapering)
+            schedules[row.clinic_id][row.instrument] = (row.every_days, row.only_while_tapering)
         else:
-            schedule.pop(row.instrument, None)
-    return schedule
+            schedules[row.clinic_id].pop(row.instrument, None)
+    return schedules
 
 
 def last_questionnaire_days(patient: Patient) -> dict[str, date]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from taperwell.access import clinic_of, role_of
 from taperwell.clinics.models import Role
-from taperwell.community.models import Member, Post, PostStatus, Reaction
+from taperwell.community.models import Member, Post, PostStatus, Reaction, Report
 
 MODERATORS = (Role.BEHAVIOURAL_HEALTH,)
 
@@ -69,13 +69,20 @@ def thread_posts(user: Any, member: Member | None, topic: Post) -> list[Post]:
     return posts
 
 
+def title_shown_to(user: Any, member: Member | None, topic: Post) -> bool:
+    """A hidden topic's title is for moderators and its author only, like its body."""
+    if topic.status != PostStatus.HIDDEN:
+        return True
+    return is_moderator(user) or (member is not None and topic.author_id == member.pk)
+
+
 def moderation_queue(user: Any) -> QuerySet[Post]:
+    # A subquery, not a join: with a join, a post without any report matched "an open report"
+    # (the missing report's resolved_at reads as NULL), and every post filled the queue.
+    open_report = Report.objects.filter(post=OuterRef("pk"), resolved_at__isnull=True)
     return (
         Post.objects.filter(clinic=clinic_of(user))
-        .filter(
-            Q(status=PostStatus.HELD)
-            | Q(reports__resolved_at__isnull=True, status=PostStatus.VISIBLE)
-        )
+        .filter(Q(status=PostStatus.HELD) | Q(Exists(open_report), status=PostStatus.VISIBLE))
         .select_related("author", "topic")
         .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
         .distinct()

@@ -127,6 +127,7 @@ def topic(request: HttpRequest, public_id: str) -> HttpResponse:
         "community/topic.html",
         {
             "topic": post,
+            "show_title": selectors.title_shown_to(request.user, member, post),
             "posts": selectors.thread_posts(request.user, member, post),
             "member": member,
             "form": form,

@@ -11,10 +11,13 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taperwell.accounts.models import User
 from taperwell.clinics.models import Clinic, Membership, Role
@@ -139,6 +142,20 @@ def invitation_by_link(token: str) -> Invitation:
     return _usable(found)
 
 
+EMAIL_NOT_USABLE = gettext_lazy(
+    "We can't set up sign-in with this email. Please try another email, "
+    "or call the clinic and we will help."
+)
+# After this many refused emails on one invitation, its account step waits a day (or for the
+# clinic's help): whoever holds a code cannot go on testing which addresses have accounts.
+REFUSED_EMAILS_LIMIT = 3
+REFUSED_EMAILS_WINDOW = 24 * 3600
+
+
+def _refused_emails_key(invitation: Invitation) -> str:
+    return f"enrolment:refused-emails:{invitation.public_id}"
+
+
 @transaction.atomic
 def invitation_accept(
     *, invitation: Invitation, email: str, password: str, preferred_name: str = ""
@@ -147,6 +164,17 @@ def invitation_accept(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     _usable(invitation)
     patient = invitation.patient
+    refused = _refused_emails_key(invitation)
+    if cache.get(refused, 0) >= REFUSED_EMAILS_LIMIT:
+        raise InvitationError(
+            _("Please call the clinic, and we will help you finish setting up your sign-in.")
+        )
+    if User.objects.filter(email__iexact=email.strip()).exists():
+        # Never "this email has an account": the step must not tell whoever holds an
+        # invitation code which addresses belong to people of the clinic.
+        cache.add(refused, 0, timeout=REFUSED_EMAILS_WINDOW)
+        cache.incr(refused)
+        raise ValidationError({"email": EMAIL_NOT_USABLE})
     user = User(
         email=email.strip().lower(),
         full_name=patient.full_name,

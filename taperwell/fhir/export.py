@@ -73,7 +73,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
         "resourceType": "Patient",
         "id": str(patient.public_id),
         "identifier": [{"system": f"{TW}/patient", "value": str(patient.public_id)}],
-        "active": patient.status == "active",
+        "active": patient.status in ("active", "maintenance"),  # maintenance is still in care
         "name": [name],
     }
     if patient.preferred_name:

@@ -43,6 +43,46 @@ class BundleError(ValueError):
     """The file is not a FHIR Bundle we can read; the message says why."""
 
 
+# Limits checked before the JSON parser runs: Python's parser recurses once per nested `[` or
+# `{`, so a file of 100,000 `[` would exhaust the stack. A real Bundle nests about 10 deep.
+MAX_BUNDLE_BYTES = 2 * 1024 * 1024
+MAX_JSON_DEPTH = 64
+
+
+def _parse_json(text: str | bytes) -> Any:
+    """The parsed document, or BundleError when it is too large, too deep or not JSON."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BundleError("The file is not JSON.") from error
+    if len(text.encode("utf-8", errors="replace")) > MAX_BUNDLE_BYTES:
+        raise BundleError("The file is larger than 2 MB.")
+    depth, in_string, escaped = 0, False, False
+    for char in text:  # one pass, outside strings only
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise BundleError(
+                    f"The file nests more than {MAX_JSON_DEPTH} levels deep: not a FHIR Bundle."
+                )
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise BundleError("The file is not JSON.") from error
+
+
 @dataclass
 class Line:
     where: str  # e.g. "entry 3 (MedicationStatement)"
@@ -120,10 +160,7 @@ def load_products(path: Path = PRODUCTS_PATH) -> dict[str, Product]:
 
 
 def read_bundle(text: str | bytes) -> ImportResult:
-    try:
-        document = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BundleError("The file is not JSON.") from error
+    document = _parse_json(text)
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
         raise BundleError("The file is not a FHIR Bundle (resourceType must be Bundle).")
     from fhir.resources.R4B.bundle import Bundle

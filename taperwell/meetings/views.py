@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
@@ -24,12 +23,6 @@ from taperwell.patients.decorators import patient_page
 EVERYONE = (Role.PATIENT, *CARE_ROLES)
 
 
-def _in_clinic_time(request: HttpRequest) -> None:
-    clinic = clinic_of(request.user)
-    if clinic is not None:
-        timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
-
-
 def _session(request: HttpRequest, public_id: str) -> GroupSession:
     return get_object_or_404(
         GroupSession.objects.select_related("led_by"),
@@ -41,7 +34,6 @@ def _session(request: HttpRequest, public_id: str) -> GroupSession:
 @require_GET
 @role_required(*EVERYONE)
 def index(request: HttpRequest) -> HttpResponse:
-    _in_clinic_time(request)
     sessions = (
         GroupSession.objects.filter(
             clinic=clinic_of(request.user),
@@ -63,7 +55,6 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*EVERYONE)
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    _in_clinic_time(request)
     session = _session(request, public_id)
     rsvps = list(session.rsvps.filter(status=RsvpStatus.GOING).select_related("patient"))
     context = {"session": session, "going": len(rsvps), "is_patient": False}
@@ -112,7 +103,6 @@ def attendance(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @role_required(*CARE_ROLES)
 def new(request: HttpRequest) -> HttpResponse:
-    _in_clinic_time(request)
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "weeks"}

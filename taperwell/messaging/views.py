@@ -79,7 +79,10 @@ def new(request: HttpRequest) -> HttpResponse:
         return redirect("messaging:thread", public_id=thread.public_id)
     clinic = clinic_of(request.user)
     return render(
-        request, "messaging/new.html", {"form": form, "reply_line": selectors.reply_line(clinic)}
+        request,
+        "messaging/new.html",
+        {"form": form, "reply_line": selectors.reply_line(clinic)},
+        status=400 if form.errors else 200,  # a refused form, e.g. an attachment too large
     )
 
 
@@ -111,6 +114,7 @@ def thread(request: HttpRequest, public_id: str) -> HttpResponse:
             "is_patient": _is_patient(request),
             "reply_line": selectors.reply_line(conversation.clinic),
         },
+        status=400 if form.errors else 200,
     )
 
 

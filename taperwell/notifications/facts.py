@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from taperwell.checkins.selectors import last_checkin_days
+from taperwell.checkins.selectors import last_checkin_days, schedules_for
 from taperwell.medications.selectors import naloxone_expiries
 from taperwell.notifications.models import Preference
 from taperwell.notifications.schedule import zone_for
@@ -35,7 +35,9 @@ class Facts:
     pref: Preference
     checkin_days: set[dt.date] = field(default_factory=set)
     last_checkin: dt.date | None = None  # read only for patients in maintenance
-    last_questionnaire: dt.date | None = None
+    last_questionnaires: dict[str, dt.date] = field(default_factory=dict)  # by instrument
+    # the clinic's questionnaire schedule: instrument → (every how many days, only while tapering)
+    questionnaire_schedule: dict[str, tuple[int, bool]] = field(default_factory=dict)
     naloxone_expiry: dt.date | None = None
     plan: Any = None  # the taper plan in force
     rsvps: list[Any] = field(default_factory=list)  # with their sessions
@@ -60,8 +62,11 @@ def facts_for(
     in_maintenance = [p.pk for p in patients if p.status == PatientStatus.MAINTENANCE]
     for patient_id, day in last_checkin_days(in_maintenance).items():
         facts[patient_id].last_checkin = day
-    for patient_id, day in _last_questionnaires(ids):
-        facts[patient_id].last_questionnaire = day
+    for patient_id, instrument, day in _last_questionnaires(ids):
+        facts[patient_id].last_questionnaires[instrument] = day
+    schedules = schedules_for({p.clinic_id for p in patients})
+    for p in patients:
+        facts[p.pk].questionnaire_schedule = schedules[p.clinic_id]
     for patient_id, day in naloxone_expiries(ids).items():
         facts[patient_id].naloxone_expiry = day
     for patient_id, plan in _plans_in_force(patients).items():
@@ -108,7 +113,7 @@ def _checkins(
     return [row for row in rows if row in wanted]
 
 
-def _last_questionnaires(ids: list[int]) -> list[tuple[int, dt.date]]:
+def _last_questionnaires(ids: list[int]) -> list[tuple[int, str, dt.date]]:
     try:
         from taperwell.checkins.models import QuestionnaireResponse
     except ImportError:
@@ -116,9 +121,9 @@ def _last_questionnaires(ids: list[int]) -> list[tuple[int, dt.date]]:
     return list(
         QuestionnaireResponse.objects.filter(patient_id__in=ids, status="current")
         .order_by()
-        .values("patient_id")
+        .values("patient_id", "instrument")
         .annotate(last=Max("day"))
-        .values_list("patient_id", "last")
+        .values_list("patient_id", "instrument", "last")
     )
 
 

@@ -26,6 +26,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from taperwell.checkins.selectors import QUESTIONNAIRE_ORDER
 from taperwell.notifications.facts import Facts, facts_for, local_days
 from taperwell.notifications.models import Kind, Notification, Preference, Status
 from taperwell.notifications.schedule import (
@@ -45,7 +46,13 @@ CHUNK_SIZE = 500
 DOSE_USEFUL_FOR = dt.timedelta(hours=1)
 SESSION_REMIND_BEFORE = dt.timedelta(hours=3)
 MESSAGE_USEFUL_FOR = dt.timedelta(days=3)
-QUESTIONNAIRE_EVERY_DAYS = 14
+# How a reminder names each questionnaire, in plain words.
+QUESTIONNAIRE_NAMES = {
+    "peg": "pain questions",
+    "sows": "withdrawal questions",
+    "phq9": "mood questions",
+    "gad7": "worry questions",
+}
 QUIET_EXEMPT = {Kind.DOSE}  # a dose time is the patient's own choice, so it is kept
 
 
@@ -62,6 +69,49 @@ class Due:
 
 def _end_of(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
+
+
+def _every(days: int) -> str:
+    weeks = {
+        7: "every week",
+        14: "every two weeks",
+        21: "every three weeks",
+        28: "every four weeks",
+    }
+    return "every day" if days == 1 else weeks.get(days, f"every {days} days")
+
+
+def _questionnaire_due(
+    facts: Facts, *, enrolled: dt.date | None, today: dt.date
+) -> tuple[dt.date, int, str] | None:
+    """The next questionnaire day on the clinic's schedule: (day, its interval, what to say).
+
+    Each questionnaire is due its interval after it was last answered (or after enrolment). One
+    that is overdue comes round again once an interval, so a missed reminder is followed by
+    another at the clinic's pace, never a daily nag.
+    """
+    tapering = facts.plan is not None
+    by_day: dict[dt.date, list[tuple[str, int]]] = {}
+    for instrument, (every, only_while_tapering) in facts.questionnaire_schedule.items():
+        if only_while_tapering and not tapering:
+            continue
+        base = facts.last_questionnaires.get(instrument) or enrolled
+        if base is None:
+            continue
+        due = base + dt.timedelta(days=every)
+        if due < today:
+            due += dt.timedelta(days=(today - due).days // every * every)
+        by_day.setdefault(due, []).append((instrument, every))
+    if not by_day:
+        return None
+    day = min(by_day)
+    order = {name: n for n, name in enumerate(QUESTIONNAIRE_ORDER)}
+    due_then = sorted(by_day[day], key=lambda pair: order.get(pair[0], len(order)))
+    words = " and ".join(
+        f"the {QUESTIONNAIRE_NAMES.get(instrument, 'questions')} {_every(every)}"
+        for instrument, every in due_then
+    )
+    return day, min(every for _, every in due_then), words
 
 
 def reminders_due(
@@ -138,17 +188,17 @@ def reminders_due(
             )
         )
     enrolled = patient.enrolled_at.astimezone(zone).date() if patient.enrolled_at else None
-    base = facts.last_questionnaire or enrolled
-    if base is not None:
-        due_day = base + dt.timedelta(days=QUESTIONNAIRE_EVERY_DAYS)
+    questions = _questionnaire_due(facts, enrolled=enrolled, today=today)
+    if questions is not None:
+        due_day, every, names = questions
         found.append(
             Due(
                 Kind.QUESTIONNAIRE,
                 f"questionnaire:{due_day}",
                 at_local(due_day, pref.checkin_time, zone),
-                _end_of(due_day + dt.timedelta(days=6), zone),
+                _end_of(due_day + dt.timedelta(days=every - 1), zone),
                 "A few questions are due",
-                "Your care team asks a few questions every two weeks.",
+                f"Your care team asks {names}. It takes a few minutes."[:400],
                 today_url,
             )
         )

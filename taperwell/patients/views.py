@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from taperwell.access import (
     care_team_required,
@@ -69,11 +69,12 @@ def today(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @care_team_required
 def panel(request: HttpRequest) -> HttpResponse:
-    mine_only = request.GET.get("mine") == "1"
-    search = request.GET.get("q", "").strip()[:80]
+    # A name search comes by POST: names stay out of addresses, history and access logs.
+    mine_only = (request.POST or request.GET).get("mine") == "1"
+    search = request.POST.get("q", "").strip()[:80]
     page = Paginator(
         panel_for(request.user, mine_only=mine_only, search=search), PANEL_PAGE_SIZE
     ).get_page(request.GET.get("page"))

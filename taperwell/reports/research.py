@@ -1,9 +1,19 @@
 """The de-identified research export of a clinic, for its admin.
 
-Only patients whose latest research choice is "given". Each export draws new random study ids
-(so two exports cannot be linked) and a random date shift per patient of 1 to 2 years back, so
-the intervals between a patient's dates stay true while no real date appears. No names, emails,
-phone numbers, public ids or free text leave; age is a 10-year band.
+Only patients whose latest research choice is "given", and only when at least
+`MINIMUM_PARTICIPANTS` of them have said yes. What leaves, and why it cannot be traced back:
+
+- no calendar date at all: every day is counted from the participant's own enrolment day
+  (`study_day` 0), and the ZIP's entry timestamps are fixed at 1980-01-01, so nothing tells the
+  day of the export (which, with an active participant's last check-in, would give the
+  enrolment date back);
+- age at enrolment in 10-year bands and the baseline dose in bands, never exact; a taper's
+  steps as a percent of that baseline, so the dose cannot be worked back;
+- flags as counts per 30-day period, never their days;
+- a band shared by fewer than `MINIMUM_PARTICIPANTS` participants is written `suppressed`
+  (small cells, as the CMS cell-size suppression policy does);
+- new random study ids in every export (two exports cannot be linked), rows sorted by study id
+  (not by enrolment order); no names, emails, phone numbers, public ids or free text.
 """
 
 from __future__ import annotations
@@ -11,8 +21,10 @@ from __future__ import annotations
 import io
 import secrets
 import zipfile
+import zoneinfo
+from collections import Counter
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -25,23 +37,46 @@ from taperwell.reports.models import ResearchChoice, ResearchConsent
 from taperwell.skills.models import PracticeSession, SessionStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 
-_random = secrets.SystemRandom()
+# CMS cell-size suppression policy (ResDAC, https://resdac.org/articles/cms-cell-size-suppression-policy):
+# no cell holding a value of 1 to 10 may be shown. Below 11 participants there is no export; a
+# band fewer than 11 participants share is suppressed.
+MINIMUM_PARTICIPANTS = 11
+SUPPRESSED = "suppressed"
+PERIOD_DAYS = 30  # flags are counted per period of this many days since enrolment
+# A fixed timestamp for every entry of the ZIP (the earliest a ZIP can hold), so the archive does
+# not carry the day it was made.
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+# Baseline dose bands, MME/day: the thresholds are the CDC 2022 guideline's 50 (reassess) and
+# 90 (avoid increasing) MME/day (CDC-2022 in taperwell/clinical/data/sources.toml); 200 splits
+# the high doses in two, a research convention with no guideline behind it (source = none).
+MME_BANDS = ((0, "under 50"), (50, "50-89"), (90, "90-199"), (200, "200 and over"))
 
+
+class TooFewParticipants(Exception):  # noqa: N818 (a refusal, read by the page)
+    """Fewer participants than the export may hold; nothing is written."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"{count} participants; at least {MINIMUM_PARTICIPANTS} are needed")
+        self.count = count
+
+
+_DAY = "Days since this participant's enrolment (0 = the day they enrolled)."
 # file → [(column, meaning)]; also written out as the data dictionary.
 DICTIONARY: dict[str, list[tuple[str, str]]] = {
     "participants.csv": [
         ("study_id", "Random id for this export only; new ids in every export."),
         (
             "age_band",
-            "Age in 10-year bands (e.g. 50-59) on the day of export; 'unknown' if no "
-            "date of birth; '90+' for 90 and over.",
+            "Age at enrolment in 10-year bands (e.g. 50-59); '90+' for 90 and over; "
+            "'unknown' if no date of birth; 'suppressed' if fewer than 11 participants share it.",
         ),
-        ("status", "Enrolment status: invited, active, paused, discharged."),
+        ("status", "Enrolment status: invited, active, maintenance, left."),
         ("wants_to_taper", "The patient's answer when enrolled: true, false or empty (unsure)."),
-        ("enrolled_day", "Day of enrolment, shifted (see shifted dates)."),
         (
-            "taper_baseline_mme",
-            "Daily dose at the start of the latest approved taper plan, in MME.",
+            "baseline_mme_band",
+            "Daily dose at the start of the latest approved taper plan, in MME, as a band: "
+            "under 50, 50-89, 90-199, 200 and over; empty without a plan; 'suppressed' if "
+            "fewer than 11 participants share it.",
         ),
         (
             "taper_status",
@@ -52,14 +87,14 @@ DICTIONARY: dict[str, list[tuple[str, str]]] = {
     "taper_steps.csv": [
         ("study_id", "As in participants.csv."),
         ("step", "Step number in the plan."),
-        ("start_day", "Shifted day the step starts."),
-        ("mme_per_day", "Daily dose on that step, MME."),
+        ("study_day", f"{_DAY} The step starts on this day."),
+        ("percent_of_baseline", "Daily dose on that step, as a whole percent of the baseline."),
         ("change_percent", "Change from the step before, percent."),
         ("paused", "true when the step is a pause."),
     ],
     "checkins.csv": [
         ("study_id", "As in participants.csv."),
-        ("day", "Shifted day of the check-in."),
+        ("study_day", _DAY),
         ("pain", "0-10, 10 worst."),
         ("sleep", "0-10, 10 best."),
         ("mood", "0-10, 10 best."),
@@ -69,27 +104,43 @@ DICTIONARY: dict[str, list[tuple[str, str]]] = {
     ],
     "questionnaires.csv": [
         ("study_id", "As in participants.csv."),
-        ("day", "Shifted day answered."),
+        ("study_day", f"{_DAY} The day answered."),
         ("instrument", "peg, phq9, gad7 or sows."),
         ("instrument_version", "The version scored."),
         ("total", "Total score."),
         ("band", "Severity band where the instrument has bands."),
     ],
-    "flags.csv": [
+    "flag_counts.csv": [
         ("study_id", "As in participants.csv."),
-        ("day", "Shifted day the flag was raised for."),
-        ("rule", "Coded bump rule (e.g. withdrawal-severe)."),
+        (
+            "period",
+            f"{PERIOD_DAYS}-day period since enrolment: 1 = days 0-{PERIOD_DAYS - 1}, "
+            f"2 = days {PERIOD_DAYS}-{2 * PERIOD_DAYS - 1}, and so on. No flag's day is given.",
+        ),
+        ("rule", "Coded bump rule (e.g. withdrawal-severe, self-harm)."),
         ("severity", "urgent, high, moderate, info."),
-        ("status", "open, acknowledged, resolved."),
+        ("flags", "How many such flags were raised in that period."),
     ],
     "practice.csv": [
         ("study_id", "As in participants.csv."),
-        ("day", "Shifted day practised."),
+        ("study_day", f"{_DAY} The day practised."),
         ("practice", "Coded practice (slug)."),
         ("minutes", "Minutes practised."),
     ],
 }
-SHIFT_DAYS = (366, 730)  # every date moves back by a random number of days in this range
+NOTES = [
+    (
+        "no calendar dates",
+        "No calendar date appears in any file: days are counted from each participant's own "
+        "enrolment, and every file in the ZIP carries the same fixed timestamp (1980-01-01).",
+    ),
+    (
+        "minimum size",
+        f"The export is refused below {MINIMUM_PARTICIPANTS} participants, and a band shared by "
+        f"fewer than {MINIMUM_PARTICIPANTS} is written 'suppressed', after the CMS cell-size "
+        "suppression policy (no cell of 1 to 10).",
+    ),
+]
 
 
 def age_band(born: date | None, on: date) -> str:
@@ -102,13 +153,19 @@ def age_band(born: date | None, on: date) -> str:
     return f"{low}-{low + 9}"
 
 
+def mme_band(mme: float | int | str | None) -> str:
+    if mme in (None, ""):
+        return ""
+    value = float(mme)  # type: ignore[arg-type]
+    return [label for low, label in MME_BANDS if value >= low][-1]
+
+
 def consenting_patients(clinic: Any) -> Iterable[Patient]:
     latest = ResearchConsent.objects.filter(patient=OuterRef("pk")).order_by("-recorded_at", "-pk")
     return (
         Patient.objects.filter(clinic=clinic)
         .annotate(research=Subquery(latest.values("choice")[:1]))
         .filter(research=ResearchChoice.GIVEN)
-        .order_by("?")  # row order must not follow names or enrolment order
     )
 
 
@@ -120,14 +177,34 @@ def _csv(rows: list[list[Any]], header: list[str]) -> str:
     return buffer.getvalue()
 
 
-def research_export(clinic: Any, *, today: date) -> bytes:
-    """A ZIP of CSV files plus the data dictionary."""
-    patients = list(consenting_patients(clinic))
-    ids = {p.pk: f"S{secrets.token_hex(5)}" for p in patients}
-    shift = {p.pk: timedelta(days=_random.randint(*SHIFT_DAYS)) for p in patients}
+def _suppress_small(rows: list[list[Any]], column: int) -> None:
+    """Write `suppressed` where a value is shared by fewer than the minimum of participants."""
+    counts = Counter(row[column] for row in rows)
+    for row in rows:
+        if row[column] not in ("", "unknown") and counts[row[column]] < MINIMUM_PARTICIPANTS:
+            row[column] = SUPPRESSED
 
-    def day(pk: int, value: date | None) -> str:
-        return (value - shift[pk]).isoformat() if value else ""
+
+def _percent(mme: Any, baseline: Any) -> int | str:
+    try:
+        return round(float(mme) / float(baseline) * 100)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return ""
+
+
+def research_export(clinic: Any) -> bytes:
+    """A ZIP of CSV files plus the data dictionary; `TooFewParticipants` below the minimum."""
+    patients = list(consenting_patients(clinic))
+    if len(patients) < MINIMUM_PARTICIPANTS:
+        raise TooFewParticipants(len(patients))
+    zone = zoneinfo.ZoneInfo(clinic.time_zone)
+    ids = {p.pk: f"S{secrets.token_hex(5)}" for p in patients}
+    start: dict[int, date] = {
+        p.pk: (p.enrolled_at or p.created_at).astimezone(zone).date() for p in patients
+    }
+
+    def study_day(pk: int, value: date) -> int:
+        return (value - start[pk]).days
 
     tables: dict[str, list[list[Any]]] = {name: [] for name in DICTIONARY}
     plans: dict[int, TaperPlan] = {}
@@ -137,15 +214,16 @@ def research_export(clinic: Any, *, today: date) -> bytes:
         plans[plan.patient_id] = plan  # the latest wins
     for p in patients:
         plan = plans.get(p.pk)
-        steps = (plan.schedule or {}).get("steps", []) if plan else []
+        schedule = (plan.schedule or {}) if plan else {}
+        steps = schedule.get("steps", [])
+        baseline = schedule.get("baseline_mme_per_day", "")
         tables["participants.csv"].append(
             [
                 ids[p.pk],
-                age_band(p.date_of_birth, today),
+                age_band(p.date_of_birth, start[p.pk]),
                 p.status,
                 "" if p.wants_to_taper is None else str(p.wants_to_taper).lower(),
-                day(p.pk, p.enrolled_at.date() if p.enrolled_at else None),
-                (plan.schedule or {}).get("baseline_mme_per_day", "") if plan else "",
+                mme_band(baseline),
                 plan.status if plan else "",
                 len(steps),
             ]
@@ -155,19 +233,19 @@ def research_export(clinic: Any, *, today: date) -> bytes:
                 [
                     ids[p.pk],
                     step.get("index"),
-                    day(p.pk, date.fromisoformat(step["start_date"])),
-                    step.get("mme_per_day"),
+                    study_day(p.pk, date.fromisoformat(step["start_date"])),
+                    _percent(step.get("mme_per_day"), baseline),
                     step.get("change_percent"),
                     str(bool(step.get("paused"))).lower(),
                 ]
             )
-    for c in CheckIn.objects.filter(patient__in=patients, status=EntryStatus.CURRENT).order_by(
-        "patient_id", "day"
-    ):
+    _suppress_small(tables["participants.csv"], 1)
+    _suppress_small(tables["participants.csv"], 4)
+    for c in CheckIn.objects.filter(patient__in=patients, status=EntryStatus.CURRENT):
         tables["checkins.csv"].append(
             [
                 ids[c.patient_id],
-                day(c.patient_id, c.day),
+                study_day(c.patient_id, c.day),
                 c.pain,
                 c.sleep,
                 c.mood,
@@ -176,46 +254,50 @@ def research_export(clinic: Any, *, today: date) -> bytes:
                 c.prn_doses,
             ]
         )
-    for q in QuestionnaireResponse.objects.filter(
-        patient__in=patients, status=EntryStatus.CURRENT
-    ).order_by("patient_id", "day"):
+    for q in QuestionnaireResponse.objects.filter(patient__in=patients, status=EntryStatus.CURRENT):
         tables["questionnaires.csv"].append(
             [
                 ids[q.patient_id],
-                day(q.patient_id, q.day),
+                study_day(q.patient_id, q.day),
                 q.instrument,
                 q.instrument_version,
                 q.total,
                 q.band,
             ]
         )
-    for f in Flag.objects.filter(patient__in=patients).order_by("patient_id", "day"):
-        tables["flags.csv"].append(
-            [ids[f.patient_id], day(f.patient_id, f.day), f.rule, f.severity, f.status]
+    flag_counts = Counter(
+        (
+            ids[f.patient_id],
+            max(study_day(f.patient_id, f.day), 0) // PERIOD_DAYS + 1,
+            f.rule,
+            f.severity,
         )
-    for s in PracticeSession.objects.filter(
-        patient__in=patients, status=SessionStatus.DONE
-    ).order_by("patient_id", "day"):
+        for f in Flag.objects.filter(patient__in=patients)
+    )
+    tables["flag_counts.csv"] = [[*key, n] for key, n in flag_counts.items()]
+    for s in PracticeSession.objects.filter(patient__in=patients, status=SessionStatus.DONE):
         tables["practice.csv"].append(
-            [ids[s.patient_id], day(s.patient_id, s.day), s.practice_slug, s.minutes]
+            [ids[s.patient_id], study_day(s.patient_id, s.day), s.practice_slug, s.minutes]
         )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+
+        def write(name: str, text: str) -> None:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, text)
+
         for name, columns in DICTIONARY.items():
-            archive.writestr(name, _csv(tables[name], [c for c, _ in columns]))
-        archive.writestr(
+            # sorted by study id (random), then by day: no row order follows enrolment order
+            rows = sorted(
+                tables[name], key=lambda row: (row[0], row[1] if isinstance(row[1], int) else 0)
+            )
+            write(name, _csv(rows, [c for c, _ in columns]))
+        write(
             "data_dictionary.csv",
             _csv(
                 [[name, c, meaning] for name, cols in DICTIONARY.items() for c, meaning in cols]
-                + [
-                    [
-                        "*",
-                        "shifted dates",
-                        f"Every date of a participant is moved back by the "
-                        f"same random number of days ({SHIFT_DAYS[0]}-{SHIFT_DAYS[1]}), different "
-                        "for each participant; intervals within a participant are true.",
-                    ]
-                ],
+                + [["*", topic, meaning] for topic, meaning in NOTES],
                 ["file", "column", "meaning"],
             ),
         )

@@ -138,12 +138,19 @@ def fhir_import(request: HttpRequest, public_id: str) -> HttpResponse:
 @role_required(Role.ADMIN)
 def research_page(request: HttpRequest) -> HttpResponse:
     clinic = request.user.membership.clinic
+    return _research_page(request, clinic)
+
+
+def _research_page(request: HttpRequest, clinic, *, status: int = 200) -> HttpResponse:
     count = len(list(research.consenting_patients(clinic)))
-    return render(
-        request,
-        "reports/research.html",
-        {"count": count, "dictionary": research.DICTIONARY, "shift": research.SHIFT_DAYS},
-    )
+    context = {
+        "count": count,
+        "minimum": research.MINIMUM_PARTICIPANTS,
+        "enough": count >= research.MINIMUM_PARTICIPANTS,
+        "dictionary": research.DICTIONARY,
+        "notes": research.NOTES,
+    }
+    return render(request, "reports/research.html", context, status=status)
 
 
 @require_GET
@@ -153,8 +160,11 @@ def research_download(request: HttpRequest) -> HttpResponse:
     from taperwell.audit.services import audit_record
 
     clinic = request.user.membership.clinic
-    with reporting_reads():  # the read replica when there is one
-        data = research.research_export(clinic, today=clinic_today(clinic))
+    try:
+        with reporting_reads():  # the read replica when there is one
+            data = research.research_export(clinic)
+    except research.TooFewParticipants:
+        return _research_page(request, clinic, status=409)
     audit_record(request=request, action=AuditAction.VIEW, what="research export (de-identified)")
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="research-export.zip"'

@@ -66,7 +66,7 @@ def test_resolving_a_flag_records_an_event_with_the_action(client, clinician, pa
 
 def test_htmx_search_returns_only_the_rows(client, clinician, patient, other_patient):
     client.force_login(clinician)
-    response = client.get(
+    response = client.post(
         reverse("care:dashboard"), {"q": "maria", "scope": "all"}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()

@@ -137,7 +137,7 @@ def test_an_attachment_is_checked_by_what_is_inside_it(
             "attachment": SimpleUploadedFile(name, content),
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert problem in page
     assert 'value="Papers"' in page  # the form keeps what was typed
@@ -169,7 +169,7 @@ def test_the_care_team_can_start_a_conversation_with_their_patient_only(
         "/messages/new/",
         {"patient": str(stranger_patient.public_id), "subject": "Hi", "body": "Hello"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert not Thread.objects.exists()
     response = client.post(
         "/messages/new/", {"patient": str(patient.public_id), "subject": "Hi", "body": "Hello"}

@@ -22,8 +22,9 @@ from taperwell.notifications.reminders import send_due_reminders_now
 from taperwell.tapering.models import TaperPlan
 from tests import factories
 
-# One query for the chunk of patients, one per kind of data, one for the notices already sent.
-QUERIES_PER_CHUNK = 9
+# One query for the chunk of patients, one per kind of data (the clinics' questionnaire schedules
+# among them), one for the notices already sent.
+QUERIES_PER_CHUNK = 10
 
 
 def _local_today(now: dt.datetime, zone: str) -> dt.date:

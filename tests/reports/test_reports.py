@@ -179,11 +179,19 @@ def _identifying(patient: Patient) -> list[str]:
     return [s for s in strings if s and len(s) > 2]
 
 
+def _more_patients(clinic, up_to: int) -> None:
+    from tests import factories
+
+    while Patient.objects.filter(clinic=clinic).count() < up_to:
+        factories.make_patient(clinic, full_name="Quentin Zabriskie")
+
+
 def test_the_research_export_holds_no_names_emails_free_text_or_real_dates(
     client, demo_clinic, maria, clinic_admin_of_demo
 ):
     from taperwell.checkins.models import CheckIn
 
+    _more_patients(demo_clinic, 12)
     patients = list(Patient.objects.filter(clinic=demo_clinic).select_related("user"))
     for p in patients:
         p.date_of_birth = date(1961, 5, 17)
@@ -205,27 +213,30 @@ def test_the_research_export_holds_no_names_emails_free_text_or_real_dates(
     assert "Harold" not in text
     assert "@" not in data_text
     assert "1961" not in data_text
-    real_days = set(CheckIn.objects.values_list("day", flat=True))
     exported = {
-        row["day"] for row in csv.DictReader(io.StringIO(archive.read("checkins.csv").decode()))
+        row["study_day"]
+        for row in csv.DictReader(io.StringIO(archive.read("checkins.csv").decode()))
     }
     assert exported
-    assert not exported & {d.isoformat() for d in real_days}
+    assert all(day.lstrip("-").isdigit() for day in exported)  # days, never dates
     participants = list(csv.DictReader(io.StringIO(archive.read("participants.csv").decode())))
     assert len(participants) == len(patients) - 1
-    assert {row["age_band"] for row in participants} <= {"60-69", "50-59"}
+    assert {row["age_band"] for row in participants} <= {"60-69", "50-59", "suppressed"}
     assert "data_dictionary.csv" in archive.namelist()
 
 
 def test_only_patients_who_said_yes_are_in_the_research_export(
     client, demo_clinic, clinic_admin_of_demo, maria
 ):
+    _more_patients(demo_clinic, 12)
+    for p in Patient.objects.filter(clinic=demo_clinic).exclude(pk=maria.pk)[:11]:
+        research_consent_record(patient=p, given=True)
     client.force_login(clinic_admin_of_demo)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/clinic/research/export.zip").content))
-    assert archive.read("participants.csv").decode().strip().count("\n") == 0
+    assert archive.read("participants.csv").decode().strip().count("\n") == 11
     research_consent_record(patient=maria, given=True)
     archive = zipfile.ZipFile(io.BytesIO(client.get("/clinic/research/export.zip").content))
-    assert archive.read("participants.csv").decode().strip().count("\n") == 1
+    assert archive.read("participants.csv").decode().strip().count("\n") == 12
 
 
 def test_a_patient_records_and_withdraws_research_consent(client, maria):

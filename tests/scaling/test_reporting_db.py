@@ -83,7 +83,12 @@ def test_clinic_outcomes_inside_reporting_reads_use_the_reporting_connection(cli
 
 
 @pytest.mark.django_db
-def test_the_outcomes_page_and_research_export_still_work(client, clinician, clinic_admin):
+def test_the_outcomes_page_and_research_export_still_work(client, clinic, clinician, clinic_admin):
+    from taperwell.reports.services import research_consent_record
+    from tests import factories
+
+    for _ in range(11):  # the research export's minimum
+        research_consent_record(patient=factories.make_patient(clinic), given=True)
     client.force_login(clinician)
     assert client.get("/clinic/outcomes/").status_code == 200
     client.force_login(clinic_admin)

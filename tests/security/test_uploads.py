@@ -29,7 +29,7 @@ def test_a_web_page_named_like_a_photo_is_refused_as_a_message_attachment(
         "/messages/new/",
         {"subject": "Photo", "body": "See", "attachment": SimpleUploadedFile("rash.png", page)},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "photo (JPEG, PNG, GIF, WebP) or a PDF" in response.content.decode()
     assert not Thread.objects.exists()
     assert not list(tmp_path.rglob("*"))  # nothing was written to disk

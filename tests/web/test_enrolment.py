@@ -194,7 +194,9 @@ def test_a_weak_password_is_explained(client, front_desk):
     assert not Patient.objects.filter(user__email="rosa@example.org").exists()
 
 
-def test_an_email_already_in_use_is_explained(client, front_desk, patient):
+def test_an_email_already_in_use_is_refused_without_saying_it_has_an_account(
+    client, front_desk, patient
+):
     code = _code_for(client, front_desk)
     client.post("/enrol/", {"code": code})
     page = client.post(
@@ -205,7 +207,24 @@ def test_an_email_already_in_use_is_explained(client, front_desk, patient):
             "password_again": "my garden in spring",
         },
     ).content.decode()
-    assert "already exists" in page
+    assert "set up sign-in with this email" in page
+    for telling in ("already", "exists", "has an account", "in use"):
+        assert telling not in page.lower()
+    assert not Patient.objects.filter(full_name="Rosa Diaz", user__isnull=False).exists()
+
+
+def test_after_three_refused_emails_the_account_step_asks_to_call_the_clinic(
+    client, front_desk, patient, clinician, counsellor
+):
+    code = _code_for(client, front_desk)
+    client.post("/enrol/", {"code": code})
+    password = {"password": "my garden in spring", "password_again": "my garden in spring"}
+    for someone in (patient.user, clinician, counsellor):
+        page = client.post("/enrol/account/", {"email": someone.email, **password})
+        assert "set up sign-in with this email" in page.content.decode()
+    page = client.post("/enrol/account/", {"email": "rosa.new@example.org", **password})
+    assert "call the clinic" in page.content.decode()
+    assert not Patient.objects.filter(user__email="rosa.new@example.org").exists()
 
 
 def test_an_email_link_opens_the_account_step_with_the_email_filled_in(

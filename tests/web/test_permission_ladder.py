@@ -58,7 +58,7 @@ VIEWS = [
         wrong_method="post",
     ),
     # The care team's workspace; its write views climb the ladder in tests/care/test_ladder.py
-    Rung("triage", "/clinic/triage/", "clinician", "patient", wrong_method="post"),
+    Rung("triage", "/clinic/triage/", "clinician", "patient"),  # search comes by POST
     Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "patient", scoped=True),
     Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "patient", scoped=True),
     Rung(

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from taperwell.core.access_log import ACCESS_LOG_FORMAT
 from taperwell.demo.clinic import DEMO_PASSWORD
 from taperwell.demo.services import demo_sign_ins
 
@@ -45,6 +46,11 @@ class Command(BaseCommand):
                 str(options["web_workers"]),
                 "--access-logfile",
                 "-",
+                # no tokens, query strings or Referer in the access log (core/access_log.py)
+                "--logger-class",
+                "taperwell.core.access_log.RedactingLogger",
+                "--access-logformat",
+                ACCESS_LOG_FORMAT,
                 "--graceful-timeout",
                 "5",
             ],
