@@ -64,6 +64,15 @@ def _count_words(count: Decimal) -> str:
 
 
 def _unit_words(unit: UnitDose, dose: DrugDose) -> str:
+    if unit.form == "solution":
+        return f"{plain(unit.count)} mL of the {plain(unit.strength)} {unit.unit} oral solution"
+    if unit.release is not None:
+        # A unit of an added product of the same drug (a formulation change).
+        plural = unit.count > 1
+        noun = f"{plain(unit.strength)} {unit.unit} {unit.release} {unit.form}" + (
+            "s" if plural else ""
+        )
+        return f"{_count_words(unit.count)} {noun}"
     strength = f"{plain(unit.strength)} {dose.unit}"
     form = "patch" if dose.wear_hours is not None else dose.form
     label = (
@@ -110,7 +119,8 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
         for admin in dose.administrations:
             units = " + ".join(_unit_words(u, dose) for u in admin.units)
             if drug_names:
-                units = f"{units} of {dose.drug}"
+                partner = f" with {dose.combination}" if dose.combination else ""
+                units = f"{units} of {dose.drug}{partner}"
             by_time.setdefault(admin.time, []).append(units)
     labels = _labels(sorted(by_time))
     for time in sorted(by_time):
