@@ -50,9 +50,6 @@ def _modules() -> list[Any]:
     return [cli_core, cli_taper]
 
 
-
-
-
 COMMAND_NAMES: tuple[str, ...] = ("mme", "review", "score", "taper", "bumps")
 
 

@@ -61,7 +61,9 @@ __all__ = [
     "Step",
     "TaperError",
     "TaperPolicy",
+    "UnsafeScheduleError",
     "check_policy",
+    "check_steps",
     "pause",
     "plan_taper",
     "resume",
@@ -293,7 +295,7 @@ class _Planner:
             menus = [full]  # once a formulation change is made, keep it rather than undo it
         for menu in menus:
             cuts = self._cuts(doses, menu, index, reduce_only=menu is not full)
-            valid = [item for item in cuts if item[0] <= limit]
+            valid = [item for item in cuts if self._fits(state, index, item, limit)]
             within = [item for item in valid if item[0] <= allowance]
             reaching = [item for item in within if current - item[0] <= target]
             if target > 0 and reaching:
@@ -317,12 +319,43 @@ class _Planner:
         self, doses: _Doses, menu: UnitMenu, index: int, *, reduce_only: bool
     ) -> list[tuple[Fraction, _Option, UnitMenu]]:
         unit_weight = self.factors[index] * menu.quantum
-        current_total = sum((a for _, a in doses), Fraction(0)) / menu.quantum
+        amount = sum((a for _, a in doses), Fraction(0))
+        current_total = amount / menu.quantum
         return [
             ((current_total - total) * unit_weight, option, menu)
             for total, option in _lower_totals(doses, menu)
-            if not reduce_only or option[0] == "reduce"
+            if (not reduce_only or option[0] == "reduce")
+            # A stop only from at most one smallest unit of the drug a day.
+            and (option[0] != "stop" or amount <= self.floors[index])
         ]
+
+    def _fits(
+        self,
+        state: _State,
+        index: int,
+        item: tuple[Fraction, _Option, UnitMenu],
+        limit: Fraction,
+    ) -> bool:
+        """Within the step limit, counted both ways where a box strength differs from what is
+        counted (the 12 mcg/h patch): what the engine counts and what the patient's box says."""
+        if item[0] > limit:
+            return False
+        if not self.regimen[index].labels:
+            return True
+        new = self._apply(state, index, item, "")[0]
+        before, after = self.labelled_weight(state), self.labelled_weight(new)
+        return (before - after) * self.weight(state) <= limit * before
+
+    def labelled_weight(self, state: _State) -> Fraction:
+        """Taper weight with the strengths written on the box (12 for the 12.5 patch)."""
+        total = Fraction(0)
+        for medication, menu, factor, doses in zip(
+            self.regimen, self.menus, self.factors, state, strict=True
+        ):
+            for _, amount in doses:
+                for unit in _labelled(medication, menu.compose(amount)):
+                    total += factor * to_fraction(unit.strength) * to_fraction(unit.count)
+        return total
 
     def _apply(
         self, state: _State, index: int, item: tuple[Fraction, _Option, UnitMenu], rule: str
@@ -549,6 +582,13 @@ def plan_taper(
 # The engine's own check of what it writes: every schedule it returns passes this, or it raises.
 
 
+class UnsafeScheduleError(TaperError):
+    """A schedule the engine made breaks a safety rule: never returned, always a bug to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the plan was not made because it would break a safety rule: {reason}")
+
+
 def check_steps(
     planner: _Planner,
     steps: Sequence[Step],
@@ -584,8 +624,11 @@ def check_steps(
             continue
         old_w, new_w = planner.weight(state), planner.weight(new)
         if new_w > old_w:
-            raise TaperError(f"{where}: the dose goes up without an approved step back")
+            raise UnsafeScheduleError(f"{where}: the dose goes up without an approved step back")
         cut = (old_w - new_w) / old_w * 100 if old_w else Fraction(0)
+        old_l, new_l = planner.labelled_weight(state), planner.labelled_weight(new)
+        if old_l:
+            cut = max(cut, (old_l - new_l) / old_l * 100)
         exempt = ""
         for i, medication in enumerate(planner.regimen):
             was = sum((a for _, a in state[i]), Fraction(0))
@@ -599,13 +642,13 @@ def check_steps(
             elif medication.is_patch and now == max(below, default=Fraction(0)):
                 exempt = "patch"
             if now == 0 and was > unit:
-                raise TaperError(
+                raise UnsafeScheduleError(
                     f"{where}: {medication.drug} stops from more than one smallest unit a day"
                 )
             if _is_methadone(medication) and not policy.rapid and now < was and not exempt:
                 most = max(was * to_fraction(METHADONE_MAX_PERCENT) / 100, unit)
                 if was - now > most:
-                    raise TaperError(
+                    raise UnsafeScheduleError(
                         f"{where}: a methadone step above {METHADONE_MAX_PERCENT}% of its dose"
                     )
             if _is_methadone(medication) and not policy.rapid:
@@ -616,7 +659,7 @@ def check_steps(
                         and held.kind != "step-back"
                         and held.days < METHADONE_MIN_INTERVAL_DAYS
                     ):
-                        raise TaperError(
+                        raise UnsafeScheduleError(
                             f"{where}: methadone steps must be at least "
                             f"{METHADONE_MIN_INTERVAL_DAYS} days apart"
                         )
@@ -625,7 +668,7 @@ def check_steps(
             for i in range(len(planner.regimen))
         )
         if first_day and position == 0 and (stops or cut > to_fraction(percent)):
-            raise TaperError(f"{where}: a stop or a cut above {percent}% on the first day")
+            raise UnsafeScheduleError(f"{where}: a stop or a cut above {percent}% on the first day")
         over = cut > to_fraction(percent)
         if (
             over
@@ -635,11 +678,11 @@ def check_steps(
             settle = PATCH_HOLD_WEAR_INTERVALS * wear
             for held in (previous, step):
                 if held is not None and held.days is not None and held.days < settle:
-                    raise TaperError(
+                    raise UnsafeScheduleError(
                         f"{where}: a patch step down must be worn at least {settle} days"
                     )
         if over and not exempt:
-            raise TaperError(
+            raise UnsafeScheduleError(
                 f"{where}: a cut of {to_decimal(cut).quantize(Decimal('0.1'))}% is above "
                 f"the {percent}% one step may take"
             )
@@ -649,7 +692,7 @@ def check_steps(
             and previous.days is not None
             and previous.days < interval
         ):
-            raise TaperError(f"{where}: comes before a full interval at the dose before")
+            raise UnsafeScheduleError(f"{where}: comes before a full interval at the dose before")
         state, previous = new, step
 
 

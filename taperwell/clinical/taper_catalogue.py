@@ -48,6 +48,40 @@ def delivered(drug: str, form: str, strength: Decimal) -> Decimal:
     return _DELIVERED.get((drug, form, strength), strength)
 
 
+def _counted_total(drug: str, product: Product, amount: Decimal) -> Decimal:
+    """A dose written with box strengths (25 + 12 = 37 mcg/h) as the engine counts it (37.5).
+
+    The fewest relabelled units that make the amount whole in counted strengths; the amount
+    itself when nothing is relabelled or no such count exists.
+    """
+    pairs = [
+        (delivered(drug, product.form, s), s)
+        for s in product.strengths
+        if delivered(drug, product.form, s) != s
+    ]
+    if not pairs:
+        return amount
+    counted = sorted({delivered(drug, product.form, s) for s in product.strengths})
+    (real, label), *_ = pairs
+    for n in range(0, 25):
+        if n * label > amount:
+            break
+        total = amount + n * (real - label)
+        rest = total - n * real
+        if _makeable(rest, counted):
+            return total
+    return amount
+
+
+def _makeable(amount: Decimal, strengths: Sequence[Decimal]) -> bool:
+    reachable = {Decimal(0)}
+    for _ in range(12):
+        reachable |= {a + s for a in reachable for s in strengths if a + s <= amount}
+        if amount in reachable:
+            return True
+    return amount in reachable
+
+
 def _plannable(
     drug: Drug, *, release: str | None, form: str | None, unit: str | None, combination: str | None
 ) -> list[Product]:
@@ -198,7 +232,8 @@ def medication_from_formulary(
                 f"among those sold ({sold} {product.unit})"
             )
     real = tuple(sorted({delivered(drug.name, product.form, s) for s in listed}))
-    daily = sum((delivered(drug.name, product.form, a) for _, a in doses), Decimal(0))
+    counted_doses = [(t, _counted_total(drug.name, product, a)) for t, a in doses]
+    daily = sum((a for _, a in counted_doses), Decimal(0))
     try:
         factor = mme_factor(drug, form=product.form, daily_dose=daily, pack=pack, unit=product.unit)
     except NoFactor as error:
@@ -211,7 +246,7 @@ def medication_from_formulary(
         release="ER" if product.release == "ER" else "IR",
         form=product.form,
         unit=product.unit,
-        doses=tuple((t, delivered(drug.name, product.form, a)) for t, a in doses),
+        doses=tuple(counted_doses),
         strengths=real,
         factor=factor.value,
         scored=tuple(delivered(drug.name, product.form, s) for s in product.scored),
