@@ -23,6 +23,7 @@ from taperwell.clinical.bumps import (
 from taperwell.clinical.cli import BadInput, fail, print_json, read_json_input
 from taperwell.clinical.taper import TaperError, plan_taper
 from taperwell.clinical.taper_model import (
+    AS_NEEDED,
     DrugDose,
     FirstPhase,
     Medication,
@@ -172,7 +173,8 @@ def _medication(
     unit = entry.get("unit")
     if unit is not None:
         unit = _text(unit, f"{where}.unit")
-    if "doses" in entry:
+    as_needed = _flag(entry.get("as_needed", False), f"{where}.as_needed")
+    if "doses" in entry and not as_needed:
         table = _object(entry["doses"], f"{where}.doses")
         doses = [
             (_time(t, f"{where}.doses"), _number(a, f"{where}.doses.{t}")) for t, a in table.items()
@@ -180,7 +182,13 @@ def _medication(
     else:
         strength = _number(entry.get("strength"), f"{where}.strength")
         count = _number(entry.get("count", 1), f"{where}.count")
-        if entry.get("times") is None and _is_patch(drug, form, unit, release):
+        if as_needed:
+            # The daily maximum is planned and reduced one dose at a time.
+            most = _whole(entry.get("max_per_day"), f"{where}.max_per_day")
+            if most < 1:
+                raise BadInput(f"{where}.max_per_day must be at least 1")
+            doses = [(AS_NEEDED, strength * count * most)]
+        elif entry.get("times") is None and _is_patch(drug, form, unit, release):
             # A patch is worn, not taken at a time: its wear interval comes from the formulary.
             doses = [(PATCH_TIME, strength * count)]
         else:
@@ -197,8 +205,17 @@ def _medication(
         if key and key in overrides:
             strengths = overrides[key]
             break
+    if as_needed:
+        strengths = (strength,)  # one as-needed dose fewer at a time
     return medication_from_formulary(
-        drug, doses=doses, release=release, form=form, unit=unit, strengths=strengths, pack=pack
+        drug,
+        doses=doses,
+        release=release,
+        form=form,
+        unit=unit,
+        strengths=strengths,
+        pack=pack,
+        as_needed=as_needed,
     )
 
 
@@ -260,6 +277,7 @@ def _policy(raw: Any, rapid: Any) -> TaperPolicy:
         target_mme_per_day=_number(entry.get("target_mme_per_day", 0), "policy.target_mme_per_day"),
         first_phase=first_phase,
         allow_halves=bool(entry.get("allow_halves", False)),
+        as_needed_first=_flag(entry.get("as_needed_first", True), "policy.as_needed_first"),
         allow_formulation_change=_flag(
             entry.get("allow_formulation_change", True), "policy.allow_formulation_change"
         ),
@@ -337,6 +355,8 @@ def dose_document(dose: DrugDose) -> dict[str, Any]:
         document["wear_hours"] = dose.wear_hours
     if dose.combination is not None:
         document["combination"] = dose.combination
+    if dose.as_needed:
+        document["as_needed"] = True
     return document
 
 
@@ -393,6 +413,7 @@ def schedule_document(schedule: Schedule) -> dict[str, Any]:
             },
             "allow_halves": policy.allow_halves,
             "allow_formulation_change": policy.allow_formulation_change,
+            "as_needed_first": policy.as_needed_first,
             "rapid": policy.rapid,
             "rapid_reason": policy.rapid_reason,
         },

@@ -29,6 +29,7 @@ from fractions import Fraction
 from taperwell.clinical.taper_model import (
     ABRUPT_INTERVAL_DAYS,
     ABRUPT_PERCENT,
+    AS_NEEDED,
     BOTTOM_UNITS,
     METHADONE_MAX_PERCENT,
     METHADONE_MIN_INTERVAL_DAYS,
@@ -197,7 +198,7 @@ class _Planner:
             for m, c, menu in zip(self.regimen, ceilings, self.menus, strict=True)
         ]
         self.factors = [to_fraction(m.factor) for m in self.regimen]
-        self.order = _taper_order(self.regimen, policy.order)
+        self.order = _taper_order(self.regimen, policy.order, policy.as_needed_first)
 
     def weight(self, state: _State) -> Fraction:
         return sum(
@@ -464,8 +465,11 @@ def _build(doses: _Doses, menu: UnitMenu, option: _Option) -> tuple[_Doses, Step
     return tuple(zip(times, per_time, strict=True)), "reduce"
 
 
-def _taper_order(regimen: Sequence[Medication], order: Sequence[str]) -> list[int]:
-    """Indexes in the order medications are tapered: as named, then short-acting (IR) first."""
+def _taper_order(
+    regimen: Sequence[Medication], order: Sequence[str], as_needed_first: bool = True
+) -> list[int]:
+    """Indexes in the order medications are tapered: as named, then as-needed lines first (or
+    last, as the policy says), then short-acting (IR) first."""
     names = [m.drug.casefold() for m in regimen]
     chosen: list[int] = []
     for name in order:
@@ -479,7 +483,14 @@ def _taper_order(regimen: Sequence[Medication], order: Sequence[str]) -> list[in
             raise TaperError(f"the taper order names {name!r}, which is not in the regimen")
         chosen.extend(dict.fromkeys(matches))
     rest = [i for i in range(len(regimen)) if i not in chosen]
-    rest.sort(key=lambda i: (regimen[i].release != "IR", regimen[i].is_patch, i))
+    rest.sort(
+        key=lambda i: (
+            regimen[i].as_needed != as_needed_first,
+            regimen[i].release != "IR",
+            regimen[i].is_patch,
+            i,
+        )
+    )
     return chosen + rest
 
 
@@ -499,8 +510,10 @@ def _initial_state(regimen: Sequence[Medication]) -> _State:
         if not medication.doses:
             raise TaperError(f"{medication.drug}: no dosing times given")
         seen: set[str] = set()
+        if medication.as_needed and [t for t, _ in medication.doses] != [AS_NEEDED]:
+            raise TaperError(f"{medication.drug}: an as-needed line gives only its daily maximum")
         for time, amount in medication.doses:
-            if not _TIME.fullmatch(time):
+            if not medication.as_needed and not _TIME.fullmatch(time):
                 raise TaperError(f"{medication.drug}: {time!r} is not a time like 08:00")
             if time in seen:
                 raise TaperError(f"{medication.drug}: the time {time} is listed twice")
@@ -944,6 +957,7 @@ def _doses_of(planner: _Planner, state: _State) -> tuple[DrugDose, ...]:
                 administrations=administrations,
                 wear_hours=medication.wear_hours if medication.is_patch else None,
                 combination=medication.combination,
+                as_needed=medication.as_needed,
             )
         )
     return tuple(doses)

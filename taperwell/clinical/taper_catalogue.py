@@ -192,6 +192,7 @@ def medication_from_formulary(
     strengths: Sequence[Decimal] | None = None,
     pack: GuidelinePack | None = None,
     formulary: Formulary | None = None,
+    as_needed: bool = False,
 ) -> Medication:
     """A regimen entry from the formulary; `strengths` overrides what the pharmacy stocks.
 
@@ -253,13 +254,14 @@ def medication_from_formulary(
         splittable=product.splittable,
         wear_hours=product.wear_hours,
         factor_source=factor.source,
-        added=_added_products(drug, product) if strengths is None else (),
+        added=_added_products(drug, product) if strengths is None and not as_needed else (),
         combination=resolved.combination or product.combination,
         labels=tuple(
             (delivered(drug.name, product.form, s), s)
             for s in product.strengths
             if delivered(drug.name, product.form, s) != s
         ),
+        as_needed=as_needed,
     )
 
 

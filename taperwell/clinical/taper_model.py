@@ -75,6 +75,10 @@ PATCH_HOLD_WEAR_INTERVALS = int(bound("patch_hold_wear_intervals"))
 SOLUTION_MEASURE_ML = bound("solution_measure_ml")
 
 
+# The "time" an as-needed line's daily maximum is filed under (it has no set times).
+AS_NEEDED = "as needed"
+
+
 class TaperError(ValueError):
     """A regimen or policy the engine cannot plan; the message says why in plain words."""
 
@@ -132,6 +136,8 @@ class Medication:
     combination: str | None = None
     # (amount the engine counts, strength on the box): the 12 mcg/h patch delivers 12.5.
     labels: tuple[tuple[Decimal, Decimal], ...] = ()
+    # An as-needed line: `doses` holds one entry, (AS_NEEDED, the most it allows a day).
+    as_needed: bool = False
 
     def label_of(self, strength: Decimal) -> Decimal:
         for counted, label in self.labels:
@@ -155,7 +161,7 @@ class Medication:
 
     @property
     def key(self) -> str:
-        return f"{self.drug} {self.release} {self.form}"
+        return f"{self.drug} {self.release} {self.form}" + (" as needed" if self.as_needed else "")
 
     def halves(self, allow_halves: bool) -> tuple[Decimal, ...]:
         """Strengths that may be taken as half a tablet: scored IR tablets, if the policy allows."""
@@ -187,6 +193,9 @@ class TaperPolicy:
     # Add IR tablets or oral solution of the same drug, mg for mg, when the listed product cannot
     # make a step of 25% or less (named in the step's notes). Off: the engine refuses instead.
     allow_formulation_change: bool = True
+    # Which go first when the clinician names no order: as-needed lines (True, the default:
+    # short-acting doses first, VA-OTDT) or scheduled doses.
+    as_needed_first: bool = True
     rapid: bool = False
     rapid_reason: str | None = None
 
@@ -240,6 +249,7 @@ class DrugDose:
     administrations: tuple[Administration, ...]
     wear_hours: int | None = None
     combination: str | None = None
+    as_needed: bool = False
 
 
 @dataclass(frozen=True)

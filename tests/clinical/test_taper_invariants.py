@@ -26,6 +26,7 @@ from taperwell.clinical.taper_catalogue import (
     pack_mme,
 )
 from taperwell.clinical.taper_model import (
+    AS_NEEDED,
     BOTTOM_UNITS,
     METHADONE_MAX_PERCENT,
     METHADONE_MIN_INTERVAL_DAYS,
@@ -111,6 +112,24 @@ def regimens(draw: st.DrawFn) -> tuple[Medication, ...]:
         item = draw(medication(name))
         if item is not None:
             regimen.setdefault(item.key, item)
+    if draw(st.booleans()):
+        # An as-needed line: its daily maximum is planned too.
+        drug, release = draw(
+            st.sampled_from(
+                [("oxycodone", "IR"), ("morphine", "IR"), ("hydromorphone", "IR"), ("Norco", None)]
+            )
+        )
+        probe = medication_from_formulary(drug, doses=[("08:00", Decimal(1))], release=release)
+        strength = draw(st.sampled_from(probe.strengths))
+        item = medication_from_formulary(
+            drug,
+            doses=[(AS_NEEDED, strength * draw(st.integers(1, 6)))],
+            release=release,
+            strengths=[strength],
+            pack=PACK,
+            as_needed=True,
+        )
+        regimen.setdefault(item.key, item)
     if not regimen:
         # Every name above that cannot be planned (no MME factor, liquids) was refused; fall
         # back to a plain one so the example still tests something.
@@ -146,7 +165,7 @@ def smallest_unit(medication: Medication, policy: TaperPolicy) -> Fraction:
     not the policy allows them; halves only when it does)."""
     amounts = [Fraction(s) for s in medication.strengths]
     if policy.allow_halves and medication.release == "IR" and medication.splittable:
-        amounts += [Fraction(s) / 2 for s in medication.scored]
+        amounts += [Fraction(s) / 2 for s in medication.scored if s in medication.strengths]
     for product in medication.added:
         amounts += [Fraction(s) for s in product.strengths]
         if policy.allow_halves and product.form == "tablet":

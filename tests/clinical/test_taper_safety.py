@@ -235,3 +235,27 @@ def test_without_formulation_changes_the_engine_refuses_and_names_the_smallest_c
 def test_bad_input_is_still_bad_input() -> None:
     with pytest.raises(BadInput):
         plan([{"drug": "OxyContin", "strength": 10}])
+
+
+def test_an_as_needed_line_counts_its_daily_maximum_and_is_reduced_first_by_default() -> None:
+    regimen = [
+        {"drug": "OxyContin", "strength": 20, "times": ["08:00", "20:00"]},
+        {"drug": "oxycodone", "release": "IR", "strength": 5, "as_needed": True, "max_per_day": 3},
+    ]
+    document = plan(regimen)
+    # 40 mg ER + up to 15 mg IR a day, at 1.5 MME per mg.
+    assert document["baseline_mme_per_day"] == 82.5
+    as_needed = [
+        next(m for m in s["medications"] if m.get("as_needed"))["daily_dose"]
+        for s in document["steps"]
+    ]
+    assert as_needed[:3] == [10, 5, 0]
+    assert (
+        "only if needed: at most two 5 mg IR tablets of oxycodone a day"
+        in (document["steps"][0]["text"])
+    )
+    assert "stop taking oxycodone as needed" in document["steps"][2]["text"]
+    later = plan(regimen, as_needed_first=False)
+    first = later["steps"][0]["medications"]
+    assert next(m for m in first if m.get("as_needed"))["daily_dose"] == 15
+    assert next(m for m in first if not m.get("as_needed"))["daily_dose"] < 40
