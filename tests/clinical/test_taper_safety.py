@@ -259,3 +259,47 @@ def test_an_as_needed_line_counts_its_daily_maximum_and_is_reduced_first_by_defa
     first = later["steps"][0]["medications"]
     assert next(m for m in first if m.get("as_needed"))["daily_dose"] == 15
     assert next(m for m in first if not m.get("as_needed"))["daily_dose"] < 40
+
+
+@pytest.mark.parametrize("rates", [["12"], ["50"]], ids=["12", "50"])
+def test_the_12_patch_is_counted_the_same_by_mme_and_taper(rates: list[str]) -> None:
+    from taperwell.clinical.guidelines import load_pack
+    from taperwell.clinical.mme import MedicationDose, calculate_mme
+
+    worn = sum((Decimal(r) for r in rates), Decimal(0))
+    mme = calculate_mme(
+        [MedicationDose("fentanyl", worn, "mcg/h", form="patch")], load_pack("cdc-2022")
+    )
+    document = plan([{"drug": "fentanyl", "form": "patch", "strength": str(worn)}])
+    assert Decimal(str(document["baseline_mme_per_day"])) == mme.total_mme_per_day
+
+
+@pytest.mark.parametrize(
+    ("medication", "message"),
+    [
+        ({"drug": "oxycodone", "strength": 10, "times": ["08:00"]}, "give its release"),
+        ({"drug": "OxyContin", "release": "IR", "strength": 10, "times": ["08:00"]}, "not IR"),
+        (
+            {"drug": "OxyContin", "strength": 10, "times": ["08:00", "20:00"]},
+            "smallest possible cut",
+        ),
+    ],
+)
+def test_the_command_exits_2_naming_what_is_missing_or_the_smallest_cut(
+    medication: dict[str, Any], message: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from taperwell.cli import main
+
+    path = tmp_path / "taper.json"
+    document = {
+        "start_date": START,
+        "medications": [medication],
+        "policy": {"percent": 10, "interval_days": 28, "allow_formulation_change": False},
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["taper", str(path)])
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
