@@ -58,3 +58,27 @@ def test_an_as_needed_line_without_a_daily_maximum_is_left_out_rather_than_guess
         [line("oxycodone", "5", release="IR", as_needed=True, max_prn_per_day=None)]
     )
     assert regimen == []
+
+
+def test_the_printed_schedule_names_the_ir_tablets_a_formulation_change_adds(
+    client, clinician, patient
+) -> None:
+    from django.urls import reverse
+
+    from taperwell.tapering.models import TaperPlan
+    from tests.care.builders import oxycodone_er
+
+    oxycodone_er(patient, clinician, strength=10)  # 10 mg ER twice a day
+    client.force_login(clinician)
+    client.post(
+        reverse("tapering:plans", args=[patient.public_id]),
+        {"pace": "standard", "start_date": "2026-04-06"},
+    )
+    plan = TaperPlan.objects.get()
+    client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "10% a month"})
+    plan.refresh_from_db()
+    first = plan.schedule["steps"][0]
+    units = [u for m in first["medications"] for us in m["administrations"].values() for u in us]
+    assert {"strength": 5, "count": 1, "release": "IR", "form": "tablet", "unit": "mg"} in units
+    printable = client.get(reverse("tapering:print", args=[plan.public_id])).content.decode()
+    assert "5 mg IR tablet" in printable
