@@ -338,3 +338,29 @@ def test_without_formulation_changes_no_other_product_appears(
             for a in d.administrations
             for u in a.units
         )
+
+
+@SETTINGS
+@given(
+    regimen=regimens(),
+    policy=policies(),
+    pause_after=st.integers(0, 400),
+    resume_after=st.integers(1, 90),
+)
+def test_pausing_and_resuming_keeps_the_safety_rules(
+    regimen: tuple[Medication, ...], policy: TaperPolicy, pause_after: int, resume_after: int
+) -> None:
+    from datetime import timedelta
+
+    from taperwell.clinical.taper import pause, resume
+
+    schedule = plan_or_refuse(regimen, policy)
+    if schedule is None:
+        return
+    on = START + timedelta(days=pause_after)
+    current = schedule.step_on(on)
+    if current is None or not any(d.daily_dose for d in current.doses):
+        return
+    paused = pause(schedule, on=on, reason="family illness")
+    resumed = resume(paused, on=on + timedelta(days=resume_after), mme=MME)
+    check_invariants(resumed)
