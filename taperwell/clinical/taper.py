@@ -70,6 +70,7 @@ __all__ = [
     "resume",
     "slow_down",
     "step_back",
+    "validate_schedule",
 ]
 
 MmeFunction = Callable[[Medication, Decimal], Decimal]
@@ -595,6 +596,13 @@ def plan_taper(
 # The engine's own check of what it writes: every schedule it returns passes this, or it raises.
 
 
+def validate_schedule(schedule: Schedule) -> None:
+    """Check a whole schedule (as planned, before any revision) against the safety rules;
+    raise UnsafeScheduleError on the first step that breaks one."""
+    planner = _planner_for(schedule, schedule.policy)
+    check_steps(planner, schedule.steps, before=_initial_state(schedule.regimen), first_day=True)
+
+
 class UnsafeScheduleError(TaperError):
     """A schedule the engine made breaks a safety rule: never returned, always a bug to fix."""
 
@@ -632,6 +640,13 @@ def check_steps(
             for m, d in zip(planner.regimen, step.doses, strict=True)
         )
         where = f"step {step.index} ({step.start.isoformat()})"
+        for medication, dose in zip(planner.regimen, step.doses, strict=True):
+            added = [u for a in dose.administrations for u in a.units if u.release is not None]
+            if added and (not policy.allow_formulation_change or medication.is_patch):
+                raise UnsafeScheduleError(
+                    f"{where}: {medication.drug} changes product without a formulation change "
+                    "being allowed"
+                )
         if step.kind == "step-back":
             state, previous = new, step
             continue

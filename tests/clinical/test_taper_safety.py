@@ -306,3 +306,58 @@ def test_the_command_exits_2_naming_what_is_missing_or_the_smallest_cut(
         main(["taper", str(path)])
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def _tampered(schedule: Any, index: int, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    steps = list(schedule.steps)
+    steps[index] = replace(steps[index], **changes)
+    return replace(schedule, steps=tuple(steps))
+
+
+def test_the_engines_own_check_refuses_a_stop_or_a_big_cut_on_the_first_day() -> None:
+    from datetime import date
+
+    from taperwell.clinical.taper import UnsafeScheduleError, validate_schedule
+
+    schedule = plan_taper(
+        [med("morphine ER", t0800=60, t2000=60)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    validate_schedule(schedule)  # as planned: passes
+    stopped = replace_doses(schedule, 0, schedule.steps[-1])
+    with pytest.raises(UnsafeScheduleError, match="stops from more than one smallest unit"):
+        validate_schedule(stopped)
+    halved = replace_doses(schedule, 0, next(s for s in schedule.steps if s.mme_per_day == 60))
+    with pytest.raises(UnsafeScheduleError, match="first day"):
+        validate_schedule(halved)
+    jump = replace_doses(schedule, 1, next(s for s in schedule.steps if s.mme_per_day == 60))
+    with pytest.raises(UnsafeScheduleError, match="above the 25%"):
+        validate_schedule(jump)
+
+
+def test_the_engines_own_check_refuses_methadone_steps_closer_than_two_weeks() -> None:
+    from datetime import date, timedelta
+
+    from taperwell.clinical.taper import UnsafeScheduleError, validate_schedule
+    from taperwell.clinical.taper_catalogue import medication_from_formulary
+
+    methadone = medication_from_formulary(
+        "methadone", doses=[("08:00", Decimal(20)), ("20:00", Decimal(20))], release="IR"
+    )
+    schedule = plan_taper(
+        [methadone], date(2027, 1, 4), TaperPolicy(percent=Decimal(10), interval_days=7)
+    )
+    validate_schedule(schedule)
+    first = schedule.steps[0]
+    assert first.days is not None
+    assert first.days >= 14
+    short = _tampered(schedule, 0, end=first.start + timedelta(days=6))
+    with pytest.raises(UnsafeScheduleError, match="14 days"):
+        validate_schedule(short)
+
+
+def replace_doses(schedule: Any, index: int, source: Any) -> Any:
+    return _tampered(schedule, index, doses=source.doses, mme_per_day=source.mme_per_day)
