@@ -354,8 +354,8 @@ class _Planner:
         for medication, menu, factor, doses in zip(
             self.regimen, self.menus, self.factors, state, strict=True
         ):
-            for _, amount in doses:
-                for unit in _labelled(medication, menu.compose(amount)):
+            for time, amount in doses:
+                for unit in _as_written(medication, menu, time, amount):
                     total += factor * to_fraction(unit.strength) * to_fraction(unit.count)
         return total
 
@@ -959,8 +959,7 @@ def _doses_of(planner: _Planner, state: _State) -> tuple[DrugDose, ...]:
     doses = []
     for medication, menu, per_time in zip(planner.regimen, planner.menus, state, strict=True):
         administrations = tuple(
-            Administration(time=t, units=_labelled(medication, menu.compose(a)))
-            for t, a in per_time
+            Administration(time=t, units=_as_written(medication, menu, t, a)) for t, a in per_time
         )
         doses.append(
             DrugDose(
@@ -976,6 +975,24 @@ def _doses_of(planner: _Planner, state: _State) -> tuple[DrugDose, ...]:
             )
         )
     return tuple(doses)
+
+
+def _as_written(
+    medication: Medication, menu: UnitMenu, time: str, amount: Fraction
+) -> tuple[UnitDose, ...]:
+    """The units for `amount`, with box strengths; the starting dose as the patient wrote it
+    (25 + 12 mcg/h stays two patches, not one 37.5)."""
+    written = medication.written_at(time)
+    counted = dict(medication.doses).get(time)
+    if written is not None and counted is not None and to_fraction(counted) == amount:
+        for real, label in medication.labels:
+            n = (counted - written) / (real - label)
+            rest = to_fraction(counted - n * real)
+            if n == n.to_integral_value() and n > 0 and rest >= 0 and menu.can_make(rest):
+                units = [*_labelled(medication, menu.compose(rest))]
+                units.append(UnitDose(strength=label, count=plain(n)))
+                return tuple(units)
+    return _labelled(medication, menu.compose(amount))
 
 
 def _labelled(medication: Medication, units: tuple[UnitDose, ...]) -> tuple[UnitDose, ...]:

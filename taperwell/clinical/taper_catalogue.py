@@ -262,6 +262,9 @@ def medication_from_formulary(
             if delivered(drug.name, product.form, s) != s
         ),
         as_needed=as_needed,
+        written=tuple(
+            (t, a) for (t, a), (_, c) in zip(doses, counted_doses, strict=True) if a != c
+        ),
     )
 
 

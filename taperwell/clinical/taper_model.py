@@ -138,6 +138,15 @@ class Medication:
     labels: tuple[tuple[Decimal, Decimal], ...] = ()
     # An as-needed line: `doses` holds one entry, (AS_NEEDED, the most it allows a day).
     as_needed: bool = False
+    # The doses as written with box strengths, where they differ from `doses` (25 + 12 = 37
+    # mcg/h, counted 37.5), so the starting dose is shown and counted as the patient wears it.
+    written: tuple[tuple[str, Decimal], ...] = ()
+
+    def written_at(self, time: str) -> Decimal | None:
+        for at, amount in self.written:
+            if at == time:
+                return amount
+        return None
 
     def label_of(self, strength: Decimal) -> Decimal:
         for counted, label in self.labels:

@@ -148,7 +148,7 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
         )
     text = f"From {format_day(step.start)}: " + "; ".join(lines) + "."
     if step.kind == "hold" and not step.paused:
-        text += " No change yet: keep taking your dose as you do now."
+        text += " No change yet: stay on the dose you have now."
     if step.paused:
         text += " Stay on this dose until you and your care team decide the next step."
     return text

@@ -138,7 +138,7 @@ def test_a_25_patch_steps_down_one_strength_at_a_time_held_twice_the_wear_interv
     kinds = [s["kind"] for s in document["steps"]]
     assert kinds[0] == "hold"
     assert document["steps"][0]["text"].endswith(
-        "No change yet: keep taking your dose as you do now."
+        "No change yet: stay on the dose you have now."
     )
     rates = [s["medications"][0]["daily_dose"] for s in document["steps"]]
     assert rates == [25, 12, 0]
@@ -264,7 +264,7 @@ def test_an_as_needed_line_counts_its_daily_maximum_and_is_reduced_first_by_defa
     assert next(m for m in first if not m.get("as_needed"))["daily_dose"] < 40
 
 
-@pytest.mark.parametrize("rates", [["12"], ["50"]], ids=["12", "50"])
+@pytest.mark.parametrize("rates", [["12"], ["50"], ["25", "12"]], ids=["12", "50", "25 + 12"])
 def test_the_12_patch_is_counted_the_same_by_mme_and_taper(rates: list[str]) -> None:
     from taperwell.clinical.guidelines import load_pack
     from taperwell.clinical.mme import MedicationDose, calculate_mme
@@ -275,6 +275,14 @@ def test_the_12_patch_is_counted_the_same_by_mme_and_taper(rates: list[str]) -> 
     )
     document = plan([{"drug": "fentanyl", "form": "patch", "strength": str(worn)}])
     assert Decimal(str(document["baseline_mme_per_day"])) == mme.total_mme_per_day
+    # The starting patches are shown as worn.
+    worn_patches = [
+        str(u["strength"])
+        for units in document["steps"][0]["medications"][0]["administrations"].values()
+        for u in units
+    ]
+    if document["steps"][0]["kind"] == "hold":
+        assert sorted(worn_patches) == sorted(rates)
 
 
 @pytest.mark.parametrize(
