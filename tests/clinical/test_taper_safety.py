@@ -137,9 +137,7 @@ def test_a_25_patch_steps_down_one_strength_at_a_time_held_twice_the_wear_interv
     document = plan([{"drug": "fentanyl", "form": "patch", "strength": 25}])
     kinds = [s["kind"] for s in document["steps"]]
     assert kinds[0] == "hold"
-    assert document["steps"][0]["text"].endswith(
-        "No change yet: stay on the dose you have now."
-    )
+    assert document["steps"][0]["text"].endswith("No change yet: stay on the dose you have now.")
     rates = [s["medications"][0]["daily_dose"] for s in document["steps"]]
     assert rates == [25, 12, 0]
     assert all(s["end_date"] is None or _days(s) >= 6 for s in document["steps"])
