@@ -10,7 +10,13 @@ Rules it keeps, each from `shared/clinical-reference.md` section 3:
   tablets are halved only when the policy allows; patch changes keep their wear interval;
 - one opioid at a time (the clinician's order, else short-acting first);
 - at the smallest dose the interval between doses is lengthened (q8h -> q12h -> nightly) before
-  stopping (VA-OTDT worked examples; CDC-POCKET-TAPER).
+  stopping (VA-OTDT worked examples; CDC-POCKET-TAPER);
+- every step it writes is checked (`check_steps`, bounds in data/taper_rules.toml): at most 25%
+  of the step before (50% if rapid), except one smallest unit at a time at the smallest strength
+  or one patch strength at a time; never a stop or such a cut on the first day (a hold comes
+  first); a stop only from one smallest unit a day; methadone at most 10% and 14 days apart;
+  same-drug IR tablets or oral solution are added, mg for mg and named, only when the listed
+  product cannot make a step within 25%.
 
 Cuts are measured in "taper weight": MME with each drug's factor fixed at the starting dose, so
 a percentage means the same thing at every step even where a factor depends on the dose.
