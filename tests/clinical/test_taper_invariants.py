@@ -256,6 +256,8 @@ def check_invariants(schedule: Schedule) -> None:
                         assert held.days >= settle, ("patch step held too short", step)
             if cut > ceiling and previous is not None and previous.days is not None:
                 assert previous.days >= interval, ("a big cut before a full interval", step)
+        if step.days is not None:
+            assert step.days >= interval, ("a step held less than one interval", step)
         if position == 0:
             assert step.kind != "stop", "a stop on the first day"
             assert cut <= ceiling, ("a big cut on the first day", step)
