@@ -348,7 +348,7 @@ class _Planner:
         counted (the 12 mcg/h patch): what the engine counts and what the patient's box says."""
         if item[0] > limit:
             return False
-        if not self.regimen[index].labels:
+        if not any(m.labels for m in self.regimen):
             return True
         new = self._apply(state, index, item, "")[0]
         before, after = self.labelled_weight(state), self.labelled_weight(new)

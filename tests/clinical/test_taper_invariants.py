@@ -210,6 +210,11 @@ def patch_levels(medication: Medication, below: Fraction) -> list[Fraction]:
     return sorted(a for a in levels if 0 < a < below)
 
 
+def _written(medication: Medication, time: str, amount: Decimal) -> Decimal:
+    written = medication.written_at(time)
+    return medication.label_of(amount) if written is None else written
+
+
 def check_invariants(schedule: Schedule) -> None:
     policy = schedule.policy
     regimen = schedule.regimen
@@ -219,8 +224,9 @@ def check_invariants(schedule: Schedule) -> None:
         interval = min(interval, policy.first_phase.interval_days)
     units = [smallest_unit(m, policy) for m in regimen]
     before_counted = [sum((Fraction(a) for _, a in m.doses), Fraction(0)) for m in regimen]
+    # The starting dose as written on the boxes (25 + 12 mcg/h is 37, counted 37.5).
     before_labelled = [
-        sum((Fraction(m.label_of(a)) for _, a in m.doses), Fraction(0)) for m in regimen
+        sum((Fraction(_written(m, t, a)) for t, a in m.doses), Fraction(0)) for m in regimen
     ]
     previous: Step | None = None
     for position, step in enumerate(schedule.steps):
