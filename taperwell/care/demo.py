@@ -115,8 +115,9 @@ MEDICINES = {
     ],
 }
 
-# George's finished taper: started this many days ago, finished this many days ago.
-FINISHED_PLAN_DAYS = 240
+# George's finished taper: started this many days ago, finished this many days ago. (The
+# standard plan from 10 MME reaches its last step on day 252: the lowest doses go slower.)
+FINISHED_PLAN_DAYS = 300
 FINISHED_DAYS_AGO = 20
 
 # full name: (days since the plan started, pace, paused days ago or None)

@@ -23,6 +23,7 @@ from taperwell.clinical.bumps import (
 from taperwell.clinical.cli import BadInput, fail, print_json, read_json_input
 from taperwell.clinical.taper import TaperError, plan_taper
 from taperwell.clinical.taper_model import (
+    AS_NEEDED,
     DrugDose,
     FirstPhase,
     Medication,
@@ -30,6 +31,7 @@ from taperwell.clinical.taper_model import (
     Schedule,
     Step,
     TaperPolicy,
+    UnitDose,
 )
 from taperwell.clinical.taper_text import describe_step
 from taperwell.clinical.taper_units import plain
@@ -171,7 +173,8 @@ def _medication(
     unit = entry.get("unit")
     if unit is not None:
         unit = _text(unit, f"{where}.unit")
-    if "doses" in entry:
+    as_needed = _flag(entry.get("as_needed", False), f"{where}.as_needed")
+    if "doses" in entry and not as_needed:
         table = _object(entry["doses"], f"{where}.doses")
         doses = [
             (_time(t, f"{where}.doses"), _number(a, f"{where}.doses.{t}")) for t, a in table.items()
@@ -179,10 +182,22 @@ def _medication(
     else:
         strength = _number(entry.get("strength"), f"{where}.strength")
         count = _number(entry.get("count", 1), f"{where}.count")
-        times = _list(entry.get("times"), f"{where}.times")
-        if not times:
-            raise BadInput(f"{where}.times must list at least one time")
-        doses = [(_time(t, f"{where}.times[{i}]"), strength * count) for i, t in enumerate(times)]
+        if as_needed:
+            # The daily maximum is planned and reduced one dose at a time.
+            most = _whole(entry.get("max_per_day"), f"{where}.max_per_day")
+            if most < 1:
+                raise BadInput(f"{where}.max_per_day must be at least 1")
+            doses = [(AS_NEEDED, strength * count * most)]
+        elif entry.get("times") is None and _is_patch(drug, form, unit, release):
+            # A patch is worn, not taken at a time: its wear interval comes from the formulary.
+            doses = [(PATCH_TIME, strength * count)]
+        else:
+            times = _list(entry.get("times"), f"{where}.times")
+            if not times:
+                raise BadInput(f"{where}.times must list at least one time")
+            doses = [
+                (_time(t, f"{where}.times[{i}]"), strength * count) for i, t in enumerate(times)
+            ]
     if any(amount <= 0 for _, amount in doses):
         raise BadInput(f"{where}: doses must be above 0")
     strengths = None
@@ -190,9 +205,42 @@ def _medication(
         if key and key in overrides:
             strengths = overrides[key]
             break
+    if as_needed:
+        strengths = (strength,)  # one as-needed dose fewer at a time
     return medication_from_formulary(
-        drug, doses=doses, release=release, form=form, unit=unit, strengths=strengths, pack=pack
+        drug,
+        doses=doses,
+        release=release,
+        form=form,
+        unit=unit,
+        strengths=strengths,
+        pack=pack,
+        as_needed=as_needed,
     )
+
+
+# The time a patch's dose is filed under when none is given (patches show no time to the patient).
+PATCH_TIME = "09:00"
+
+
+def _is_patch(drug: str, form: Any, unit: Any, release: Any) -> bool:
+    """Whether a medicine line can only be a patch (given as one, or sold only as one)."""
+    from taperwell.clinical.formulary import resolve_name
+    from taperwell.clinical.taper_catalogue import PLANNABLE_FORMS
+
+    if form == "patch" or unit in {"mcg/h", "mcg/hr"}:
+        return True
+    resolved = resolve_name(drug)
+    if resolved is None:
+        return False
+    if resolved.form is not None:
+        return resolved.form == "patch"
+    forms = {
+        p.form
+        for p in resolved.drug.products
+        if p.form in PLANNABLE_FORMS and (release is None or p.release == release)
+    }
+    return forms == {"patch"}
 
 
 def _policy(raw: Any, rapid: Any) -> TaperPolicy:
@@ -229,10 +277,20 @@ def _policy(raw: Any, rapid: Any) -> TaperPolicy:
         target_mme_per_day=_number(entry.get("target_mme_per_day", 0), "policy.target_mme_per_day"),
         first_phase=first_phase,
         allow_halves=bool(entry.get("allow_halves", False)),
+        as_needed_first=_flag(entry.get("as_needed_first", True), "policy.as_needed_first"),
+        allow_formulation_change=_flag(
+            entry.get("allow_formulation_change", True), "policy.allow_formulation_change"
+        ),
         order=tuple(_text(o, "policy.order") for o in _list(order, "policy.order")),
         rapid=rapid not in (None, False),
         rapid_reason=rapid_reason,
     )
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise BadInput(f"{where} must be true or false")
+    return value
 
 
 def _pauses(raw: Any) -> list[Pause]:
@@ -276,7 +334,8 @@ def taper_document(document: Any) -> dict[str, Any]:
     result["guideline"] = pack.id
     if any(m.drug == "fentanyl" and m.is_patch for m in regimen):
         result["warnings"].append(
-            "The 12 mcg/h fentanyl patch delivers 12.5 mcg/h and is counted as 12.5 here."
+            "The 12 mcg/h fentanyl patch delivers 12.5 mcg/h: steps are worked out with 12.5, "
+            "and MME is counted with the 12 on the box, as `taperwell mme` counts it."
         )
     return result
 
@@ -289,15 +348,28 @@ def dose_document(dose: DrugDose) -> dict[str, Any]:
         "daily_dose": _json_number(dose.daily_dose),
         "unit": dose.unit,
         "administrations": {
-            a.time: [
-                {"strength": _json_number(u.strength), "count": _json_number(u.count)}
-                for u in a.units
-            ]
-            for a in dose.administrations
+            a.time: [_unit_document(u) for u in a.units] for a in dose.administrations
         },
     }
     if dose.wear_hours is not None:
         document["wear_hours"] = dose.wear_hours
+    if dose.combination is not None:
+        document["combination"] = dose.combination
+    if dose.as_needed:
+        document["as_needed"] = True
+    return document
+
+
+def _unit_document(unit: UnitDose) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "strength": _json_number(unit.strength),
+        "count": _json_number(unit.count),
+    }
+    # Units of an added product (a same-drug formulation change) say which product they are.
+    if unit.release is not None:
+        document["release"] = unit.release
+        document["form"] = unit.form
+        document["unit"] = unit.unit
     return document
 
 
@@ -340,6 +412,8 @@ def schedule_document(schedule: Schedule) -> dict[str, Any]:
                 "steps": policy.first_phase.steps,
             },
             "allow_halves": policy.allow_halves,
+            "allow_formulation_change": policy.allow_formulation_change,
+            "as_needed_first": policy.as_needed_first,
             "rapid": policy.rapid,
             "rapid_reason": policy.rapid_reason,
         },

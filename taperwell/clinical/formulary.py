@@ -345,3 +345,100 @@ def _decimals(value: Any, where: str) -> tuple[Decimal, ...]:
             raise DataError(f"{where}: strengths must be positive, got {number}")
         result.append(number)
     return tuple(result)
+
+
+# ---------------------------------------------------------------------------------------------
+# Brand names (the `[[brand]]` block of formulary.toml): a brand names one product, so its
+# release and combination partner come with the name.
+
+
+@dataclass(frozen=True)
+class ResolvedName:
+    """What a medicine name says: the generic drug, and for a brand its release, form and partner.
+
+    `release`, `form` and `combination` are None when the name does not fix them (a generic
+    name, or a brand sold in more than one form).
+    """
+
+    drug: Drug
+    release: str | None
+    combination: str | None
+    brand: str | None
+    form: str | None = None
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    drug: str
+    release: str
+    form: str | None
+    combination: str | None
+
+
+@functools.cache
+def load_brands() -> dict[str, Brand]:
+    """Brands by their case-folded name, checked against the formulary's drugs and products."""
+    return parse_brands(read_toml(FORMULARY_PATH), load_formulary(), where=FORMULARY_PATH.name)
+
+
+def parse_brands(
+    document: Mapping[str, Any], formulary: Formulary, *, where: str = "formulary"
+) -> dict[str, Brand]:
+    brands: dict[str, Brand] = {}
+    raw_list = document.get("brand", [])
+    if not isinstance(raw_list, list):
+        raise DataError(f"{where}: [[brand]] must be a list of tables")
+    for index, raw in enumerate(raw_list):
+        spot = f"{where}: brand[{index}]"
+        if not isinstance(raw, dict):
+            raise DataError(f"{spot}: must be a table")
+        name = _str(raw.get("name"), f"{spot}.name")
+        drug = formulary.find(_str(raw.get("drug"), f"{spot}.drug"))
+        if drug is None:
+            raise DataError(f"{spot} ({name}): unknown drug {raw.get('drug')!r}")
+        if name.casefold() not in {a.casefold() for a in drug.aliases}:
+            raise DataError(f"{spot} ({name}): must also be an alias of {drug.name}")
+        release = _str(raw.get("release"), f"{spot}.release")
+        if release not in RELEASES:
+            raise DataError(f"{spot} ({name}).release must be IR or ER")
+        form = _opt_str(raw.get("form"), f"{spot}.form")
+        combination = _opt_str(raw.get("combination"), f"{spot}.combination")
+        folded = name.casefold()
+        if folded in brands:
+            raise DataError(f"{spot}: brand {name!r} is listed twice")
+        brands[folded] = Brand(name, drug.name, release, form, combination)
+    return brands
+
+
+def same_partner(product: str | None, brand: str | None) -> bool:
+    """A brand's partner matches a product's when both name the same partner drug (or neither)."""
+    if product is None or brand is None:
+        return product is None and brand is None
+    return product.split()[0].casefold() == brand.split()[0].casefold()
+
+
+def resolve_name(name: str, formulary: Formulary | None = None) -> ResolvedName | None:
+    """The drug a name means, with the release, form and partner a brand name fixes.
+
+    `resolve_name("OxyContin")` -> oxycodone, ER, tablet, no partner, brand "OxyContin";
+    `resolve_name("Norco")` -> hydrocodone, IR, tablet, "acetaminophen 325 mg";
+    `resolve_name("oxycodone")` -> oxycodone with release None. None for an unknown name.
+    """
+    formulary = load_formulary() if formulary is None else formulary
+    drug = formulary.find(name)
+    if drug is None:
+        return None
+    brand = load_brands().get(name.strip().casefold()) if formulary is load_formulary() else None
+    if brand is None:
+        is_alias = name.strip().casefold() in {a.casefold() for a in drug.aliases}
+        return ResolvedName(
+            drug=drug, release=None, combination=None, brand=name.strip() if is_alias else None
+        )
+    return ResolvedName(
+        drug=drug,
+        release=brand.release,
+        combination=brand.combination,
+        brand=brand.name,
+        form=brand.form,
+    )

@@ -10,7 +10,13 @@ Rules it keeps, each from `shared/clinical-reference.md` section 3:
   tablets are halved only when the policy allows; patch changes keep their wear interval;
 - one opioid at a time (the clinician's order, else short-acting first);
 - at the smallest dose the interval between doses is lengthened (q8h -> q12h -> nightly) before
-  stopping (VA-OTDT worked examples; CDC-POCKET-TAPER).
+  stopping (VA-OTDT worked examples; CDC-POCKET-TAPER);
+- every step it writes is checked (`check_steps`, bounds in data/taper_rules.toml): at most 25%
+  of the step before (50% if rapid), except one smallest unit at a time at the smallest strength
+  or one patch strength at a time; never a stop or such a cut on the first day (a hold comes
+  first); a stop only from one smallest unit a day; methadone at most 10% and 14 days apart;
+  same-drug IR tablets or oral solution are added, mg for mg and named, only when the listed
+  product cannot make a step within 25%.
 
 Cuts are measured in "taper weight": MME with each drug's factor fixed at the starting dose, so
 a percentage means the same thing at every step even where a factor depends on the dose.
@@ -29,6 +35,11 @@ from fractions import Fraction
 from taperwell.clinical.taper_model import (
     ABRUPT_INTERVAL_DAYS,
     ABRUPT_PERCENT,
+    AS_NEEDED,
+    BOTTOM_UNITS,
+    METHADONE_MAX_PERCENT,
+    METHADONE_MIN_INTERVAL_DAYS,
+    PATCH_HOLD_WEAR_INTERVALS,
     RAPID_MAX_PERCENT,
     AbruptTaperError,
     Administration,
@@ -43,6 +54,7 @@ from taperwell.clinical.taper_model import (
     StepKind,
     TaperError,
     TaperPolicy,
+    UnitDose,
 )
 from taperwell.clinical.taper_units import UnitMenu, plain, to_decimal, to_fraction
 
@@ -56,12 +68,15 @@ __all__ = [
     "Step",
     "TaperError",
     "TaperPolicy",
+    "UnsafeScheduleError",
     "check_policy",
+    "check_steps",
     "pause",
     "plan_taper",
     "resume",
     "slow_down",
     "step_back",
+    "validate_schedule",
 ]
 
 MmeFunction = Callable[[Medication, Decimal], Decimal]
@@ -140,6 +155,11 @@ class _Move:
     interval: int
     phase: str  # "first" or "main"
     drug: str
+    # Why a cut above the step limit is allowed: "bottom" (one smallest unit at a time at the
+    # smallest strength), "patch" (one patch strength at a time), "first-day" (a hold before
+    # such a cut), or "" for an ordinary step.
+    rule: str = ""
+    index: int = 0  # which medication changes
 
 
 class _Planner:
@@ -156,12 +176,36 @@ class _Planner:
         self.original_weight = original_weight
         if ceilings is None:
             ceilings = [max(to_fraction(a) for _, a in m.doses) for m in self.regimen]
-        self.menus = [
+        # The listed products only, and (when formulation changes are allowed) with the same
+        # drug's added products; doses are always written with the second.
+        self.base_menus = [
             UnitMenu(m, allow_halves=policy.allow_halves, ceiling=c)
             for m, c in zip(self.regimen, ceilings, strict=True)
         ]
+        self.menus = [
+            UnitMenu(
+                m,
+                allow_halves=policy.allow_halves,
+                ceiling=c,
+                include_added=policy.allow_formulation_change,
+            )
+            if policy.allow_formulation_change and m.added
+            else base
+            for m, c, base in zip(self.regimen, ceilings, self.base_menus, strict=True)
+        ]
+        # The smallest unit of each drug among all its products, added ones included whether or
+        # not the policy allows them: the lowest-dose rules start only there, so turning
+        # formulation changes off makes the engine refuse rather than take bigger cuts.
+        self.floors = [
+            (
+                UnitMenu(m, allow_halves=policy.allow_halves, ceiling=c, include_added=True)
+                if m.added and not menu.added
+                else menu
+            ).smallest
+            for m, c, menu in zip(self.regimen, ceilings, self.menus, strict=True)
+        ]
         self.factors = [to_fraction(m.factor) for m in self.regimen]
-        self.order = _taper_order(self.regimen, policy.order)
+        self.order = _taper_order(self.regimen, policy.order, policy.as_needed_first)
 
     def weight(self, state: _State) -> Fraction:
         return sum(
@@ -179,8 +223,21 @@ class _Planner:
         basis = self.original_weight if self.policy.of == "original" else self.weight(state)
         return basis * to_fraction(percent) / 100
 
-    def plan_moves(self, state: _State, *, first_phase_steps: int) -> list[_Move]:
+    def step_limit(self, state: _State, index: int) -> Fraction:
+        """The largest cut (taper weight) an ordinary step may make from `state`."""
+        percent = RAPID_MAX_PERCENT if self.policy.rapid else ABRUPT_PERCENT
+        limit = self.weight(state) * to_fraction(percent) / 100
+        if _is_methadone(self.regimen[index]) and not self.policy.rapid:
+            own = self.factors[index] * sum((a for _, a in state[index]), Fraction(0))
+            unit = self.factors[index] * self.floors[index]
+            limit = min(limit, max(own * to_fraction(METHADONE_MAX_PERCENT) / 100, unit))
+        return limit
+
+    def plan_moves(
+        self, state: _State, *, first_phase_steps: int, first_day: bool = False
+    ) -> list[_Move]:
         moves: list[_Move] = []
+        start_state = state
         phase = self.policy.first_phase
         while not self.reached(state):
             if len(moves) >= _MAX_STEPS:
@@ -189,7 +246,15 @@ class _Planner:
             percent = phase.percent if in_first and phase else self.policy.percent
             interval = phase.interval_days if in_first and phase else self.policy.interval_days
             allowance = self.allowance(state, percent)
-            new, kind, index = self.choose(state, allowance)
+            new, kind, index, rule = self.choose(state, allowance)
+            if rule:
+                # A cut above the step limit at the lowest doses: slow down. It is held at least
+                # as long as steps of the step limit (25%, or the rapid ceiling) per interval
+                # would take, measured against the dose at that time.
+                ceiling = RAPID_MAX_PERCENT if self.policy.rapid else ABRUPT_PERCENT
+                allowance = min(allowance, self.weight(state) * to_fraction(ceiling) / 100)
+            if _is_methadone(self.regimen[index]) and not self.policy.rapid:
+                interval = max(interval, METHADONE_MIN_INTERVAL_DAYS)
             moves.append(
                 _Move(
                     state=new,
@@ -199,9 +264,18 @@ class _Planner:
                     interval=interval,
                     phase="first" if in_first else "main",
                     drug=self.regimen[index].drug,
+                    rule=rule,
+                    index=index,
                 )
             )
             state = new
+        if first_day and moves and (moves[0].rule or moves[0].kind == "stop"):
+            # Never a stop, and never a cut above the step limit, on the plan's first day: the
+            # starting dose is kept for one interval first.
+            first = moves[0]
+            moves.insert(
+                0, replace(first, state=start_state, kind="hold", cut=Fraction(0), rule="first-day")
+            )
         return moves
 
     def reached(self, state: _State) -> bool:
@@ -210,29 +284,137 @@ class _Planner:
             return self.weight(state) <= target
         return not any(state)
 
-    def choose(self, state: _State, allowance: Fraction) -> tuple[_State, StepKind, int]:
-        """The next dose: the largest cut within the allowance, else the smallest cut there is.
+    def choose(self, state: _State, allowance: Fraction) -> tuple[_State, StepKind, int, str]:
+        """The next dose: the largest cut within the allowance, else the smallest cut there is,
+        never above the step limit except by the rules for the lowest doses.
 
-        Only one medication changes per step (the first in the taper order still taken).
+        Only one medication changes per step (the first in the taper order still taken). The
+        listed products are tried first; added products of the same drug only when the listed
+        ones cannot make a step within the limit.
         """
         index = next(i for i in self.order if state[i])
-        doses, menu = state[index], self.menus[index]
-        unit_weight = self.factors[index] * menu.quantum  # weight of one quantum of this drug
-        current_total = sum((a for _, a in doses), Fraction(0)) / menu.quantum
-        options = _lower_totals(doses, menu)
+        doses = state[index]
+        full = self.menus[index]
         current = self.weight(state)
         target = self.target_weight()
-        cuts = [((current_total - total) * unit_weight, option) for total, option in options]
-        within = [item for item in cuts if item[0] <= allowance]
-        reaching = [item for item in within if current - item[0] <= target]
-        if target > 0 and reaching:
-            _, chosen = min(reaching, key=lambda item: item[0])
-        elif within:
-            _, chosen = max(within, key=lambda item: item[0])
-        else:
-            _, chosen = min(cuts, key=lambda item: item[0])
-        new_doses, kind = _build(doses, menu, chosen)
-        return (*state[:index], new_doses, *state[index + 1 :]), kind, index
+        limit = self.step_limit(state, index)
+        menus = [self.base_menus[index]] + ([full] if full is not self.base_menus[index] else [])
+        if any(full.uses_added(a) for _, a in doses):
+            menus = [full]  # once a formulation change is made, keep it rather than undo it
+        for menu in menus:
+            cuts = self._cuts(doses, menu, index, reduce_only=menu is not full)
+            valid = [item for item in cuts if self._fits(state, index, item, limit)]
+            within = [item for item in valid if item[0] <= allowance]
+            reaching = [item for item in within if current - item[0] <= target]
+            if target > 0 and reaching:
+                return self._apply(state, index, min(reaching, key=_by_cut), "")
+            if within:
+                return self._apply(state, index, max(within, key=_by_cut), "")
+            if valid:
+                return self._apply(state, index, min(valid, key=_by_cut), "")
+        cuts = self._cuts(doses, full, index, reduce_only=False)
+        unit_weight = self.factors[index] * self.floors[index]
+        total = sum((a for _, a in doses), Fraction(0))
+        if self.regimen[index].is_patch and cuts:
+            return self._apply(state, index, min(cuts, key=_by_cut), "patch")
+        if total <= BOTTOM_UNITS * self.floors[index]:
+            gentle = [item for item in cuts if item[0] <= unit_weight]
+            if gentle:
+                return self._apply(state, index, min(gentle, key=_by_cut), "bottom")
+        raise TaperError(self._refusal(state, index, cuts, limit))
+
+    def _cuts(
+        self, doses: _Doses, menu: UnitMenu, index: int, *, reduce_only: bool
+    ) -> list[tuple[Fraction, _Option, UnitMenu]]:
+        unit_weight = self.factors[index] * menu.quantum
+        amount = sum((a for _, a in doses), Fraction(0))
+        current_total = amount / menu.quantum
+        return [
+            ((current_total - total) * unit_weight, option, menu)
+            for total, option in _lower_totals(doses, menu)
+            if (not reduce_only or option[0] == "reduce")
+            # A stop only from at most one smallest unit of the drug a day.
+            and (option[0] != "stop" or amount <= self.floors[index])
+        ]
+
+    def _fits(
+        self,
+        state: _State,
+        index: int,
+        item: tuple[Fraction, _Option, UnitMenu],
+        limit: Fraction,
+    ) -> bool:
+        """Within the step limit, counted both ways where a box strength differs from what is
+        counted (the 12 mcg/h patch): what the engine counts and what the patient's box says."""
+        if item[0] > limit:
+            return False
+        if not any(m.labels for m in self.regimen):
+            return True
+        new = self._apply(state, index, item, "")[0]
+        before, after = self.labelled_weight(state), self.labelled_weight(new)
+        return (before - after) * self.weight(state) <= limit * before
+
+    def labelled_weight(self, state: _State) -> Fraction:
+        """Taper weight with the strengths written on the box (12 for the 12.5 patch)."""
+        total = Fraction(0)
+        for medication, menu, factor, doses in zip(
+            self.regimen, self.menus, self.factors, state, strict=True
+        ):
+            for time, amount in doses:
+                for unit in _as_written(medication, menu, time, amount):
+                    total += factor * to_fraction(unit.strength) * to_fraction(unit.count)
+        return total
+
+    def _apply(
+        self, state: _State, index: int, item: tuple[Fraction, _Option, UnitMenu], rule: str
+    ) -> tuple[_State, StepKind, int, str]:
+        _, option, menu = item
+        new_doses, kind = _build(state[index], menu, option)
+        return (*state[:index], new_doses, *state[index + 1 :]), kind, index, rule
+
+    def _refusal(
+        self,
+        state: _State,
+        index: int,
+        cuts: Sequence[tuple[Fraction, _Option, UnitMenu]],
+        limit: Fraction,
+    ) -> str:
+        medication = self.regimen[index]
+        daily = to_decimal(sum((a for _, a in state[index]), Fraction(0)))
+        current = self.weight(state)
+        smallest = min((c for c, _, _ in cuts), default=current)
+        percent = to_decimal(smallest / current * 100).quantize(Decimal("0.1"))
+        allowed = to_decimal(limit / current * 100).quantize(Decimal("0.1"))
+        ways = []
+        if medication.added and not self.policy.allow_formulation_change:
+            ways.append(
+                "allow a formulation change (adding "
+                + " or ".join(f"{medication.drug} {p.label}" for p in medication.added)
+                + ", mg for mg)"
+            )
+        if not self.policy.allow_halves and medication.splittable:
+            ways.append("allow halves of scored tablets")
+        ways.append("set a target dose to stop at (the lowest comfortable dose)")
+        return (
+            f"{medication.drug} {daily} {medication.unit} a day: the smallest possible cut here "
+            f"is {percent}% of the day's dose, more than the {allowed}% one step may take"
+            + (" for methadone" if _is_methadone(medication) and not self.policy.rapid else "")
+            + "; "
+            + ", or ".join(ways)
+            + ", or plan this part with the prescriber"
+        )
+
+
+def _ceiling(planner: _Planner) -> Decimal:
+    return RAPID_MAX_PERCENT if planner.policy.rapid else ABRUPT_PERCENT
+
+
+def _by_cut(item: tuple[Fraction, _Option, UnitMenu]) -> Fraction:
+    return item[0]
+
+
+def _is_methadone(medication: Medication) -> bool:
+    return medication.drug.casefold() == "methadone"
 
 
 # An option below the current doses: ("reduce", low level index, how many times get the next
@@ -290,8 +472,11 @@ def _build(doses: _Doses, menu: UnitMenu, option: _Option) -> tuple[_Doses, Step
     return tuple(zip(times, per_time, strict=True)), "reduce"
 
 
-def _taper_order(regimen: Sequence[Medication], order: Sequence[str]) -> list[int]:
-    """Indexes in the order medications are tapered: as named, then short-acting (IR) first."""
+def _taper_order(
+    regimen: Sequence[Medication], order: Sequence[str], as_needed_first: bool = True
+) -> list[int]:
+    """Indexes in the order medications are tapered: as named, then as-needed lines first (or
+    last, as the policy says), then short-acting (IR) first."""
     names = [m.drug.casefold() for m in regimen]
     chosen: list[int] = []
     for name in order:
@@ -305,7 +490,14 @@ def _taper_order(regimen: Sequence[Medication], order: Sequence[str]) -> list[in
             raise TaperError(f"the taper order names {name!r}, which is not in the regimen")
         chosen.extend(dict.fromkeys(matches))
     rest = [i for i in range(len(regimen)) if i not in chosen]
-    rest.sort(key=lambda i: (regimen[i].release != "IR", regimen[i].is_patch, i))
+    rest.sort(
+        key=lambda i: (
+            regimen[i].as_needed != as_needed_first,
+            regimen[i].release != "IR",
+            regimen[i].is_patch,
+            i,
+        )
+    )
     return chosen + rest
 
 
@@ -325,8 +517,10 @@ def _initial_state(regimen: Sequence[Medication]) -> _State:
         if not medication.doses:
             raise TaperError(f"{medication.drug}: no dosing times given")
         seen: set[str] = set()
+        if medication.as_needed and [t for t, _ in medication.doses] != [AS_NEEDED]:
+            raise TaperError(f"{medication.drug}: an as-needed line gives only its daily maximum")
         for time, amount in medication.doses:
-            if not _TIME.fullmatch(time):
+            if not medication.as_needed and not _TIME.fullmatch(time):
                 raise TaperError(f"{medication.drug}: {time!r} is not a time like 08:00")
             if time in seen:
                 raise TaperError(f"{medication.drug}: the time {time} is listed twice")
@@ -367,7 +561,7 @@ def plan_taper(
     planner = _Planner(regimen, policy, original_weight=Fraction(0))
     original = planner.weight(state)
     planner.original_weight = original
-    for medication, menu, doses in zip(regimen, planner.menus, state, strict=True):
+    for medication, menu, doses in zip(regimen, planner.base_menus, state, strict=True):
         for time, amount in doses:
             if not menu.can_make(amount):
                 raise TaperError(
@@ -375,13 +569,13 @@ def plan_taper(
                     "made from the available strengths "
                     f"({', '.join(str(s) for s in medication.strengths)} {medication.unit})"
                 )
-    baseline_mme = _round_mme(sum((mme(m, m.daily_dose) for m in regimen), Decimal(0)))
+    baseline_mme = _state_mme(planner, state, mme)
     if original <= planner.target_weight():
         raise TaperError(
             f"the regimen is already at or below the target of {policy.target_mme_per_day} MME/day"
         )
     phase_steps = policy.first_phase.steps if policy.first_phase else 0
-    moves = planner.plan_moves(state, first_phase_steps=phase_steps)
+    moves = planner.plan_moves(state, first_phase_steps=phase_steps, first_day=True)
     steps = _lay_out(
         planner,
         moves,
@@ -391,6 +585,7 @@ def plan_taper(
         pauses=pauses,
         mme=mme,
     )
+    check_steps(planner, steps, before=state, first_day=True)
     warnings = _warnings(regimen, policy, pauses, start)
     return Schedule(
         start=start,
@@ -401,6 +596,138 @@ def plan_taper(
         steps=tuple(steps),
         warnings=tuple(warnings),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The engine's own check of what it writes: every schedule it returns passes this, or it raises.
+
+
+def validate_schedule(schedule: Schedule) -> None:
+    """Check a whole schedule (as planned, before any revision) against the safety rules;
+    raise UnsafeScheduleError on the first step that breaks one."""
+    planner = _planner_for(schedule, schedule.policy)
+    check_steps(planner, schedule.steps, before=_initial_state(schedule.regimen), first_day=True)
+
+
+class UnsafeScheduleError(TaperError):
+    """A schedule the engine made breaks a safety rule: never returned, always a bug to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the plan was not made because it would break a safety rule: {reason}")
+
+
+def check_steps(
+    planner: _Planner,
+    steps: Sequence[Step],
+    *,
+    before: _State,
+    first_day: bool,
+    previous: Step | None = None,
+) -> None:
+    """Raise TaperError if any step breaks the taper's safety rules (taper_rules.toml).
+
+    Measured in taper weight (each drug's factor fixed at the start) so a cut means the same at
+    every dose. Rules: no dose rises except an approved step back; no cut above the step limit
+    (25%, or the rapid ceiling) except one smallest unit at a time at the smallest strength, or
+    one patch strength at a time; never a stop or such a cut on the plan's first day; a stop only
+    from at most one smallest unit a day, after a full interval; methadone at most 10% of its
+    dose (or one smallest unit) per step and 14 days apart, unless rapid.
+    """
+    policy = planner.policy
+    percent = RAPID_MAX_PERCENT if policy.rapid else ABRUPT_PERCENT
+    interval = policy.interval_days
+    if policy.first_phase is not None:
+        interval = min(interval, policy.first_phase.interval_days)
+    wear = _wear_days(planner.regimen)
+    state = before
+    for position, step in enumerate(steps):
+        new = tuple(
+            tuple((a.time, _counted(m, a)) for a in d.administrations)
+            for m, d in zip(planner.regimen, step.doses, strict=True)
+        )
+        where = f"step {step.index} ({step.start.isoformat()})"
+        for medication, dose in zip(planner.regimen, step.doses, strict=True):
+            added = [u for a in dose.administrations for u in a.units if u.release is not None]
+            if added and (not policy.allow_formulation_change or medication.is_patch):
+                raise UnsafeScheduleError(
+                    f"{where}: {medication.drug} changes product without a formulation change "
+                    "being allowed"
+                )
+        if step.kind == "step-back":
+            state, previous = new, step
+            continue
+        old_w, new_w = planner.weight(state), planner.weight(new)
+        if new_w > old_w:
+            raise UnsafeScheduleError(f"{where}: the dose goes up without an approved step back")
+        cut = (old_w - new_w) / old_w * 100 if old_w else Fraction(0)
+        old_l, new_l = planner.labelled_weight(state), planner.labelled_weight(new)
+        if old_l:
+            cut = max(cut, (old_l - new_l) / old_l * 100)
+        exempt = ""
+        for i, medication in enumerate(planner.regimen):
+            was = sum((a for _, a in state[i]), Fraction(0))
+            now = sum((a for _, a in new[i]), Fraction(0))
+            if was == now:
+                continue
+            unit = planner.floors[i]
+            below = [a for a in planner.menus[i].amounts if a < was]
+            if was - now <= unit and was <= BOTTOM_UNITS * unit:
+                exempt = "bottom"
+            elif medication.is_patch and now == max(below, default=Fraction(0)):
+                exempt = "patch"
+            if now == 0 and was > unit:
+                raise UnsafeScheduleError(
+                    f"{where}: {medication.drug} stops from more than one smallest unit a day"
+                )
+            if _is_methadone(medication) and not policy.rapid and now < was and not exempt:
+                most = max(was * to_fraction(METHADONE_MAX_PERCENT) / 100, unit)
+                if was - now > most:
+                    raise UnsafeScheduleError(
+                        f"{where}: a methadone step above {METHADONE_MAX_PERCENT}% of its dose"
+                    )
+            if _is_methadone(medication) and not policy.rapid:
+                for held in (previous, step):
+                    if (
+                        held is not None
+                        and held.days is not None
+                        and held.kind != "step-back"
+                        and held.days < METHADONE_MIN_INTERVAL_DAYS
+                    ):
+                        raise UnsafeScheduleError(
+                            f"{where}: methadone steps must be at least "
+                            f"{METHADONE_MIN_INTERVAL_DAYS} days apart"
+                        )
+        stops = any(
+            sum((a for _, a in state[i]), Fraction(0)) > 0 and not new[i]
+            for i in range(len(planner.regimen))
+        )
+        if first_day and position == 0 and (stops or cut > to_fraction(percent)):
+            raise UnsafeScheduleError(f"{where}: a stop or a cut above {percent}% on the first day")
+        over = cut > to_fraction(percent)
+        if (
+            over
+            and exempt
+            and any(m.is_patch and state[i] != new[i] for i, m in enumerate(planner.regimen))
+        ):
+            settle = PATCH_HOLD_WEAR_INTERVALS * wear
+            for held in (previous, step):
+                if held is not None and held.days is not None and held.days < settle:
+                    raise UnsafeScheduleError(
+                        f"{where}: a patch step down must be worn at least {settle} days"
+                    )
+        if over and not exempt:
+            raise UnsafeScheduleError(
+                f"{where}: a cut of {to_decimal(cut).quantize(Decimal('0.1'))}% is above "
+                f"the {percent}% one step may take"
+            )
+        if (
+            (over or stops)
+            and previous is not None
+            and previous.days is not None
+            and previous.days < interval
+        ):
+            raise UnsafeScheduleError(f"{where}: comes before a full interval at the dose before")
+        state, previous = new, step
 
 
 def _warnings(
@@ -475,6 +802,19 @@ def _lay_out(
     for i in range(1, len(moves)):
         if moves[i].kind == "stop":
             holds[i - 1] = max(holds[i - 1], holds[i])
+    for i, move in enumerate(moves):
+        medication = planner.regimen[move.index]
+        if move.rule and medication.is_patch:
+            # One patch strength at a time: each level (and the one before it) is worn for at
+            # least twice the wear interval.
+            settle = PATCH_HOLD_WEAR_INTERVALS * wear
+            holds[i] = max(holds[i], settle)
+            if i:
+                holds[i - 1] = max(holds[i - 1], settle)
+        if _is_methadone(medication) and not planner.policy.rapid and move.kind != "hold":
+            holds[i] = max(holds[i], METHADONE_MIN_INTERVAL_DAYS)
+            if i:
+                holds[i - 1] = max(holds[i - 1], METHADONE_MIN_INTERVAL_DAYS)
     pending = sorted((p for p in pauses if p.start >= start), key=lambda p: p.start)
     steps: list[Step] = []
     cursor = start
@@ -487,6 +827,7 @@ def _lay_out(
             following is not None
             and following.kind == "stop"
             and following.cut > following.allowance
+            and not following.rule
         ):
             notes.append(
                 f"Held {days} days before stopping {following.drug}: stopping from the "
@@ -507,12 +848,9 @@ def _lay_out(
                     + "; this dose continues."
                 )
         doses = _doses_of(planner, move.state)
-        mme_value = _round_mme(
-            sum(
-                (mme(m, d.daily_dose) for m, d in zip(planner.regimen, doses, strict=True)),
-                Decimal(0),
-            )
-        )
+        mme_value = _state_mme(planner, move.state, mme)
+        earlier = moves[i - 1].state if i else None
+        notes.extend(_formulation_notes(planner, move, earlier))
         steps.append(
             Step(
                 index=first_index + i,
@@ -538,7 +876,28 @@ def _notes(
     basis = "original" if planner.policy.of == "original" else "current"
     if move.phase == "first" and (previous is None or previous.phase != "first"):
         notes.append("A gentle start: small first steps, paced by the patient (DARNALL-2018).")
-    if move.cut > move.allowance and move.kind != "stop":
+    if move.rule == "first-day":
+        notes.append(
+            f"Kept for {hold} days first: the next change is more than "
+            f"{ABRUPT_PERCENT}% of the dose or a stop, and the plan never does that on its "
+            "first day (CDC-2022; HHS-2019; FDA-2019-TAPER)."
+        )
+    if move.rule == "bottom":
+        notes.append(
+            f"At the smallest strength one smallest unit of {move.drug} comes off at a time "
+            "(VA-OTDT). The lowest doses go slower: this step is held "
+            f"{hold} days, as long as steps of at most {_ceiling(planner)}% of the dose at "
+            "this point would take."
+        )
+    if move.rule == "patch":
+        notes.append(
+            f"Patches cannot be cut and {move.drug} has no oral form for chronic pain, so the "
+            "patch steps down one strength at a time. This cut is more than "
+            f"{ABRUPT_PERCENT}% of the dose, so it is held {hold} days, at least "
+            f"{PATCH_HOLD_WEAR_INTERVALS} patch changes, for the body to settle. It is never "
+            "switched to another opioid."
+        )
+    if move.cut > move.allowance and move.kind != "stop" and not move.rule:
         percent = _percent_of(move, planner)
         notes.append(
             f"The smallest possible cut here is {percent}% of the {basis} dose, more than the "
@@ -563,6 +922,33 @@ def _notes(
     return notes
 
 
+def _formulation_notes(planner: _Planner, move: _Move, earlier: _State | None) -> list[str]:
+    """Name each same-drug formulation change a step makes (or keeps)."""
+    notes = []
+    for i, (medication, menu) in enumerate(zip(planner.regimen, planner.menus, strict=True)):
+        if not any(menu.uses_added(a) for _, a in move.state[i]):
+            continue
+        used = {
+            (u.release, u.form)
+            for _, a in move.state[i]
+            for u in menu.compose(a)
+            if u.release is not None
+        }
+        names = " and ".join(p.label for p in medication.added if (p.release, p.form) in used)
+        started = earlier is None or not any(menu.uses_added(a) for _, a in earlier[i])
+        if started:
+            notes.append(
+                f"A formulation change: {medication.drug} {names} are added, mg for mg, because "
+                f"the {medication.release} {medication.form}s alone cannot make a step of "
+                f"{ABRUPT_PERCENT}% or less here. Same medicine, not a switch to another opioid."
+            )
+        else:
+            notes.append(
+                f"Still with the formulation change: {medication.drug} {names}, mg for mg."
+            )
+    return notes
+
+
 def _policy_percent(planner: _Planner, move: _Move) -> Decimal:
     phase = planner.policy.first_phase
     if move.phase == "first" and phase is not None:
@@ -578,19 +964,72 @@ def _percent_of(move: _Move, planner: _Planner) -> Decimal:
 def _doses_of(planner: _Planner, state: _State) -> tuple[DrugDose, ...]:
     doses = []
     for medication, menu, per_time in zip(planner.regimen, planner.menus, state, strict=True):
-        administrations = tuple(Administration(time=t, units=menu.compose(a)) for t, a in per_time)
+        administrations = tuple(
+            Administration(time=t, units=_as_written(medication, menu, t, a)) for t, a in per_time
+        )
         doses.append(
             DrugDose(
                 drug=medication.drug,
                 release=medication.release,
                 form=medication.form,
                 unit=medication.unit,
-                daily_dose=to_decimal(sum((a for _, a in per_time), Fraction(0))),
+                daily_dose=plain(sum((a.amount for a in administrations), Decimal(0)).normalize()),
                 administrations=administrations,
                 wear_hours=medication.wear_hours if medication.is_patch else None,
+                combination=medication.combination,
+                as_needed=medication.as_needed,
             )
         )
     return tuple(doses)
+
+
+def _as_written(
+    medication: Medication, menu: UnitMenu, time: str, amount: Fraction
+) -> tuple[UnitDose, ...]:
+    """The units for `amount`, with box strengths; the starting dose as the patient wrote it
+    (25 + 12 mcg/h stays two patches, not one 37.5)."""
+    written = medication.written_at(time)
+    counted = dict(medication.doses).get(time)
+    if written is not None and counted is not None and to_fraction(counted) == amount:
+        for real, label in medication.labels:
+            n = (counted - written) / (real - label)
+            rest = to_fraction(counted - n * real)
+            if n == n.to_integral_value() and n > 0 and rest >= 0 and menu.can_make(rest):
+                units = [*_labelled(medication, menu.compose(rest))]
+                units.append(UnitDose(strength=label, count=plain(n)))
+                return tuple(units)
+    return _labelled(medication, menu.compose(amount))
+
+
+def _labelled(medication: Medication, units: tuple[UnitDose, ...]) -> tuple[UnitDose, ...]:
+    """Units as written on the box (the 12 mcg/h patch, counted as 12.5, reads 12)."""
+    return tuple(
+        u if u.release is not None else replace(u, strength=medication.label_of(u.strength))
+        for u in units
+    )
+
+
+def _counted(medication: Medication, administration: Administration) -> Fraction:
+    """The amount the engine counts for an administration written with box strengths."""
+    return sum(
+        (
+            to_fraction(u.strength if u.release is not None else medication.counted_of(u.strength))
+            * to_fraction(u.count)
+            for u in administration.units
+        ),
+        Fraction(0),
+    )
+
+
+def _state_mme(planner: _Planner, state: _State, mme: MmeFunction) -> Decimal:
+    """Real MME per day of a state, from the doses as written (box strengths)."""
+    doses = _doses_of(planner, state)
+    return _round_mme(
+        sum(
+            (mme(m, d.daily_dose) for m, d in zip(planner.regimen, doses, strict=True)),
+            Decimal(0),
+        )
+    )
 
 
 def _round_mme(value: Decimal) -> Decimal:
@@ -616,7 +1055,7 @@ def _state_of(schedule: Schedule, step: Step | None) -> _State:
     for medication, dose in zip(schedule.regimen, step.doses, strict=True):
         if dose.drug != medication.drug:  # pragma: no cover - steps always follow the regimen
             raise TaperError("the schedule's steps do not match its regimen")
-        state.append(tuple((a.time, to_fraction(a.amount)) for a in dose.administrations))
+        state.append(tuple((a.time, _counted(medication, a)) for a in dose.administrations))
     return tuple(state)
 
 
@@ -653,6 +1092,10 @@ def _replan_after(
     earlier = _state_of(schedule, previous)
     cut = planner.weight(earlier) - planner.weight(state)
     hold = _hold_days(cut, planner.allowance(earlier, policy.percent), policy.interval_days)
+    if any(_is_methadone(m) for m in schedule.regimen) and not policy.rapid:
+        hold = max(hold, METHADONE_MIN_INTERVAL_DAYS)
+    if any(m.is_patch for m in schedule.regimen):
+        hold = max(hold, PATCH_HOLD_WEAR_INTERVALS * _wear_days(schedule.regimen))
     hold = _round_up(hold, _wear_days(schedule.regimen))
     next_cut = max(on, current.start + timedelta(days=hold))
     if current.end is not None and not current.paused:
@@ -677,6 +1120,7 @@ def _replan_after(
             pauses=(),
             mme=mme,
         )
+        check_steps(planner, following, before=state, first_day=False, previous=held)
         new_steps = [*kept, held, *following]
     return replace(
         schedule,

@@ -64,6 +64,15 @@ def _count_words(count: Decimal) -> str:
 
 
 def _unit_words(unit: UnitDose, dose: DrugDose) -> str:
+    if unit.form == "solution":
+        return f"{plain(unit.count)} mL of the {plain(unit.strength)} {unit.unit} oral solution"
+    if unit.release is not None:
+        # A unit of an added product of the same drug (a formulation change).
+        plural = unit.count > 1
+        noun = f"{plain(unit.strength)} {unit.unit} {unit.release} {unit.form}" + (
+            "s" if plural else ""
+        )
+        return f"{_count_words(unit.count)} {noun}"
     strength = f"{plain(unit.strength)} {dose.unit}"
     form = "patch" if dose.wear_hours is not None else dose.form
     label = (
@@ -95,6 +104,7 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
     lines: list[str] = []
     by_time: dict[str, list[str]] = {}
     stopped: list[DrugDose] = []
+    as_needed: list[str] = []
     for dose in step.doses:
         if not dose.administrations:
             stopped.append(dose)
@@ -107,26 +117,47 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
                 name = f"{dose.drug} " if drug_names else ""
                 lines.append(f"{name}patch: wear {units}, changed {every} as before")
             continue
+        if dose.as_needed:
+            for admin in dose.administrations:
+                units = " + ".join(_unit_words(u, dose) for u in admin.units)
+                name = f" of {dose.drug}" if drug_names else ""
+                as_needed.append(f"only if needed: at most {units}{name} a day")
+            continue
         for admin in dose.administrations:
             units = " + ".join(_unit_words(u, dose) for u in admin.units)
             if drug_names:
-                units = f"{units} of {dose.drug}"
+                partner = f" with {dose.combination}" if dose.combination else ""
+                units = f"{units} of {dose.drug}{partner}"
             by_time.setdefault(admin.time, []).append(units)
     labels = _labels(sorted(by_time))
     for time in sorted(by_time):
         lines.append(f"{labels[time]}: " + " + ".join(by_time[time]))
+    lines.extend(as_needed)
     if previous is not None:
-        before = {(d.drug, d.release, d.form) for d in previous.doses if d.administrations}
-        stopped = [d for d in stopped if (d.drug, d.release, d.form) in before]
+        before = {
+            (d.drug, d.release, d.form, d.as_needed) for d in previous.doses if d.administrations
+        }
+        stopped = [d for d in stopped if (d.drug, d.release, d.form, d.as_needed) in before]
     if stopped and step.kind == "stop":
         names = [d.drug for d in step.doses]
         lines.append(
             "stop taking "
             + " and ".join(
-                f"{d.drug} {d.release}" if names.count(d.drug) > 1 else d.drug for d in stopped
+                _stop_name(d, step.doses) if names.count(d.drug) > 1 else d.drug for d in stopped
             )
         )
     text = f"From {format_day(step.start)}: " + "; ".join(lines) + "."
+    if step.kind == "hold" and not step.paused:
+        text += " No change yet: stay on the dose you have now."
     if step.paused:
         text += " Stay on this dose until you and your care team decide the next step."
     return text
+
+
+def _stop_name(dose: DrugDose, doses: Sequence[DrugDose]) -> str:
+    """Which line of a drug taken in more than one way is stopped."""
+    if dose.as_needed:
+        return f"{dose.drug} as needed"
+    if any(d.drug == dose.drug and d.as_needed for d in doses):
+        return f"the scheduled {dose.drug}"
+    return f"{dose.drug} {dose.release}"

@@ -74,22 +74,34 @@ def policy_for_pace(
 
 
 def regimen_from_medications(medications: list[Any]) -> list[dict[str, Any]]:
-    """Scheduled opioids in the engine's input format; as-needed doses are not planned."""
+    """Opioid lines in the engine's input format: scheduled doses, patches (worn, so no times)
+    and as-needed lines with their daily maximum (planned and reduced too).
+
+    The name is passed as entered, so a brand ("OxyContin") keeps its release and partner; a
+    line the engine cannot plan (no strength, an as-needed line without a daily maximum) is
+    left out here and the engine is never asked to guess.
+    """
     from taperwell.clinical.formulary import load_formulary
 
     formulary = load_formulary()
     regimen = []
     for med in medications:
         drug = formulary.find(med.drug)
-        if drug is None or not drug.is_opioid or med.as_needed or not med.times:
-            continue
-        if med.strength is None:
+        if drug is None or not drug.is_opioid or med.strength is None:
             continue
         entry: dict[str, Any] = {
-            "drug": drug.name,
+            "drug": med.drug.strip(),
             "strength": f"{med.strength.normalize():f}",  # 50, never 5E+1
-            "times": list(med.times),
         }
+        if med.as_needed:
+            if not med.max_prn_per_day:
+                continue
+            entry["as_needed"] = True
+            entry["max_per_day"] = med.max_prn_per_day
+        elif med.times:
+            entry["times"] = list(med.times)
+        elif med.form != "patch" and (med.unit or "").replace("hr", "h") != "mcg/h":
+            continue
         if med.release:
             entry["release"] = med.release
         if med.form:

@@ -68,9 +68,9 @@ def test_a_patch_step_larger_than_the_rate_is_held_proportionally_longer_with_a_
 
 def test_er_tablets_are_never_halved_even_when_halves_are_allowed() -> None:
     schedule = plan_taper([med("oxycodone ER", t0800=10)], START, policy(10, 28, allow_halves=True))
-    assert [s.kind for s in schedule.steps] == ["stop"]
-    assert schedule.steps[0].start == START
-    # Stopping 10 mg once a day is 100% of the dose: the plan says so; its hold is unbounded.
+    # Never a stop on the first day: the one tablet is kept a full interval, then stopped.
+    assert [s.kind for s in schedule.steps] == ["hold", "stop"]
+    assert schedule.steps[1].start >= START + timedelta(days=28)
     counts = [
         u.count for s in schedule.steps for d in s.doses for a in d.administrations for u in a.units
     ]
