@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from taperwell.clinical.cli import BadInput, fail, print_json, read_json_input
-from taperwell.clinical.formulary import UnknownDrug
+from taperwell.clinical.formulary import UnknownDrug, resolve_name
 from taperwell.clinical.guidelines import (
     DEFAULT_PACK,
     GuidelinePack,
@@ -211,6 +211,16 @@ def _dose(item: Any, where: str) -> MedicationDose | None:
     form = _optional_text(item, "form", where)
     release = _optional_text(item, "release", where)
     combination = _optional_text(item, "combination", where)
+    resolved = resolve_name(name)
+    if resolved is not None and resolved.brand is not None and resolved.release is not None:
+        # A brand fixes its release and partner (Norco: IR with acetaminophen 325 mg).
+        if release is not None and release.upper() != resolved.release:
+            raise BadInput(
+                f"{where} ({name}): {resolved.brand} is {resolved.release}, not {release}"
+            )
+        release = resolved.release
+        combination = combination or resolved.combination
+        form = form or resolved.form
     try:
         if has_daily:
             daily = _number(item["daily_dose"], f"{where}.daily_dose")

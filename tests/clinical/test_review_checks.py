@@ -545,3 +545,33 @@ def test_two_products_of_one_opioid_are_not_two_opioids() -> None:
         ),
     ]
     assert "two-full-agonist-opioids" not in finding_ids(review(medicines, CDC_2022))
+
+
+# --- Brand names on the command line: a brand fixes its release and partner ----------------
+
+
+def test_norco_by_brand_name_counts_its_acetaminophen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {
+        "medications": [
+            {"drug": "Norco", "strength": 10, "unit": "mg", "units_per_dose": 2, "doses_per_day": 7}
+        ]
+    }
+    code, result, _ = run_cli(tmp_path, capsys, "review", document)
+    assert code == 0
+    finding = next(f for f in result["findings"] if f["id"] == "daily-maximum-acetaminophen")
+    assert "4550 mg" in finding["summary"]
+
+
+def test_a_brand_given_the_other_release_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {
+        "medications": [
+            {"drug": "OxyContin", "release": "IR", "strength": 10, "unit": "mg", "doses_per_day": 2}
+        ]
+    }
+    code, _, err = run_cli(tmp_path, capsys, "mme", document)
+    assert code == 2
+    assert "OxyContin is ER" in err
