@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
@@ -80,4 +82,78 @@ def plans_of(patient: Any) -> list[TaperPlan]:
         TaperPlan.objects.filter(patient=patient)
         .select_related("created_by", "approved_by")
         .order_by("-created_at")
+    )
+
+
+def step_in_force(patient: Any, *, on: date) -> dict[str, Any] | None:
+    """The approved step the patient takes on `on`, or None (no plan in force, or not begun)."""
+    plan = current_plan(patient)
+    if plan is None or not plan.schedule:
+        return None
+    steps = plan.schedule.get("steps", [])
+    index = _step_on(steps, on)
+    return None if index is None else steps[index]
+
+
+def regimen_of_step(step: dict[str, Any]) -> list[dict[str, Any]]:
+    """A step's doses in the engine's input format (`doses`: amount per time), to plan from."""
+    regimen = []
+    for med in step.get("medications", []):
+        doses = {
+            time: _plain(sum(Decimal(str(u["strength"])) * Decimal(str(u["count"])) for u in units))
+            for time, units in med.get("administrations", {}).items()
+        }
+        doses = {time: amount for time, amount in doses.items() if Decimal(amount) > 0}
+        if not doses:
+            continue
+        entry: dict[str, Any] = {"drug": med["drug"], "doses": doses}
+        for key in ("release", "form", "unit"):
+            if med.get(key):
+                entry[key] = med[key]
+        regimen.append(entry)
+    return regimen
+
+
+def _plain(number: Decimal) -> str:
+    return f"{number.normalize():f}"  # 50, never 5E+1
+
+
+def scheduled_mme_of_record(patient: Any, *, on: date) -> Decimal | None:
+    """Today's scheduled MME/day: the approved step in force, else the medicine list's scheduled
+    opioids (as-needed doses are never planned, so they are left out on both sides)."""
+    step = step_in_force(patient, on=on)
+    if step is not None:
+        return Decimal(str(step["mme_per_day"]))
+    from taperwell.medications.selectors import active_medications, mme_of
+    from taperwell.tapering.engine import pack_for
+
+    scheduled = [m for m in active_medications(patient) if not m.as_needed]
+    return mme_of(scheduled, pack_for(patient.clinic))
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    """What a new draft is planned from: the dose of record on the day it is drafted."""
+
+    regimen: list[dict[str, Any]]
+    source: str  # "plan": the approved step in force; "medicines": the medicine list
+    since: date | None  # the step's start date when the source is the plan
+
+
+def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
+    """A new draft starts from the dose of record, never from a pre-taper medicine list."""
+    step = step_in_force(patient, on=on)
+    if step is not None:
+        return StartingPoint(
+            regimen=regimen_of_step(step),
+            source="plan",
+            since=date.fromisoformat(step["start_date"]),
+        )
+    from taperwell.medications.selectors import active_medications
+    from taperwell.tapering.engine import regimen_from_medications
+
+    return StartingPoint(
+        regimen=regimen_from_medications(active_medications(patient)),
+        source="medicines",
+        since=None,
     )
