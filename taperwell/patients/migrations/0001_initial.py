@@ -8,128 +8,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("clinics", "0001_initial"),
+        ('clinics', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Patient",
+            name='Patient',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ("full_name", models.CharField(max_length=150, verbose_name="full name")),
-                (
-                    "preferred_name",
-                    models.CharField(blank=True, max_length=60, verbose_name="preferred name"),
-                ),
-                (
-                    "date_of_birth",
-                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
-                ),
-                ("phone", models.CharField(blank=True, max_length=32, verbose_name="phone")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("invited", "Invited"),
-                            ("active", "Active"),
-                            ("maintenance", "Maintenance"),
-                            ("left", "Left the program"),
-                        ],
-                        default="invited",
-                        max_length=16,
-                    ),
-                ),
-                (
-                    "wants_to_taper",
-                    models.BooleanField(
-                        blank=True,
-                        help_text="Tapering is voluntary; a patient can join for skills and tracking only.",
-                        null=True,
-                        verbose_name="interested in tapering",
-                    ),
-                ),
-                ("enrolled_at", models.DateTimeField(blank=True, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "clinic",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="patients",
-                        to="clinics.clinic",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="patient",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ('full_name', models.CharField(max_length=150, verbose_name='full name')),
+                ('preferred_name', models.CharField(blank=True, max_length=60, verbose_name='preferred name')),
+                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
+                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
+                ('status', models.CharField(choices=[('invited', 'Invited'), ('active', 'Active'), ('maintenance', 'Maintenance'), ('left', 'Left the program')], default='invited', max_length=16)),
+                ('wants_to_taper', models.BooleanField(blank=True, help_text='Tapering is voluntary; a patient can join for skills and tracking only.', null=True, verbose_name='interested in tapering')),
+                ('enrolled_at', models.DateTimeField(blank=True, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('clinic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='patients', to='clinics.clinic')),
+                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='patient', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["full_name"],
+                'ordering': ['full_name'],
             },
         ),
         migrations.CreateModel(
-            name="CareTeamMember",
+            name='CareTeamMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("primary", "Primary clinician"),
-                            ("behavioural_health", "Behavioural health"),
-                            ("nurse", "Nurse"),
-                            ("coordinator", "Care coordinator"),
-                        ],
-                        max_length=24,
-                    ),
-                ),
-                (
-                    "member",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="panel",
-                        to="clinics.membership",
-                    ),
-                ),
-                (
-                    "patient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="care_team",
-                        to="patients.patient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('primary', 'Primary clinician'), ('behavioural_health', 'Behavioural health'), ('nurse', 'Nurse'), ('coordinator', 'Care coordinator')], max_length=24)),
+                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panel', to='clinics.membership')),
+                ('patient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_team', to='patients.patient')),
             ],
         ),
         migrations.AddIndex(
-            model_name="patient",
-            index=models.Index(fields=["clinic", "status"], name="patients_pa_clinic__d8d066_idx"),
+            model_name='patient',
+            index=models.Index(fields=['clinic', 'status'], name='patients_pa_clinic__d8d066_idx'),
         ),
         migrations.AddConstraint(
-            model_name="careteammember",
-            constraint=models.UniqueConstraint(
-                fields=("patient", "member"), name="one_place_on_a_team"
-            ),
+            model_name='careteammember',
+            constraint=models.UniqueConstraint(fields=('patient', 'member'), name='one_place_on_a_team'),
         ),
     ]
