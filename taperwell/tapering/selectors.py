@@ -85,50 +85,12 @@ def plans_of(patient: Any) -> list[TaperPlan]:
     )
 
 
-def step_in_force(patient: Any, *, on: date) -> dict[str, Any] | None:
-    """The approved step the patient takes on `on`, or None (no plan in force, or not begun)."""
-    plan = current_plan(patient)
-    if plan is None or not plan.schedule:
-        return None
-    steps = plan.schedule.get("steps", [])
-    index = _step_on(steps, on)
-    return None if index is None else steps[index]
-
-
-def regimen_of_step(step: dict[str, Any]) -> list[dict[str, Any]]:
-    """A step's doses in the engine's input format (`doses`: amount per time), to plan from."""
-    regimen = []
-    for med in step.get("medications", []):
-        doses = {
-            time: _plain(sum(Decimal(str(u["strength"])) * Decimal(str(u["count"])) for u in units))
-            for time, units in med.get("administrations", {}).items()
-        }
-        doses = {time: amount for time, amount in doses.items() if Decimal(amount) > 0}
-        if not doses:
-            continue
-        entry: dict[str, Any] = {"drug": med["drug"], "doses": doses}
-        for key in ("release", "form", "unit"):
-            if med.get(key):
-                entry[key] = med[key]
-        regimen.append(entry)
-    return regimen
-
-
-def _plain(number: Decimal) -> str:
-    return f"{number.normalize():f}"  # 50, never 5E+1
-
-
 def scheduled_mme_of_record(patient: Any, *, on: date) -> Decimal | None:
-    """Today's scheduled MME/day: the approved step in force, else the medicine list's scheduled
-    opioids (as-needed doses are never planned, so they are left out on both sides)."""
-    step = step_in_force(patient, on=on)
-    if step is not None:
-        return Decimal(str(step["mme_per_day"]))
-    from taperwell.medications.selectors import active_medications, mme_of
-    from taperwell.tapering.engine import pack_for
+    """Today's scheduled MME/day from the dose of record (as-needed doses are never planned,
+    so they are left out on both sides when a plan's first dose is compared with it)."""
+    from taperwell.medications.selectors import dose_of_record
 
-    scheduled = [m for m in active_medications(patient) if not m.as_needed]
-    return mme_of(scheduled, pack_for(patient.clinic))
+    return dose_of_record(patient, on=on).scheduled_mme_per_day
 
 
 @dataclass(frozen=True)
@@ -137,23 +99,19 @@ class StartingPoint:
 
     regimen: list[dict[str, Any]]
     source: str  # "plan": the approved step in force; "medicines": the medicine list
-    since: date | None  # the step's start date when the source is the plan
+    since: date | None  # since when the patient takes it
+    texts: tuple[str, ...] = ()  # each scheduled line in plain words
 
 
 def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
     """A new draft starts from the dose of record, never from a pre-taper medicine list."""
-    step = step_in_force(patient, on=on)
-    if step is not None:
-        return StartingPoint(
-            regimen=regimen_of_step(step),
-            source="plan",
-            since=date.fromisoformat(step["start_date"]),
-        )
-    from taperwell.medications.selectors import active_medications
-    from taperwell.tapering.engine import regimen_from_medications
+    from taperwell.medications.selectors import dose_of_record
 
+    dose = dose_of_record(patient, on=on)
+    planned = [line for line in dose.lines if line.regimen_entry() is not None]
     return StartingPoint(
-        regimen=regimen_from_medications(active_medications(patient)),
-        source="medicines",
-        since=None,
+        regimen=[line.regimen_entry() for line in planned],  # type: ignore[misc]
+        source=str(dose.source),
+        since=dose.since,
+        texts=tuple(line.text for line in planned),
     )

@@ -212,17 +212,10 @@ def _number(value: Decimal | None) -> str | None:
 
 
 def naloxone_words(patient: Any) -> str:
-    """The care team's short naloxone status, for the approval and the decision log."""
-    from taperwell.medications.selectors import naloxone_plan_of
+    """The one naloxone status, for the approval page and the decision log."""
+    from taperwell.medications.selectors import naloxone_status
 
-    plan = naloxone_plan_of(patient)
-    if plan is None or plan.has_naloxone is None:
-        return "Naloxone at home: not known. Ask, and prescribe it with the new plan."
-    if not plan.has_naloxone:
-        return "No naloxone at home. Prescribe it with the new plan."
-    if plan.expires_on is not None:
-        return f"Naloxone at home (expires {plan.expires_on:%b %-d, %Y})."
-    return "Naloxone at home."
+    return f"Naloxone: {naloxone_status(patient).words}."
 
 
 PATIENT_INCREASE_WORDS = (

@@ -246,5 +246,6 @@ def test_the_plan_page_names_a_round_strength_plainly(client, clinician, patient
     oxycodone_er(patient, clinician, strength=50)
     client.force_login(clinician)
     page = client.get(reverse("tapering:plans", args=[patient.public_id])).content.decode()
-    assert "oxycodone ER 50 mg at 08:00, 20:00" in page
+    assert "oxycodone ER tablet: 50 mg at 08:00; 50 mg at 20:00" in page
+    assert "5E+1" not in page
     assert "5E+1" not in page

@@ -79,7 +79,7 @@ def test_approving_a_plan_above_todays_dose_asks_for_a_confirmation_showing_the_
     page = client.get(reverse("tapering:plan", args=[draft.public_id])).content.decode()
     assert f"{_mme_today(old, today)} → 82.5 MME a day (+22%)" in page
     assert "tolerance may already be" in page
-    assert "Naloxone at home: not known" in page
+    assert "Naloxone: Not known yet." in page
 
     response = client.post(
         reverse("tapering:approve", args=[draft.public_id]),
