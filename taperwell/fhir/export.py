@@ -27,6 +27,8 @@ TW = "https://taperwell.org/fhir"
 PRODUCT = f"{TW}/CodeSystem/product"  # drug/release/form, so a round trip keeps them
 TW_OBSERVATION = f"{TW}/CodeSystem/observation"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"  # identifier types: MR = record number
+BCP47 = "urn:ietf:bcp:47"
 
 # instrument → (LOINC code or None, display)
 INSTRUMENT_CODES: dict[str, tuple[str | None, str]] = {
@@ -72,7 +74,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(patient.public_id),
-        "identifier": [{"system": f"{TW}/patient", "value": str(patient.public_id)}],
+        "identifier": patient_identifiers(patient),
         "active": patient.status == "active",
         "name": [name],
     }
@@ -82,12 +84,37 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     if patient.user_id and patient.user.email:
         telecom.append({"system": "email", "value": patient.user.email})
     if patient.phone:
-        telecom.append({"system": "phone", "value": patient.phone})
+        telecom.append({"system": "phone", "value": patient.phone, "rank": 1})
     if telecom:
         resource["telecom"] = telecom
     if patient.date_of_birth:
         resource["birthDate"] = patient.date_of_birth.isoformat()
+    if patient.preferred_language:
+        language = {"system": BCP47, "code": patient.preferred_language}
+        resource["communication"] = [{"language": {"coding": [language]}, "preferred": True}]
     return resource
+
+
+def record_number_system(clinic: Any) -> str:
+    """The clinic's identifier system for its record numbers (MRNs), stable per clinic."""
+    return f"{TW}/clinics/{clinic.slug}/record-number"
+
+
+def patient_identifiers(patient: Patient) -> list[dict[str, Any]]:
+    """taperwell's own id, and the clinic's record number (typed MR) so an EHR can match it."""
+    identifiers: list[dict[str, Any]] = [
+        {"system": f"{TW}/patient", "value": str(patient.public_id)}
+    ]
+    if patient.record_number:
+        identifiers.append(
+            {
+                "use": "usual",
+                "type": {"coding": [{"system": V2_0203, "code": "MR"}], "text": "MRN"},
+                "system": record_number_system(patient.clinic),
+                "value": patient.record_number,
+            }
+        )
+    return identifiers
 
 
 def medication_statement(med: PatientMedication, patient: Patient) -> dict[str, Any]:

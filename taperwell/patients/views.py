@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from taperwell.access import care_team_required, own_patient_record, patient_for_user
 from taperwell.checkins import care_links
@@ -19,8 +20,11 @@ from taperwell.checkins.selectors import (
 )
 from taperwell.goals.selectors import dose_milestone, goals_with_week
 from taperwell.patients.decorators import patient_page
+from taperwell.patients.forms import IDENTITY_FIELDS, IdentityForm
+from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of, panel_for
+from taperwell.patients.services import patient_identity_update
 
 PANEL_PAGE_SIZE = 50
 
@@ -80,6 +84,10 @@ def panel(request: HttpRequest) -> HttpResponse:
 @care_team_required
 def patient_record(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = patient_for_user(request, public_id)
+    return _record(request, patient, IdentityForm(instance=patient))
+
+
+def _record(request: HttpRequest, patient, form: IdentityForm, status: int = 200) -> HttpResponse:
     return render(
         request,
         "patients/record.html",
@@ -87,5 +95,22 @@ def patient_record(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": patient,
             "care_team": care_team_of(patient),
             "consent": patient.consents.first(),
+            "identity_form": form,
         },
+        status=status,
     )
+
+
+@require_POST
+@care_team_required
+def identity_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Birth date, record number, phone and language: any care-team member may correct them."""
+    patient = patient_for_user(request, public_id, what="patient identity", write=True)
+    form = IdentityForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
+    if not form.is_valid():
+        return _record(request, patient, form, status=400)
+    changed = patient_identity_update(
+        patient=patient, by=request.user, **{f: form.cleaned_data[f] for f in IDENTITY_FIELDS}
+    )
+    messages.success(request, "Saved." if changed else "Nothing changed.")
+    return redirect("patients:record", public_id=patient.public_id)
