@@ -203,7 +203,8 @@ def plan_approve(
     TaperEvent.objects.create(
         plan=plan, kind=TaperEventKind.APPROVED, by=by, reason=plan.agreement, details=details
     )
-    _tell_patient_of_new_plan(plan, preview)
+    if today == local_today(plan.patient.clinic):  # a live approval, not a record of the past
+        _tell_patient_of_new_plan(plan, preview, today=today)
     return plan
 
 
@@ -225,7 +226,7 @@ PATIENT_INCREASE_WORDS = (
 )
 
 
-def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview) -> None:
+def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, today: date) -> None:
     """A notice in plain words, in the same transaction: the patient never meets a change cold."""
     from taperwell.notifications.models import Kind, Status
     from taperwell.notifications.reminders import Due, claim_notice
@@ -237,7 +238,8 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview) -> None
     title = (
         "Your care team made a new taper plan" if preview.replaces else "Your taper plan is ready"
     )
-    body = f"It starts on {start:%B} {start.day}. See it on My medicines."
+    when = "today" if start == today else f"on {start:%B} {start.day}"
+    body = f"It starts {when}. See it on My medicines."
     if preview.increase:
         title = "Your new plan starts at a higher dose"
         body = PATIENT_INCREASE_WORDS
