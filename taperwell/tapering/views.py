@@ -210,7 +210,9 @@ def approve(request: HttpRequest, public_id: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
-            messages.success(request, "Plan approved. The patient now sees it, and was told.")
+            messages.success(
+                request, "Plan approved. The patient now sees it. They have a notice about it."
+            )
             return redirect("tapering:plan", public_id=plan.public_id)
     # Shown again with the dates and doses as they are now; the clinician looks, then approves.
     return _detail(request, plan, approve_form=_refreshed(form, plan), status=400)
