@@ -84,9 +84,11 @@ def _query_without_page(request: HttpRequest) -> str:
 @care_team_required
 def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = patient_for_user(request, public_id, what="care page")
+    from taperwell.medications.selectors import dose_of_record, naloxone_status
     from taperwell.tapering.selectors import current_plan, step_position
 
     plan = current_plan(patient)
+    today = local_today(patient.clinic)
     flags = flags_of(patient)
     for flag in flags:
         flag.suggested = suggested_action(flag, plan=plan, patient=patient)
@@ -95,12 +97,14 @@ def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
         "care/patient.html",
         {
             "patient": patient,
+            "record": dose_of_record(patient, on=today),
+            "naloxone": naloxone_status(patient, today=today),
             "flags": flags,
             "notes": notes_of(patient) if can_read_notes(request.user, patient) else None,
             "can_act": role_of(request.user) in CLINICAL_ROLES,
             "can_change_phase": role_of(request.user) == Role.CLINICIAN,
             "plan": plan,
-            "position": step_position(plan, today=local_today(patient.clinic)),
+            "position": step_position(plan, today=today),
             "acknowledge_form": AcknowledgeForm(),
             "resolve_form": ResolveForm(taper_paused=plan is not None and plan.status == "paused"),
             "note_form": NoteForm(),

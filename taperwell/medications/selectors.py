@@ -98,7 +98,13 @@ def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
         return None
 
 
-def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Review:
+def medication_review(
+    patient: Any, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
+) -> Review:
+    """The clinical core's review of what the patient takes: the dose of record (`record`, or
+    today's) for the opioids, the medicine list for everything else."""
+    if record is None:
+        record = dose_of_record(patient, pack=pack)
     medications = active_medications(patient)
     profile = RiskProfile.objects.filter(patient=patient).first()
     history = History(tapering=tapering)
@@ -112,12 +118,26 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         )
         if profile.ort_answers and profile.sex:
             ort, sex = profile.ort_answers, profile.sex
+    replaced = {m.pk for m in record.replaced}
     entries: list[MedicationDose | str] = []
     for med in medications:
+        if med.pk in replaced:
+            continue
         try:
             entries.append(dose_of(med))
         except DoseError:
             entries.append(med.drug)
+    for line in record.lines:
+        if line.source == DoseSource.PLAN and line.daily_dose:
+            entries.append(
+                MedicationDose(
+                    drug=line.drug,
+                    daily_dose=line.daily_dose,
+                    unit=line.unit,
+                    form=line.form or None,
+                    release=line.release or None,
+                )
+            )
     return review(entries, pack, history=history, ort_answers=ort, sex=sex)
 
 
@@ -280,6 +300,11 @@ class DoseOfRecord:
     paused: bool = False
     replaced: tuple[PatientMedication, ...] = ()
     warnings: tuple[str, ...] = ()
+    plan_started: date | None = None
+
+    @property
+    def replaced_ids(self) -> frozenset[int]:
+        return frozenset(m.pk for m in self.replaced)
 
     @property
     def from_plan(self) -> bool:
@@ -582,7 +607,13 @@ def _dose_of_record(
         paused=paused,
         replaced=replaced,
         warnings=tuple(warnings),
+        plan_started=_plan_start(plan),
     )
+
+
+def _plan_start(plan: Any) -> date | None:
+    steps = (plan.schedule or {}).get("steps", [])
+    return date.fromisoformat(steps[0]["start_date"]) if steps else None
 
 
 def _completed_on(plan: Any) -> date | None:
@@ -661,6 +692,42 @@ def doses_of_record(
             pack=pack if pack is not None else packs[patient.clinic_id],
         )
     return answers
+
+
+def dose_of_record_by_day(
+    patient: Any, days: Iterable[date], *, pack: Any = None
+) -> dict[date, DoseOfRecord]:
+    """The dose of record on each of `days`, loading the patient's rows once (charts, history)."""
+    from taperwell.tapering.engine import pack_for
+
+    pack = pack if pack is not None else pack_for(patient.clinic)
+    plans = list(_plans_queryset_all().filter(patient=patient))
+    for plan in plans:
+        plan.completed_on = _completed_on(plan)
+    medicines = list(
+        PatientMedication.objects.filter(patient=patient)
+        .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
+        .order_by("drug", "created_at")
+    )
+    return {
+        day: _dose_of_record(on=day, medications=medicines, plans=plans, pack=pack) for day in days
+    }
+
+
+def dose_change_days(patient: Any, *, start: date, end: date) -> list[date]:
+    """The days in [start, end] on which the dose of record may change (for charts)."""
+    days = {start, end}
+    for plan in _plans_queryset_all().filter(patient=patient):
+        for step in (plan.schedule or {}).get("steps", []):
+            days.add(date.fromisoformat(step["start_date"]))
+        done = _completed_on(plan)
+        if done:
+            days.add(done)
+    for started, stopped in PatientMedication.objects.filter(patient=patient).values_list(
+        "started_on", "stopped_on"
+    ):
+        days.update(d for d in (started, stopped) if d)
+    return sorted(d for d in days if start <= d <= end)
 
 
 def dose_of_record(patient: Any, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:

@@ -19,6 +19,7 @@ from taperwell.checkins.selectors import (
     questionnaires_due,
 )
 from taperwell.goals.selectors import dose_milestone, goals_with_week
+from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.forms import IDENTITY_FIELDS, IdentityForm
 from taperwell.patients.models import Patient
@@ -54,6 +55,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "plan": plan,
             "steps": steps,
             "medications": [] if plan else care_links.active_medications(patient),
+            "record": dose_of_record(patient, on=day),
             "checkin": checkin,
             "checkin_every": every,
             # In maintenance: the day the next check-in is asked for (None: due now).

@@ -38,7 +38,8 @@ def _prn_oxycodone(patient, *, most=3):
 
 def _approved_plan(patient, clinician, start=START):
     plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start))
-    return plan_approve(plan=plan, by=clinician, agreement="Ten percent a month.")
+    # Approved on the day it began: a draft dated in the past is otherwise re-dated to today.
+    return plan_approve(plan=plan, by=clinician, agreement="Ten percent a month.", today=start)
 
 
 def test_with_no_medicines_entered_the_dose_is_unknown_never_zero(patient):
