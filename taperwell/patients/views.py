@@ -26,6 +26,7 @@ from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of, panel_for
 from taperwell.patients.services import patient_identity_update
+from taperwell.tapering.selectors import plan_change_notice
 
 PANEL_PAGE_SIZE = 50
 
@@ -66,6 +67,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "milestone": dose_milestone(plan, steps),
             "session": care_links.next_group_session(patient),
             "unread": care_links.unread_messages(request.user),
+            "plan_notice": plan_change_notice(request.user),
         },
     )
 

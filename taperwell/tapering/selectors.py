@@ -115,3 +115,24 @@ def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
         since=dose.since,
         texts=tuple(line.text for line in planned),
     )
+
+
+PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
+
+
+def plan_change_notice(user: Any) -> Any | None:
+    """The latest notice of a newly approved plan from the last week, for the patient's Today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taperwell.notifications.models import Notification
+
+    since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
+    return (
+        Notification.objects.filter(
+            user=user, key__startswith="plan-approved:", created_at__gte=since
+        )
+        .order_by("-created_at")
+        .first()
+    )

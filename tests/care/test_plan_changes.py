@@ -328,3 +328,18 @@ def test_a_flag_that_says_call_shows_the_patients_number_as_a_phone_link(
     client.force_login(clinician)
     page = client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
     assert 'href="tel:+15551234567"' in page
+
+
+def test_after_an_increase_todays_page_tells_the_patient_about_tolerance_and_naloxone(
+    client, clinician, patient
+):
+    _, today = _mid_taper(patient, clinician)
+    draft = _old_list_draft(patient, clinician, today)
+    plan_approve(
+        plan=draft, by=clinician, agreement="Back up for now.", today=today, confirm_increase=True
+    )
+    client.force_login(patient.user)
+    page = client.get(reverse("patients:today")).content.decode()
+    assert "Your new plan starts at a higher dose" in page
+    assert "Your body may be used to less" in page
+    assert "naloxone" in page
