@@ -694,6 +694,28 @@ def doses_of_record(
     return answers
 
 
+def load_dose_rows(patient: Any) -> None:
+    """Prefetch what `dose_of_record` reads onto one patient (two queries), so a page that also
+    needs the plan in force or the medicine list reads them from there."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([patient], dose_medicines_prefetch(), dose_plans_prefetch())
+
+
+def plan_in_force_of(patient: Any) -> Any | None:
+    """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
+    `load_dose_rows` fetched."""
+    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    plans.sort(key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True)
+    return plans[0] if plans else None
+
+
+def active_medications_of(patient: Any) -> list[PatientMedication]:
+    """`active_medications`, from the rows `load_dose_rows` fetched."""
+    rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
+    return sorted(rows, key=lambda m: (m.drug, m.created_at))
+
+
 def dose_of_record_by_day(
     patient: Any, days: Iterable[date], *, pack: Any = None
 ) -> dict[date, DoseOfRecord]:
