@@ -549,6 +549,10 @@ def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, lis
     return result.total_mme_per_day, warnings
 
 
+def medicines_entered(medications: list[PatientMedication]) -> list[PatientMedication]:
+    return [m for m in medications if m.status != MedicationStatus.ENTERED_IN_ERROR]
+
+
 def _dose_of_record(
     *, on: date, medications: list[PatientMedication], plans: list[Any], pack: Any
 ) -> DoseOfRecord:
@@ -558,15 +562,19 @@ def _dose_of_record(
     if found is None:
         lines = [_medicine_line(m) for m in opioids]
         mme, warnings = _mme_of_lines(lines, pack)
-        if not listed and not any(
-            m.status != MedicationStatus.ENTERED_IN_ERROR for m in medications
-        ):
+        entered = medicines_entered(medications)
+        started = [m for m in entered if m.started_on is None or m.started_on <= on]
+        if not entered:
             mme = None  # nothing entered: unknown, not zero
             warnings.append("No medicines have been entered.")
-        elif not listed:
+        elif not started:
             mme = None
-            warnings.append("No medicines were on the list on this day.")
+            warnings.append("No medicine on the list had started by this day.")
+        # Everything entered had stopped by this day (a finished taper): a known zero.
         starts = [m.started_on for m in opioids if m.started_on]
+        if not listed and started:
+            stops = [m.stopped_on for m in started if m.stopped_on]
+            starts = stops
         scheduled = None
         if mme is not None:
             scheduled, _ = _mme_of_lines([line for line in lines if not line.as_needed], pack)
