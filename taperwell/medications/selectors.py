@@ -549,6 +549,10 @@ def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, lis
     return result.total_mme_per_day, warnings
 
 
+def medicines_entered(medications: list[PatientMedication]) -> list[PatientMedication]:
+    return [m for m in medications if m.status != MedicationStatus.ENTERED_IN_ERROR]
+
+
 def _dose_of_record(
     *, on: date, medications: list[PatientMedication], plans: list[Any], pack: Any
 ) -> DoseOfRecord:
@@ -558,15 +562,19 @@ def _dose_of_record(
     if found is None:
         lines = [_medicine_line(m) for m in opioids]
         mme, warnings = _mme_of_lines(lines, pack)
-        if not listed and not any(
-            m.status != MedicationStatus.ENTERED_IN_ERROR for m in medications
-        ):
+        entered = medicines_entered(medications)
+        started = [m for m in entered if m.started_on is None or m.started_on <= on]
+        if not entered:
             mme = None  # nothing entered: unknown, not zero
             warnings.append("No medicines have been entered.")
-        elif not listed:
+        elif not started:
             mme = None
-            warnings.append("No medicines were on the list on this day.")
+            warnings.append("No medicine on the list had started by this day.")
+        # Everything entered had stopped by this day (a finished taper): a known zero.
         starts = [m.started_on for m in opioids if m.started_on]
+        if not listed and started:
+            stops = [m.stopped_on for m in started if m.stopped_on]
+            starts = stops
         scheduled = None
         if mme is not None:
             scheduled, _ = _mme_of_lines([line for line in lines if not line.as_needed], pack)
@@ -692,6 +700,28 @@ def doses_of_record(
             pack=pack if pack is not None else packs[patient.clinic_id],
         )
     return answers
+
+
+def load_dose_rows(patient: Any) -> None:
+    """Prefetch what `dose_of_record` reads onto one patient (two queries), so a page that also
+    needs the plan in force or the medicine list reads them from there."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([patient], dose_medicines_prefetch(), dose_plans_prefetch())
+
+
+def plan_in_force_of(patient: Any) -> Any | None:
+    """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
+    `load_dose_rows` fetched."""
+    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    plans.sort(key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True)
+    return plans[0] if plans else None
+
+
+def active_medications_of(patient: Any) -> list[PatientMedication]:
+    """`active_medications`, from the rows `load_dose_rows` fetched."""
+    rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
+    return sorted(rows, key=lambda m: (m.drug, m.created_at))
 
 
 def dose_of_record_by_day(

@@ -19,7 +19,12 @@ from taperwell.checkins.selectors import (
     questionnaires_due,
 )
 from taperwell.goals.selectors import dose_milestone, goals_with_week
-from taperwell.medications.selectors import dose_of_record
+from taperwell.medications.selectors import (
+    active_medications_of,
+    dose_of_record,
+    load_dose_rows,
+    plan_in_force_of,
+)
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.forms import IDENTITY_FIELDS, IdentityForm
 from taperwell.patients.models import Patient
@@ -37,7 +42,9 @@ def today(request: HttpRequest) -> HttpResponse:
     """The patient's home: doses, the check-in, a practice, their goal, group, messages, team."""
     patient = own_patient_record(request, what="today page")
     day = clinic_today(patient.clinic)
-    plan = care_links.current_plan(patient)
+    # The dose of record's rows also give the plan in force and the medicine list.
+    load_dose_rows(patient)
+    plan = plan_in_force_of(patient)
     checkin = checkin_on(patient, day)
     goals = [g for g in goals_with_week(patient, today=day) if g.status == "active"]
     steps = care_links.plan_steps(plan, today=day)
@@ -55,7 +62,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "day": day,
             "plan": plan,
             "steps": steps,
-            "medications": [] if plan else care_links.active_medications(patient),
+            "medications": [] if plan else active_medications_of(patient),
             "record": dose_of_record(patient, on=day),
             "checkin": checkin,
             "checkin_every": every,

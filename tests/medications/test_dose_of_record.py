@@ -133,7 +133,18 @@ def test_a_completed_plan_holds_until_the_day_it_was_completed(patient, clinicia
     assert dose_of_record(patient, on=done - timedelta(days=1)).source == DoseSource.PLAN
     after = dose_of_record(patient, on=done)
     assert after.source == DoseSource.MEDICINES
-    assert after.mme_per_day is None  # nothing left on the list that day
+    assert after.mme_per_day == Decimal(0)  # every medicine stopped: a known zero
+    assert after.since == last
+    assert dose_of_record(patient, on=START - timedelta(days=400)).mme_per_day == Decimal(90)
+
+
+def test_before_any_medicine_on_the_list_started_the_dose_is_unknown(patient, clinician):
+    med = oxycodone_er(patient, clinician)
+    med.started_on = START
+    med.save()
+    record = dose_of_record(patient, on=START - timedelta(days=1))
+    assert record.mme_per_day is None
+    assert record.warnings == ("No medicine on the list had started by this day.",)
 
 
 def test_the_batch_form_gives_the_same_answers(patient, other_patient, clinician):
