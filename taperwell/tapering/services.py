@@ -241,8 +241,15 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, toda
     when = "today" if start == today else f"on {start:%B} {start.day}"
     body = f"It starts {when}. See it on My medicines."
     if preview.increase:
+        from taperwell.medications.selectors import NaloxoneState, naloxone_status
+
         title = "Your new plan starts at a higher dose"
         body = PATIENT_INCREASE_WORDS
+        if naloxone_status(patient, today=today).state != NaloxoneState.AT_HOME:
+            body = body.replace(
+                "Keep naloxone where someone can find it",
+                "Ask us or your pharmacy for naloxone, keep it where someone can find it",
+            )
     now = timezone.now()
     claim_notice(
         patient,

@@ -131,6 +131,16 @@ def test_a_patient_of_another_clinic_cannot_be_edited(client, stranger_clinician
     assert response.status_code == 404
 
 
+def test_an_anonymous_visitor_is_sent_to_sign_in_from_the_identity_form(client, patient):
+    response = client.post(
+        reverse("patients:identity", args=[patient.public_id]), {"record_number": "X"}
+    )
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+    patient.refresh_from_db()
+    assert patient.record_number == ""
+
+
 def test_a_patient_cannot_edit_identity_and_get_is_refused(client, patient):
     client.force_login(patient.user)
     url = reverse("patients:identity", args=[patient.public_id])

@@ -342,4 +342,5 @@ def test_after_an_increase_todays_page_tells_the_patient_about_tolerance_and_nal
     page = client.get(reverse("patients:today")).content.decode()
     assert "Your new plan starts at a higher dose" in page
     assert "Your body may be used to less" in page
-    assert "naloxone" in page
+    # Naloxone is not known to be at home: the patient is told where to get it.
+    assert "Ask us or your pharmacy for naloxone" in page
