@@ -220,9 +220,12 @@ def approve(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _refreshed(form: ApproveForm, plan: TaperPlan) -> ApproveForm:
     """Keep the clinician's words and errors, but show the start date as it is today."""
-    preview = plan_approval_preview(plan=plan, today=local_today(plan.patient.clinic))
     data = form.data.copy()
-    data["shown_start"] = preview.starts_on.isoformat()
+    try:
+        preview = plan_approval_preview(plan=plan, today=local_today(plan.patient.clinic))
+    except ValidationError:
+        preview = None
+    data["shown_start"] = preview.starts_on.isoformat() if preview else ""
     fresh = ApproveForm(data)
     fresh.is_valid()
     for error in form.non_field_errors():
@@ -242,6 +245,8 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("tapering:plan", public_id=plan.public_id)
         messages.success(request, "Draft discarded. It stays in the list, marked discarded.")
+    else:
+        messages.error(request, "Keep the reason under 1000 characters.")
     return redirect("tapering:plans", public_id=plan.patient.public_id)
 
 
