@@ -100,6 +100,7 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
                 notes = [n["text"] for r in statements for n in r.get("note", [])]
                 total = f"{record.mme_per_day.normalize():f} MME/day in all"
                 assert any(total in note for note in notes), where
+        charts = 0
         for patient in patients:
             client.force_login(patient.user)
             where = f"{patient.full_name}, their own pages"
@@ -108,6 +109,14 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
             assert _marks(client.get(reverse("checkins:medicines"))) == [expected], where
             mine = client.get("/api/v1/me/medicines").json()
             assert _api_mme(mine["dose_of_record"]["mme_per_day"]) == expected, where
+            if offset < 0:
+                continue  # the demo's check-ins and steps done lie ahead: no progress yet
+            progress = client.get(reverse("checkins:progress")).content.decode()
+            now = re.search(r"Your daily dose is now (\d+) MME", progress)
+            if now is not None:  # the dose chart is drawn while a plan is in force
+                charts += 1
+                assert now.group(1) == f"{float(mine['dose_of_record']['mme_per_day']):.0f}"
+        assert charts or offset < 0
 
 
 def test_demo_maria_on_her_third_step_agrees_everywhere(client, demo):
