@@ -139,6 +139,13 @@ def test_demo_maria_on_her_third_step_agrees_everywhere(client, demo):
     client.force_login(doctor)
     for name in ("care:patient", "medications:list"):
         assert plan_text in client.get(reverse(name, args=[maria.public_id])).content.decode()
+    triage = client.get(reverse("care:dashboard"), {"scope": "all"}).content.decode()
+    assert f'data-dose-of-record-mme="{maria.public_id}:90"' in triage
+    pdf = summary_html(visit_summary(maria))
+    assert "Dose of record on" in pdf
+    assert ": 90 MME/day" in pdf
+    assert plan_text in pdf
+    assert "pre-taper prescription, replaced by the taper plan" in pdf
     bundle = patient_bundle(maria, today=clinic_today(maria.clinic))
     oxycodone = [
         e["resource"]
