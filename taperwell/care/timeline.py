@@ -64,7 +64,7 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         .order_by("day")
         .only("day", "instrument", "total")
     )
-    from taperwell.medications.selectors import dose_change_days, dose_of_record_by_day
+    from taperwell.medications.selectors import dose_of_record_series
 
     plan = current_plan(patient)
     steps = []
@@ -74,7 +74,7 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
             for step in plan.schedule.get("steps", [])
         ]
     # The MME line is the dose of record on each day it can change, held until the next.
-    records = dose_of_record_by_day(patient, dose_change_days(patient, start=start, end=today))
+    records = dose_of_record_series(patient, start=start, end=today)
     mme_points: list[tuple[date, float]] = [
         (day, float(record.mme_per_day))
         for day, record in records.items()

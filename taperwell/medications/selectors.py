@@ -724,13 +724,7 @@ def active_medications_of(patient: Any) -> list[PatientMedication]:
     return sorted(rows, key=lambda m: (m.drug, m.created_at))
 
 
-def dose_of_record_by_day(
-    patient: Any, days: Iterable[date], *, pack: Any = None
-) -> dict[date, DoseOfRecord]:
-    """The dose of record on each of `days`, loading the patient's rows once (charts, history)."""
-    from taperwell.tapering.engine import pack_for
-
-    pack = pack if pack is not None else pack_for(patient.clinic)
+def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
     plans = list(_plans_queryset_all().filter(patient=patient))
     for plan in plans:
         plan.completed_on = _completed_on(plan)
@@ -739,25 +733,43 @@ def dose_of_record_by_day(
         .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
         .order_by("drug", "created_at")
     )
+    return plans, medicines
+
+
+def dose_of_record_by_day(
+    patient: Any, days: Iterable[date], *, pack: Any = None
+) -> dict[date, DoseOfRecord]:
+    """The dose of record on each of `days`, loading the patient's rows once (two queries)."""
+    from taperwell.tapering.engine import pack_for
+
+    pack = pack if pack is not None else pack_for(patient.clinic)
+    plans, medicines = _rows_of(patient)
     return {
         day: _dose_of_record(on=day, medications=medicines, plans=plans, pack=pack) for day in days
     }
 
 
-def dose_change_days(patient: Any, *, start: date, end: date) -> list[date]:
-    """The days in [start, end] on which the dose of record may change (for charts)."""
+def dose_of_record_series(
+    patient: Any, *, start: date, end: date, pack: Any = None
+) -> dict[date, DoseOfRecord]:
+    """The dose of record on `start`, `end` and every day between on which it may change (a
+    step begins, a plan is completed, a medicine starts or stops): for charts. Two queries."""
+    from taperwell.tapering.engine import pack_for
+
+    pack = pack if pack is not None else pack_for(patient.clinic)
+    plans, medicines = _rows_of(patient)
     days = {start, end}
-    for plan in _plans_queryset_all().filter(patient=patient):
+    for plan in plans:
         for step in (plan.schedule or {}).get("steps", []):
             days.add(date.fromisoformat(step["start_date"]))
-        done = _completed_on(plan)
-        if done:
-            days.add(done)
-    for started, stopped in PatientMedication.objects.filter(patient=patient).values_list(
-        "started_on", "stopped_on"
-    ):
-        days.update(d for d in (started, stopped) if d)
-    return sorted(d for d in days if start <= d <= end)
+        if plan.completed_on:
+            days.add(plan.completed_on)
+    for med in medicines:
+        days.update(d for d in (med.started_on, med.stopped_on) if d)
+    return {
+        day: _dose_of_record(on=day, medications=medicines, plans=plans, pack=pack)
+        for day in sorted(d for d in days if start <= d <= end)
+    }
 
 
 def dose_of_record(patient: Any, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:

@@ -19,9 +19,8 @@ from taperwell.medications.selectors import (
     DoseOfRecord,
     NaloxoneStatus,
     active_medications,
-    dose_change_days,
     dose_of_record,
-    dose_of_record_by_day,
+    dose_of_record_series,
     medication_review,
     naloxone_status,
 )
@@ -170,9 +169,7 @@ def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[t
     """Daily MME of the dose of record as a step line: each day it may change, held until the
     next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
     points: list[tuple[date, float]] = []
-    records = dose_of_record_by_day(
-        patient, dose_change_days(patient, start=start, end=end), pack=pack
-    )
+    records = dose_of_record_series(patient, start=start, end=end, pack=pack)
     for day, record in records.items():
         if record.mme_per_day is None:
             continue

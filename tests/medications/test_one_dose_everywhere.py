@@ -100,6 +100,7 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
                 notes = [n["text"] for r in statements for n in r.get("note", [])]
                 total = f"{record.mme_per_day.normalize():f} MME/day in all"
                 assert any(total in note for note in notes), where
+        charts = 0
         for patient in patients:
             client.force_login(patient.user)
             where = f"{patient.full_name}, their own pages"
@@ -108,6 +109,14 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
             assert _marks(client.get(reverse("checkins:medicines"))) == [expected], where
             mine = client.get("/api/v1/me/medicines").json()
             assert _api_mme(mine["dose_of_record"]["mme_per_day"]) == expected, where
+            if offset < 0:
+                continue  # the demo's check-ins and steps done lie ahead: no progress yet
+            progress = client.get(reverse("checkins:progress")).content.decode()
+            now = re.search(r"Your daily dose is now (\d+) MME", progress)
+            if now is not None:  # the dose chart is drawn while a plan is in force
+                charts += 1
+                assert now.group(1) == f"{float(mine['dose_of_record']['mme_per_day']):.0f}"
+        assert charts or offset < 0
 
 
 def test_demo_maria_on_her_third_step_agrees_everywhere(client, demo):
@@ -130,6 +139,13 @@ def test_demo_maria_on_her_third_step_agrees_everywhere(client, demo):
     client.force_login(doctor)
     for name in ("care:patient", "medications:list"):
         assert plan_text in client.get(reverse(name, args=[maria.public_id])).content.decode()
+    triage = client.get(reverse("care:dashboard"), {"scope": "all"}).content.decode()
+    assert f'data-dose-of-record-mme="{maria.public_id}:90"' in triage
+    pdf = summary_html(visit_summary(maria))
+    assert "Dose of record on" in pdf
+    assert ": 90 MME/day" in pdf
+    assert plan_text in pdf
+    assert "pre-taper prescription, replaced by the taper plan" in pdf
     bundle = patient_bundle(maria, today=clinic_today(maria.clinic))
     oxycodone = [
         e["resource"]
