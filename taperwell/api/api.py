@@ -292,9 +292,25 @@ def my_questionnaire_create(request: HttpRequest, payload: s.QuestionnaireIn) ->
     return Status(201 if saved.created else 200, body)
 
 
-@mine.get("/medicines", response={200: list[s.MedicineOut], **ERRORS}, summary="My medicines")
+@mine.get(
+    "/medicines",
+    response={200: s.MyMedicinesOut, **ERRORS},
+    summary="My medicines, with the dose of record (what I take today)",
+)
 def my_medicines(request: HttpRequest) -> Any:
-    return _medicines(_own(request, "my medicines"))
+    patient = _own(request, "my medicines")
+    return {**_dose_parts(patient), "medicines": _medicines(patient)}
+
+
+def _dose_parts(patient: Any) -> dict[str, Any]:
+    """The dose of record and the naloxone status, the same figures every page shows."""
+    from taperwell.medications.selectors import dose_of_record, naloxone_status
+
+    record = dose_of_record(patient)
+    return {
+        "dose_of_record": record.as_document(),
+        "naloxone": naloxone_status(patient, today=record.on).as_document(),
+    }
 
 
 @mine.get("/plan", response={200: s.PlanOut | None, **ERRORS}, summary="My taper plan")
@@ -346,7 +362,11 @@ def patients(request: HttpRequest, page: Query[Page]) -> Any:
     ]
 
 
-@care.get("/patients/{public_id}", response={200: s.PatientOut, **ERRORS}, summary="One patient")
+@care.get(
+    "/patients/{public_id}",
+    response={200: s.PatientDetailOut, **ERRORS},
+    summary="One patient, with the dose of record",
+)
 def patient_detail(request: HttpRequest, public_id: uuid.UUID) -> Any:
     p = _patient(request, public_id, "patient")
     return {
@@ -355,6 +375,7 @@ def patient_detail(request: HttpRequest, public_id: uuid.UUID) -> Any:
         "preferred_name": p.preferred_name,
         "status": p.status,
         "open_flags": Flag.objects.filter(patient=p, status__in=UNRESOLVED).count(),
+        **_dose_parts(p),
     }
 
 

@@ -137,6 +137,62 @@ class MedicineOut(Schema):
     started_on: date | None
 
 
+class DoseUnitOut(Schema):
+    strength: float
+    count: float
+
+
+class DoseAdministrationOut(Schema):
+    time: str = Field(description="Time of day, HH:MM")
+    amount: float = Field(description="The dose at this time, in the line's unit")
+    units: list[DoseUnitOut]
+
+
+class DoseLineOut(Schema):
+    drug: str
+    release: str
+    form: str
+    unit: str
+    strengths: list[float]
+    administrations: list[DoseAdministrationOut]
+    daily_dose: float | None = Field(description="Scheduled dose a day; null when as needed")
+    as_needed: bool
+    as_needed_max_per_day: int | None
+    as_needed_daily_max: float | None
+    source: str = Field(description="plan or medicines")
+    text: str
+
+
+class DoseOfRecordOut(Schema):
+    on: date
+    source: str = Field(
+        description="plan: the approved plan's step in force; medicines: the medicine list"
+    )
+    since: date | None
+    mme_per_day: float | None = Field(
+        description="As-needed doses at their most; null when unknown (never 0 for unknown)"
+    )
+    plan_id: uuid.UUID | None
+    step_index: int | None
+    paused: bool
+    lines: list[DoseLineOut]
+    warnings: list[str]
+
+
+class NaloxoneOut(Schema):
+    state: str = Field(description="at_home, expired, prescribed, none or unknown")
+    label: str
+    expires_on: date | None
+    expires_soon: bool = Field(description="Expires within 30 days")
+    on_medicine_list: bool
+
+
+class MyMedicinesOut(Schema):
+    dose_of_record: DoseOfRecordOut
+    naloxone: NaloxoneOut
+    medicines: list[MedicineOut]
+
+
 class StepOut(Schema):
     index: int
     start_date: date
@@ -188,6 +244,11 @@ class PatientOut(Schema):
     preferred_name: str
     status: str
     open_flags: int
+
+
+class PatientDetailOut(PatientOut):
+    dose_of_record: DoseOfRecordOut
+    naloxone: NaloxoneOut
 
 
 class FlagAck(Schema):

@@ -2,6 +2,8 @@
 
 Query count does not grow with the panel: one COUNT, one page of patients with their ordering
 keys and last check-in as subqueries, and one prefetch each for flags, medicines and plans.
+The MME is the dose of record (`medications.selectors.doses_of_record`) read from those
+prefetches, so it is the same number the care page, the PDF and the exports show.
 """
 
 from __future__ import annotations
@@ -16,8 +18,12 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquer
 from taperwell.access import patients_visible_to
 from taperwell.care.models import Flag, FlagStatus
 from taperwell.care.selectors import UNRESOLVED
-from taperwell.medications.models import MedicationStatus, PatientMedication
-from taperwell.medications.selectors import mme_of
+from taperwell.medications.selectors import (
+    DoseOfRecord,
+    dose_medicines_prefetch,
+    dose_plans_prefetch,
+    doses_of_record,
+)
 from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.selectors import step_position
@@ -97,17 +103,14 @@ def with_row_data(patients: QuerySet[Patient]) -> QuerySet[Patient]:
             ),
             to_attr="unresolved_flags",
         ),
-        Prefetch(
-            "medications",
-            queryset=PatientMedication.objects.filter(status=MedicationStatus.ACTIVE),
-            to_attr="active_meds",
-        ),
-        Prefetch(
-            "taper_plans",
-            queryset=TaperPlan.objects.filter(status__in=IN_FORCE).order_by("-approved_at"),
-            to_attr="plans_in_force",
-        ),
+        dose_medicines_prefetch(),
+        dose_plans_prefetch(),
     )
+
+
+def _plans_in_force(patient: Patient) -> list[TaperPlan]:
+    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    return sorted(plans, key=lambda p: (p.approved_at is not None, p.approved_at), reverse=True)
 
 
 @dataclass
@@ -124,27 +127,24 @@ class Row:
     paused: bool
 
 
-def _mme_and_trend(patient: Patient, pack: Any, today: date) -> tuple[Decimal | None, str, str]:
-    plan = patient.plans_in_force[0] if patient.plans_in_force else None
-    if plan is not None and plan.schedule:
-        steps = plan.schedule.get("steps", [])
-        baseline = Decimal(str(plan.schedule.get("baseline_mme_per_day", 0)))
-        current = None
-        for step in steps:
-            if date.fromisoformat(step["start_date"]) <= today:
-                current = step
-        mme = Decimal(str(current["mme_per_day"])) if current else baseline
-        if baseline and mme != baseline:
-            change = (mme - baseline) / baseline * 100
-            arrow = "↓" if change < 0 else "↑"
-            words = f"{'down' if change < 0 else 'up'} {abs(change):.0f}% since the plan began"
-            return mme, f"{arrow} {abs(change):.0f}%", words
-        return mme, "→", "no change since the plan began"
-    return mme_of(patient.active_meds, pack), "", "not on a taper plan"
+def _trend(patient: Patient, record: DoseOfRecord) -> tuple[str, str]:
+    """The scheduled dose of record against the plan's starting dose."""
+    plans = _plans_in_force(patient)
+    if not plans or not plans[0].schedule:
+        return "", "not on a taper plan"
+    baseline = Decimal(str(plans[0].schedule.get("baseline_mme_per_day") or 0))
+    now = record.scheduled_mme_per_day if record.from_plan else baseline
+    if not baseline or now is None or now == baseline:
+        return "→", "no change since the plan began"
+    change = (now - baseline) / baseline * 100
+    arrow = "↓" if change < 0 else "↑"
+    words = f"{'down' if change < 0 else 'up'} {abs(change):.0f}% since the plan began"
+    return f"{arrow} {abs(change):.0f}%", words
 
 
 def _taper_state(patient: Patient, today: date) -> tuple[str, bool]:
-    plan = patient.plans_in_force[0] if patient.plans_in_force else None
+    plans = _plans_in_force(patient)
+    plan = plans[0] if plans else None
     if plan is None:
         if patient.status == PatientStatus.MAINTENANCE:
             return "Maintenance (taper finished)", False
@@ -160,10 +160,13 @@ def _taper_state(patient: Patient, today: date) -> tuple[str, bool]:
 
 def rows_for(page: Any, pack: Any, today: date) -> list[Row]:
     rows = []
+    records = doses_of_record(page, on=today, pack=pack)
     for patient in page:
         flags = patient.unresolved_flags
         first = flags[0] if flags else None
-        mme, trend, trend_words = _mme_and_trend(patient, pack, today)
+        record = records[patient.pk]
+        mme = record.mme_per_day
+        trend, trend_words = _trend(patient, record)
         last = getattr(patient, "last_checkin", None)
         state, paused = _taper_state(patient, today)
         rows.append(

@@ -191,7 +191,10 @@ def _finished_taper(patient: Patient, user, today) -> None:
         patient_preference="Slowly, one small step a month.",
     )
     plan = plan_approve(
-        plan=plan, by=user, agreement="10% of the starting dose a month, pause if needed."
+        plan=plan,
+        by=user,
+        agreement="10% of the starting dose a month, pause if needed.",
+        today=today - timedelta(days=FINISHED_PLAN_DAYS),  # approved the day it began
     )
     last_step = date.fromisoformat(plan.schedule["steps"][-1]["start_date"])
     finished_on = today - timedelta(days=FINISHED_DAYS_AGO)
@@ -241,7 +244,12 @@ def _load_patient(patient: Patient, user, today) -> None:
             inputs=inputs,
             patient_preference="Wants to go slowly; worried about sleep. Ready to try.",
         )
-        plan_approve(plan=plan, by=user, agreement="Agreed to start slowly and to pause if needed.")
+        plan_approve(
+            plan=plan,
+            by=user,
+            agreement="Agreed to start slowly and to pause if needed.",
+            today=today - timedelta(days=days),  # approved the day it began
+        )
         if paused is not None:
             plan_revise(
                 plan=plan,

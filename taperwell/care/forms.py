@@ -37,6 +37,14 @@ class ResolveForm(forms.Form):
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, taper_paused: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not taper_paused:
+            # "Paused the taper" only once it is paused: the flag's "Pause the taper" does it.
+            self.fields["resolution"].choices = [
+                c for c in Resolution.choices if c[0] != Resolution.PAUSED
+            ]
+
 
 class NoteForm(forms.ModelForm):
     class Meta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from taperwell.care.models import Flag, FlagStatus
@@ -52,3 +53,44 @@ def notes_of(patient: Any) -> list[Any]:
         .select_related("author")
         .order_by("-created_at")
     )
+
+
+@dataclass(frozen=True)
+class SuggestedAction:
+    """A flag's suggested action as one click: a pre-filled plan change, or a phone call."""
+
+    label: str
+    url: str = ""  # the plan page with the change form filled in
+    tel: str = ""  # a tel: address
+    missing: str = ""  # why the action cannot be one click (e.g. no phone on file)
+    fix_url: str = ""  # where to put that right
+
+
+def suggested_action(flag: Flag, *, plan: Any, patient: Any) -> SuggestedAction | None:
+    """What the one-click button on a flag does, given the plan in force and the patient's phone."""
+    from django.urls import reverse
+
+    if flag.status == FlagStatus.RESOLVED:
+        return None
+    if flag.action in {"pause", "slow"}:
+        if plan is None:
+            return None
+        if flag.action == "pause" and plan.status == "paused":
+            return SuggestedAction(label="", missing="The taper is already paused.")
+        decision = "pause" if flag.action == "pause" else "slow-down"
+        url = reverse("tapering:plan", args=[plan.public_id])
+        return SuggestedAction(
+            label="Pause the taper" if decision == "pause" else "Slow down the taper",
+            url=f"{url}?decision={decision}&flag={flag.public_id}#change-h",
+        )
+    if flag.action in {"call", "crisis"}:
+        if not patient.phone:
+            return SuggestedAction(
+                label="",
+                missing="No phone number on file.",
+                fix_url=reverse("patients:record", args=[patient.public_id]) + "#identity-h",
+            )
+        return SuggestedAction(
+            label=f"Call {patient.first_name}: {patient.phone}", tel=patient.phone_tel
+        )
+    return None

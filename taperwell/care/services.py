@@ -134,6 +134,11 @@ def flag_resolve(*, flag: Flag, by: Any, resolution: str, note: str = "") -> Fla
         raise ValidationError({"resolution": "Choose what was done."})
     if flag.severity == Severity.URGENT and not note:
         raise ValidationError({"note": "An urgent flag needs a note: say what you did."})
+    if resolution == Resolution.PAUSED and not _taper_is_paused(flag.patient):
+        # Saying "paused" must never stand in for pausing: the taper would go on unseen.
+        raise ValidationError(
+            {"resolution": "The taper is not paused. Use “Pause the taper” on the flag first."}
+        )
     flag.status = FlagStatus.RESOLVED
     flag.save(update_fields=["status"])
     FlagEvent.objects.create(
@@ -141,6 +146,14 @@ def flag_resolve(*, flag: Flag, by: Any, resolution: str, note: str = "") -> Fla
     )
     flag.notices.filter(read_at__isnull=True).update(read_at=timezone.now())
     return flag
+
+
+def _taper_is_paused(patient: Any) -> bool:
+    from taperwell.tapering.models import PlanStatus
+    from taperwell.tapering.selectors import current_plan
+
+    plan = current_plan(patient)
+    return plan is not None and plan.status == PlanStatus.PAUSED
 
 
 def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:

@@ -64,20 +64,25 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         .order_by("day")
         .only("day", "instrument", "total")
     )
+    from taperwell.medications.selectors import dose_of_record_series
+
     plan = current_plan(patient)
-    mme_points: list[tuple[date, float]] = []
     steps = []
     if plan is not None and plan.schedule:
-        for step in plan.schedule.get("steps", []):
-            begin = date.fromisoformat(step["start_date"])
-            steps.append((begin, step))
-            mme_points.append((max(begin, start), float(step["mme_per_day"])))
-        mme_points = [p for p in mme_points if p[0] <= today]
-        if mme_points:
-            mme_points.append((today, mme_points[-1][1]))
+        steps = [
+            (date.fromisoformat(step["start_date"]), step)
+            for step in plan.schedule.get("steps", [])
+        ]
+    # The MME line is the dose of record on each day it can change, held until the next.
+    records = dose_of_record_series(patient, start=start, end=today)
+    mme_points: list[tuple[date, float]] = [
+        (day, float(record.mme_per_day))
+        for day, record in records.items()
+        if record.mme_per_day is not None
+    ]
     series = []
     top = max([v for _, v in mme_points] or [1])
-    series.append(Series("MME a day (approved plan)", mme_points, 0, top * 1.1, "", " MME"))
+    series.append(Series("MME a day (dose of record)", mme_points, 0, top * 1.1, "", " MME"))
     for field, title, low, high in (
         ("pain", "Pain (0-10)", 0, 10),
         ("mood", "Mood (0-10, 10 best)", 0, 10),
@@ -159,4 +164,5 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         "height": HEIGHT,
         "pad": PAD,
         "plan": plan,
+        "record": records.get(today),
     }

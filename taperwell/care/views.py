@@ -26,7 +26,7 @@ from taperwell.care.forms import (
     TriageFilterForm,
 )
 from taperwell.care.models import ClinicalNote, Flag, FlagStatus
-from taperwell.care.selectors import can_read_notes, flags_of, notes_of
+from taperwell.care.selectors import can_read_notes, flags_of, notes_of, suggested_action
 from taperwell.care.services import (
     encouragement_send,
     flag_acknowledge,
@@ -96,22 +96,29 @@ def _query_without_page(request: HttpRequest) -> str:
 @care_team_required
 def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = patient_for_user(request, public_id, what="care page")
+    from taperwell.medications.selectors import dose_of_record, naloxone_status
     from taperwell.tapering.selectors import current_plan, step_position
 
     plan = current_plan(patient)
+    today = local_today(patient.clinic)
+    flags = flags_of(patient)
+    for flag in flags:
+        flag.suggested = suggested_action(flag, plan=plan, patient=patient)
     return render(
         request,
         "care/patient.html",
         {
             "patient": patient,
-            "flags": flags_of(patient),
+            "record": dose_of_record(patient, on=today),
+            "naloxone": naloxone_status(patient, today=today),
+            "flags": flags,
             "notes": notes_of(patient) if can_read_notes(request.user, patient) else None,
             "can_act": role_of(request.user) in CLINICAL_ROLES,
             "can_change_phase": role_of(request.user) == Role.CLINICIAN,
             "plan": plan,
-            "position": step_position(plan, today=local_today(patient.clinic)),
+            "position": step_position(plan, today=today),
             "acknowledge_form": AcknowledgeForm(),
-            "resolve_form": ResolveForm(),
+            "resolve_form": ResolveForm(taper_paused=plan is not None and plan.status == "paused"),
             "note_form": NoteForm(),
             "encouragement_form": EncouragementForm(),
         },
@@ -156,7 +163,7 @@ def flag_acknowledge_view(request: HttpRequest, public_id: str) -> HttpResponse:
 @clinical_required
 def flag_resolve_view(request: HttpRequest, public_id: str) -> HttpResponse:
     flag = flag_for_user(request, public_id)
-    form = ResolveForm(request.POST)
+    form = ResolveForm(request.POST, taper_paused=True)  # the service checks the pause itself
     if not form.is_valid():
         messages.error(request, "Choose what was done.")
         return _back(request, flag)

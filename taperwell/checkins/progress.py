@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -53,7 +52,7 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     def instrument(key: str) -> list[tuple[date, float]]:
         return [(d, float(t)) for d, i, t in answers if i == key]
 
-    mme = _mme_series(steps.get("steps", []), start=start, today=today)
+    mme = _mme_series(patient, start=start, today=today) if steps.get("steps") else []
     if mme:
         chart = Chart(
             "mme",
@@ -128,18 +127,16 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     return charts
 
 
-def _mme_series(
-    steps: list[dict[str, Any]], *, start: date, today: date
-) -> list[tuple[date, float]]:
-    points = []
-    for step in steps:
-        if step.get("mme_per_day") is None:
-            continue
-        day = date.fromisoformat(step["start_date"])
-        if day > today:
-            break
-        points.append((max(day, start), float(step["mme_per_day"])))
-    if points:
+def _mme_series(patient: Patient, *, start: date, today: date) -> list[tuple[date, float]]:
+    """The dose of record's MME on each day it changed, held to today: the same number the
+    care team's pages and the PDFs show (as-needed doses at their most)."""
+    from taperwell.medications.selectors import dose_of_record_series
+
+    points: list[tuple[date, float]] = []
+    for day, record in dose_of_record_series(patient, start=start, end=today).items():
+        if record.mme_per_day is not None:
+            points.append((day, float(record.mme_per_day)))
+    if points and points[-1][0] != today:
         points.append((today, points[-1][1]))
     return points
 

@@ -26,6 +26,7 @@ from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperRea
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
+from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
 
 HISTORY_DAYS = 30
@@ -169,11 +170,13 @@ def medicines(request: HttpRequest) -> HttpResponse:
     plan = care_links.current_plan(patient)
     steps = care_links.plan_steps(plan, today=today)
     reasons = TaperReasons.objects.filter(patient=patient).first()
+    record = dose_of_record(patient, on=today)
     return render(
         request,
         "checkins/medicines.html",
         {
             "patient": patient,
+            "record": record,
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,

@@ -33,5 +33,17 @@ PATIENTS = [
     ("george@example.org", "George Miller", "George", True, "np@example.org"),
 ]
 
+# email: (date of birth, the clinic's record number (MRN), phone, preferred language).
+# Made up: 555-01xx numbers are reserved for fiction.
+IDENTITY = {
+    "maria@example.org": ("1964-03-18", "RPW-100231", "(555) 010-0142", "es"),
+    "james@example.org": ("1958-11-02", "RPW-100244", "(555) 010-0157", "en"),
+    "linda@example.org": ("1971-06-25", "RPW-100259", "(555) 010-0163", "en"),
+    "robert@example.org": ("1955-01-09", "RPW-100262", "(555) 010-0178", "en"),
+    "dorothy@example.org": ("1949-09-30", "RPW-100270", "(555) 010-0181", "en"),
+    "samuel@example.org": ("1968-04-14", "RPW-100288", "(555) 010-0196", "en"),
+    "george@example.org": ("1952-12-05", "RPW-100293", "(555) 010-0119", "en"),
+}
+
 # Patients invited but not yet signed in, so the invitations page has something to show.
 INVITED = [("Helen Wright", "helen@example.org")]

@@ -54,6 +54,7 @@ def demo_load() -> Clinic:
                 "status": PatientStatus.ACTIVE,
                 "wants_to_taper": wants_taper,
                 "enrolled_at": enrolled,
+                **_identity(email),
             },
         )
         if created:
@@ -112,3 +113,18 @@ def demo_sign_ins() -> list[tuple[str, str]]:
     rows = [(email, title) for email, _, _, title in demo.STAFF]
     rows += [(email, f"patient ({preferred})") for email, _, preferred, _, _ in demo.PATIENTS]
     return rows
+
+
+def _identity(email: str) -> dict[str, object]:
+    """The demo patient's birth date, record number, phone and language, when given."""
+    from datetime import date
+
+    if email not in demo.IDENTITY:
+        return {}
+    born, number, phone, language = demo.IDENTITY[email]
+    return {
+        "date_of_birth": date.fromisoformat(born),
+        "record_number": number,
+        "phone": phone,
+        "preferred_language": language,
+    }

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinics.models import Clinic, Membership, Role
 from taperwell.enrolment.models import InvitationMethod
+from taperwell.patients.forms import clean_identity, identity_widgets
+from taperwell.patients.models import Patient
 
 
 class InvitationForm(forms.Form):
@@ -23,9 +25,16 @@ class InvitationForm(forms.Form):
     primary_clinician = forms.ModelChoiceField(
         label=_("Primary clinician"), queryset=Membership.objects.none(), required=False
     )
+    date_of_birth = Patient._meta.get_field("date_of_birth").formfield(
+        widget=identity_widgets()["date_of_birth"]
+    )
+    record_number = Patient._meta.get_field("record_number").formfield()
+    phone = Patient._meta.get_field("phone").formfield(widget=identity_widgets()["phone"])
+    preferred_language = Patient._meta.get_field("preferred_language").formfield(required=False)
 
     def __init__(self, *args: object, clinic: Clinic, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.clinic = clinic
         self.fields["primary_clinician"].queryset = (  # type: ignore[attr-defined]
             Membership.objects.filter(
                 clinic=clinic, role=Role.CLINICIAN, is_active=True
@@ -37,6 +46,7 @@ class InvitationForm(forms.Form):
         data = super().clean() or {}
         if data.get("method") == InvitationMethod.EMAIL and not data.get("email"):
             self.add_error("email", _("Add the patient's email, or choose a printed code."))
+        clean_identity(self, clinic=self.clinic, patient=None)
         return data
 
 

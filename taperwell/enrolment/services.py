@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -62,12 +62,24 @@ def invitation_create(
     method: str,
     email: str = "",
     primary_clinician: Membership | None = None,
+    date_of_birth: date | None = None,
+    record_number: str = "",
+    phone: str = "",
+    preferred_language: str = "en",
 ) -> NewInvitation:
     """Create the patient's record and an invitation; an email invitation is sent by a job."""
     from taperwell.enrolment.tasks import send_due_invitation_emails
 
     email = email.strip().lower()
-    patient = Patient(clinic=clinic, full_name=full_name.strip(), status=PatientStatus.INVITED)
+    patient = Patient(
+        clinic=clinic,
+        full_name=full_name.strip(),
+        status=PatientStatus.INVITED,
+        date_of_birth=date_of_birth,
+        record_number=record_number.strip(),
+        phone=phone.strip(),
+        preferred_language=preferred_language or "en",
+    )
     patient.full_clean()
     patient.save()
     if primary_clinician is not None:

@@ -38,6 +38,10 @@ def invitation_new(request: HttpRequest) -> HttpResponse:
             method=form.cleaned_data["method"],
             email=form.cleaned_data["email"] or "",
             primary_clinician=form.cleaned_data["primary_clinician"],
+            date_of_birth=form.cleaned_data["date_of_birth"],
+            record_number=form.cleaned_data["record_number"],
+            phone=form.cleaned_data["phone"],
+            preferred_language=form.cleaned_data["preferred_language"],
         )
         audit_record(
             request=request,

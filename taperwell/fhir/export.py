@@ -8,14 +8,17 @@ carry a taperwell code instead, and say in the resource that no LOINC code is us
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from typing import Any
 
 from taperwell.care.models import Flag
 from taperwell.care.selectors import UNRESOLVED
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.clinical.formulary import load_formulary
 from taperwell.goals.models import Goal
 from taperwell.medications.models import MedicationStatus, PatientMedication
+from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseSource, dose_of_record
 from taperwell.patients.models import Patient
 from taperwell.reports.summary import rxcui_of
 from taperwell.tapering.models import PlanStatus
@@ -27,6 +30,8 @@ TW = "https://taperwell.org/fhir"
 PRODUCT = f"{TW}/CodeSystem/product"  # drug/release/form, so a round trip keeps them
 TW_OBSERVATION = f"{TW}/CodeSystem/observation"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+V2_0203 = "http://terminology.hl7.org/CodeSystem/v2-0203"  # identifier types: MR = record number
+BCP47 = "urn:ietf:bcp:47"
 
 # instrument → (LOINC code or None, display)
 INSTRUMENT_CODES: dict[str, tuple[str | None, str]] = {
@@ -72,7 +77,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Patient",
         "id": str(patient.public_id),
-        "identifier": [{"system": f"{TW}/patient", "value": str(patient.public_id)}],
+        "identifier": patient_identifiers(patient),
         "active": patient.status in ("active", "maintenance"),  # maintenance is still in care
         "name": [name],
     }
@@ -82,12 +87,37 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     if patient.user_id and patient.user.email:
         telecom.append({"system": "email", "value": patient.user.email})
     if patient.phone:
-        telecom.append({"system": "phone", "value": patient.phone})
+        telecom.append({"system": "phone", "value": patient.phone, "rank": 1})
     if telecom:
         resource["telecom"] = telecom
     if patient.date_of_birth:
         resource["birthDate"] = patient.date_of_birth.isoformat()
+    if patient.preferred_language:
+        language = {"system": BCP47, "code": patient.preferred_language}
+        resource["communication"] = [{"language": {"coding": [language]}, "preferred": True}]
     return resource
+
+
+def record_number_system(clinic: Any) -> str:
+    """The clinic's identifier system for its record numbers (MRNs), stable per clinic."""
+    return f"{TW}/clinics/{clinic.slug}/record-number"
+
+
+def patient_identifiers(patient: Patient) -> list[dict[str, Any]]:
+    """taperwell's own id, and the clinic's record number (typed MR) so an EHR can match it."""
+    identifiers: list[dict[str, Any]] = [
+        {"system": f"{TW}/patient", "value": str(patient.public_id)}
+    ]
+    if patient.record_number:
+        identifiers.append(
+            {
+                "use": "usual",
+                "type": {"coding": [{"system": V2_0203, "code": "MR"}], "text": "MRN"},
+                "system": record_number_system(patient.clinic),
+                "value": patient.record_number,
+            }
+        )
+    return identifiers
 
 
 def medication_statement(med: PatientMedication, patient: Patient) -> dict[str, Any]:
@@ -127,6 +157,94 @@ def medication_statement(med: PatientMedication, patient: Patient) -> dict[str, 
         period = {"start": _iso(med.started_on), "end": _iso(med.stopped_on)}
         resource["effectivePeriod"] = {k: v for k, v in period.items() if v}
     return resource
+
+
+def _plan_dosages(line: DoseLine) -> list[dict[str, Any]]:
+    """One Dosage per time of day, all taken together (the same `sequence`): the plan's doses
+    can differ morning and evening. When every time has the same amount, one Dosage lists them."""
+    amounts = {a.amount for a in line.administrations}
+    if len(amounts) == 1:
+        return [
+            {
+                "sequence": 1,
+                "text": line.text,
+                "timing": {"repeat": {"timeOfDay": [f"{a.time}:00" for a in line.administrations]}},
+                "doseAndRate": [
+                    {"doseQuantity": {"value": float(amounts.pop()), "unit": line.unit}}
+                ],
+            }
+        ]
+    dosages = []
+    for administration in line.administrations:
+        dosage: dict[str, Any] = {
+            "sequence": 1,
+            "text": line.text,
+            "timing": {"repeat": {"timeOfDay": [f"{administration.time}:00"]}},
+            "doseAndRate": [
+                {"doseQuantity": {"value": float(administration.amount), "unit": line.unit}}
+            ],
+        }
+        dosages.append(dosage)
+    return dosages or [{"text": line.text}]
+
+
+def plan_medication_statement(
+    line: DoseLine, record: DoseOfRecord, patient: Patient
+) -> dict[str, Any]:
+    """The dose of record from the approved plan's step in force, as its own statement."""
+    found = load_formulary().find(line.drug)
+    coding = []
+    if found is not None and found.rxcui:
+        coding.append({"system": RXNORM, "code": found.rxcui, "display": found.name})
+    label = line.name
+    coding.append(
+        {"system": PRODUCT, "code": f"{line.drug}|{line.release}|{line.form}", "display": label}
+    )
+    key = f"{TW}/plan/{record.plan_id}/step/{record.step_index}/{line.drug}|{line.release}"
+    resource: dict[str, Any] = {
+        "resourceType": "MedicationStatement",
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
+        "basedOn": [_ref("CarePlan", record.plan_id)],
+        "status": "on-hold" if record.paused else "active",
+        "medicationCodeableConcept": {"coding": coding, "text": label},
+        "subject": _ref("Patient", patient.public_id),
+        "dosage": _plan_dosages(line),
+        "note": [
+            {
+                "text": f"Taper step {record.step_index} of the approved plan, "
+                f"{_mme_text(record)}: the dose of record."
+            }
+        ],
+    }
+    if record.since:
+        resource["effectivePeriod"] = {"start": record.since.isoformat()}
+    return resource
+
+
+def _mme_text(record: DoseOfRecord) -> str:
+    if record.mme_per_day is None:
+        return "MME/day unknown"
+    return f"{record.mme_per_day.normalize():f} MME/day in all"
+
+
+def medication_statements(patient: Patient, *, today: date) -> list[dict[str, Any]]:
+    """Every row of the medicine list, and the dose of record: a prescription the approved plan
+    replaced ends where the plan began, and the plan's current doses are their own statement."""
+    record = dose_of_record(patient, on=today)
+    replaced = record.replaced_ids
+    statements = []
+    for med in PatientMedication.objects.filter(patient=patient).order_by("drug", "pk"):
+        resource = medication_statement(med, patient)
+        if med.pk in replaced and record.plan_started:
+            resource["status"] = "completed"
+            period = {"start": _iso(med.started_on), "end": record.plan_started.isoformat()}
+            resource["effectivePeriod"] = {k: v for k, v in period.items() if v}
+            resource["note"] = [{"text": "Replaced by the approved taper plan."}]
+        statements.append(resource)
+    for line in record.lines:
+        if line.source == DoseSource.PLAN and not line.stopped:
+            statements.append(plan_medication_statement(line, record, patient))
+    return statements
 
 
 def care_plan(patient: Patient, today: date) -> dict[str, Any] | None:
@@ -229,8 +347,8 @@ def questionnaire_response(r: QuestionnaireResponse, patient: Patient) -> dict[s
 def patient_bundle(patient: Patient, *, today: date) -> dict[str, Any]:
     """Everything a receiving system needs about the patient's taper, as one collection."""
     entries = [_entry(patient_resource(patient))]
-    for med in PatientMedication.objects.filter(patient=patient).order_by("drug", "pk"):
-        entries.append(_entry(medication_statement(med, patient)))
+    for statement in medication_statements(patient, today=today):
+        entries.append(_entry(statement))
     plan = care_plan(patient, today)
     if plan is not None:
         entries.append(_entry(plan))
@@ -321,8 +439,6 @@ def patient_bundle(patient: Patient, *, today: date) -> dict[str, Any]:
 
 def _derived_id(public_id: Any) -> str:
     # A stable id for the total's Observation, distinct from the QuestionnaireResponse's.
-    import uuid
-
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{TW}/total/{public_id}"))
 
 

@@ -71,6 +71,15 @@ class MedicationForm(forms.ModelForm):
         data = super().clean()
         if not data.get("times_text") and not data.get("as_needed"):
             self.add_error("times_text", _("Give the times, or tick 'as needed'."))
+        drug = load_formulary().find(data.get("drug") or "")
+        releases = {p.release for p in drug.products} if drug is not None else set()
+        if {"IR", "ER"} <= releases and not data.get("release"):
+            # The same milligrams are a very different medicine as IR or ER: never guess.
+            self.add_error(
+                "release",
+                _("%(drug)s comes as immediate or extended release: choose which one.")
+                % {"drug": drug.name},  # type: ignore[union-attr]
+            )
         return data
 
     def service_fields(self) -> dict:
@@ -97,7 +106,9 @@ class RiskProfileForm(forms.ModelForm):
 
     class Meta:
         model = RiskProfile
-        fields = ["overdose", "substance_use_disorder", "sleep_apnea", "sex", "has_naloxone"]
+        # Naloxone is not asked here: its one status comes from the patient's naloxone plan and
+        # the medicine list (`selectors.naloxone_status`), the same on every page.
+        fields = ["overdose", "substance_use_disorder", "sleep_apnea", "sex"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

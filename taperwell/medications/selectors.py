@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import uuid
+import zoneinfo
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import replace
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.mme import (
@@ -22,6 +31,13 @@ from taperwell.medications.models import (
     NaloxonePlan,
     PatientMedication,
     RiskProfile,
+)
+from taperwell.tapering.models import (
+    IN_FORCE,
+    PlanStatus,
+    TaperEvent,
+    TaperEventKind,
+    TaperPlan,
 )
 
 
@@ -89,7 +105,13 @@ def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
         return None
 
 
-def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Review:
+def medication_review(
+    patient: Any, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
+) -> Review:
+    """The clinical core's review of what the patient takes: the dose of record (`record`, or
+    today's) for the opioids, the medicine list for everything else."""
+    if record is None:
+        record = dose_of_record(patient, pack=pack)
     medications = active_medications(patient)
     profile = RiskProfile.objects.filter(patient=patient).first()
     history = History(tapering=tapering)
@@ -103,9 +125,12 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
         )
         if profile.ort_answers and profile.sex:
             ort, sex = profile.ort_answers, profile.sex
+    replaced = {m.pk for m in record.replaced}
     entries: list[MedicationDose | str] = []
     problems: list[str] = []
     for med in medications:
+        if med.pk in replaced:
+            continue
         try:
             entry = dose_of(med)
             if isinstance(entry, MedicationDose):
@@ -117,6 +142,17 @@ def medication_review(patient: Any, pack: Any, *, tapering: bool = False) -> Rev
             problems.append(f"{med.label}: the dose cannot be used ({error}); not counted")
             entry = med.drug
         entries.append(entry)
+    for line in record.lines:
+        if line.source == DoseSource.PLAN and line.daily_dose:
+            entries.append(
+                MedicationDose(
+                    drug=line.drug,
+                    daily_dose=line.daily_dose,
+                    unit=line.unit,
+                    form=line.form or None,
+                    release=line.release or None,
+                )
+            )
     result = review(entries, pack, history=history, ort_answers=ort, sex=sex)
     return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
@@ -155,3 +191,740 @@ def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
         return medication_review(patient, pack_for(patient.clinic), tapering=tapering).naloxone
     except (ValueError, LookupError, KeyError):
         return None
+
+
+# ---------------------------------------------------------------------------------------------
+# The dose of record: one answer to "what does this patient take today".
+
+
+class DoseSource(models.TextChoices):
+    PLAN = "plan", _("Approved taper plan")
+    MEDICINES = "medicines", _("Medicine list")
+
+
+@dataclass(frozen=True)
+class DoseUnit:
+    """Tablets (or patches) of one strength taken together: 1 x 15 mg."""
+
+    strength: Decimal
+    count: Decimal
+
+
+@dataclass(frozen=True)
+class Administration:
+    """One scheduled time of day and what is taken then (`amount` is in the line's unit)."""
+
+    time: str
+    amount: Decimal
+    units: tuple[DoseUnit, ...]
+
+
+@dataclass(frozen=True)
+class DoseLine:
+    """One opioid's current doses.
+
+    Scheduled lines list their `administrations` and `daily_dose`; as-needed lines have none
+    and give `as_needed_strength` and `as_needed_max_per_day` (doses) and `as_needed_daily_max`
+    (in `unit`). `medication_id` is the medicine-list row it comes from (None for plan lines).
+    """
+
+    drug: str
+    release: str
+    form: str
+    unit: str
+    strengths: tuple[Decimal, ...]
+    administrations: tuple[Administration, ...]
+    daily_dose: Decimal | None
+    as_needed: bool = False
+    as_needed_strength: Decimal | None = None
+    as_needed_max_per_day: int | None = None
+    as_needed_daily_max: Decimal | None = None
+    wear_hours: int | None = None
+    source: str = DoseSource.MEDICINES
+    medication_id: uuid.UUID | None = None
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.drug, self.release, self.form) if part)
+
+    @property
+    def stopped(self) -> bool:
+        return not self.as_needed and self.daily_dose == 0
+
+    @property
+    def text(self) -> str:
+        """Plain words for patients and staff: "20 mg at 08:00; 15 mg + 10 mg at 20:00"."""
+        if self.as_needed:
+            if self.as_needed_strength is None:
+                return f"{self.name}: as needed (no dose given)"
+            most = self.as_needed_max_per_day
+            limit = f", at most {most} a day" if most else " (no daily limit given)"
+            return f"{self.name}: {_n(self.as_needed_strength)} {self.unit} as needed{limit}"
+        if self.stopped:
+            return f"{self.name}: stopped"
+        if not self.administrations:
+            return f"{self.name}: no dose given"
+        parts = []
+        for a in self.administrations:
+            pieces = " + ".join(
+                (f"{_n(u.count)} {self.form or 'dose'}s of " if u.count != 1 else "")
+                + f"{_n(u.strength)} {self.unit}"
+                for u in a.units
+            )
+            parts.append(f"{pieces} at {a.time}")
+        text = f"{self.name}: " + "; ".join(parts)
+        if self.wear_hours:
+            text += f" (a new patch every {self.wear_hours // 24} days)"
+        return text
+
+    def regimen_entry(self) -> dict[str, Any] | None:
+        """This line in the taper engine's input format (`doses` by time), or None if as needed."""
+        if self.as_needed or not self.administrations:
+            return None
+        entry: dict[str, Any] = {
+            "drug": self.drug,
+            "doses": {a.time: f"{_n(a.amount)}" for a in self.administrations},
+        }
+        if self.release:
+            entry["release"] = self.release
+        if self.form:
+            entry["form"] = self.form
+        if self.unit:
+            entry["unit"] = self.unit
+        return entry
+
+
+@dataclass(frozen=True)
+class DoseOfRecord:
+    """What the patient takes on `on`: the approved plan's step in force, else the medicine list.
+
+    `mme_per_day` counts scheduled doses and as-needed doses at their most per day (as the
+    review does); None means unknown (no medicines entered, or a dose that cannot be counted),
+    never 0. `replaced` lists the medicine-list rows the plan stands in for (the original
+    prescriptions); `warnings` say why a number is missing.
+    """
+
+    on: date
+    source: str
+    since: date | None
+    mme_per_day: Decimal | None
+    scheduled_mme_per_day: Decimal | None
+    lines: tuple[DoseLine, ...]
+    plan_id: uuid.UUID | None = None
+    plan_pk: int | None = None
+    step_index: int | None = None
+    paused: bool = False
+    replaced: tuple[PatientMedication, ...] = ()
+    warnings: tuple[str, ...] = ()
+    plan_started: date | None = None
+
+    @property
+    def replaced_ids(self) -> frozenset[int]:
+        return frozenset(m.pk for m in self.replaced)
+
+    @property
+    def from_plan(self) -> bool:
+        return self.source == DoseSource.PLAN
+
+    @property
+    def known(self) -> bool:
+        return self.mme_per_day is not None
+
+    def as_document(self) -> dict[str, Any]:
+        """JSON-ready (the API and the exports use this shape)."""
+        return {
+            "on": self.on.isoformat(),
+            "source": str(self.source),
+            "since": self.since.isoformat() if self.since else None,
+            "mme_per_day": _json(self.mme_per_day),
+            "plan_id": str(self.plan_id) if self.plan_id else None,
+            "step_index": self.step_index,
+            "paused": self.paused,
+            "lines": [
+                {
+                    "drug": line.drug,
+                    "release": line.release,
+                    "form": line.form,
+                    "unit": line.unit,
+                    "strengths": [_json(s) for s in line.strengths],
+                    "administrations": [
+                        {
+                            "time": a.time,
+                            "amount": _json(a.amount),
+                            "units": [
+                                {"strength": _json(u.strength), "count": _json(u.count)}
+                                for u in a.units
+                            ],
+                        }
+                        for a in line.administrations
+                    ],
+                    "daily_dose": _json(line.daily_dose),
+                    "as_needed": line.as_needed,
+                    "as_needed_max_per_day": line.as_needed_max_per_day,
+                    "as_needed_daily_max": _json(line.as_needed_daily_max),
+                    "source": str(line.source),
+                    "text": line.text,
+                }
+                for line in self.lines
+            ],
+            "warnings": list(self.warnings),
+        }
+
+
+def _n(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _json(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _clinic_today(clinic: Any) -> date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+
+
+def _is_opioid(drug: str) -> bool:
+    found = load_formulary().find(drug)
+    return found is not None and found.is_opioid
+
+
+def _on_list(med: PatientMedication, on: date) -> bool:
+    """Was this row on the medicine list on `on`? (entered-in-error rows never were)."""
+    if med.status == MedicationStatus.ENTERED_IN_ERROR:
+        return False
+    if med.started_on is not None and med.started_on > on:
+        return False
+    if med.status == MedicationStatus.STOPPED:
+        return med.stopped_on is not None and med.stopped_on > on
+    return True
+
+
+def _medicine_line(med: PatientMedication) -> DoseLine:
+    strengths = (med.strength,) if med.strength is not None else ()
+    if med.as_needed:
+        most = med.max_prn_per_day
+        return DoseLine(
+            drug=med.drug,
+            release=med.release,
+            form=med.form,
+            unit=med.unit,
+            strengths=strengths,
+            administrations=(),
+            daily_dose=None,
+            as_needed=True,
+            as_needed_strength=med.strength,
+            as_needed_max_per_day=most,
+            as_needed_daily_max=(med.strength * most) if med.strength and most else None,
+            medication_id=med.public_id,
+        )
+    administrations: tuple[Administration, ...] = ()
+    daily: Decimal | None = None
+    if med.strength is not None and med.times:
+        unit = DoseUnit(strength=med.strength, count=Decimal(1))
+        administrations = tuple(
+            Administration(time=str(t), amount=med.strength, units=(unit,)) for t in med.times
+        )
+        patch = med.unit.strip() in {"mcg/h", "mcg/hr"}
+        # A patch's daily dose is its rate, however often it is changed.
+        daily = med.strength if patch else med.strength * len(med.times)
+    return DoseLine(
+        drug=med.drug,
+        release=med.release,
+        form=med.form,
+        unit=med.unit,
+        strengths=strengths,
+        administrations=administrations,
+        daily_dose=daily,
+        medication_id=med.public_id,
+    )
+
+
+def _plan_line(raw: dict[str, Any]) -> DoseLine:
+    administrations = []
+    strengths: set[Decimal] = set()
+    for time, units in (raw.get("administrations") or {}).items():
+        parts = tuple(
+            DoseUnit(strength=Decimal(str(u["strength"])), count=Decimal(str(u["count"])))
+            for u in units
+        )
+        strengths.update(u.strength for u in parts)
+        amount = sum((u.strength * u.count for u in parts), Decimal(0))
+        administrations.append(Administration(time=time, amount=amount, units=parts))
+    return DoseLine(
+        drug=raw["drug"],
+        release=raw.get("release") or "",
+        form=raw.get("form") or "",
+        unit=raw.get("unit") or "",
+        strengths=tuple(sorted(strengths, reverse=True)),
+        administrations=tuple(sorted(administrations, key=lambda a: a.time)),
+        daily_dose=Decimal(str(raw.get("daily_dose", 0))),
+        wear_hours=raw.get("wear_hours"),
+        source=DoseSource.PLAN,
+    )
+
+
+def _planned_keys(plan: Any) -> set[tuple[str, str]]:
+    """(drug, release) of each medicine the plan tapers, from its inputs."""
+    keys = set()
+    for entry in (plan.inputs or {}).get("medications", []):
+        found = load_formulary().find(str(entry.get("drug", "")))
+        keys.add(
+            (
+                (found.name if found else str(entry.get("drug"))).casefold(),
+                entry.get("release") or "",
+            )
+        )
+    return keys
+
+
+def _replaced_by(med: PatientMedication, keys: set[tuple[str, str]]) -> bool:
+    if med.as_needed or not med.times:
+        return False
+    found = load_formulary().find(med.drug)
+    name = (found.name if found else med.drug).casefold()
+    return (name, med.release or "") in keys or (name, "") in keys
+
+
+def _step_in_force(plan: Any, on: date) -> tuple[int, dict[str, Any]] | None:
+    for i, step in enumerate((plan.schedule or {}).get("steps", [])):
+        start = date.fromisoformat(step["start_date"])
+        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        if start <= on and (end is None or on <= end):
+            return i, step
+    return None
+
+
+def _plan_on(plans: list[Any], on: date) -> tuple[Any, int, dict[str, Any]] | None:
+    """The latest approved plan with a step in force on `on`.
+
+    A completed plan counts until the day it was completed; cancelled plans and drafts never.
+    """
+    for plan in sorted(
+        plans, key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True
+    ):
+        if plan.status == PlanStatus.COMPLETED:
+            done = getattr(plan, "completed_on", None)
+            if done is None or on >= _as_date(done):
+                continue
+        elif plan.status not in IN_FORCE:
+            continue
+        found = _step_in_force(plan, on)
+        if found is not None:
+            return plan, found[0], found[1]
+    return None
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, list[str]]:
+    """MME/day of medicine-list lines (as needed at their most), or None with the reason."""
+    doses: list[MedicationDose] = []
+    warnings: list[str] = []
+    for line in lines:
+        if line.as_needed:
+            if line.as_needed_daily_max is None:
+                warnings.append(f"{line.name}: as needed with no dose or daily limit; not counted")
+                return None, warnings
+            doses.append(
+                MedicationDose(
+                    drug=line.drug,
+                    daily_dose=line.as_needed_daily_max,
+                    unit=line.unit,
+                    form=line.form or None,
+                    release=line.release or None,
+                )
+            )
+        elif line.daily_dose is None:
+            warnings.append(f"{line.name}: no dose or times given; not counted")
+            return None, warnings
+        elif line.daily_dose > 0:
+            doses.append(
+                MedicationDose(
+                    drug=line.drug,
+                    daily_dose=line.daily_dose,
+                    unit=line.unit,
+                    form=line.form or None,
+                    release=line.release or None,
+                )
+            )
+    if not doses:
+        return Decimal(0), warnings
+    try:
+        result = calculate_mme(doses, pack, formulary=load_formulary())
+    except (DoseError, NoFactor, KeyError, ValueError) as error:
+        warnings.append(f"The MME cannot be counted: {error}")
+        return None, warnings
+    for excluded in result.excluded:
+        warnings.append(f"{excluded.drug}: not counted in MME ({excluded.reason})")
+    return result.total_mme_per_day, warnings
+
+
+def medicines_entered(medications: list[PatientMedication]) -> list[PatientMedication]:
+    return [m for m in medications if m.status != MedicationStatus.ENTERED_IN_ERROR]
+
+
+def _dose_of_record(
+    *, on: date, medications: list[PatientMedication], plans: list[Any], pack: Any
+) -> DoseOfRecord:
+    listed = [m for m in medications if _on_list(m, on)]
+    opioids = [m for m in listed if _is_opioid(m.drug)]
+    found = _plan_on(plans, on)
+    if found is None:
+        lines = [_medicine_line(m) for m in opioids]
+        mme, warnings = _mme_of_lines(lines, pack)
+        entered = medicines_entered(medications)
+        started = [m for m in entered if m.started_on is None or m.started_on <= on]
+        if not entered:
+            mme = None  # nothing entered: unknown, not zero
+            warnings.append("No medicines have been entered.")
+        elif not started:
+            mme = None
+            warnings.append("No medicine on the list had started by this day.")
+        # Everything entered had stopped by this day (a finished taper): a known zero.
+        starts = [m.started_on for m in opioids if m.started_on]
+        if not listed and started:
+            stops = [m.stopped_on for m in started if m.stopped_on]
+            starts = stops
+        scheduled = None
+        if mme is not None:
+            scheduled, _ = _mme_of_lines([line for line in lines if not line.as_needed], pack)
+        return DoseOfRecord(
+            on=on,
+            source=DoseSource.MEDICINES,
+            since=max(starts) if starts else None,
+            mme_per_day=mme,
+            scheduled_mme_per_day=scheduled,
+            lines=tuple(lines),
+            warnings=tuple(warnings),
+        )
+    plan, index, step = found
+    keys = _planned_keys(plan)
+    replaced = tuple(m for m in opioids if _replaced_by(m, keys))
+    kept = [m for m in opioids if m not in replaced]
+    plan_lines = [_plan_line(raw) for raw in step.get("medications", [])]
+    kept_lines = [_medicine_line(m) for m in kept]
+    step_mme = step.get("mme_per_day")
+    scheduled = None if step_mme is None else Decimal(str(step_mme))
+    extra, warnings = _mme_of_lines(kept_lines, pack)
+    mme = None if scheduled is None or extra is None else scheduled + extra
+    kept_scheduled, _ = _mme_of_lines([line for line in kept_lines if not line.as_needed], pack)
+    scheduled_total = (
+        None if scheduled is None or kept_scheduled is None else scheduled + kept_scheduled
+    )
+    paused = plan.status == PlanStatus.PAUSED or bool(step.get("paused"))
+    return DoseOfRecord(
+        on=on,
+        source=DoseSource.PLAN,
+        since=date.fromisoformat(step["start_date"]),
+        mme_per_day=mme,
+        scheduled_mme_per_day=scheduled_total,
+        lines=(*plan_lines, *kept_lines),
+        plan_id=plan.public_id,
+        plan_pk=plan.pk,
+        step_index=step.get("index", index + 1),
+        paused=paused,
+        replaced=replaced,
+        warnings=tuple(warnings),
+        plan_started=_plan_start(plan),
+    )
+
+
+def _plan_start(plan: Any) -> date | None:
+    steps = (plan.schedule or {}).get("steps", [])
+    return date.fromisoformat(steps[0]["start_date"]) if steps else None
+
+
+def _completed_on(plan: Any) -> date | None:
+    details = getattr(plan, "completed", None)
+    if isinstance(details, str):  # some backends hand a JSON subquery back undecoded
+        details = json.loads(details)
+    if isinstance(details, dict) and details.get("on"):
+        return date.fromisoformat(str(details["on"]))
+    at = getattr(plan, "completed_at", None)
+    return _as_date(at) if at is not None else None
+
+
+def dose_plans_prefetch() -> Prefetch:
+    """For list pages: `prefetch_related(dose_plans_prefetch(), dose_medicines_prefetch())`."""
+    return Prefetch("taper_plans", queryset=_plans_queryset_all(), to_attr="dose_plans")
+
+
+def dose_medicines_prefetch() -> Prefetch:
+    return Prefetch(
+        "medications",
+        queryset=PatientMedication.objects.exclude(status=MedicationStatus.ENTERED_IN_ERROR),
+        to_attr="dose_medicines",
+    )
+
+
+def _plans_queryset_all() -> Any:
+    completed_on = TaperEvent.objects.filter(
+        plan=OuterRef("pk"), kind=TaperEventKind.COMPLETED
+    ).order_by("-at")
+    return TaperPlan.objects.filter(status__in=(*IN_FORCE, PlanStatus.COMPLETED)).annotate(
+        completed=Subquery(completed_on.values("details")[:1]),
+        completed_at=Subquery(completed_on.values("at")[:1]),
+    )
+
+
+def doses_of_record(
+    patients: Iterable[Any], *, on: date | None = None, pack: Any = None
+) -> dict[int, DoseOfRecord]:
+    """`dose_of_record` for many patients with two queries (none with the prefetches above).
+
+    `on` defaults to each patient's clinic's today; `pack` to each clinic's guideline pack.
+    """
+    from taperwell.tapering.engine import pack_for
+
+    patients = list(patients)
+    missing = [p.pk for p in patients if not hasattr(p, "dose_plans")]
+    plans: dict[int, list[Any]] = defaultdict(list)
+    medicines: dict[int, list[PatientMedication]] = defaultdict(list)
+    if missing:
+        for plan in _plans_queryset_all().filter(patient_id__in=missing):
+            plans[plan.patient_id].append(plan)
+    missing = [p.pk for p in patients if not hasattr(p, "dose_medicines")]
+    if missing:
+        rows = PatientMedication.objects.filter(patient_id__in=missing).exclude(
+            status=MedicationStatus.ENTERED_IN_ERROR
+        )
+        for med in rows.order_by("drug", "created_at"):
+            medicines[med.patient_id].append(med)
+    packs: dict[int, Any] = {}
+    answers = {}
+    for patient in patients:
+        if pack is None and patient.clinic_id not in packs:
+            packs[patient.clinic_id] = pack_for(patient.clinic)
+        day = on or _clinic_today(patient.clinic)
+        patient_plans = getattr(patient, "dose_plans", None)
+        patient_meds = getattr(patient, "dose_medicines", None)
+        for plan in patient_plans if patient_plans is not None else plans[patient.pk]:
+            plan.completed_on = _completed_on(plan)
+        answers[patient.pk] = _dose_of_record(
+            on=day,
+            medications=sorted(
+                patient_meds if patient_meds is not None else medicines[patient.pk],
+                key=lambda m: (m.drug, m.created_at),
+            ),
+            plans=patient_plans if patient_plans is not None else plans[patient.pk],
+            pack=pack if pack is not None else packs[patient.clinic_id],
+        )
+    return answers
+
+
+def load_dose_rows(patient: Any) -> None:
+    """Prefetch what `dose_of_record` reads onto one patient (two queries), so a page that also
+    needs the plan in force or the medicine list reads them from there."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([patient], dose_medicines_prefetch(), dose_plans_prefetch())
+
+
+def plan_in_force_of(patient: Any) -> Any | None:
+    """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
+    `load_dose_rows` fetched."""
+    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    plans.sort(key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True)
+    return plans[0] if plans else None
+
+
+def active_medications_of(patient: Any) -> list[PatientMedication]:
+    """`active_medications`, from the rows `load_dose_rows` fetched."""
+    rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
+    return sorted(rows, key=lambda m: (m.drug, m.created_at))
+
+
+def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
+    plans = list(_plans_queryset_all().filter(patient=patient))
+    for plan in plans:
+        plan.completed_on = _completed_on(plan)
+    medicines = list(
+        PatientMedication.objects.filter(patient=patient)
+        .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
+        .order_by("drug", "created_at")
+    )
+    return plans, medicines
+
+
+def dose_of_record_by_day(
+    patient: Any, days: Iterable[date], *, pack: Any = None
+) -> dict[date, DoseOfRecord]:
+    """The dose of record on each of `days`, loading the patient's rows once (two queries)."""
+    from taperwell.tapering.engine import pack_for
+
+    pack = pack if pack is not None else pack_for(patient.clinic)
+    plans, medicines = _rows_of(patient)
+    return {
+        day: _dose_of_record(on=day, medications=medicines, plans=plans, pack=pack) for day in days
+    }
+
+
+def dose_of_record_series(
+    patient: Any, *, start: date, end: date, pack: Any = None
+) -> dict[date, DoseOfRecord]:
+    """The dose of record on `start`, `end` and every day between on which it may change (a
+    step begins, a plan is completed, a medicine starts or stops): for charts. Two queries."""
+    from taperwell.tapering.engine import pack_for
+
+    pack = pack if pack is not None else pack_for(patient.clinic)
+    plans, medicines = _rows_of(patient)
+    days = {start, end}
+    for plan in plans:
+        for step in (plan.schedule or {}).get("steps", []):
+            days.add(date.fromisoformat(step["start_date"]))
+        if plan.completed_on:
+            days.add(plan.completed_on)
+    for med in medicines:
+        days.update(d for d in (med.started_on, med.stopped_on) if d)
+    return {
+        day: _dose_of_record(on=day, medications=medicines, plans=plans, pack=pack)
+        for day in sorted(d for d in days if start <= d <= end)
+    }
+
+
+def dose_of_record(patient: Any, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:
+    """What the patient takes on `on` (the clinic's today by default): the one dose every page,
+    PDF, export and API answer shows. The approved plan's step in force, else the medicine list.
+    """
+    return doses_of_record([patient], on=on, pack=pack)[patient.pk]
+
+
+# ---------------------------------------------------------------------------------------------
+# One naloxone status: the patient's own naloxone plan and the medicine list together.
+
+EXPIRY_WARNING_DAYS = 30  # source = "none": a renewal month, the same as the reminder sweep's
+
+
+class NaloxoneState(models.TextChoices):
+    AT_HOME = "at_home", _("At home")
+    EXPIRED = "expired", _("Expired")
+    PRESCRIBED = "prescribed", _("On the medicine list; not confirmed at home")
+    NONE = "none", _("None at home")
+    UNKNOWN = "unknown", _("Not known yet")
+
+
+@dataclass(frozen=True)
+class NaloxoneStatus:
+    """`state` for every page; `expires_soon` when the expiry is within 30 days (care team too)."""
+
+    state: str
+    expires_on: date | None
+    days_left: int | None
+    on_medicine_list: bool
+    patient_answered: bool
+    kept_where: str = ""
+    someone_knows: bool | None = None
+
+    @property
+    def expires_soon(self) -> bool:
+        return self.days_left is not None and 0 <= self.days_left <= EXPIRY_WARNING_DAYS
+
+    @property
+    def label(self) -> str:
+        return str(NaloxoneState(self.state).label)
+
+    @property
+    def words(self) -> str:
+        """One line, the same on every staff page and PDF."""
+        text = self.label
+        if self.state == NaloxoneState.AT_HOME and self.expires_on:
+            text += f", expires {self.expires_on:%b} {self.expires_on.day}, {self.expires_on.year}"
+            if self.expires_soon:
+                text += f" (in {self.days_left} days)"
+        elif self.state == NaloxoneState.EXPIRED and self.expires_on:
+            text += f" on {self.expires_on:%b} {self.expires_on.day}, {self.expires_on.year}"
+        return text
+
+    @property
+    def patient_words(self) -> str:
+        """The same status in the patient's words."""
+        if self.state == NaloxoneState.AT_HOME:
+            text = "You have naloxone at home."
+            if self.expires_soon:
+                text += (
+                    f" It runs out on {self.expires_on:%B} {self.expires_on.day}. "  # type: ignore[union-attr]
+                    "Ask your pharmacy for a new one."
+                )
+            return text
+        if self.state == NaloxoneState.EXPIRED:
+            return "Your naloxone has run out. Ask your pharmacy for a new one."
+        if self.state == NaloxoneState.PRESCRIBED:
+            return "Naloxone is on your medicine list. Do you have it at home?"
+        if self.state == NaloxoneState.NONE:
+            return "You told us you have no naloxone at home."
+        return "We don't know yet if you have naloxone at home."
+
+    def as_document(self) -> dict[str, Any]:
+        return {
+            "state": str(self.state),
+            "label": self.label,
+            "expires_on": self.expires_on.isoformat() if self.expires_on else None,
+            "expires_soon": self.expires_soon,
+            "on_medicine_list": self.on_medicine_list,
+        }
+
+
+def _naloxone_status(
+    *, plan: NaloxonePlan | None, listed: bool, clinic_says: bool | None, today: date
+) -> NaloxoneStatus:
+    answered = plan is not None and plan.has_naloxone is not None
+    expires = plan.expires_on if plan is not None and plan.has_naloxone is not False else None
+    days_left = (expires - today).days if expires else None
+    if answered and plan is not None and plan.has_naloxone is False:
+        state = NaloxoneState.PRESCRIBED if listed else NaloxoneState.NONE
+    elif (answered or clinic_says) and expires is not None and expires < today:
+        state = NaloxoneState.EXPIRED
+    elif answered or clinic_says:
+        state = NaloxoneState.AT_HOME
+    elif listed:
+        state = NaloxoneState.PRESCRIBED
+    elif clinic_says is False:
+        state = NaloxoneState.NONE
+    else:
+        state = NaloxoneState.UNKNOWN
+    return NaloxoneStatus(
+        state=state,
+        expires_on=expires,
+        days_left=days_left,
+        on_medicine_list=listed,
+        patient_answered=answered,
+        kept_where=plan.kept_where if plan is not None else "",
+        someone_knows=plan.someone_knows if plan is not None else None,
+    )
+
+
+def naloxone_statuses(
+    patients: Iterable[Any], *, today: date | None = None
+) -> dict[int, NaloxoneStatus]:
+    """`naloxone_status` for many patients in three queries."""
+    patients = list(patients)
+    ids = [p.pk for p in patients]
+    plans = {p.patient_id: p for p in NaloxonePlan.objects.filter(patient_id__in=ids)}
+    clinic_says = dict(
+        RiskProfile.objects.filter(patient_id__in=ids).values_list("patient_id", "has_naloxone")
+    )
+    listed = set(
+        PatientMedication.objects.filter(
+            patient_id__in=ids, status=MedicationStatus.ACTIVE, drug__iexact="naloxone"
+        ).values_list("patient_id", flat=True)
+    )
+    return {
+        p.pk: _naloxone_status(
+            plan=plans.get(p.pk),
+            listed=p.pk in listed,
+            clinic_says=clinic_says.get(p.pk),
+            today=today or _clinic_today(p.clinic),
+        )
+        for p in patients
+    }
+
+
+def naloxone_status(patient: Any, *, today: date | None = None) -> NaloxoneStatus:
+    """The one naloxone status every page shows (the patient's plan and the medicine list)."""
+    return naloxone_statuses([patient], today=today)[patient.pk]

@@ -13,9 +13,11 @@ from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.medications.forms import MedicationForm, RiskProfileForm, StatusForm
 from taperwell.medications.models import PatientMedication, RiskProfile
 from taperwell.medications.selectors import (
+    dose_of_record,
     medication_list,
     medication_review,
     naloxone_plan_of,
+    naloxone_status,
 )
 from taperwell.medications.services import (
     medication_add,
@@ -33,15 +35,19 @@ def _page(request: HttpRequest, patient, form: MedicationForm | None = None, sta
     pack = pack_for(patient.clinic)
     plan = current_plan(patient)
     profile = RiskProfile.objects.filter(patient=patient).first()
+    record = dose_of_record(patient, pack=pack)
     return render(
         request,
         "medications/list.html",
         {
             "patient": patient,
             "medications": medication_list(patient),
-            "review": medication_review(patient, pack, tapering=plan is not None),
+            "record": record,
+            "replaced": {m.pk for m in record.replaced},
+            "review": medication_review(patient, pack, tapering=plan is not None, record=record),
             "pack": pack,
             "naloxone_plan": naloxone_plan_of(patient),
+            "naloxone": naloxone_status(patient, today=record.on),
             "can_edit": role_of(request.user) == Role.CLINICIAN,
             "can_record_risk": role_of(request.user) in CLINICAL_ROLES,
             "form": form or MedicationForm(),

@@ -7,4 +7,5 @@ urlpatterns = [
     path("today/", views.today, name="today"),
     path("clinic/patients/", views.panel, name="panel"),
     path("clinic/patients/<uuid:public_id>/", views.patient_record, name="record"),
+    path("clinic/patients/<uuid:public_id>/identity/", views.identity_edit, name="identity"),
 ]

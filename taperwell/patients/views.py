@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taperwell.access import (
     care_team_required,
@@ -23,9 +24,19 @@ from taperwell.checkins.selectors import (
     questionnaires_due,
 )
 from taperwell.goals.selectors import dose_milestone, goals_with_week
+from taperwell.medications.selectors import (
+    active_medications_of,
+    dose_of_record,
+    load_dose_rows,
+    plan_in_force_of,
+)
 from taperwell.patients.decorators import patient_page
+from taperwell.patients.forms import IDENTITY_FIELDS, IdentityForm
+from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of, panel_for
+from taperwell.patients.services import patient_identity_update
+from taperwell.tapering.selectors import plan_change_notice
 
 PANEL_PAGE_SIZE = 50
 
@@ -36,7 +47,9 @@ def today(request: HttpRequest) -> HttpResponse:
     """The patient's home: doses, the check-in, a practice, their goal, group, messages, team."""
     patient = own_patient_record(request, what="today page")
     day = clinic_today(patient.clinic)
-    plan = care_links.current_plan(patient)
+    # The dose of record's rows also give the plan in force and the medicine list.
+    load_dose_rows(patient)
+    plan = plan_in_force_of(patient)
     checkin = checkin_on(patient, day)
     goals = [g for g in goals_with_week(patient, today=day) if g.status == "active"]
     steps = care_links.plan_steps(plan, today=day)
@@ -54,7 +67,8 @@ def today(request: HttpRequest) -> HttpResponse:
             "day": day,
             "plan": plan,
             "steps": steps,
-            "medications": [] if plan else care_links.active_medications(patient),
+            "medications": [] if plan else active_medications_of(patient),
+            "record": dose_of_record(patient, on=day),
             "checkin": checkin,
             "checkin_every": every,
             # In maintenance: the day the next check-in is asked for (None: due now).
@@ -65,6 +79,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "milestone": dose_milestone(plan, steps),
             "session": care_links.next_group_session(patient),
             "unread": care_links.unread_messages(request.user),
+            "plan_notice": plan_change_notice(request.user),
         },
     )
 
@@ -87,6 +102,10 @@ def panel(request: HttpRequest) -> HttpResponse:
 @care_team_required
 def patient_record(request: HttpRequest, public_id: str) -> HttpResponse:
     patient = patient_for_user(request, public_id)
+    return _record(request, patient, IdentityForm(instance=patient))
+
+
+def _record(request: HttpRequest, patient, form: IdentityForm, status: int = 200) -> HttpResponse:
     return render(
         request,
         "patients/record.html",
@@ -94,5 +113,22 @@ def patient_record(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": patient,
             "care_team": care_team_of(patient),
             "consent": patient.consents.first(),
+            "identity_form": form,
         },
+        status=status,
     )
+
+
+@require_POST
+@care_team_required
+def identity_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Birth date, record number, phone and language: any care-team member may correct them."""
+    patient = patient_for_user(request, public_id, what="patient identity", write=True)
+    form = IdentityForm(request.POST, instance=Patient.objects.get(pk=patient.pk))
+    if not form.is_valid():
+        return _record(request, patient, form, status=400)
+    changed = patient_identity_update(
+        patient=patient, by=request.user, **{f: form.cleaned_data[f] for f in IDENTITY_FIELDS}
+    )
+    messages.success(request, "Saved." if changed else "Nothing changed.")
+    return redirect("patients:record", public_id=patient.public_id)

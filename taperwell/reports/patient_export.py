@@ -20,8 +20,8 @@ from taperwell.fhir.export import patient_bundle
 from taperwell.goals.models import Activity, Goal
 from taperwell.medications.models import PatientMedication
 from taperwell.reports.models import ExportStatus, PatientExport
-from taperwell.reports.pdf import summary_pdf
-from taperwell.reports.summary import visit_summary
+from taperwell.reports.pdf import patient_summary_pdf
+from taperwell.reports.summary import PATIENT_SECTIONS, visit_summary
 from taperwell.skills.models import PracticeSession
 
 LINK_LIFETIME = timedelta(hours=48)
@@ -103,14 +103,18 @@ def export_zip(patient: Any) -> bytes:
         archive.writestr("fhir-bundle.json", json.dumps(bundle, indent=2))
         for name, (model, columns) in CSV_FILES.items():
             archive.writestr(name, _csv(model, columns, patient))
-        archive.writestr("visit-summary.pdf", summary_pdf(visit_summary(patient)))
+        # The patient's own summary: never the care team's flags or notes.
+        sections = [key for key, _ in PATIENT_SECTIONS]
+        archive.writestr(
+            "visit-summary.pdf", patient_summary_pdf(visit_summary(patient, sections=sections))
+        )
         archive.writestr(
             "README.txt",
             "Your taperwell data.\n\n"
             "fhir-bundle.json: your record in FHIR R4, the format health records use.\n"
             "*.csv: your check-ins, questionnaires, medicines, practice, goals and flags,\n"
             "       one row each, for a spreadsheet.\n"
-            "visit-summary.pdf: the last 90 days on two pages.\n",
+            "visit-summary.pdf: your last 90 days, in plain words.\n",
         )
     return buffer.getvalue()
 

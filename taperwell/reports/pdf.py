@@ -21,8 +21,31 @@ def summary_html(summary: Summary, *, shared_by_patient: bool = False) -> str:
 
 
 def summary_pdf(summary: Summary, *, shared_by_patient: bool = False) -> bytes:
+    """The care team's visit summary."""
+    return _pdf(summary_html(summary, shared_by_patient=shared_by_patient))
+
+
+def patient_summary_html(summary: Summary) -> str:
+    return render_to_string(
+        "reports/patient_summary.html",
+        {"s": summary, "show": dict.fromkeys(summary.sections, True), "made": timezone.now()},
+    )
+
+
+def patient_summary_pdf(summary: Summary) -> bytes:
+    """The patient's own summary in plain words: no flags, no care-team notes, no rule codes."""
+    return _pdf(patient_summary_html(summary))
+
+
+# Tagged PDF for screen readers. WeasyPrint 61+ writes PDF/UA-1 (tags, language, title);
+# an older WeasyPrint writes an untagged PDF rather than failing.
+PDF_VARIANT = "pdf/ua-1"
+
+
+def _pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango at import, which only the PDF views need.
     from weasyprint import HTML
+    from weasyprint.pdf import VARIANTS
 
-    html = summary_html(summary, shared_by_patient=shared_by_patient)
-    return HTML(string=html, base_url=None).write_pdf()
+    options = {"pdf_variant": PDF_VARIANT} if PDF_VARIANT in VARIANTS else {}
+    return HTML(string=html, base_url=None).write_pdf(**options)

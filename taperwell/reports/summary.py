@@ -15,7 +15,15 @@ from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireRespons
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.formulary import load_formulary
 from taperwell.goals.models import ActivityDone, ActivityStatus, DoneStatus, Goal, GoalStatus
-from taperwell.medications.selectors import active_medications, medication_review, mme_of
+from taperwell.medications.selectors import (
+    DoseOfRecord,
+    NaloxoneStatus,
+    active_medications,
+    dose_of_record,
+    dose_of_record_series,
+    medication_review,
+    naloxone_status,
+)
 from taperwell.patients.models import Patient
 from taperwell.reports import svg
 from taperwell.reports.models import VisitNote
@@ -33,7 +41,15 @@ SECTIONS = [
     ("goals", "My goals and small steps"),
     ("note", "My note for the visit"),
 ]
-SECTION_KEYS = [key for key, _ in SECTIONS]
+# The patient's own summary, in plain words: never the care team's flags or their notes.
+PATIENT_SECTIONS = [
+    ("medicines", "My medicines today"),
+    ("plan", "My taper plan ahead"),
+    ("checkins", "My check-ins and practice"),
+    ("goals", "My goals and small steps"),
+    ("note", "My note for the visit"),
+]
+SECTION_KEYS = list(dict.fromkeys(key for key, _ in (*SECTIONS, *PATIENT_SECTIONS)))
 DEFAULT_DAYS = 90
 
 
@@ -43,6 +59,7 @@ class MedicineRow:
     directions: str
     rxcui: str
     as_needed: bool
+    replaced: bool = False  # a pre-taper prescription the plan's step stands in for
 
 
 @dataclass
@@ -55,6 +72,8 @@ class Summary:
     guideline: str = ""
     medicines: list[MedicineRow] = field(default_factory=list)
     mme: Decimal | None = None
+    record: DoseOfRecord | None = None
+    naloxone: NaloxoneStatus | None = None
     review: dict[str, Any] | None = None
     plan: TaperPlan | None = None
     steps_so_far: list[dict[str, Any]] = field(default_factory=list)
@@ -63,6 +82,8 @@ class Summary:
     flags: list[dict[str, Any]] = field(default_factory=list)
     goals: list[dict[str, Any]] = field(default_factory=list)
     note: VisitNote | None = None
+    progress: dict[str, Any] = field(default_factory=dict)
+    upcoming_steps: list[dict[str, Any]] = field(default_factory=list)
 
     def has(self, section: str) -> bool:
         return section in self.sections
@@ -74,7 +95,10 @@ def visit_summary(
     start: date | None = None,
     end: date | None = None,
     sections: list[str] | None = None,
+    notes: bool = False,
 ) -> Summary:
+    """`notes`: include the care team's notes on flags (clinical notes: only for those who may
+    read them, never for the patient)."""
     today = clinic_today(patient.clinic)
     end = end or today
     start = start or end - timedelta(days=DEFAULT_DAYS)
@@ -84,6 +108,10 @@ def visit_summary(
     summary.guideline = pack.label
     plan = current_plan(patient)
     steps = list((plan.schedule or {}).get("steps", [])) if plan else []
+    # The dose of record on the period's last day: the same figure every page shows.
+    summary.record = dose_of_record(patient, on=end, pack=pack)
+    summary.mme = summary.record.mme_per_day
+    summary.naloxone = naloxone_status(patient, today=today)
     if summary.has("medicines"):
         _medicines(summary, pack, tapering=plan is not None)
     if summary.has("plan") and plan is not None:
@@ -91,11 +119,13 @@ def visit_summary(
         summary.steps_so_far = [s for s in steps if date.fromisoformat(s["start_date"]) <= end]
         later = [s for s in steps if date.fromisoformat(s["start_date"]) > end]
         summary.next_step = later[0] if later else None
+        summary.upcoming_steps = later
     if summary.has("charts"):
-        baseline = (plan.schedule or {}).get("baseline_mme_per_day") if plan else None
-        summary.charts = _charts(patient, steps, start=start, end=end, baseline=baseline)
+        summary.charts = _charts(patient, steps, start=start, end=end, pack=pack)
     if summary.has("flags"):
-        summary.flags = _flags(patient, start=start, end=end)
+        summary.flags = _flags(patient, start=start, end=end, notes=notes)
+    if summary.has("checkins"):
+        summary.progress = _progress(patient, start=start, end=end)
     if summary.has("goals"):
         summary.goals = _goals(patient, start=start, end=end)
     if summary.has("note"):
@@ -117,9 +147,12 @@ def rxcui_of(med: Any) -> str:
 
 def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
     meds = active_medications(summary.patient)
-    summary.medicines = [MedicineRow(m.label, m.directions, rxcui_of(m), m.as_needed) for m in meds]
-    summary.mme = mme_of(meds, pack)
-    result = medication_review(summary.patient, pack, tapering=tapering)
+    assert summary.record is not None  # noqa: S101 - set just before
+    replaced = summary.record.replaced_ids
+    summary.medicines = [
+        MedicineRow(m.label, m.directions, rxcui_of(m), m.as_needed, m.pk in replaced) for m in meds
+    ]
+    result = medication_review(summary.patient, pack, tapering=tapering, record=summary.record)
     summary.review = result.as_dict()
     summary.guideline = result.guideline
 
@@ -132,25 +165,19 @@ def step_marks(steps: list[dict[str, Any]]) -> list[tuple[date, str]]:
     ]
 
 
-def mme_points(
-    steps: list[dict[str, Any]], *, start: date, end: date, baseline: float | None = None
-) -> list[tuple[date, float]]:
-    """Daily MME as a step line: the starting dose, then each step's value from its start,
-    carried to `end`."""
+def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
+    """Daily MME of the dose of record as a step line: each day it may change, held until the
+    next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
     points: list[tuple[date, float]] = []
-    if baseline is not None and steps and date.fromisoformat(steps[0]["start_date"]) > start:
-        points.append((start, float(baseline)))
-    for step in steps:
-        if step.get("mme_per_day") is None:
+    records = dose_of_record_series(patient, start=start, end=end, pack=pack)
+    for day, record in records.items():
+        if record.mme_per_day is None:
             continue
-        day = date.fromisoformat(step["start_date"])
-        if day > end:
-            break
-        value = float(step["mme_per_day"])
+        value = float(record.mme_per_day)
         if points:
-            points.append((max(day, start), points[-1][1]))
-        points.append((max(day, start), value))
-    if points:
+            points.append((day, points[-1][1]))
+        points.append((day, value))
+    if points and points[-1][0] != end:
         points.append((end, points[-1][1]))
     return points
 
@@ -171,7 +198,7 @@ def _charts(
     *,
     start: date,
     end: date,
-    baseline: float | None = None,
+    pack: Any,
 ) -> list[svg.SvgChart]:
     marks = step_marks(steps)
     daily = list(
@@ -193,7 +220,7 @@ def _charts(
         return [(d, float(t)) for d, i, t in answers if i == key]
 
     charts = []
-    mme = mme_points(steps, start=start, end=end, baseline=baseline)
+    mme = mme_points(patient, start=start, end=end, pack=pack)
     if mme:
         charts.append(
             svg.chart(
@@ -259,7 +286,34 @@ def _charts(
     return charts
 
 
-def _flags(patient: Patient, *, start: date, end: date) -> list[dict[str, Any]]:
+def _progress(patient: Patient, *, start: date, end: date) -> dict[str, Any]:
+    """The patient's check-ins and practice in a few plain numbers."""
+    days = list(
+        CheckIn.objects.filter(
+            patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end
+        )
+        .order_by("day")
+        .values_list("day", "pain", "sleep", "mood")
+    )
+
+    def average(rows: list[tuple[Any, ...]], index: int) -> float | None:
+        return round(sum(r[index] for r in rows) / len(rows), 1) if rows else None
+
+    first = [r for r in days if r[0] < start + timedelta(days=14)]
+    last = [r for r in days if r[0] > end - timedelta(days=14)]
+    minutes = practice_minutes_by_day(patient, start, end)
+    return {
+        "checkins": len(days),
+        "pain_first": average(first, 1),
+        "pain_last": average(last, 1),
+        "sleep_last": average(last, 2),
+        "mood_last": average(last, 3),
+        "practice_minutes": sum(minutes.values()),
+        "practice_days": sum(1 for m in minutes.values() if m),
+    }
+
+
+def _flags(patient: Patient, *, start: date, end: date, notes: bool) -> list[dict[str, Any]]:
     flags = (
         Flag.objects.filter(patient=patient, day__gte=start, day__lte=end)
         .prefetch_related("events__by")
@@ -273,7 +327,7 @@ def _flags(patient: Patient, *, start: date, end: date) -> list[dict[str, Any]]:
                 "at": event.at,
                 "by": getattr(event.by, "full_name", "") or "",
                 "resolution": event.get_resolution_display() if event.resolution else "",
-                "note": event.note,
+                "note": event.note if notes else "",
             }
             for event in flag.events.all()
             if event.kind in ("acknowledged", "resolved")

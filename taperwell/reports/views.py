@@ -26,8 +26,8 @@ from taperwell.reports.models import (
     VisitNote,
 )
 from taperwell.reports.patient_export import download_token, token_matches
-from taperwell.reports.pdf import summary_pdf
-from taperwell.reports.summary import SECTIONS, visit_summary
+from taperwell.reports.pdf import patient_summary_pdf, summary_pdf
+from taperwell.reports.summary import PATIENT_SECTIONS, visit_summary
 from taperwell.reports.tasks import build_patient_export
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -36,9 +36,9 @@ MAX_UPLOAD = 2 * 1024 * 1024
 class SectionsForm(forms.Form):
     sections = forms.MultipleChoiceField(
         label="What to include",
-        choices=SECTIONS,
+        choices=PATIENT_SECTIONS,
         widget=forms.CheckboxSelectMultiple,
-        initial=[key for key, _ in SECTIONS],
+        initial=[key for key, _ in PATIENT_SECTIONS],
     )
 
 
@@ -73,8 +73,11 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 @require_GET
 @role_required(*CARE_ROLES)
 def summary(request: HttpRequest, public_id: str) -> HttpResponse:
+    from taperwell.care.selectors import can_read_notes
+
     patient = patient_for_user(request, public_id, what="visit summary PDF", export=True)
-    return _pdf(summary_pdf(visit_summary(patient)), "visit-summary.pdf")
+    notes = can_read_notes(request.user, patient)
+    return _pdf(summary_pdf(visit_summary(patient, notes=notes)), "visit-summary.pdf")
 
 
 @require_GET
@@ -211,7 +214,7 @@ def my_summary(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose at least one part to include.")
         return redirect("reports:mine")
     summary_data = visit_summary(patient, sections=form.cleaned_data["sections"])
-    return _pdf(summary_pdf(summary_data, shared_by_patient=True), "my-visit-summary.pdf")
+    return _pdf(patient_summary_pdf(summary_data), "my-visit-summary.pdf")
 
 
 @require_POST

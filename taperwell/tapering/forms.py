@@ -48,6 +48,25 @@ class ApproveForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The start date the clinician was shown: a draft whose date has passed is re-dated to the
+    # approval day, and approved only once those new dates have been seen.
+    shown_start = forms.DateField(required=False, widget=forms.HiddenInput)
+    confirm_increase = forms.BooleanField(
+        label=_(
+            "I confirm this dose increase. I have told the patient about the overdose risk "
+            "and checked naloxone."
+        ),
+        required=False,
+    )
+
+
+class DiscardForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why discard this draft? (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 KIND_CHOICES = [
@@ -76,6 +95,8 @@ class ReviseForm(forms.Form):
     to_index = forms.IntegerField(
         label=_("Back to step (step back; 0 = the starting dose)"), required=False, min_value=0
     )
+    # Set when the decision answers a care flag's suggested action; the flag is resolved with it.
+    flag = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ class PlanStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+    DISCARDED = "discarded", _("Discarded draft")
 
 
 IN_FORCE = (PlanStatus.APPROVED, PlanStatus.PAUSED)
@@ -67,6 +68,8 @@ class TaperEventKind(models.TextChoices):
     STEPPED_BACK = "stepped-back", _("Stepped back")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+    REPLACED = "replaced", _("Replaced by a new plan")
+    DISCARDED = "discarded", _("Draft discarded")
     PAUSE_REQUESTED = "pause-requested", _("Patient asked for a pause")
 
 

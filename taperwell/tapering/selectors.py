@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
@@ -80,4 +82,57 @@ def plans_of(patient: Any) -> list[TaperPlan]:
         TaperPlan.objects.filter(patient=patient)
         .select_related("created_by", "approved_by")
         .order_by("-created_at")
+    )
+
+
+def scheduled_mme_of_record(patient: Any, *, on: date) -> Decimal | None:
+    """Today's scheduled MME/day from the dose of record (as-needed doses are never planned,
+    so they are left out on both sides when a plan's first dose is compared with it)."""
+    from taperwell.medications.selectors import dose_of_record
+
+    return dose_of_record(patient, on=on).scheduled_mme_per_day
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    """What a new draft is planned from: the dose of record on the day it is drafted."""
+
+    regimen: list[dict[str, Any]]
+    source: str  # "plan": the approved step in force; "medicines": the medicine list
+    since: date | None  # since when the patient takes it
+    texts: tuple[str, ...] = ()  # each scheduled line in plain words
+
+
+def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
+    """A new draft starts from the dose of record, never from a pre-taper medicine list."""
+    from taperwell.medications.selectors import dose_of_record
+
+    dose = dose_of_record(patient, on=on)
+    planned = [line for line in dose.lines if line.regimen_entry() is not None]
+    return StartingPoint(
+        regimen=[line.regimen_entry() for line in planned],  # type: ignore[misc]
+        source=str(dose.source),
+        since=dose.since,
+        texts=tuple(line.text for line in planned),
+    )
+
+
+PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
+
+
+def plan_change_notice(user: Any) -> Any | None:
+    """The latest notice of a newly approved plan from the last week, for the patient's Today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from taperwell.notifications.models import Notification
+
+    since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
+    return (
+        Notification.objects.filter(
+            user=user, key__startswith="plan-approved:", created_at__gte=since
+        )
+        .order_by("-created_at")
+        .first()
     )

@@ -5,7 +5,9 @@ Only a clinician (role `clinician`) approves or changes a plan: no dose changes 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +28,7 @@ from taperwell.tapering.models import (
     TaperEventKind,
     TaperPlan,
 )
-from taperwell.tapering.selectors import current_plan
+from taperwell.tapering.selectors import current_plan, scheduled_mme_of_record
 
 LOST_TOLERANCE = (
     "Any dose increase after a reduction carries a risk of overdose: tolerance may already be "
@@ -75,21 +77,109 @@ def plan_draft(
     return plan
 
 
+class IncreaseNotConfirmedError(ValidationError):
+    """Approving would raise today's dose: the clinician must confirm it, having seen why."""
+
+
+class DatesNotSeenError(ValidationError):
+    """The draft's start date has passed: the clinician must see the new dates before approving."""
+
+
+@dataclass(frozen=True)
+class ApprovalPreview:
+    """What approving a draft today would do, shown before the clinician approves."""
+
+    document: dict[str, Any]  # the schedule the patient would see, re-dated when needed
+    starts_on: date
+    redated_from: date | None  # the drafted start date, when it has passed
+    today_mme: Decimal | None  # today's scheduled dose of record
+    first_mme: Decimal
+    replaces: list[TaperPlan]
+
+    @property
+    def increase(self) -> bool:
+        return self.today_mme is not None and self.first_mme > self.today_mme
+
+    @property
+    def increase_percent(self) -> Decimal | None:
+        if not self.increase or not self.today_mme:
+            return None
+        return ((self.first_mme - self.today_mme) / self.today_mme * 100).quantize(Decimal("1"))
+
+
+def _redated(inputs: dict[str, Any], today: date) -> tuple[dict[str, Any], date | None]:
+    """A start date in the past moves to today: every step is kept, none is replayed or skipped."""
+    drafted = date.fromisoformat(inputs["start_date"])
+    if drafted >= today:
+        return inputs, None
+    return {**inputs, "start_date": today.isoformat()}, drafted
+
+
+def plan_approval_preview(*, plan: TaperPlan, today: date) -> ApprovalPreview:
+    inputs, redated_from = _redated(plan.inputs, today)
+    document = _schedule(inputs, plan.revisions) if redated_from else plan.draft
+    if not document:
+        document = _schedule(inputs, plan.revisions)
+    steps = document.get("steps", [])
+    first = Decimal(str(steps[0]["mme_per_day"])) if steps else Decimal(0)
+    replaces = list(
+        TaperPlan.objects.filter(patient=plan.patient, status__in=IN_FORCE).exclude(pk=plan.pk)
+    )
+    return ApprovalPreview(
+        document=document,
+        starts_on=date.fromisoformat(inputs["start_date"]),
+        redated_from=redated_from,
+        today_mme=scheduled_mme_of_record(plan.patient, on=today),
+        first_mme=first,
+        replaces=replaces,
+    )
+
+
 @transaction.atomic
-def plan_approve(*, plan: TaperPlan, by: Any, agreement: str) -> TaperPlan:
-    """Approve a draft: its schedule becomes what the patient sees. Replaces any plan in force."""
+def plan_approve(
+    *,
+    plan: TaperPlan,
+    by: Any,
+    agreement: str,
+    today: date | None = None,
+    shown_start: date | None = None,
+    confirm_increase: bool = False,
+) -> TaperPlan:
+    """Approve a draft: its schedule becomes what the patient sees, and replaces any plan in force.
+
+    A start date that has passed moves to today (`shown_start` must say the clinician saw that);
+    a first dose above today's dose of record needs `confirm_increase`. The patient is told.
+    """
     _must_be_clinician(by)
-    plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
+    plan = TaperPlan.objects.select_for_update().select_related("patient__clinic").get(pk=plan.pk)
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError("Only a draft can be approved.")
     if not agreement.strip():
         raise ValidationError({"agreement": "Write down what was agreed with the patient."})
-    for old in TaperPlan.objects.filter(patient=plan.patient, status__in=IN_FORCE):
+    today = today or local_today(plan.patient.clinic)
+    preview = plan_approval_preview(plan=plan, today=today)
+    if preview.redated_from is not None and shown_start != preview.starts_on:
+        raise DatesNotSeenError(
+            "This draft's start date has passed. It now starts today: check the new dates, "
+            "then approve again."
+        )
+    if preview.increase and not confirm_increase:
+        raise IncreaseNotConfirmedError(
+            f"This plan starts above today's dose ({preview.today_mme} → {preview.first_mme} MME "
+            "a day). Confirm the increase to approve it."
+        )
+    for old in preview.replaces:
         old.status = PlanStatus.CANCELLED
         old.save(update_fields=["status"])
         TaperEvent.objects.create(
-            plan=old, kind=TaperEventKind.CANCELLED, by=by, reason="Replaced by a new plan."
+            plan=old,
+            kind=TaperEventKind.REPLACED,
+            by=by,
+            reason="Replaced by a new plan.",
+            details={"replaced_by": str(plan.public_id), "on": today.isoformat()},
         )
+    if preview.redated_from is not None:
+        plan.inputs = {**plan.inputs, "start_date": preview.starts_on.isoformat()}
     plan.schedule = _schedule(plan.inputs, plan.revisions)
     plan.agreement = agreement.strip()
     plan.status = PlanStatus.APPROVED
@@ -99,12 +189,95 @@ def plan_approve(*, plan: TaperPlan, by: Any, agreement: str) -> TaperPlan:
     plan.save()
     # A new taper means daily check-ins again, around each step.
     patient_phase_set(patient=plan.patient, phase=PatientStatus.ACTIVE, by=by)
+    details: dict[str, Any] = {
+        "steps": len(plan.schedule["steps"]),
+        "replaces": [str(old.public_id) for old in preview.replaces],
+        "from_mme": _number(preview.today_mme),
+        "to_mme": _number(preview.first_mme),
+    }
+    if preview.redated_from is not None:
+        details["redated_from"] = preview.redated_from.isoformat()
+    if preview.increase:
+        details["warning"] = LOST_TOLERANCE
+        details["naloxone"] = naloxone_words(plan.patient)
     TaperEvent.objects.create(
-        plan=plan,
-        kind=TaperEventKind.APPROVED,
-        by=by,
-        reason=plan.agreement,
-        details={"steps": len(plan.schedule["steps"])},
+        plan=plan, kind=TaperEventKind.APPROVED, by=by, reason=plan.agreement, details=details
+    )
+    if today == local_today(plan.patient.clinic):  # a live approval, not a record of the past
+        _tell_patient_of_new_plan(plan, preview, today=today)
+    return plan
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def naloxone_words(patient: Any) -> str:
+    """The one naloxone status, for the approval page and the decision log."""
+    from taperwell.medications.selectors import naloxone_status
+
+    return f"Naloxone: {naloxone_status(patient).words}."
+
+
+PATIENT_INCREASE_WORDS = (
+    "Your new plan starts at a higher dose than you take now. Your body may be used to less, "
+    "so the same amount can be stronger than before. Take only what the plan says. Keep "
+    "naloxone where someone can find it, and call us if you feel very sleepy or slow."
+)
+
+
+def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, today: date) -> None:
+    """A notice in plain words, in the same transaction: the patient never meets a change cold."""
+    from taperwell.notifications.models import Kind, Status
+    from taperwell.notifications.reminders import Due, claim_notice
+
+    patient = plan.patient
+    if patient.user_id is None:
+        return
+    start = preview.starts_on
+    title = (
+        "Your care team made a new taper plan" if preview.replaces else "Your taper plan is ready"
+    )
+    when = "today" if start == today else f"on {start:%B} {start.day}"
+    body = f"It starts {when}. See it on My medicines."
+    if preview.increase:
+        from taperwell.medications.selectors import NaloxoneState, naloxone_status
+
+        title = "Your new plan starts at a higher dose"
+        body = PATIENT_INCREASE_WORDS
+        if naloxone_status(patient, today=today).state != NaloxoneState.AT_HOME:
+            body = body.replace(
+                "Keep naloxone where someone can find it",
+                "Ask us or your pharmacy for naloxone, keep it where someone can find it",
+            )
+    now = timezone.now()
+    claim_notice(
+        patient,
+        Due(
+            Kind.TAPER_STEP,
+            f"plan-approved:{plan.public_id}",
+            now,
+            now,
+            title,
+            body[:400],
+            "/my-medicines/",
+        ),
+        Status.SENT,
+    )
+
+
+@transaction.atomic
+def plan_discard(*, plan: TaperPlan, by: Any, reason: str = "") -> TaperPlan:
+    """Set an unwanted draft aside; it is kept, marked discarded, and the decision logged."""
+    if role_of(by) not in {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH}:
+        raise PermissionDenied("Only clinicians discard draft plans.")
+    plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.DRAFT:
+        raise ValidationError("Only a draft can be discarded.")
+    plan.status = PlanStatus.DISCARDED
+    plan.save(update_fields=["status"])
+    TaperEvent.objects.create(
+        plan=plan, kind=TaperEventKind.DISCARDED, by=by, reason=reason.strip()[:1000]
     )
     return plan
 
@@ -127,8 +300,12 @@ def plan_revise(
     reason: str,
     policy: dict[str, Any] | None = None,
     to_index: int | None = None,
+    resolves_flag: Any = None,
 ) -> TaperPlan:
-    """Pause, resume, slow down or step back an approved plan; the patient sees it at once."""
+    """Pause, resume, slow down or step back an approved plan; the patient sees it at once.
+
+    `resolves_flag`: the care flag this decision answers; it is resolved with it.
+    """
     _must_be_clinician(by)
     plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in IN_FORCE:
@@ -161,7 +338,21 @@ def plan_revise(
         PauseRequest.objects.filter(patient=plan.patient, status=PauseRequestStatus.OPEN).update(
             status=PauseRequestStatus.ANSWERED, answered_by=by, answered_at=timezone.now()
         )
+    if resolves_flag is not None:
+        _resolve_flag(resolves_flag, plan=plan, by=by, kind=kind, reason=revision["reason"])
     return plan
+
+
+def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str) -> None:
+    from taperwell.care.models import FlagStatus, Resolution
+    from taperwell.care.services import flag_resolve
+
+    if flag.patient_id != plan.patient_id:
+        raise ValidationError("That flag belongs to another patient.")
+    if flag.status == FlagStatus.RESOLVED:
+        return
+    resolution = Resolution.PAUSED if kind == "pause" else Resolution.CHANGED_PLAN
+    flag_resolve(flag=flag, by=by, resolution=resolution, note=reason)
 
 
 def _mme_on(schedule: dict[str, Any], on: date) -> float | None:

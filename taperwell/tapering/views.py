@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -10,22 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from taperwell.access import care_team_required, patient_for_user, role_of, role_required
 from taperwell.clinics.models import CLINICAL_ROLES, Role
-from taperwell.medications.selectors import active_medications
-from taperwell.tapering.engine import (
-    PlanError,
-    pace_by_id,
-    pack_for,
-    policy_for_pace,
-    regimen_from_medications,
-)
-from taperwell.tapering.forms import ApproveForm, DraftForm, ReviseForm
-from taperwell.tapering.models import TaperPlan
-from taperwell.tapering.selectors import plan_steps_for_patient, plans_of
+from taperwell.tapering.engine import PlanError, pace_by_id, pack_for, policy_for_pace
+from taperwell.tapering.forms import ApproveForm, DiscardForm, DraftForm, ReviseForm
+from taperwell.tapering.models import PlanStatus, TaperPlan
+from taperwell.tapering.selectors import draft_starting_point, plan_steps_for_patient, plans_of
 from taperwell.tapering.services import (
     LOST_TOLERANCE,
     local_today,
+    naloxone_words,
+    plan_approval_preview,
     plan_approve,
     plan_complete,
+    plan_discard,
     plan_draft,
     plan_revise,
 )
@@ -46,8 +44,9 @@ def plans(request: HttpRequest, public_id: str) -> HttpResponse:
         write=write,
         roles=CLINICAL_ROLES if write else {*CLINICAL_ROLES, Role.STAFF, Role.ADMIN},
     )
-    regimen = regimen_from_medications(active_medications(patient))
     today = local_today(patient.clinic)
+    start = draft_starting_point(patient, on=today)
+    regimen = start.regimen
     form = DraftForm(request.POST or None, drugs=_drugs(regimen), initial={"start_date": today})
     if write and form.is_valid():
         data = form.cleaned_data
@@ -85,6 +84,7 @@ def plans(request: HttpRequest, public_id: str) -> HttpResponse:
             "patient": patient,
             "plans": plans_of(patient),
             "regimen": regimen,
+            "start": start,
             "form": form,
             "can_draft": role_of(request.user) in CLINICAL_ROLES,
         },
@@ -128,6 +128,16 @@ def plan_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def _detail(request, plan, *, approve_form=None, revise_form=None, status=200):
     today = local_today(plan.patient.clinic)
     document = plan.schedule or plan.draft
+    preview = None
+    if plan.status == PlanStatus.DRAFT:
+        try:
+            preview = plan_approval_preview(plan=plan, today=today)
+        except ValidationError:
+            preview = None
+        else:
+            document = preview.document  # the dates the patient would get if approved today
+    if approve_form is None:
+        approve_form = ApproveForm(initial={"shown_start": preview.starts_on if preview else None})
     return render(
         request,
         "tapering/plan.html",
@@ -135,16 +145,49 @@ def _detail(request, plan, *, approve_form=None, revise_form=None, status=200):
             "plan": plan,
             "patient": plan.patient,
             "document": document,
+            "preview": preview,
+            "naloxone": naloxone_words(plan.patient) if preview and preview.increase else "",
             "steps": plan_steps_for_patient(plan, today=today) if plan.schedule else None,
             "events": plan.events.select_related("by"),
             "reasons": _patient_reasons(plan.patient),
             "can_approve": role_of(request.user) == Role.CLINICIAN,
-            "approve_form": approve_form or ApproveForm(),
-            "revise_form": revise_form or ReviseForm(initial={"on": today}),
+            "can_discard": role_of(request.user) in CLINICAL_ROLES,
+            "approve_form": approve_form,
+            "discard_form": DiscardForm(),
+            "revise_form": revise_form or _revise_form_for(request, plan, today),
             "lost_tolerance": LOST_TOLERANCE,
         },
         status=status,
     )
+
+
+def _revise_form_for(request: HttpRequest, plan: TaperPlan, today) -> ReviseForm:
+    """The change form; from a flag's suggested action it comes filled in (one click away)."""
+    initial: dict = {"on": today}
+    decision = request.GET.get("decision", "")
+    if decision in {"pause", "slow-down", "step-back"}:
+        initial["kind"] = decision
+        if decision == "slow-down":
+            policy = plan.inputs.get("policy", {})
+            percent = Decimal(str(policy.get("percent", "10")))
+            initial["percent"] = max(Decimal(1), (percent / 2).quantize(Decimal("0.5")))
+            initial["interval_days"] = policy.get("interval_days", 28)
+    flag = _flag_of(plan, request.GET.get("flag", ""))
+    if flag is not None:
+        initial["flag"] = flag.public_id
+        initial["reason"] = f"{flag.rule_label}: {flag.reason}"
+    return ReviseForm(initial=initial)
+
+
+def _flag_of(plan: TaperPlan, flag_id) -> object | None:
+    from taperwell.care.models import Flag
+
+    if not flag_id:
+        return None
+    try:
+        return Flag.objects.filter(public_id=flag_id, patient_id=plan.patient_id).first()
+    except (ValueError, ValidationError):
+        return None
 
 
 @require_POST
@@ -155,14 +198,56 @@ def approve(request: HttpRequest, public_id: str) -> HttpResponse:
         raise PermissionDenied("Only a clinician can approve a taper plan.")
     form = ApproveForm(request.POST)
     if form.is_valid():
+        data = form.cleaned_data
         try:
-            plan_approve(plan=plan, by=request.user, agreement=form.cleaned_data["agreement"])
+            plan_approve(
+                plan=plan,
+                by=request.user,
+                agreement=data["agreement"],
+                shown_start=data["shown_start"],
+                confirm_increase=data["confirm_increase"],
+            )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
         else:
-            messages.success(request, "Plan approved. The patient now sees it.")
+            messages.success(
+                request, "Plan approved. The patient now sees it. They have a notice about it."
+            )
             return redirect("tapering:plan", public_id=plan.public_id)
-    return _detail(request, plan, approve_form=form, status=400)
+    # Shown again with the dates and doses as they are now; the clinician looks, then approves.
+    return _detail(request, plan, approve_form=_refreshed(form, plan), status=400)
+
+
+def _refreshed(form: ApproveForm, plan: TaperPlan) -> ApproveForm:
+    """Keep the clinician's words and errors, but show the start date as it is today."""
+    data = form.data.copy()
+    try:
+        preview = plan_approval_preview(plan=plan, today=local_today(plan.patient.clinic))
+    except ValidationError:
+        preview = None
+    data["shown_start"] = preview.starts_on.isoformat() if preview else ""
+    fresh = ApproveForm(data)
+    fresh.is_valid()
+    for error in form.non_field_errors():
+        fresh.add_error(None, error)
+    return fresh
+
+
+@require_POST
+@role_required(*CLINICAL_ROLES)
+def discard(request: HttpRequest, public_id: str) -> HttpResponse:
+    plan = _plan_for(request, public_id, write=True, roles=CLINICAL_ROLES)
+    form = DiscardForm(request.POST)
+    if form.is_valid():
+        try:
+            plan_discard(plan=plan, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("tapering:plan", public_id=plan.public_id)
+        messages.success(request, "Draft discarded. It stays in the list, marked discarded.")
+    else:
+        messages.error(request, "Keep the reason under 1000 characters.")
+    return redirect("tapering:plans", public_id=plan.patient.public_id)
 
 
 @require_POST
@@ -194,6 +279,7 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
                     reason=data["reason"],
                     policy=policy,
                     to_index=data["to_index"],
+                    resolves_flag=_flag_of(plan, data["flag"]),
                 )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
@@ -201,6 +287,9 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, "Plan changed. The patient sees the change in plain words.")
             if data["kind"] == "step-back":
                 messages.warning(request, LOST_TOLERANCE)
+            if data["flag"] and data["kind"] != "complete":
+                messages.success(request, "The flag is resolved with this decision.")
+                return redirect("care:patient", public_id=plan.patient.public_id)
             return redirect("tapering:plan", public_id=plan.public_id)
     return _detail(request, plan, revise_form=form, status=400)
 

@@ -88,7 +88,7 @@ def test_an_urgent_flag_is_notified_once_even_when_raised_twice(
 def test_a_pause_request_is_stored_logged_on_the_plan_and_raised_as_a_flag(patient, clinician):
     oxycodone_er(patient, clinician)
     plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(date(2026, 1, 5)))
-    plan_approve(plan=plan, by=clinician, agreement="Agreed 10% a month.")
+    plan_approve(plan=plan, by=clinician, agreement="Agreed 10% a month.", today=date(2026, 1, 5))
     request = pause_request_create(patient=patient, reason="Hard week", by=patient.user)
     assert request.status == "open"
     assert request.plan == plan
@@ -105,7 +105,7 @@ def test_the_patient_sees_only_the_approved_plan_in_plain_words(patient, clinici
     plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start))
     assert current_plan(patient) is None
     assert plan_steps_for_patient(current_plan(patient), today=start)["current"] is None
-    plan_approve(plan=plan, by=clinician, agreement="Agreed.")
+    plan_approve(plan=plan, by=clinician, agreement="Agreed.", today=start)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
     steps = plan_steps_for_patient(current_plan(patient), today=start)

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from taperwell.care.services import flag_raise, note_create
-from taperwell.tapering.services import plan_approve, plan_draft
+from taperwell.tapering.services import local_today, plan_approve, plan_draft
 from tests import factories
 from tests.care.builders import oxycodone_er, ten_percent_inputs
 
@@ -151,6 +151,16 @@ VIEWS = [
         "get",
     ),
     Rung(
+        "taper discard",
+        "/clinic/taper-plans/{plan}/discard/",
+        "counsellor",
+        "front_desk",
+        "post",
+        {"reason": "Not needed"},
+        302,
+        "get",
+    ),
+    Rung(
         "taper change",
         "/clinic/taper-plans/{approved}/change/",
         "clinician",
@@ -170,8 +180,10 @@ def personas(patient, clinician, counsellor, front_desk, clinic_admin):
     other = factories.make_patient(patient.clinic, full_name="Second Patient")
     oxycodone_er(other, clinician)
     approved = plan_draft(patient=other, by=clinician, inputs=ten_percent_inputs(date(2026, 1, 5)))
-    plan_approve(plan=approved, by=clinician, agreement="ok")
-    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(date(2026, 1, 5)))
+    plan_approve(plan=approved, by=clinician, agreement="ok", today=date(2026, 1, 5))
+    # Starts today: a draft whose date has passed is approved only once its new dates are seen.
+    today = local_today(patient.clinic)
+    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(today))
     flag = flag_raise(
         patient=patient,
         rule="pain-worse",

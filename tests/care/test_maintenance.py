@@ -34,7 +34,9 @@ def _finished_plan(patient, clinician, today: date):
         inputs=ten_percent_inputs(today - timedelta(days=900)),
         patient_preference="Slowly",
     )
-    plan = plan_approve(plan=plan, by=clinician, agreement="10% a month")
+    plan = plan_approve(
+        plan=plan, by=clinician, agreement="10% a month", today=today - timedelta(days=900)
+    )
     return plan_complete(plan=plan, by=clinician, on=today, reason="Last step reached")
 
 

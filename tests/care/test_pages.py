@@ -56,12 +56,12 @@ def test_resolving_a_flag_records_an_event_with_the_action(client, clinician, pa
     client.force_login(clinician)
     client.post(
         reverse("care:flag_resolve", args=[flag.public_id]),
-        {"resolution": "paused-taper", "note": ""},
+        {"resolution": "called", "note": ""},
     )
     flag.refresh_from_db()
     assert flag.status == FlagStatus.RESOLVED
     event = FlagEvent.objects.filter(flag=flag).last()
-    assert (event.kind, event.resolution, event.by) == ("resolved", "paused-taper", clinician)
+    assert (event.kind, event.resolution, event.by) == ("resolved", "called", clinician)
 
 
 def test_htmx_search_returns_only_the_rows(client, clinician, patient, other_patient):
@@ -131,6 +131,15 @@ def test_a_bad_medicine_returns_the_form_with_values_kept(client, clinician, pat
     assert 'value="300"' in body
 
 
+def _day(patient, after: int = 0) -> str:
+    """A day counted from the clinic's today: a draft dated in the past is re-dated on approval."""
+    from datetime import timedelta
+
+    from taperwell.tapering.services import local_today
+
+    return (local_today(patient.clinic) + timedelta(days=after)).isoformat()
+
+
 def test_a_counsellor_can_read_a_draft_but_not_approve_it(client, clinician, counsellor, patient):
     oxycodone_er(patient, clinician)
     client.force_login(clinician)
@@ -153,7 +162,7 @@ def test_a_clinician_drafts_approves_pauses_and_resumes(client, clinician, patie
     client.force_login(clinician)
     client.post(
         reverse("tapering:plans", args=[patient.public_id]),
-        {"pace": "standard", "start_date": "2026-04-06"},
+        {"pace": "standard", "start_date": _day(patient)},
     )
     plan = TaperPlan.objects.get()
     client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "10% a month"})
@@ -161,14 +170,14 @@ def test_a_clinician_drafts_approves_pauses_and_resumes(client, clinician, patie
     assert plan.status == PlanStatus.APPROVED
     client.post(
         reverse("tapering:revise", args=[plan.public_id]),
-        {"kind": "pause", "on": "2026-05-10", "reason": "Family illness"},
+        {"kind": "pause", "on": _day(patient, 34), "reason": "Family illness"},
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.PAUSED
     assert plan.schedule["steps"][-1]["paused"] is True
     client.post(
         reverse("tapering:revise", args=[plan.public_id]),
-        {"kind": "resume", "on": "2026-06-01", "reason": "Ready again"},
+        {"kind": "resume", "on": _day(patient, 56), "reason": "Ready again"},
     )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.APPROVED
@@ -182,13 +191,18 @@ def test_a_step_back_warns_of_lost_tolerance(client, clinician, patient):
     client.force_login(clinician)
     client.post(
         reverse("tapering:plans", args=[patient.public_id]),
-        {"pace": "standard", "start_date": "2026-01-05"},
+        {"pace": "standard", "start_date": _day(patient)},
     )
     plan = TaperPlan.objects.get()
     client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "ok"})
     client.post(
         reverse("tapering:revise", args=[plan.public_id]),
-        {"kind": "step-back", "on": "2026-03-10", "reason": "Withdrawal too hard", "to_index": "1"},
+        {
+            "kind": "step-back",
+            "on": _day(patient, 64),
+            "reason": "Withdrawal too hard",
+            "to_index": "1",
+        },
     )
     event = plan.events.last()
     assert event.kind == "stepped-back"
@@ -205,7 +219,7 @@ def test_a_plan_is_finished_only_once_its_last_step_has_begun(client, clinician,
     client.force_login(clinician)
     client.post(
         reverse("tapering:plans", args=[patient.public_id]),
-        {"pace": "standard", "start_date": "2026-01-05"},
+        {"pace": "standard", "start_date": _day(patient)},
     )
     plan = TaperPlan.objects.get()
     client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "ok"})
@@ -213,7 +227,7 @@ def test_a_plan_is_finished_only_once_its_last_step_has_begun(client, clinician,
     last_start = plan.schedule["steps"][-1]["start_date"]
     too_early = client.post(
         reverse("tapering:revise", args=[plan.public_id]),
-        {"kind": "complete", "on": "2026-02-01", "reason": "Done"},
+        {"kind": "complete", "on": _day(patient, 27), "reason": "Done"},
     )
     assert too_early.status_code == 400
     assert "last step has not begun" in too_early.content.decode()
@@ -232,5 +246,6 @@ def test_the_plan_page_names_a_round_strength_plainly(client, clinician, patient
     oxycodone_er(patient, clinician, strength=50)
     client.force_login(clinician)
     page = client.get(reverse("tapering:plans", args=[patient.public_id])).content.decode()
-    assert "oxycodone ER 50 mg at 08:00, 20:00" in page
+    assert "oxycodone ER tablet: 50 mg at 08:00; 50 mg at 20:00" in page
+    assert "5E+1" not in page
     assert "5E+1" not in page

@@ -45,7 +45,12 @@ def maria(demo_clinic, django_capture_on_commit_callbacks):
         plan = plan_draft(
             patient=patient, by=clinician, inputs=ten_percent_inputs(today - timedelta(days=62))
         )
-        plan_approve(plan=plan, by=clinician, agreement="Ten percent a month, agreed together.")
+        plan_approve(
+            plan=plan,
+            by=clinician,
+            agreement="Ten percent a month, agreed together.",
+            today=today - timedelta(days=62),
+        )
     with django_capture_on_commit_callbacks(execute=True):
         if not Flag.objects.filter(patient=patient).exists():
             flag_raise(

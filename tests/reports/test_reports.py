@@ -47,7 +47,7 @@ def test_the_clinicians_visit_summary_pdf_shows_mme_steps_and_flags(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content, tmp_path)
-    assert re.search(r"Total: [\d.]+ MME/day", text)
+    assert re.search(r"Dose of record on \d+ \w+ \d{4}: [\d.]+ MME/day", text)
     assert "Taper plan" in text
     assert re.search(r"^\s*1\s+\d{4}-\d\d-\d\d", text, re.M)  # step 1 with its date
     from taperwell.care.models import Flag
@@ -89,10 +89,10 @@ def test_the_patient_chooses_the_sections_of_their_summary(client, maria, tmp_pa
     client.force_login(maria.user)
     response = client.get("/my/data/summary.pdf", {"sections": ["medicines", "goals"]})
     text = _pdf_text(response.content, tmp_path)
-    assert "MME/day" in text
-    assert "Goals and small steps" in text
+    assert "MME a day" in text
+    assert "My goals and small steps" in text
     assert "Flags and how they were handled" not in text
-    assert "Taper plan" not in text
+    assert "My taper plan ahead" not in text
 
 
 def test_asking_for_no_section_returns_to_the_page_with_a_message(client, maria):
