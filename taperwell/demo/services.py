@@ -90,6 +90,8 @@ def demo_load() -> Clinic:
         "community",
         "meetings",
         "notifications",
+        "monitoring",
+        "rtm",
     ):
         _load_app_history(app, clinic)
     return clinic
