@@ -7,7 +7,7 @@ from taperwell.monitoring.models import Finding, Kind
 
 
 class RecordForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What was done"), choices=Kind.choices)
+    kind = forms.ChoiceField(label=_("What you are recording"), choices=Kind.choices)
     done_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     finding = forms.ChoiceField(
         label=_("Result (PDMP check or urine test)"),
