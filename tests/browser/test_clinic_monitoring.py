@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -99,7 +100,7 @@ def test_the_month_report_and_its_csv_agree_and_the_timer_logs_time(
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()  # noqa: PTH123
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     rows = {r["patient"]: r for r in csv.DictReader(io.StringIO(text))}
     got = rows["Maria Alvarez"]
     keys = ("days_with_data", "care_minutes", "interactive_calls", "message_exchanges")
