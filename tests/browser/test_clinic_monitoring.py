@@ -18,6 +18,7 @@ from taperwell.patients.models import Patient
 from taperwell.rtm.models import CareTimeEntry
 from tests import factories
 from tests.browser.helpers import (
+    PHONE,
     assert_accessible,
     assert_no_sideways_scroll,
     pass_second_factor,
@@ -70,6 +71,9 @@ def test_a_clinician_records_the_overdue_urine_test_and_corrects_a_mistake(
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     screenshot(page, "monitoring-page")
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "monitoring-page")
 
 
 def test_the_month_report_and_its_csv_agree_and_the_timer_logs_time(
@@ -97,6 +101,10 @@ def test_the_month_report_and_its_csv_agree_and_the_timer_logs_time(
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     screenshot(page, "rtm-month-report")
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "rtm-month-report")
+    page.set_viewport_size(WIDE)
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()
