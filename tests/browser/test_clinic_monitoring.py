@@ -47,6 +47,7 @@ def test_a_clinician_records_the_overdue_urine_test_and_corrects_a_mistake(
     page.goto(f"{live_server.url}/clinic/patients/{james.public_id}/care/")
     due = page.locator("section.monitoring-due")
     expect(due.locator("tr[data-kind=udt]")).to_contain_text("Overdue by")
+    assert_accessible(page)
     screenshot(page, "monitoring-care-page")
 
     due.get_by_role("link", name="Monitoring records and results").click()
