@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "taperwell.messaging",
     "taperwell.community",
     "taperwell.meetings",
+    "taperwell.monitoring",
+    "taperwell.rtm",
     "taperwell.notifications",
     "taperwell.reports",
     "taperwell.api",

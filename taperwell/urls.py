@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("taperwell.messaging.urls")),
     path("", include("taperwell.community.urls")),
     path("", include("taperwell.meetings.urls")),
+    path("", include("taperwell.monitoring.urls")),
+    path("", include("taperwell.rtm.urls")),
     path("", include("taperwell.notifications.urls")),
     path("", include("taperwell.reports.urls")),
     path("", include("taperwell.clinics.urls")),

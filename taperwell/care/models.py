@@ -88,7 +88,7 @@ class Flag(models.Model):
 
     @property
     def rule_label(self) -> str:
-        return RULE_LABELS.get(self.rule, self.rule.replace("-", " ").capitalize())
+        return rule_label(self.rule)
 
 
 RULE_LABELS = {
@@ -105,7 +105,24 @@ RULE_LABELS = {
     "missed-checkins": "Missed check-ins",
     "prn-over-plan": "Extra as-needed doses",
     "pause-request": "Asked for a pause",
+    "withdrawal-high-days": "Severe withdrawal on several days",
+    "phq9-severe": "Severe depression score (PHQ-9)",
+    "gad7-severe": "Severe anxiety score (GAD-7)",
+    "overdose": "Overdose reported",
+    "naloxone-used": "Naloxone used",
+    "non-prescribed-opioids": "Opioids not prescribed to them",
+    "unreadable-entry": "An answer could not be read",
+    # Monitoring the prescriber documents (taperwell.monitoring): an item past its due date.
+    "monitoring-pdmp": "State PDMP check overdue",
+    "monitoring-udt": "Urine drug test overdue",
+    "monitoring-agreement": "Treatment agreement due",
+    "monitoring-naloxone": "Naloxone prescription due",
 }
+
+
+def rule_label(rule: str) -> str:
+    """A flag rule's name for people (a rule without one: its id in words)."""
+    return RULE_LABELS.get(rule, rule.replace("-", " ").capitalize())
 
 
 class FlagEventKind(models.TextChoices):

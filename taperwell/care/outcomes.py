@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Subquery
 
-from taperwell.care.models import Flag, FlagEvent, FlagEventKind
+from taperwell.care.models import Flag, FlagEvent, FlagEventKind, Severity, rule_label
 from taperwell.patients.models import Patient
 from taperwell.tapering.models import PlanStatus, TaperPlan
 
@@ -88,14 +88,36 @@ def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
         "held_25": share(25),
         "held_50": share(50),
         "adherence": (checkins / (active * days) * 100) if active else None,
-        "flags": list(
-            Flag.objects.filter(patient__clinic=clinic, raised_at__date__gt=since)
+        "flags": [
+            row
+            | {"label": rule_label(row["rule"]), "severity_label": Severity(row["severity"]).label}
+            for row in Flag.objects.filter(patient__clinic=clinic, raised_at__date__gt=since)
             .values("rule", "severity")
             .annotate(n=Count("pk"))
             .order_by("-n")
-        ),
+        ],
         "median_hours_to_ack": statistics.median(hours) if hours else None,
     }
+
+
+TIMES = "\N{MULTIPLICATION SIGN}"
+
+
+def tiers_text(tiers: Any, unit: str) -> str:
+    """Dose-dependent factors in words: "up to 20 mg/day: x4; over 20 up to 40 mg/day: x8; ...",
+    with the multiplication sign, not the letter x."""
+    parts = []
+    below = None
+    for tier in tiers:
+        if tier.up_to is None:
+            band = f"over {below} {unit}/day" if below is not None else "any dose"
+        elif below is None:
+            band = f"up to {tier.up_to} {unit}/day"
+        else:
+            band = f"over {below} up to {tier.up_to} {unit}/day"
+        parts.append(f"{band}: {TIMES}{tier.factor}")
+        below = tier.up_to
+    return "; ".join(parts)
 
 
 def pack_changes(old_id: str, new_id: str) -> list[dict[str, Any]]:
@@ -111,7 +133,7 @@ def pack_changes(old_id: str, new_id: str) -> list[dict[str, Any]]:
             value = (
                 str(rule.factor)
                 if rule.factor is not None
-                else "; ".join(str(t) for t in rule.tiers) or "—"
+                else tiers_text(rule.tiers, rule.unit) or "—"
             )
             rows[key] = value
         for ex in pack.exclusions:

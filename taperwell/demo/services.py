@@ -92,6 +92,8 @@ def demo_load() -> Clinic:
         "community",
         "meetings",
         "notifications",
+        "monitoring",
+        "rtm",
     ):
         _load_app_history(app, clinic)
     ehr.load(clinic)  # after the medicine lists, so the import sees what is listed

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taperwell.clinics.models import Clinic
@@ -57,10 +58,16 @@ def rsvp_set(*, session: GroupSession, patient: Patient, going: bool) -> Rsvp:
 def attendance_mark(
     *, session: GroupSession, by: Any, present: set[int], patients: list[Patient]
 ) -> int:
-    for patient in patients:
+    """Who came, once the session has begun. `patients` are those who said they were coming
+    (each marked came or not); anyone else of the clinic in `present` is marked as came."""
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("Attendance can be marked once the session has begun."))
+    expected = {patient.pk for patient in patients}
+    walk_ins = list(Patient.objects.filter(clinic_id=session.clinic_id, pk__in=present - expected))
+    for patient in [*patients, *walk_ins]:
         Attendance.objects.update_or_create(
             session=session,
             patient=patient,
             defaults={"attended": patient.pk in present, "marked_by": by},
         )
-    return len(patients)
+    return len(patients) + len(walk_ins)

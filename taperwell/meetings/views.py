@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -19,6 +17,7 @@ from taperwell.meetings import services
 from taperwell.meetings.forms import SessionForm
 from taperwell.meetings.models import Attendance, GroupSession, Rsvp, RsvpStatus
 from taperwell.patients.decorators import patient_page
+from taperwell.patients.models import Patient, PatientStatus
 
 EVERYONE = (Role.PATIENT, *CARE_ROLES)
 
@@ -34,11 +33,10 @@ def _session(request: HttpRequest, public_id: str) -> GroupSession:
 @require_GET
 @role_required(*EVERYONE)
 def index(request: HttpRequest) -> HttpResponse:
+    # The whole of today in the clinic's time zone: a morning group stays listed all day.
+    start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     sessions = (
-        GroupSession.objects.filter(
-            clinic=clinic_of(request.user),
-            starts_at__gte=timezone.now() - dt.timedelta(hours=3),
-        )
+        GroupSession.objects.filter(clinic=clinic_of(request.user), starts_at__gte=start_of_today)
         .annotate(going=Count("rsvps", filter=Q(rsvps__status=RsvpStatus.GOING)))
         .order_by("starts_at")[:60]
     )
@@ -66,7 +64,23 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
         context["rsvps"] = [(r, marks.get(r.patient_id)) for r in rsvps]
         patients_listed(request, [r.patient for r in rsvps], what="group session attendee list")
         context["started"] = session.starts_at <= timezone.now()
+        if context["started"]:
+            context["others"] = [
+                (patient, marks.get(patient.pk)) for patient in _other_members(session, rsvps)
+            ]
     return render(request, "meetings/detail.html", context)
+
+
+def _other_members(session: GroupSession, rsvps: list[Rsvp]) -> list[Patient]:
+    """The clinic's patients in the programme who did not say they were coming."""
+    return list(
+        Patient.objects.filter(
+            clinic_id=session.clinic_id,
+            status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE],
+        )
+        .exclude(pk__in=[r.patient_id for r in rsvps])
+        .order_by("full_name")
+    )
 
 
 @require_POST
@@ -95,8 +109,14 @@ def attendance(request: HttpRequest, public_id: str) -> HttpResponse:
     rsvps = session.rsvps.filter(status=RsvpStatus.GOING).select_related("patient")
     patients = [r.patient for r in rsvps]
     present = {int(x) for x in request.POST.getlist("present") if x.isdigit()}
-    services.attendance_mark(session=session, by=request.user, present=present, patients=patients)
-    flash.success(request, _("Attendance saved."))
+    try:
+        services.attendance_mark(
+            session=session, by=request.user, present=present, patients=patients
+        )
+    except ValidationError as problem:
+        flash.error(request, " ".join(problem.messages))
+    else:
+        flash.success(request, _("Attendance saved."))
     return redirect("meetings:detail", public_id=session.public_id)
 
 

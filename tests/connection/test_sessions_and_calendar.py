@@ -75,6 +75,10 @@ def test_a_full_session_refuses_one_more_and_staff_mark_attendance(
     assert "https://video.example/room" not in response.content.decode()
     assert Rsvp.objects.filter(status="going").count() == 1
     client.force_login(counsellor)
+    # Attendance is marked once the session has begun.
+    GroupSession.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     client.post(f"/sessions/{session.public_id}/attendance/", {"present": [patient.pk]})
     assert Attendance.objects.get(patient=patient).attended is True
 
