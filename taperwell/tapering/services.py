@@ -321,7 +321,12 @@ def plan_revise(
         revision["to_index"] = to_index
     revisions = [*plan.revisions, revision]
     before_mme = _mme_on(plan.schedule, on)
-    schedule = _schedule(plan.inputs, revisions)
+    if kind == "pause":
+        # A pause is always possible: it holds the stored dose and never asks the engine to
+        # replan, so a plan the engine would now plan differently (or refuse) can still pause.
+        schedule = _held_on(plan.schedule, on=on, reason=revision["reason"])
+    else:
+        schedule = _schedule(plan.inputs, revisions)
     after_mme = _mme_on(schedule, on)
     event_kind, status = _KINDS[kind]
     details: dict[str, Any] = {k: v for k, v in revision.items() if k != "reason"}
@@ -353,6 +358,31 @@ def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str
         return
     resolution = Resolution.PAUSED if kind == "pause" else Resolution.CHANGED_PLAN
     flag_resolve(flag=flag, by=by, resolution=resolution, note=reason)
+
+
+def _held_on(schedule: dict[str, Any], *, on: date, reason: str) -> dict[str, Any]:
+    """The stored schedule held at the dose in force on `on`; later steps are set aside."""
+    steps = schedule.get("steps", [])
+    for position, step in enumerate(steps):
+        start = date.fromisoformat(step["start_date"])
+        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+        if start <= on and (end is None or on <= end):
+            if step.get("paused"):
+                raise ValidationError("The plan is already paused.")
+            if not step.get("mme_per_day") and step.get("kind") == "stop":
+                raise ValidationError("The taper is complete; there is nothing to pause.")
+            note = (
+                f"Paused on {on.isoformat()}: {reason}. "
+                "This dose continues until the care team resumes the plan."
+            )
+            held = {
+                **step,
+                "end_date": None,
+                "paused": True,
+                "notes": [*step.get("notes", []), note],
+            }
+            return {**schedule, "steps": [*steps[:position], held]}
+    raise ValidationError(f"The plan has no step on {on.isoformat()} to pause.")
 
 
 def _mme_on(schedule: dict[str, Any], on: date) -> float | None:
