@@ -179,3 +179,15 @@ def test_a_patient_who_says_none_at_home_is_not_shown_as_having_it(patient):
     status = naloxone_status(patient, today=date(2026, 3, 1))
     assert status.state == NaloxoneState.PRESCRIBED
     assert not status.expires_soon
+
+
+def test_a_new_draft_can_start_from_the_dose_of_record(patient, clinician):
+    from taperwell.tapering.engine import schedule_json
+
+    oxycodone_er(patient, clinician)
+    plan = _approved_plan(patient, clinician)
+    day = date.fromisoformat(plan.schedule["steps"][2]["start_date"])
+    record = dose_of_record(patient, on=day)
+    regimen = [entry for line in record.lines if (entry := line.regimen_entry())]
+    inputs = {**ten_percent_inputs(day), "medications": regimen}
+    assert schedule_json(inputs, [])["baseline_mme_per_day"] == 67.5
