@@ -236,7 +236,8 @@ def _load_patient(patient: Patient, user, today) -> None:
             "guideline": pack_for(patient.clinic).id,
             "start_date": (today - timedelta(days=days)).isoformat(),
             "medications": regimen_from_medications(active_medications(patient)),
-            "policy": policy_for_pace(pace_by_id(pace)),
+            # The demo's stories step the scheduled doses first; as-needed maxima follow.
+            "policy": {**policy_for_pace(pace_by_id(pace)), "as_needed_first": False},
         }
         plan = plan_draft(
             patient=patient,

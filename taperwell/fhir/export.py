@@ -161,7 +161,25 @@ def medication_statement(med: PatientMedication, patient: Patient) -> dict[str, 
 
 def _plan_dosages(line: DoseLine) -> list[dict[str, Any]]:
     """One Dosage per time of day, all taken together (the same `sequence`): the plan's doses
-    can differ morning and evening. When every time has the same amount, one Dosage lists them."""
+    can differ morning and evening. When every time has the same amount, one Dosage lists them.
+    An as-needed line the plan tapers gives its strength and the most doses a day."""
+    if line.as_needed:
+        dosage: dict[str, Any] = {"sequence": 1, "text": line.text, "asNeededBoolean": True}
+        if line.as_needed_strength is not None:
+            dosage["doseAndRate"] = [
+                {"doseQuantity": {"value": float(line.as_needed_strength), "unit": line.unit}}
+            ]
+        if line.as_needed_max_per_day:
+            dosage["maxDosePerPeriod"] = {
+                "numerator": {"value": line.as_needed_max_per_day, "unit": "dose"},
+                "denominator": {
+                    "value": 1,
+                    "unit": "d",
+                    "system": "http://unitsofmeasure.org",
+                    "code": "d",
+                },
+            }
+        return [dosage]
     amounts = {a.amount for a in line.administrations}
     if len(amounts) == 1:
         return [
@@ -176,7 +194,7 @@ def _plan_dosages(line: DoseLine) -> list[dict[str, Any]]:
         ]
     dosages = []
     for administration in line.administrations:
-        dosage: dict[str, Any] = {
+        dosage = {
             "sequence": 1,
             "text": line.text,
             "timing": {"repeat": {"timeOfDay": [f"{administration.time}:00"]}},

@@ -72,7 +72,12 @@ class MedicationForm(forms.ModelForm):
         if not data.get("times_text") and not data.get("as_needed"):
             self.add_error("times_text", _("Give the times, or tick 'as needed'."))
         drug = load_formulary().find(data.get("drug") or "")
-        releases = {p.release for p in drug.products} if drug is not None else set()
+        products = list(drug.products) if drug is not None else []
+        form = (data.get("form") or "").strip().casefold()
+        if form and any(p.form.casefold() == form for p in products):
+            # The form can settle it: a fentanyl patch is only ever one release.
+            products = [p for p in products if p.form.casefold() == form]
+        releases = {p.release for p in products}
         if {"IR", "ER"} <= releases and not data.get("release"):
             # The same milligrams are a very different medicine as IR or ER: never guess.
             self.add_error(

@@ -143,11 +143,13 @@ def medication_review(
             entry = med.drug
         entries.append(entry)
     for line in record.lines:
-        if line.source == DoseSource.PLAN and line.daily_dose:
+        # A plan's as-needed line counts at its most a day, as the step's MME does.
+        daily = line.as_needed_daily_max if line.as_needed else line.daily_dose
+        if line.source == DoseSource.PLAN and daily:
             entries.append(
                 MedicationDose(
                     drug=line.drug,
-                    daily_dose=line.daily_dose,
+                    daily_dose=daily,
                     unit=line.unit,
                     form=line.form or None,
                     release=line.release or None,
@@ -440,6 +442,8 @@ def _medicine_line(med: PatientMedication) -> DoseLine:
 
 
 def _plan_line(raw: dict[str, Any]) -> DoseLine:
+    if raw.get("as_needed"):
+        return _plan_as_needed_line(raw)
     administrations = []
     strengths: set[Decimal] = set()
     for time, units in (raw.get("administrations") or {}).items():
@@ -463,8 +467,30 @@ def _plan_line(raw: dict[str, Any]) -> DoseLine:
     )
 
 
-def _planned_keys(plan: Any) -> set[tuple[str, str]]:
-    """(drug, release) of each medicine the plan tapers, from its inputs."""
+def _plan_as_needed_line(raw: dict[str, Any]) -> DoseLine:
+    """An as-needed line the plan tapers: the most a day, as units of one strength."""
+    units = [u for us in (raw.get("administrations") or {}).values() for u in us]
+    strength = Decimal(str(units[0]["strength"])) if units else None
+    most = int(sum((Decimal(str(u["count"])) for u in units), Decimal(0))) if units else None
+    daily = Decimal(str(raw.get("daily_dose", 0)))
+    return DoseLine(
+        drug=raw["drug"],
+        release=raw.get("release") or "",
+        form=raw.get("form") or "",
+        unit=raw.get("unit") or "",
+        strengths=(strength,) if strength is not None else (),
+        administrations=(),
+        daily_dose=None,
+        as_needed=True,
+        as_needed_strength=strength,
+        as_needed_max_per_day=most,
+        as_needed_daily_max=daily,
+        source=DoseSource.PLAN,
+    )
+
+
+def _planned_keys(plan: Any) -> set[tuple[str, str, bool]]:
+    """(drug, release, as needed) of each medicine the plan tapers, from its inputs."""
     keys = set()
     for entry in (plan.inputs or {}).get("medications", []):
         found = load_formulary().find(str(entry.get("drug", "")))
@@ -472,17 +498,21 @@ def _planned_keys(plan: Any) -> set[tuple[str, str]]:
             (
                 (found.name if found else str(entry.get("drug"))).casefold(),
                 entry.get("release") or "",
+                bool(entry.get("as_needed")),
             )
         )
     return keys
 
 
-def _replaced_by(med: PatientMedication, keys: set[tuple[str, str]]) -> bool:
-    if med.as_needed or not med.times:
+def _replaced_by(med: PatientMedication, keys: set[tuple[str, str, bool]]) -> bool:
+    """Whether the plan stands in for this medicine-list row (an as-needed row only when the
+    plan tapers that as-needed line too, so its maximum is never counted twice)."""
+    if not med.as_needed and not med.times:
         return False
     found = load_formulary().find(med.drug)
     name = (found.name if found else med.drug).casefold()
-    return (name, med.release or "") in keys or (name, "") in keys
+    kind = bool(med.as_needed)
+    return (name, med.release or "", kind) in keys or (name, "", kind) in keys
 
 
 def _step_in_force(plan: Any, on: date) -> tuple[int, dict[str, Any]] | None:
@@ -614,6 +644,12 @@ def _dose_of_record(
     extra, warnings = _mme_of_lines(kept_lines, pack)
     mme = None if scheduled is None or extra is None else scheduled + extra
     kept_scheduled, _ = _mme_of_lines([line for line in kept_lines if not line.as_needed], pack)
+    # The step's MME counts the as-needed lines the plan tapers at their most; take them out of
+    # the scheduled figure.
+    planned_as_needed = [line for line in plan_lines if line.as_needed]
+    if planned_as_needed and scheduled is not None:
+        as_needed_mme, _ = _mme_of_lines(planned_as_needed, pack)
+        scheduled = None if as_needed_mme is None else scheduled - as_needed_mme
     scheduled_total = (
         None if scheduled is None or kept_scheduled is None else scheduled + kept_scheduled
     )

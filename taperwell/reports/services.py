@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from taperwell.checkins.selectors import clinic_today
 from taperwell.fhir.inbound import ImportResult
 from taperwell.medications.models import PatientMedication
 from taperwell.medications.services import medication_add
@@ -20,6 +21,8 @@ def medicines_import(*, patient: Any, by: Any, result: ImportResult) -> list[Pat
     for line in result.matched:
         fields = {k: v for k, v in line.fields.items() if v not in (None, "")}
         fields.setdefault("times", [])
+        # On the list from the day it came in, unless the record says when it began.
+        fields.setdefault("started_on", clinic_today(patient.clinic))
         created.append(medication_add(patient=patient, by=by, **fields))
     return created
 

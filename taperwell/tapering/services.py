@@ -129,10 +129,21 @@ def plan_approval_preview(*, plan: TaperPlan, today: date) -> ApprovalPreview:
         document=document,
         starts_on=date.fromisoformat(inputs["start_date"]),
         redated_from=redated_from,
-        today_mme=scheduled_mme_of_record(plan.patient, on=today),
+        today_mme=_comparable_mme_of_record(plan, on=today),
         first_mme=first,
         replaces=replaces,
     )
+
+
+def _comparable_mme_of_record(plan: TaperPlan, *, on: date) -> Decimal | None:
+    """Today's dose of record counted the way the plan's steps count it: a plan that tapers an
+    as-needed line counts its daily maximum (the engine does), one that does not leaves it out."""
+    from taperwell.medications.selectors import dose_of_record
+
+    plans_as_needed = any(m.get("as_needed") for m in plan.inputs.get("medications", []))
+    if not plans_as_needed:
+        return scheduled_mme_of_record(plan.patient, on=on)
+    return dose_of_record(plan.patient, on=on).mme_per_day
 
 
 @transaction.atomic

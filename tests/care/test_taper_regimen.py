@@ -68,11 +68,16 @@ def test_the_printed_schedule_names_the_ir_tablets_a_formulation_change_adds(
     from taperwell.tapering.models import TaperPlan
     from tests.care.builders import oxycodone_er
 
+    from datetime import timedelta
+
+    from taperwell.checkins.selectors import clinic_today
+
     oxycodone_er(patient, clinician, strength=10)  # 10 mg ER twice a day
     client.force_login(clinician)
+    starts = clinic_today(patient.clinic) + timedelta(days=7)  # not yet begun: no re-dating
     client.post(
         reverse("tapering:plans", args=[patient.public_id]),
-        {"pace": "standard", "start_date": "2026-04-06"},
+        {"pace": "standard", "start_date": starts.isoformat()},
     )
     plan = TaperPlan.objects.get()
     client.post(reverse("tapering:approve", args=[plan.public_id]), {"agreement": "10% a month"})

@@ -165,3 +165,21 @@ def test_the_flag_forms_say_who_reads_the_note(client, urgent_maria, maria_clini
     client.force_login(maria_clinician)
     page = client.get(reverse("care:patient", args=[urgent_maria.public_id])).content.decode()
     assert "A clinical note: clinicians read it, never the patient." in page
+
+
+def test_both_pdfs_carry_the_identity_an_ehr_matches_on(
+    client, urgent_maria, maria_clinician, tmp_path
+):
+    assert urgent_maria.date_of_birth and urgent_maria.record_number and urgent_maria.phone
+    client.force_login(maria_clinician)
+    theirs = _text(
+        client.get(reverse("reports:summary", args=[urgent_maria.public_id])).content, tmp_path
+    )
+    assert f"MRN {urgent_maria.record_number}" in theirs
+    assert f"phone {urgent_maria.phone}" in theirs
+    assert urgent_maria.date_of_birth.strftime("%-d %b %Y") in theirs
+    client.force_login(urgent_maria.user)
+    mine = _text(
+        client.get(reverse("reports:my_summary"), {"sections": ["medicines"]}).content, tmp_path
+    )
+    assert f"clinic record number {urgent_maria.record_number}" in mine
