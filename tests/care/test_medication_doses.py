@@ -22,8 +22,8 @@ def _add(client, patient, **fields):
     ("fields", "message"),
     [
         (
-            {"drug": "oxycodone", "form": "tablet", "release": "IR", "strength": "10", "unit": "mcg",
-             "times_text": "08:00, 20:00"},
+            {"drug": "oxycodone", "form": "tablet", "release": "IR", "strength": "10",
+             "unit": "mcg", "times_text": "08:00, 20:00"},
             "dosed in mg, not mcg",
         ),
         (
@@ -32,8 +32,8 @@ def _add(client, patient, **fields):
             "above the plausible most",
         ),
         (
-            {"drug": "oxycodone", "form": "tablet", "release": "IR", "strength": "0", "unit": "mg",
-             "times_text": "08:00"},
+            {"drug": "oxycodone", "form": "tablet", "release": "IR", "strength": "0",
+             "unit": "mg", "times_text": "08:00"},
             "more than 0",
         ),
     ],

@@ -63,14 +63,13 @@ def test_an_as_needed_line_without_a_daily_maximum_is_left_out_rather_than_guess
 def test_the_printed_schedule_names_the_ir_tablets_a_formulation_change_adds(
     client, clinician, patient
 ) -> None:
-    from django.urls import reverse
-
-    from taperwell.tapering.models import TaperPlan
-    from tests.care.builders import oxycodone_er
-
     from datetime import timedelta
 
+    from django.urls import reverse
+
     from taperwell.checkins.selectors import clinic_today
+    from taperwell.tapering.models import TaperPlan
+    from tests.care.builders import oxycodone_er
 
     oxycodone_er(patient, clinician, strength=10)  # 10 mg ER twice a day
     client.force_login(clinician)

@@ -170,7 +170,9 @@ def test_the_flag_forms_say_who_reads_the_note(client, urgent_maria, maria_clini
 def test_both_pdfs_carry_the_identity_an_ehr_matches_on(
     client, urgent_maria, maria_clinician, tmp_path
 ):
-    assert urgent_maria.date_of_birth and urgent_maria.record_number and urgent_maria.phone
+    assert urgent_maria.date_of_birth is not None
+    assert urgent_maria.record_number
+    assert urgent_maria.phone
     client.force_login(maria_clinician)
     theirs = _text(
         client.get(reverse("reports:summary", args=[urgent_maria.public_id])).content, tmp_path
