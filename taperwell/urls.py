@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("taperwell.community.urls")),
     path("", include("taperwell.meetings.urls")),
     path("", include("taperwell.notifications.urls")),
+    path("", include("taperwell.webpush.urls")),
     path("", include("taperwell.reports.urls")),
     path("", include("taperwell.clinics.urls")),
     path("", include("taperwell.api.urls")),
