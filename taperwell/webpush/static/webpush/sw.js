@@ -97,13 +97,11 @@ async function keepStatic(request, response) {
 }
 
 function asOfLine(savedAt) {
-  const when = new Date(savedAt).toLocaleString("en-US", {
-    hour: "numeric",
-    minute: "2-digit",
-    weekday: "long",
-    month: "long",
-    day: "numeric",
-  });
+  const saved = new Date(savedAt);
+  const when =
+    saved.toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" }) +
+    " on " +
+    saved.toLocaleDateString("en-US", { weekday: "long", month: "long", day: "numeric" });
   return (
     '<p class="message offline-note" role="status" data-offline-as-of>' +
     "You are offline. This page is as of " +
