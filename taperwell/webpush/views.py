@@ -33,6 +33,10 @@ SHELL_STATIC = [
     "webpush/offline.js",
     "django_htmx/htmx-2.min.js",
     "webpush/icons/icon-192.png",
+    # The breathing pacer's files: its script imports pacer-core.js, which no page names.
+    "skills/skills.css",
+    "skills/pacer.js",
+    "skills/pacer-core.js",
 ]
 # Pages of the signed-in patient kept for offline use once seen (and fetched again on each
 # visit while online). Only these: other pages with health data are never stored on the device.

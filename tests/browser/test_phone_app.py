@@ -8,7 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn
+from taperwell.skills.models import PracticeSession
 from tests import factories
 from tests.browser.helpers import PHONE, assert_accessible, screenshot, sign_in, sign_out
 
@@ -170,3 +172,92 @@ def test_signing_out_empties_the_health_data_kept_on_the_phone(page, context, li
     page.goto(f"{live_server.url}/today/")
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.get_by_text("Hello, Maria")).to_have_count(0)
+
+
+def test_a_yes_to_self_harm_typed_offline_shows_crisis_help_at_once_and_raises_the_flag_later(
+    page, context, live_server, patient
+):
+    _signed_in_with_pages_kept(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/checkin/")
+    for question, answer in [
+        ("How bad is your pain today?", "7"),
+        ("How well did you sleep last night?", "3"),
+        ("How is your mood today?", "2"),
+        ("How strong are withdrawal feelings today?", "4"),
+        ("How strong is the urge to take more medicine?", "3"),
+    ]:
+        _choose(page, question, answer)
+    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
+        "radio", name="Yes", exact=True
+    ).check()
+    page.get_by_role("button", name="Save my check-in").click()
+
+    # No network, no waiting: help is on the screen now.
+    expect(
+        page.get_by_role("heading", name="You do not have to get through this alone")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name="Call 988")).to_be_visible()
+    assert not Flag.objects.filter(patient=patient).exists()
+
+    context.set_offline(False)
+    page.goto(f"{live_server.url}/today/")
+    # Sent as soon as a page opens online; the server's help page and the urgent flag follow.
+    expect(page).to_have_url(re.compile(r"/help-now/"))
+    assert Flag.objects.get(patient=patient, rule="self-harm").severity == "urgent"
+    assert CheckIn.objects.get(patient=patient).self_harm_thoughts is True
+
+
+def test_a_breathing_practice_saved_offline_is_logged_once_when_back_online(
+    page, context, live_server, patient
+):
+    _signed_in_with_pages_kept(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/skills/breathe/")
+    expect(page.locator("[data-offline-as-of]")).to_be_visible()
+    page.get_by_label("Pain now, before you start").fill("6")
+    page.get_by_label("Distress or upset now, before you start").fill("5")
+    page.get_by_role("button", name="Start breathing").click()
+    expect(page.locator("#pacer-stage")).to_be_visible()
+    page.get_by_role("button", name="Finish").click()
+    page.get_by_label("Pain now, after the practice").fill("5")
+    page.get_by_label("Distress or upset now, after the practice").fill("3")
+    page.get_by_role("button", name="Save this practice").click()
+    expect(page.locator("#outbox-status")).to_contain_text("Your breathing practice (saved at")
+    assert not PracticeSession.objects.filter(patient=patient).exists()
+
+    context.set_offline(False)
+    sent = re.compile(r"Your breathing practice from .* is sent")
+    expect(page.locator("#outbox-status")).to_contain_text(sent)
+    logged = PracticeSession.objects.get(patient=patient)
+    assert (logged.distress_before, logged.distress_after) == (5, 3)
+    page.goto(f"{live_server.url}/today/")
+    expect(page.get_by_role("heading", name="Hello, Maria")).to_be_visible()
+    assert PracticeSession.objects.filter(patient=patient).count() == 1
+
+
+def test_someone_else_signing_in_on_the_phone_never_sees_the_last_persons_pages(
+    page, context, live_server, patient, clinic
+):
+    factories.make_patient(clinic, email="james@test.example", full_name="James Brown")
+    _signed_in_with_pages_kept(page, live_server)
+    context.clear_cookies(name="sessionid")  # the session ends without a sign-out (idle time)
+    sign_in(page, live_server.url, "james@test.example", factories.PASSWORD)
+    expect(page.get_by_role("heading", name="Hello, James")).to_be_visible()
+    kept = page.evaluate(
+        """async () => {
+            const deadline = Date.now() + 20000;
+            while (Date.now() < deadline) {
+                const cache = await caches.open('taperwell-health');
+                const today = await cache.match('/today/');
+                if (today && (await today.text()).includes('Hello, James')) return 'James';
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            return 'still Maria';
+        }"""
+    )
+    assert kept == "James"
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/today/")
+    expect(page.get_by_role("heading", name="Hello, James")).to_be_visible()
+    expect(page.get_by_text("Maria")).to_have_count(0)
