@@ -3,6 +3,7 @@ lost signal, and keeps a check-in typed offline until it can be sent, once."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -261,3 +262,72 @@ def test_someone_else_signing_in_on_the_phone_never_sees_the_last_persons_pages(
     page.goto(f"{live_server.url}/today/")
     expect(page.get_by_role("heading", name="Hello, James")).to_be_visible()
     expect(page.get_by_text("Maria")).to_have_count(0)
+
+
+def test_the_notice_settings_page_offers_reminders_on_this_phone(page, live_server, patient):
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
+    page.goto(f"{live_server.url}/notices/settings/")
+    box = page.get_by_role("region", name="Reminders on this phone")
+    expect(box).to_be_visible()
+    expect(box.get_by_role("status")).to_have_text("Reminders do not come to this phone yet.")
+    expect(box.get_by_role("button", name="Send reminders to this phone")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "phone-push-settings")
+
+
+def test_a_push_reaching_the_phone_shows_a_notice_that_opens_its_page(
+    page, context, live_server, patient
+):
+    """The push service's part is tested in tests/webpush; here Chromium hands a push to our
+    service worker as its push service would (DevTools protocol), and the notice appears."""
+    context.grant_permissions(["notifications"], origin=live_server.url)
+    _signed_in_with_pages_kept(page, live_server)
+    cdp = context.new_cdp_session(page)
+    found = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: found.extend(
+            r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
+        ),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.evaluate("() => navigator.serviceWorker.ready")  # the events have arrived by now
+    assert found
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url,
+            "registrationId": found[-1],
+            "data": json.dumps(
+                {
+                    "title": "Time for your check-in",
+                    "body": "Two minutes: how is today going?",
+                    "url": "/checkin/",
+                    "tag": "notice-1",
+                }
+            ),
+        },
+    )
+    shown = page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            const deadline = Date.now() + 10000;
+            while (Date.now() < deadline) {
+                const shown = await registration.getNotifications();
+                if (shown.length) {
+                    const n = shown[0];
+                    return {title: n.title, body: n.body, tag: n.tag, url: n.data.url};
+                }
+                await new Promise((resolve) => setTimeout(resolve, 50));
+            }
+            return null;
+        }"""
+    )
+    assert shown == {
+        "title": "Time for your check-in",
+        "body": "Two minutes: how is today going?",
+        "tag": "notice-1",
+        "url": "/checkin/",
+    }

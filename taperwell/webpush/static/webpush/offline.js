@@ -76,6 +76,7 @@
   }
 
   function say(lines) {
+    if (!lines.length && !document.getElementById("outbox-status")) return;
     var box = statusBox();
     box.textContent = "";
     lines.forEach(function (line) {
