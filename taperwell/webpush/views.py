@@ -29,6 +29,7 @@ BACKGROUND = "#fbfaf7"  # --paper
 # Files every page needs, fetched when the service worker installs.
 SHELL_STATIC = [
     "css/taperwell.css",
+    "webpush/webpush.css",
     "js/taperwell.js",
     "webpush/offline.js",
     "django_htmx/htmx-2.min.js",

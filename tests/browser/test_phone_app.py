@@ -331,3 +331,44 @@ def test_a_push_reaching_the_phone_shows_a_notice_that_opens_its_page(
         "tag": "notice-1",
         "url": "/checkin/",
     }
+
+
+def test_a_checkin_typed_offline_on_an_earlier_day_is_not_sent_as_todays(
+    page, context, live_server, patient
+):
+    _signed_in_with_pages_kept(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/checkin/")
+    for question in [
+        "How bad is your pain today?",
+        "How well did you sleep last night?",
+        "How is your mood today?",
+        "How strong are withdrawal feelings today?",
+        "How strong is the urge to take more medicine?",
+    ]:
+        _choose(page, question, "3")
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator("#outbox-status")).to_contain_text("is waiting on this phone")
+    # The phone stayed offline overnight: the kept check-in was typed yesterday.
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const open = indexedDB.open('taperwell-outbox');
+            open.onsuccess = () => {
+                const tx = open.result.transaction('waiting', 'readwrite');
+                const store = tx.objectStore('waiting');
+                store.getAll().onsuccess = (event) => {
+                    for (const item of event.target.result) {
+                        item.savedAt = new Date(Date.now() - 86400000).toISOString();
+                        store.put(item);
+                    }
+                };
+                tx.oncomplete = () => { open.result.close(); resolve(); };
+                tx.onerror = () => reject(tx.error);
+            };
+        })"""
+    )
+    context.set_offline(False)
+    expect(page.locator("#outbox-status")).to_contain_text(
+        "Your check-in from an earlier day could not be sent in time."
+    )
+    assert not CheckIn.objects.filter(patient=patient).exists()

@@ -190,7 +190,18 @@
     }
   }
 
+  function localDay(date) {
+    return date.getFullYear() + "-" + (date.getMonth() + 1) + "-" + date.getDate();
+  }
+
   function sendOne(item) {
+    // A check-in counts for the day it reaches the server, and replaces that day's entry: one
+    // typed on an earlier day must not stand in for today's, so it is not sent. Except a "yes" to
+    // self-harm: the care team must hear of it, whatever the day.
+    var late = localDay(new Date(item.savedAt)) !== localDay(new Date());
+    if (item.key && late && fieldValue(item.body, "self_harm") !== "yes") {
+      return Promise.resolve({ tooLate: true });
+    }
     var params = new URLSearchParams(item.body);
     var token = csrfToken();
     if (token) params.set("csrfmiddlewaretoken", token); // the token may have changed since
@@ -227,10 +238,16 @@
                 /help-now/.test(result.landed)) {
               help = result.landed;
             }
-            notes.push(result.sent
-              ? { kind: "success", text: item.label + " from " + timeOf(item.savedAt) + " is sent. Thank you." }
-              : { kind: "error", text: item.label + " from " + timeOf(item.savedAt) +
-                  " could not be saved as it was. Please fill it in again." });
+            if (result.sent) {
+              notes.push({ kind: "success", text: item.label + " from " + timeOf(item.savedAt) +
+                " is sent. Thank you." });
+            } else if (result.tooLate) {
+              notes.push({ kind: "error", text: item.label + " from an earlier day could not " +
+                "be sent in time. If you can, please check in again for today." });
+            } else {
+              notes.push({ kind: "error", text: item.label + " from " + timeOf(item.savedAt) +
+                " could not be saved as it was. Please fill it in again." });
+            }
             return markSent(item);
           });
         });

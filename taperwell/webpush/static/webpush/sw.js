@@ -176,6 +176,21 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+const FRESH_FOR_MS = 6 * 60 * 60 * 1000;
+
+/* The files a kept page loads, and (from the skills page) the practices it links to. */
+function collect(path, html, paths, assets) {
+  for (const match of html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"/g)) {
+    if (match[1].startsWith(CONFIG.staticPrefix)) assets.add(match[1]);
+  }
+  if (path === CONFIG.pages.find((p) => p.endsWith("/skills/"))) {
+    for (const match of html.matchAll(/href="([^"]+)"/g)) {
+      const link = new URL(match[1], self.location.origin).pathname;
+      if (link.startsWith(CONFIG.practicePrefix) && !paths.includes(link)) paths.push(link);
+    }
+  }
+}
+
 /* Keep the patient's pages (and the files they load) now, while the network is here. */
 async function warm(owner) {
   await setOwner(owner);
@@ -184,6 +199,16 @@ async function warm(owner) {
   const assets = new Set();
   for (let i = 0; i < paths.length; i += 1) {
     const path = paths[i];
+    // A page kept in the last hours is fresh enough (each visit keeps it again anyway): fetching
+    // every page on every page view would cost the server and fill the audit trail.
+    const kept = await cache.match(path);
+    const keptAt = kept ? Date.parse(kept.headers.get(SAVED_AT) || "") : NaN;
+    let html;
+    if (kept && Date.now() - keptAt < FRESH_FOR_MS) {
+      html = await kept.text();
+      collect(path, html, paths, assets);
+      continue;
+    }
     let response;
     try {
       response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
@@ -191,18 +216,10 @@ async function warm(owner) {
       return; // offline again: what is kept stays
     }
     if (!response.ok || new URL(response.url).pathname !== path) continue;
-    const html = await response.clone().text();
+    html = await response.clone().text();
     if ((await currentOwner()) !== owner) return; // signed out while warming
     await cache.put(path, await stamped(response));
-    for (const match of html.matchAll(/<(?:script|link)\b[^>]*(?:src|href)="([^"]+)"/g)) {
-      if (match[1].startsWith(CONFIG.staticPrefix)) assets.add(match[1]);
-    }
-    if (path === CONFIG.pages.find((p) => p.endsWith("/skills/"))) {
-      for (const match of html.matchAll(/href="([^"]+)"/g)) {
-        const link = new URL(match[1], self.location.origin).pathname;
-        if (link.startsWith(CONFIG.practicePrefix) && !paths.includes(link)) paths.push(link);
-      }
-    }
+    collect(path, html, paths, assets);
   }
   const statics = await caches.open(STATIC);
   await Promise.all(
