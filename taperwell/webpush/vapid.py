@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -25,20 +26,24 @@ def key_file() -> Path:
 
 
 def _create_key_file(path: Path) -> None:
-    """Write a new key once: O_EXCL makes a second worker starting at the same moment lose the
-    race and read the winner's key instead of replacing it."""
+    """Write a new key once, whole: it is written to a file of its own and then linked into
+    place, which fails if the key file exists. So a second worker starting at the same moment
+    never reads a half-written key, and never replaces the winner's."""
     pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".vapid-")  # mode 600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pem)
+        os.link(draft, path)
     except FileExistsError:
-        return
-    with os.fdopen(fd, "wb") as out:
-        out.write(pem)
+        pass
+    finally:
+        os.unlink(draft)
 
 
 @cache

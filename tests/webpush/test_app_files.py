@@ -123,3 +123,13 @@ def test_the_patient_home_screen_app_opens_on_a_page_a_patient_can_reach(client,
     client.force_login(someone.user)
     start = client.get("/manifest.webmanifest").json()["start_url"]
     assert client.get(start).status_code in {200, 302}
+
+
+def test_a_second_worker_making_the_key_at_the_same_time_keeps_the_first_one(tmp_path):
+    key_file = tmp_path / vapid.KEY_FILE_NAME
+    vapid._create_key_file(key_file)
+    first = key_file.read_bytes()
+    vapid._create_key_file(key_file)  # lost the race: the winner's key stays
+    assert key_file.read_bytes() == first
+    assert first.startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert [p.name for p in tmp_path.iterdir()] == [vapid.KEY_FILE_NAME]  # no drafts left

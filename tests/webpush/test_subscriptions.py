@@ -41,9 +41,7 @@ def test_a_patient_turns_on_push_for_this_phone(client, patient):
     assert AuditEvent.objects.filter(patient=patient, what="push reminders on a device").exists()
 
 
-def test_subscribing_the_same_phone_again_keeps_one_subscription_with_the_new_keys(
-    client, patient
-):
+def test_subscribing_the_same_phone_again_keeps_one_subscription_with_the_new_keys(client, patient):
     client.force_login(patient.user)
     _post(client, "/notices/push/", _body(Device("old")))
     newer = Device("new")
