@@ -30,7 +30,8 @@ def _kept_pages(page) -> list[str]:
     )
 
 
-def _signed_in_with_pages_kept(page, live_server) -> None:
+def _signed_in_with_pages_kept(page, live_server) -> list[str]:
+    """Sign Maria in and wait until her pages are kept; returns the practices kept."""
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
     expect(page.get_by_role("heading", name="Hello, Maria")).to_be_visible()
@@ -44,7 +45,8 @@ def _signed_in_with_pages_kept(page, live_server) -> None:
                 if (await caches.has('taperwell-health')) {
                     const cache = await caches.open('taperwell-health');
                     kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
-                    if (wanted.every((path) => kept.includes(path))) break;
+                    const practice = kept.some((p) => p.startsWith('/skills/practice/'));
+                    if (practice && wanted.every((path) => kept.includes(path))) break;
                 }
                 await new Promise((resolve) => setTimeout(resolve, 50));
             }
@@ -53,6 +55,7 @@ def _signed_in_with_pages_kept(page, live_server) -> None:
         KEPT,
     )
     assert set(KEPT) <= set(kept), kept
+    return sorted(p for p in kept if p.startswith("/skills/practice/"))
 
 
 def _choose(page, question: str, answer: str) -> None:
@@ -90,7 +93,7 @@ def test_the_manifest_is_valid_and_linked_and_the_service_worker_installs(
 def test_with_the_network_cut_today_the_pacer_the_flare_plan_and_crisis_help_still_open(
     page, context, live_server, patient
 ):
-    _signed_in_with_pages_kept(page, live_server)
+    practices = _signed_in_with_pages_kept(page, live_server)
     context.set_offline(True)
 
     page.goto(f"{live_server.url}/today/")
@@ -108,6 +111,10 @@ def test_with_the_network_cut_today_the_pacer_the_flare_plan_and_crisis_help_sti
     page.goto(f"{live_server.url}/skills/flare-plan/")
     expect(page.locator("[data-offline-as-of]")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    page.goto(f"{live_server.url}{practices[0]}")
+    expect(page.locator("[data-offline-as-of]")).to_be_visible()
+    expect(page.locator("form.practice-page")).to_be_visible()
 
     page.goto(f"{live_server.url}/crisis/")
     expect(
@@ -145,6 +152,10 @@ def test_a_checkin_typed_offline_waits_on_the_phone_and_is_saved_once_when_back_
 
     page.goto(f"{live_server.url}/today/")  # still offline: Today says it is waiting too
     expect(page.locator("#outbox-status")).to_contain_text("Your check-in (saved at")
+    assert_accessible(page)
+    second_tab = context.new_page()  # two open tabs both see the network come back
+    second_tab.goto(f"{live_server.url}/skills/")
+    expect(second_tab.locator("#outbox-status")).to_contain_text("Your check-in (saved at")
 
     context.set_offline(False)
     expect(page.locator("#outbox-status")).to_contain_text(
@@ -157,7 +168,16 @@ def test_a_checkin_typed_offline_waits_on_the_phone_and_is_saved_once_when_back_
     page.reload()  # nothing is left to send, and nothing is sent twice
     expect(page.get_by_role("heading", name="Hello, Maria")).to_be_visible()
     expect(page.get_by_text("is waiting on this phone")).to_have_count(0)
-    page.evaluate("() => new Promise((r) => setTimeout(r, 0))")
+    waiting = page.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open('taperwell-outbox');
+            open.onsuccess = () => {
+                const read = open.result.transaction('waiting').objectStore('waiting').count();
+                read.onsuccess = () => { open.result.close(); resolve(read.result); };
+            };
+        })"""
+    )
+    assert waiting == 0
     assert CheckIn.objects.filter(patient=patient).count() == 1
 
 
