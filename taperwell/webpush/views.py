@@ -55,6 +55,8 @@ def _worker_config() -> dict[str, object]:
         "shell": [reverse("webpush:offline"), reverse("crisis"), *map(static, SHELL_STATIC)],
         "pages": [reverse(name) for name in PATIENT_PAGES],
         "practicePrefix": reverse("skills:practice", args=["x"]).removesuffix("x/"),
+        "checkin": reverse("checkins:new"),
+        "pacer": reverse("skills:pacer"),
         "offline": reverse("webpush:offline"),
         "logout": reverse("account_logout"),
         "staticPrefix": static(""),

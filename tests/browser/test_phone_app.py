@@ -392,3 +392,48 @@ def test_a_checkin_typed_offline_on_an_earlier_day_is_not_sent_as_todays(
         "Your check-in from an earlier day could not be sent in time."
     )
     assert not CheckIn.objects.filter(patient=patient).exists()
+
+
+def test_a_checkin_sent_on_a_signal_too_weak_to_carry_it_waits_and_is_saved_once(
+    page, context, live_server, patient
+):
+    """The phone believes it is online but the request fails: the service worker keeps it."""
+    _signed_in_with_pages_kept(page, live_server)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/checkin/")
+    page.evaluate("() => Object.defineProperty(navigator, 'onLine', {get: () => true})")
+    for question in [
+        "How bad is your pain today?",
+        "How well did you sleep last night?",
+        "How is your mood today?",
+        "How strong are withdrawal feelings today?",
+        "How strong is the urge to take more medicine?",
+    ]:
+        _choose(page, question, "4")
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.locator("[data-offline-as-of]")).to_be_visible()  # back on the kept form
+    expect(page.locator("#outbox-status")).to_contain_text("Your check-in (saved at")
+    assert not CheckIn.objects.filter(patient=patient).exists()
+
+    context.set_offline(False)
+    expect(page.locator("#outbox-status")).to_contain_text(
+        re.compile(r"Your check-in from .* is sent")
+    )
+    assert CheckIn.objects.get(patient=patient).pain == 4
+
+
+def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live_server, patient):
+    _signed_in_with_pages_kept(page, live_server)
+    page.goto(f"{live_server.url}/checkin/")
+    for question in [
+        "How bad is your pain today?",
+        "How well did you sleep last night?",
+        "How is your mood today?",
+        "How strong are withdrawal feelings today?",
+        "How strong is the urge to take more medicine?",
+    ]:
+        _choose(page, question, "2")
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/today/")
+    assert CheckIn.objects.get(patient=patient).pain == 2

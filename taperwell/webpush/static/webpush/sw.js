@@ -161,11 +161,71 @@ async function staticFile(event) {
   }
 }
 
+/* ---- The outbox (IndexedDB, the same as offline.js uses) ----
+   offline.js keeps a form when the phone says it is offline. When the phone thinks it is online
+   but the request fails all the same (a weak signal), the form reaches here and is kept too. */
+const OUTBOX_DB = "taperwell-outbox";
+
+function outboxLabel(path) {
+  if (path === CONFIG.checkin) return "Your check-in";
+  if (path === CONFIG.pacer) return "Your breathing practice";
+  if (path.startsWith(CONFIG.practicePrefix)) return "Your practice";
+  return null;
+}
+
+function keepInOutbox(item) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(OUTBOX_DB, 1);
+    open.onupgradeneeded = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains("waiting")) db.createObjectStore("waiting", { keyPath: "id" });
+      if (!db.objectStoreNames.contains("used-keys")) db.createObjectStore("used-keys", { keyPath: "key" });
+    };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("waiting", "readwrite");
+      tx.objectStore("waiting").put(item);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+      tx.onerror = () => { open.result.close(); reject(tx.error); };
+    };
+  });
+}
+
+async function postOrKeep(event, url, label) {
+  const copy = event.request.clone();
+  try {
+    return await fetch(event.request);
+  } catch (error) {
+    const owner = await currentOwner();
+    if (!owner) return Response.error();
+    const body = await copy.text();
+    const fields = new URLSearchParams(body);
+    await keepInOutbox({
+      id: crypto.randomUUID(),
+      owner: owner,
+      url: url.href,
+      body: body,
+      key: fields.get("idempotency_key") || "",
+      label: label,
+      savedAt: new Date().toISOString(),
+    });
+    // Crisis help does not wait for the network; otherwise back to the page, which lists what
+    // waits (its kept copy, as the network is gone).
+    const next = fields.get("self_harm") === "yes" ? "/crisis/" : url.pathname;
+    return Response.redirect(new URL(next, self.location.origin).href, 303);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (url.origin !== self.location.origin) return;
   if (event.request.method === "POST" && url.pathname === CONFIG.logout) {
     event.waitUntil(clearHealth()); // the sign-out goes on; the kept pages go with it
+    return;
+  }
+  if (event.request.method === "POST" && event.request.mode === "navigate") {
+    const label = outboxLabel(url.pathname);
+    if (label) event.respondWith(postOrKeep(event, url, label));
     return;
   }
   if (event.request.method !== "GET") return;
