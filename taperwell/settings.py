@@ -48,6 +48,8 @@ VAPID_PRIVATE_KEY = env_str("TAPERWELL_VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("TAPERWELL_VAPID_SUBJECT", "mailto:webmaster@localhost")
 # Push services speak https; only the test suite's local push endpoint is plain http.
 WEBPUSH_ALLOW_HTTP_ENDPOINTS = False
+# The service worker fetches the patient's offline pages ahead, right after sign-in.
+WEBPUSH_KEEP_PAGES_AHEAD = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",

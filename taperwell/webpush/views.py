@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -61,6 +62,7 @@ def _worker_config() -> dict[str, object]:
         "logout": reverse("account_logout"),
         "staticPrefix": static(""),
         "icon": static("webpush/icons/icon-192.png"),
+        "keepAhead": settings.WEBPUSH_KEEP_PAGES_AHEAD,
     }
 
 

@@ -17,6 +17,12 @@ from tests.browser.helpers import PHONE, assert_accessible, screenshot, sign_in,
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def _keep_pages_ahead(settings):
+    settings.WEBPUSH_KEEP_PAGES_AHEAD = True  # as in production; off for other browser tests
+
+
 KEPT = ["/today/", "/checkin/", "/skills/", "/skills/breathe/", "/skills/flare-plan/"]
 
 

@@ -254,6 +254,7 @@ function collect(path, html, paths, assets) {
 /* Keep the patient's pages (and the files they load) now, while the network is here. */
 async function warm(owner) {
   await setOwner(owner);
+  if (!CONFIG.keepAhead) return; // pages are still kept as they are opened
   const cache = await caches.open(HEALTH);
   const paths = [...CONFIG.pages];
   const assets = new Set();
