@@ -443,3 +443,72 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
     expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/today/")
     assert CheckIn.objects.get(patient=patient).pain == 2
+
+
+def test_a_patient_turns_on_reminders_on_this_phone_and_the_sweep_pushes_to_it(
+    page, context, live_server, patient, settings
+):
+    """The browser's push service is outside the project: Chromium here cannot reach one, so the
+    subscription it would hand back is an address on the local push service of tests/webpush,
+    with keys made like a browser's. Everything of ours runs as it does on a phone."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from taperwell.notifications.models import Preference
+    from taperwell.notifications.reminders import send_due_reminders_now
+    from taperwell.webpush.models import PushSubscription
+    from tests.webpush.push_endpoint import PushService
+
+    settings.VAPID_PRIVATE_KEY = (
+        ec.generate_private_key(ec.SECP256R1())
+        .private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        .decode()
+    )
+    service = PushService()
+    try:
+        phone = service.device("marias-phone")
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        page.set_viewport_size(PHONE)
+        sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
+        page.goto(f"{live_server.url}/notices/settings/")
+        box = page.get_by_role("region", name="Reminders on this phone")
+        expect(box.get_by_role("status")).to_have_text("Reminders do not come to this phone yet.")
+        page.evaluate(
+            """(sub) => {
+                PushManager.prototype.subscribe = async function (options) {
+                    window.askedWithKey = new Uint8Array(options.applicationServerKey).length;
+                    return {endpoint: sub.endpoint, toJSON: () => sub};
+                };
+            }""",
+            {
+                "endpoint": service.endpoint(phone),
+                "keys": {"p256dh": phone.p256dh, "auth": phone.auth},
+            },
+        )
+        box.get_by_role("button", name="Send reminders to this phone").click()
+        expect(box.get_by_role("status")).to_have_text("Reminders come to this phone.")
+        expect(box.get_by_role("button", name="Stop reminders on this phone")).to_be_visible()
+        assert page.evaluate("() => window.askedWithKey") == 65  # the server's VAPID public key
+        sub = PushSubscription.objects.get(user=patient.user)
+        assert sub.endpoint == service.endpoint(phone)
+        assert sub.device.startswith("Chrome on")
+
+        Preference.objects.update_or_create(
+            user=patient.user,
+            defaults={
+                "time_zone": "UTC",
+                "quiet_start": "00:00",
+                "quiet_end": "00:00",
+                "checkin_time": "00:00",
+            },
+        )
+        counts = send_due_reminders_now()
+        received = service.wait_for(phone, counts["sent"])
+        assert len(received) == counts["sent"] > 0
+        assert "Time for your check-in" in {r.payload["title"] for r in received}
+    finally:
+        service.stop()
