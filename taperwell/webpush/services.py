@@ -25,7 +25,7 @@ from taperwell.webpush.vapid import vapid
 log = logging.getLogger(__name__)
 
 GONE = {404, 410}
-TIMEOUT_SECONDS = 10
+TIMEOUT_SECONDS = 5  # a slow push service must not hold the sweep up for long
 TTL_SECONDS = 12 * 60 * 60  # a reminder older than half a day is no help; let the service drop it
 
 

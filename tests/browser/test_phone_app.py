@@ -443,6 +443,10 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
     expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/today/")
     assert CheckIn.objects.get(patient=patient).pain == 2
+    page.context.set_offline(True)  # the Today kept now does not say "saved" again
+    page.goto(f"{live_server.url}/today/")
+    expect(page.locator("[data-offline-as-of]")).to_be_visible()
+    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_have_count(0)
 
 
 def test_a_patient_turns_on_reminders_on_this_phone_and_the_sweep_pushes_to_it(

@@ -115,7 +115,8 @@ async function fromHealthCache(path) {
   const cache = await caches.open(HEALTH);
   const kept = await cache.match(path);
   if (!kept) return null;
-  const html = await kept.text();
+  // A one-time note kept with the page ("Your check-in is saved") is not shown again.
+  const html = (await kept.text()).replace(/<div class="messages" role="status">[\s\S]*?<\/div>/, "");
   const marked = html.replace(
     /(<main\b[^>]*>)/,
     (main) => main + asOfLine(kept.headers.get(SAVED_AT) || new Date().toISOString())
