@@ -131,6 +131,8 @@ def test_with_the_network_cut_today_the_pacer_the_flare_plan_and_crisis_help_sti
     page.goto(f"{live_server.url}/progress/")  # never kept: the offline page says what works
     expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
     expect(page.get_by_role("link", name="Crisis help").first).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "phone-offline-page")
 
 
 def test_a_checkin_typed_offline_waits_on_the_phone_and_is_saved_once_when_back_online(
