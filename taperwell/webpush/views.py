@@ -58,6 +58,8 @@ def _worker_config() -> dict[str, object]:
         "practicePrefix": reverse("skills:practice", args=["x"]).removesuffix("x/"),
         "checkin": reverse("checkins:new"),
         "pacer": reverse("skills:pacer"),
+        "skills": reverse("skills:index"),
+        "today": reverse("patients:today"),
         "offline": reverse("webpush:offline"),
         "logout": reverse("account_logout"),
         "staticPrefix": static(""),

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 
 import pytest
+from django.core.signals import request_finished, request_started
 from playwright.sync_api import expect
 
 from taperwell.care.models import Flag
@@ -19,8 +22,33 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _keep_pages_ahead(settings):
-    settings.WEBPUSH_KEEP_PAGES_AHEAD = True  # as in production; off for other browser tests
+def _keep_pages_ahead(settings, context, live_server):
+    """Pages are fetched ahead, as in production (off for other browser tests). Afterwards the
+    browser is cut off and the test waits until the server has answered what the service worker
+    had asked, so the database is not emptied under a request still running."""
+    settings.WEBPUSH_KEEP_PAGES_AHEAD = True
+    running = {"n": 0}
+    lock = threading.Lock()
+
+    def started(**kwargs):
+        with lock:
+            running["n"] += 1
+
+    def finished(**kwargs):
+        with lock:
+            running["n"] -= 1
+
+    request_started.connect(started, weak=False)
+    request_finished.connect(finished, weak=False)
+    yield
+    context.set_offline(True)
+    for open_page in context.pages:
+        open_page.close()
+    deadline = time.monotonic() + 10
+    while running["n"] > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
 
 
 KEPT = ["/today/", "/checkin/", "/skills/", "/skills/breathe/", "/skills/flare-plan/"]
@@ -152,6 +180,7 @@ def test_a_checkin_typed_offline_waits_on_the_phone_and_is_saved_once_when_back_
     ).check()
     page.get_by_role("button", name="Save my check-in").click()
 
+    expect(page).to_have_url(f"{live_server.url}/today/")  # as after saving online
     waiting = page.locator("#outbox-status")
     expect(waiting).to_contain_text("Your check-in (saved at")
     expect(waiting).to_contain_text("is waiting on this phone")

@@ -8,10 +8,12 @@
   var DB_NAME = "taperwell-outbox";
   var STORE = "waiting";
   var USED = "used-keys";
+  // After keeping one, the person goes where saving it online takes them (a kept page there
+  // lists what waits).
   var QUEUED_FORMS = [
-    { selector: "form.checkin-form", label: "Your check-in" },
-    { selector: "form#pacer", label: "Your breathing practice" },
-    { selector: "form.practice-page", label: "Your practice" },
+    { selector: "form.checkin-form", label: "Your check-in", next: "/today/" },
+    { selector: "form#pacer", label: "Your breathing practice", next: "/skills/" },
+    { selector: "form.practice-page", label: "Your practice", next: "/skills/" },
   ];
   var LOGIN_PATH = "/accounts/login/";
 
@@ -119,18 +121,18 @@
     });
   }
 
-  function queue(form, label, submitter) {
+  function queue(form, kind, submitter) {
     var data = new FormData(form, submitter || undefined);
     return takenKeys().then(function (taken) {
       // A kept copy of the form keeps its key: a second entry typed on it needs its own.
       if (taken.has(data.get("idempotency_key")) && crypto.randomUUID) {
         data.set("idempotency_key", crypto.randomUUID());
       }
-      return keep(data, form, label);
+      return keep(data, form, kind);
     });
   }
 
-  function keep(data, form, label) {
+  function keep(data, form, kind) {
     var body = new URLSearchParams(data).toString();
     var item = {
       id: (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()),
@@ -138,7 +140,7 @@
       url: form.action || window.location.href,
       body: body,
       key: fieldValue(body, "idempotency_key") || "",
-      label: label,
+      label: kind.label,
       savedAt: new Date().toISOString(),
     };
     return run(STORE, "readwrite", function (store) { return store.put(item); }).then(function () {
@@ -147,12 +149,7 @@
         window.location.assign("/crisis/");
         return;
       }
-      return showWaiting().then(function () {
-        var box = statusBox();
-        if (box.scrollIntoView) box.scrollIntoView();
-        box.setAttribute("tabindex", "-1");
-        box.focus();
-      });
+      window.location.assign(kind.next);
     });
   }
 
@@ -175,7 +172,7 @@
         form.addEventListener("submit", function (event) {
           if (navigator.onLine || !owner || !window.indexedDB) return;
           event.preventDefault();
-          queue(form, kind.label, event.submitter);
+          queue(form, kind, event.submitter);
         });
       });
     });

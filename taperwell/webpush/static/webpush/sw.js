@@ -167,10 +167,11 @@ async function staticFile(event) {
    but the request fails all the same (a weak signal), the form reaches here and is kept too. */
 const OUTBOX_DB = "taperwell-outbox";
 
-function outboxLabel(path) {
-  if (path === CONFIG.checkin) return "Your check-in";
-  if (path === CONFIG.pacer) return "Your breathing practice";
-  if (path.startsWith(CONFIG.practicePrefix)) return "Your practice";
+/* What a kept form is called, and where the person goes next (as when it is saved online). */
+function outboxKind(path) {
+  if (path === CONFIG.checkin) return { label: "Your check-in", next: CONFIG.today };
+  if (path === CONFIG.pacer) return { label: "Your breathing practice", next: CONFIG.skills };
+  if (path.startsWith(CONFIG.practicePrefix)) return { label: "Your practice", next: CONFIG.skills };
   return null;
 }
 
@@ -192,7 +193,7 @@ function keepInOutbox(item) {
   });
 }
 
-async function postOrKeep(event, url, label) {
+async function postOrKeep(event, url, kind) {
   const copy = event.request.clone();
   try {
     return await fetch(event.request);
@@ -207,12 +208,12 @@ async function postOrKeep(event, url, label) {
       url: url.href,
       body: body,
       key: fields.get("idempotency_key") || "",
-      label: label,
+      label: kind.label,
       savedAt: new Date().toISOString(),
     });
-    // Crisis help does not wait for the network; otherwise back to the page, which lists what
-    // waits (its kept copy, as the network is gone).
-    const next = fields.get("self_harm") === "yes" ? "/crisis/" : url.pathname;
+    // Crisis help does not wait for the network; otherwise on to the kept page that saving
+    // online leads to, which lists what waits.
+    const next = fields.get("self_harm") === "yes" ? "/crisis/" : kind.next;
     return Response.redirect(new URL(next, self.location.origin).href, 303);
   }
 }
@@ -225,8 +226,8 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (event.request.method === "POST" && event.request.mode === "navigate") {
-    const label = outboxLabel(url.pathname);
-    if (label) event.respondWith(postOrKeep(event, url, label));
+    const kind = outboxKind(url.pathname);
+    if (kind) event.respondWith(postOrKeep(event, url, kind));
     return;
   }
   if (event.request.method !== "GET") return;
