@@ -53,7 +53,14 @@ PATIENT_PAGES = [
 
 def _worker_config() -> dict[str, object]:
     return {
-        "shell": [reverse("webpush:offline"), reverse("crisis"), *map(static, SHELL_STATIC)],
+        "shell": [
+            reverse("webpush:offline"),
+            reverse("crisis"),
+            *map(static, SHELL_STATIC),
+            # pacer.js imports "./pacer-core.js" by its plain name, which hashed static names
+            # (production) do not rewrite: keep the file under that name too.
+            f"{settings.STATIC_URL}skills/pacer-core.js",
+        ],
         "pages": [reverse(name) for name in PATIENT_PAGES],
         "practicePrefix": reverse("skills:practice", args=["x"]).removesuffix("x/"),
         "checkin": reverse("checkins:new"),
