@@ -42,6 +42,14 @@ DEBUG = env_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Web Push (taperwell/webpush): the VAPID private key; empty means var/vapid_private_key.pem,
+# made on first use. The subject tells push services whom to contact about our pushes.
+VAPID_PRIVATE_KEY = env_str("TAPERWELL_VAPID_PRIVATE_KEY")
+VAPID_SUBJECT = env_str("TAPERWELL_VAPID_SUBJECT", "mailto:webmaster@localhost")
+# Push services speak https; only the test suite's local push endpoint is plain http.
+WEBPUSH_ALLOW_HTTP_ENDPOINTS = False
+# The service worker fetches the patient's offline pages ahead, right after sign-in.
+WEBPUSH_KEEP_PAGES_AHEAD = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -76,6 +84,7 @@ INSTALLED_APPS = [
     "taperwell.monitoring",
     "taperwell.rtm",
     "taperwell.notifications",
+    "taperwell.webpush",
     "taperwell.reports",
     "taperwell.api",
     "taperwell.demo",

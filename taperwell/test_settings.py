@@ -15,6 +15,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+WEBPUSH_ALLOW_HTTP_ENDPOINTS = True  # the local push endpoint of tests/webpush
+# Background page fetches would race other browser tests' requests on the in-memory SQLite
+# (table locks); tests/browser/test_phone_app.py turns them on.
+WEBPUSH_KEEP_PAGES_AHEAD = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("taperwell.monitoring.urls")),
     path("", include("taperwell.rtm.urls")),
     path("", include("taperwell.notifications.urls")),
+    path("", include("taperwell.webpush.urls")),
     path("", include("taperwell.reports.urls")),
     path("", include("taperwell.clinics.urls")),
     path("", include("taperwell.api.urls")),

@@ -8,7 +8,8 @@ inserts it sends it, and every other worker gets an IntegrityError and moves on.
 
 Patients are swept in chunks (by clinic, then id): each chunk's state is read in one query per
 kind of data (see facts.py) and its existing notices in one more, so a minute with nothing new
-costs a fixed number of queries per chunk. Only new reminders cost a query each (their claim).
+costs a fixed number of queries per chunk. Only new reminders cost queries (their claim, and
+a look for the person's push devices: taperwell/webpush).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from taperwell.notifications.schedule import (
 )
 from taperwell.patients.models import Patient, PatientStatus
 from taperwell.patients.phase import checkin_every_days
+from taperwell.webpush.services import notice_push_send
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +327,7 @@ def _send_new(
         counts["sent"] += 1
         if pref.email and patient.user.email:
             send_notice_email(patient, notice)
+        notice_push_send(notice=notice)  # each of the person's devices with push turned on
     return counts
 
 

@@ -19,6 +19,7 @@ from taperwell.notifications.models import (
 from taperwell.notifications.reminders import Due, claim_notice, send_notice_email
 from taperwell.notifications.schedule import preference_for
 from taperwell.patients.models import Patient
+from taperwell.webpush.services import notice_push_send
 
 
 def notifications_mark_read(*, user: Any) -> int:
@@ -51,6 +52,7 @@ def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | N
         return None  # already told
     if pref.email and patient.user.email:
         send_notice_email(patient, notice)
+    notice_push_send(notice=notice)
     return notice
 
 

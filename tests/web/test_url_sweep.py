@@ -112,6 +112,12 @@ PUBLIC = {
     "enrol/",  # the invitation code page
     "api/v1/docs",  # the API's documentation (no data)
     "api/v1/openapi.json",
+    # The installable app's files: no data in any of them.
+    "sw.js",
+    "manifest.webmanifest",
+    "favicon.ico",
+    "apple-touch-icon.png",
+    "offline/",
 }
 # Pages for every signed-in person, patient or care team.
 SHARED = {
@@ -121,6 +127,11 @@ SHARED = {
     "enrol/",
     "api/v1/docs",
     "api/v1/openapi.json",
+    "sw.js",
+    "manifest.webmanifest",
+    "favicon.ico",
+    "apple-touch-icon.png",
+    "offline/",
     "api/v1/me",
     "account/api-tokens/",
     "group/",
