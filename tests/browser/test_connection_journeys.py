@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from taperwell.care.models import Flag
 from taperwell.meetings.models import GroupSession, Rsvp
+from taperwell.notifications.models import Preference
 from tests import factories
 from tests.browser.helpers import (
     DESKTOP,
@@ -40,7 +41,12 @@ def test_a_patient_writes_the_clinician_replies_and_the_patient_joins_a_session(
     base = live_server.url
     clinic = factories.make_clinic("Riverside Pain & Wellness")
     secret = _staff(clinic, "clinician", "doc@example.org", "Dr. Priya Shah")
-    factories.make_patient(clinic, email="maria@example.org", full_name="Maria Alvarez")
+    maria = factories.make_patient(clinic, email="maria@example.org", full_name="Maria Alvarez")
+    # The notice of the reply is read at once below, whatever the hour the suite runs: Maria has
+    # no quiet hours (which hold notices until morning; tested in tests/connection).
+    Preference.objects.update_or_create(
+        user=maria.user, defaults={"quiet_start": dt.time(0), "quiet_end": dt.time(0)}
+    )
     session = GroupSession.objects.create(
         clinic=clinic,
         title="Mindfulness and ACT group",
