@@ -441,6 +441,11 @@ def _medicine_line(med: PatientMedication) -> DoseLine:
     )
 
 
+def step_lines(step: dict[str, Any]) -> tuple[DoseLine, ...]:
+    """A stored plan step's doses as dose lines (for compact staff wording of each step)."""
+    return tuple(_plan_line(raw) for raw in step.get("medications", []))
+
+
 def _plan_line(raw: dict[str, Any]) -> DoseLine:
     if raw.get("as_needed"):
         return _plan_as_needed_line(raw)

@@ -23,6 +23,7 @@ from taperwell.medications.selectors import (
     dose_of_record_series,
     medication_review,
     naloxone_status,
+    step_lines,
 )
 from taperwell.patients.models import Patient
 from taperwell.reports import svg
@@ -116,6 +117,8 @@ def visit_summary(
         _medicines(summary, pack, tapering=plan is not None)
     if summary.has("plan") and plan is not None:
         summary.plan = plan
+        # Staff read each step in the dose of record's short words, not the patient's sentences.
+        steps = [{**s, "compact": "; ".join(line.text for line in step_lines(s))} for s in steps]
         summary.steps_so_far = [s for s in steps if date.fromisoformat(s["start_date"]) <= end]
         later = [s for s in steps if date.fromisoformat(s["start_date"]) > end]
         summary.next_step = later[0] if later else None

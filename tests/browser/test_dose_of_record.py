@@ -37,11 +37,15 @@ def test_maria_and_her_clinician_see_one_dose_and_one_naloxone_status(
     sign_in(page, live_server.url, "maria@example.org", "taperwell-demo")
     page.goto(f"{live_server.url}/my-medicines/")
     mine = page.get_by_role("region", name="Medicines I take")
-    expect(mine.locator("li.replaced")).to_contain_text("Replaced by your taper plan from")
-    expect(mine.locator("li.replaced")).not_to_contain_text("One tablet every 12 hours")
+    # Both pre-taper lines (the ER tablets and the as-needed IR) are tapered by the plan.
+    replaced = mine.locator("li.replaced")
+    expect(replaced).to_have_count(2)
+    for line in (replaced.nth(0), replaced.nth(1)):
+        expect(line).to_contain_text("Replaced by your taper plan from")
+        expect(line).not_to_contain_text("One tablet every 12 hours")
     expect(page.get_by_role("region", name="This week")).to_contain_text("20 mg")
     expect(page.get_by_role("region", name="This week")).to_contain_text(
-        "oxycodone IR tablet: 5 mg as needed, at most 3 a day"
+        "only if needed: at most three 5 mg IR tablets of oxycodone a day"
     )
     assert_accessible(page)
     assert_no_sideways_scroll(page)

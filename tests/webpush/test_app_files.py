@@ -7,6 +7,8 @@ import io
 import stat
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.contrib.staticfiles import finders
 from PIL import Image
 
@@ -131,5 +133,8 @@ def test_a_second_worker_making_the_key_at_the_same_time_keeps_the_first_one(tmp
     first = key_file.read_bytes()
     vapid._create_key_file(key_file)  # lost the race: the winner's key stays
     assert key_file.read_bytes() == first
-    assert first.startswith(b"-----BEGIN PRIVATE KEY-----")
+    # A real P-256 private key in PEM, readable by the same library pywebpush signs with.
+    key = serialization.load_pem_private_key(first, password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    assert key.curve.name == "secp256r1"
     assert [p.name for p in tmp_path.iterdir()] == [vapid.KEY_FILE_NAME]  # no drafts left
