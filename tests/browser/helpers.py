@@ -74,5 +74,8 @@ def sign_out(page) -> None:
     button = page.get_by_role("button", name="Sign out")
     if not button.is_visible():
         page.locator(".nav-more summary").click()
-    button.click()
+    # On a patient's phone the click first empties the device (the offline app), then posts the
+    # form: wait for that navigation to land, or the next page.goto() would cancel it.
+    with page.expect_navigation(url=lambda url: "/accounts/logout/" not in url):
+        button.click()
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
