@@ -6,9 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
+from taperwell.accounts.services import needs_second_factor
 from taperwell.core.net import client_ip
 
 # allauth's emails that would point at its sign-up page, which is closed here: taperwell sends
@@ -38,3 +41,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix in NO_SIGNUP_LINK:
             context = {k: v for k, v in context.items() if k != "signup_url"}
         super().send_mail(template_prefix, email, context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def is_mfa_enabled(self, user: Any, types: Any = None) -> bool:
+        """A patient's passkey is a way to sign in, not a second step: after a passkey is added,
+        the password alone still signs a patient in, as before. Staff are unchanged."""
+        if needs_second_factor(user) or types is None:
+            return super().is_mfa_enabled(user, types)
+        types = [t for t in types if t != Authenticator.Type.WEBAUTHN]
+        return bool(types) and super().is_mfa_enabled(user, types)
