@@ -69,8 +69,7 @@ def user_end_other_sessions(*, user: User, request: HttpRequest | None = None) -
         update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
 
 
-def may_keep_signed_in(user: object) -> bool:
-    """Only patients may stay signed in on a device; every other role keeps the idle timeout."""
+def is_patient(user: object) -> bool:
     membership = getattr(user, "membership", None)
     return (
         bool(getattr(user, "is_authenticated", False))
@@ -78,6 +77,11 @@ def may_keep_signed_in(user: object) -> bool:
         and membership is not None
         and membership.role == "patient"
     )
+
+
+def may_keep_signed_in(user: object) -> bool:
+    """Only patients may stay signed in on a device; every other role keeps the idle timeout."""
+    return is_patient(user)
 
 
 def session_keep_signed_in(*, request: HttpRequest, user: object) -> bool:
