@@ -11,7 +11,6 @@ from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-from taperwell.accounts.services import needs_second_factor
 from taperwell.core.net import client_ip
 
 # allauth's emails that would point at its sign-up page, which is closed here: taperwell sends
@@ -45,9 +44,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     def is_mfa_enabled(self, user: Any, types: Any = None) -> bool:
-        """A patient's passkey is a way to sign in, not a second step: after a passkey is added,
-        the password alone still signs a patient in, as before. Staff are unchanged."""
-        if needs_second_factor(user) or types is None:
+        """A passkey is a way in, never the second sign-in step: after a patient adds one, the
+        password alone still signs them in, as before; staff are asked for their authenticator
+        code (the page that asks takes a code, and only a typed code counts for them)."""
+        if types is None:
             return super().is_mfa_enabled(user, types)
         types = [t for t in types if t != Authenticator.Type.WEBAUTHN]
         return bool(types) and super().is_mfa_enabled(user, types)

@@ -159,3 +159,19 @@ def test_a_passkey_sign_in_is_not_the_second_factor_for_staff(client, clinic, se
 
     assert asked.status_code == 302
     assert asked["Location"].startswith("/accounts/2fa/reauthenticate/")
+
+
+@pytest.mark.django_db
+def test_staff_with_only_a_passkey_are_sent_to_set_up_an_authenticator_not_to_a_passkey_step(
+    client, clinic, settings
+):
+    settings.REQUIRE_STAFF_MFA = True
+    settings.DEMO_MODE = False
+    clinician = factories.make_staff(clinic, Role.CLINICIAN, email="dr@test.example", totp=False)
+    _give_passkey(clinician)
+
+    signed_in = client.post(LOGIN, {"login": clinician.email, "password": factories.PASSWORD})
+    assert signed_in["Location"] != "/accounts/2fa/authenticate/"  # no passkey-as-second-step
+
+    asked = client.get(TRIAGE)
+    assert asked["Location"] == "/accounts/2fa/totp/activate/"
