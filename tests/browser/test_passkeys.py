@@ -5,15 +5,26 @@ password and with allauth's WebAuthn scripts running under our Content-Security-
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.conf import settings as django_settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.helpers import PHONE, assert_accessible, screenshot, sign_in, sign_out
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _session_cookie(page) -> str:
+    (cookie,) = [
+        c for c in page.context.cookies() if c["name"] == django_settings.SESSION_COOKIE_NAME
+    ]
+    return cookie["value"]
 
 
 @pytest.fixture
@@ -76,11 +87,14 @@ def test_a_patient_adds_a_passkey_and_signs_in_with_it(
     page.goto(f"{live_server.url}/accounts/login/")
     assert_accessible(page)
     screenshot(page, "sign-in-with-passkey")
+    page.get_by_label("Keep me signed in on this device").check()
     page.get_by_role("button", name="Sign in with a passkey").click()
 
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     page.goto(f"{live_server.url}/today/")
     expect(page).to_have_url(re.compile(r"/today/$"))  # not sent back to sign in
+    kept = Session.objects.get(session_key=_session_cookie(page))
+    assert kept.expire_date - timezone.now() > timedelta(days=29)  # the box counts for passkeys
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     assert refused == []

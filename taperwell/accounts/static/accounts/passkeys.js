@@ -19,6 +19,14 @@
     }
     const login = document.getElementById('passkey_login')
     if (login) {
+      // "Keep me signed in" counts for a passkey sign-in too: its box is in the password form.
+      const keepFrom = document.getElementById(login.dataset.keepFrom)
+      const keepTo = document.getElementById(login.dataset.keepTo)
+      if (keepFrom && keepTo) {
+        const copy = function () { keepTo.value = keepFrom.checked ? 'on' : '' }
+        keepFrom.addEventListener('change', copy)
+        copy()
+      }
       forms.loginForm({ ids: { login: login.id, credential: login.dataset.credential } })
     }
   })
