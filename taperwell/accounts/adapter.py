@@ -10,6 +10,7 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from taperwell.core.net import client_ip
 
@@ -51,3 +52,10 @@ class MFAAdapter(DefaultMFAAdapter):
             return super().is_mfa_enabled(user, types)
         types = [t for t in types if t != Authenticator.Type.WEBAUTHN]
         return bool(types) and super().is_mfa_enabled(user, types)
+
+    def generate_authenticator_name(self, user: Any, type: Any) -> str:
+        """The name a new passkey starts with ("My passkey", then "Passkey 2", ...)."""
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        if n == 0:
+            return gettext("My passkey")
+        return gettext("Passkey %(number)d") % {"number": n + 1}
