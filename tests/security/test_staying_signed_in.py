@@ -175,3 +175,31 @@ def test_staff_with_only_a_passkey_are_sent_to_set_up_an_authenticator_not_to_a_
 
     asked = client.get(TRIAGE)
     assert asked["Location"] == "/accounts/2fa/totp/activate/"
+
+
+@pytest.mark.django_db
+def test_a_patient_sees_their_passkeys_in_plain_words_with_a_way_to_remove_each(client, patient):
+    passkey = _give_passkey(patient.user)
+    client.force_login(patient.user)
+
+    page = client.get("/accounts/2fa/webauthn/").content.decode()
+
+    assert "Your passkeys" in page
+    assert f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/" in page
+    assert "Security Keys" not in page
+
+
+@pytest.mark.django_db
+def test_removing_a_lost_phones_passkey_signs_that_phone_out(patient):
+    passkey = _give_passkey(patient.user)
+    phone, laptop = Client(), Client()
+    _sign_in(phone, patient.user.email, keep=True)
+    _sign_in(laptop, patient.user.email, keep=False)
+    laptop.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})  # allauth asks
+
+    removed = laptop.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
+
+    assert removed.status_code == 302
+    assert not Authenticator.objects.filter(pk=passkey.pk).exists()
+    assert phone.get(TODAY).status_code == 302  # signed out
+    assert laptop.get(TODAY).status_code == 200
