@@ -196,6 +196,8 @@ def test_removing_a_lost_phones_passkey_signs_that_phone_out(patient):
     _sign_in(phone, patient.user.email, keep=True)
     _sign_in(laptop, patient.user.email, keep=False)
     laptop.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})  # allauth asks
+    asked = laptop.get(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/").content.decode()
+    assert "Remove “My phone”?" in asked
 
     removed = laptop.post(f"/accounts/2fa/webauthn/keys/{passkey.pk}/remove/")
 
