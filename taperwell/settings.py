@@ -185,7 +185,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_SESSION_REMEMBER = False  # "keep me signed in" is ours: taperwell.accounts.forms
+ACCOUNT_FORMS = {"login": "taperwell.accounts.forms.LoginForm"}
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
 # The client's address (audit rows, every throttle): REMOTE_ADDR with 0 proxies; behind N proxies
@@ -210,7 +211,14 @@ API_TOKEN_FAILURE_WINDOW_SECONDS = 15 * 60
 API_TOKEN_LIFETIME_DAYS = env_int("TAPERWELL_API_TOKEN_LIFETIME_DAYS", 90)
 if API_TOKEN_LIFETIME_DAYS < 1:
     raise ConfigurationError("TAPERWELL_API_TOKEN_LIFETIME_DAYS must be 1 or more")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn) let a patient sign in with their phone's lock (face, fingerprint or PIN),
+# no password. For staff a passkey is not the second factor: they still type an authenticator
+# code in the session (taperwell.accounts.services.SECOND_FACTOR_TYPES, accounts/README.md).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Only for tests on http://localhost; browsers require HTTPS (or localhost) for passkeys anyway.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+MFA_ADAPTER = "taperwell.accounts.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "taperwell"
 # Accept the code from one 30-second step either side (RFC 6238 section 5.2): phone clocks drift,
 # and a code typed as it rolls over should not lock anyone out. A used code is still refused.
@@ -224,6 +232,11 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # (taperwell.core.sessions), not with a database write on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60
+# "Keep me signed in on this device": a patient who ticks it stays signed in this many days from
+# signing in (staff always keep the idle timeout). Sign-out and a password change end it.
+KEEP_SIGNED_IN_DAYS = env_int("TAPERWELL_KEEP_SIGNED_IN_DAYS", 30)
+if KEEP_SIGNED_IN_DAYS < 1:
+    raise ConfigurationError("TAPERWELL_KEEP_SIGNED_IN_DAYS must be 1 or more")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from taperwell.accounts.views import operator_login
+from taperwell.accounts.views import add_passkey, operator_login
 from taperwell.core import views as core_views
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     # is not offered (merely opening it stored an unverified address, which blocks two-factor
     # set-up). It leads to the account page instead.
     path("accounts/email/", RedirectView.as_view(pattern_name="account_change_password")),
+    # Before allauth's own: a patient's new passkey leads back to their account page.
+    path("accounts/2fa/webauthn/add/", add_passkey, name="mfa_add_webauthn"),
     path("accounts/", include("allauth.urls")),
     path("", include("taperwell.enrolment.urls")),
     path("", include("taperwell.patients.urls")),

@@ -6,8 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from taperwell.core.net import client_ip
 
@@ -38,3 +41,21 @@ class AccountAdapter(DefaultAccountAdapter):
         if template_prefix in NO_SIGNUP_LINK:
             context = {k: v for k, v in context.items() if k != "signup_url"}
         super().send_mail(template_prefix, email, context)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def is_mfa_enabled(self, user: Any, types: Any = None) -> bool:
+        """A passkey is a way in, never the second sign-in step: after a patient adds one, the
+        password alone still signs them in, as before; staff are asked for their authenticator
+        code (the page that asks takes a code, and only a typed code counts for them)."""
+        if types is None:
+            return super().is_mfa_enabled(user, types)
+        types = [t for t in types if t != Authenticator.Type.WEBAUTHN]
+        return bool(types) and super().is_mfa_enabled(user, types)
+
+    def generate_authenticator_name(self, user: Any, type: Any) -> str:
+        """The name a new passkey starts with ("My passkey", then "Passkey 2", ...)."""
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        if n == 0:
+            return gettext("My passkey")
+        return gettext("Passkey %(number)d") % {"number": n + 1}

@@ -7,6 +7,7 @@ passed two-factor is read from there, never from whether the person owns an auth
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
@@ -19,7 +20,12 @@ from django.http import HttpRequest
 
 from taperwell.accounts.models import User
 
+# A passkey is not among them: allauth records a passkey sign-in as one step ("passwordless"),
+# and staff must type a code from their authenticator app in the session whatever else they used.
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
+
+# Set in a session whose patient ticked "keep me signed in on this device".
+KEPT_SIGNED_IN_KEY = "_taperwell_kept_signed_in"
 
 
 def needs_second_factor(user: object) -> bool:
@@ -61,3 +67,40 @@ def user_end_other_sessions(*, user: User, request: HttpRequest | None = None) -
     if request is not None and getattr(request.user, "pk", None) == user.pk:
         request.user.refresh_from_db(fields=["session_epoch"])  # type: ignore[union-attr]
         update_session_auth_hash(request, request.user)  # type: ignore[arg-type]
+
+
+def is_patient(user: object) -> bool:
+    membership = getattr(user, "membership", None)
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and not needs_second_factor(user)
+        and membership is not None
+        and membership.role == "patient"
+    )
+
+
+def may_keep_signed_in(user: object) -> bool:
+    """Only patients may stay signed in on a device; every other role keeps the idle timeout."""
+    return is_patient(user)
+
+
+def session_keep_signed_in(*, request: HttpRequest, user: object) -> bool:
+    """This session lasts `KEEP_SIGNED_IN_DAYS` from now, idle or not, if `user` may keep it.
+
+    Returns whether it was kept. For anyone else the session keeps the idle timeout."""
+    if not may_keep_signed_in(user):
+        return False
+    request.session.set_expiry(timedelta(days=settings.KEEP_SIGNED_IN_DAYS))
+    request.session[KEPT_SIGNED_IN_KEY] = True
+    return True
+
+
+def session_is_kept_signed_in(request: HttpRequest) -> bool:
+    return bool(request.session.get(KEPT_SIGNED_IN_KEY))
+
+
+def session_end_keep_signed_in(*, request: HttpRequest) -> None:
+    """Back to the idle timeout (a password change, or someone who may no longer keep it)."""
+    if KEPT_SIGNED_IN_KEY in request.session:
+        del request.session[KEPT_SIGNED_IN_KEY]
+    request.session.set_expiry(None)

@@ -2,6 +2,11 @@
 
 - Setting up an authenticator proves a code from it, so the session that did it counts as having
   passed two-factor (allauth does not record this itself).
+- A password change (or a password set) ends "keep me signed in": other sessions end with the
+  old password (it is part of each session's sign-in hash), and the session that changed it goes
+  back to the idle timeout.
+- A passkey sign-in with "keep me signed in" ticked keeps the session as the password form does
+  (the sign-in page copies the box into the passkey form: `accounts/passkeys.js`).
 - Removing one ends every other session of its owner (the one that removed it stays, and is sent
   to set up a new one if their role needs it).
 """
@@ -11,13 +16,20 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.signals import password_changed, password_set
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.urls import reverse
 
 from taperwell.accounts.models import User
-from taperwell.accounts.services import user_end_other_sessions
+from taperwell.accounts.services import (
+    session_end_keep_signed_in,
+    session_keep_signed_in,
+    user_end_other_sessions,
+)
 
 
 def _request_of(user_id: int) -> Any:
@@ -46,3 +58,21 @@ def _authenticator_removed(sender: Any, instance: Authenticator, **kwargs: Any) 
     user = User.objects.filter(pk=instance.user_id).first()
     if user is not None:
         user_end_other_sessions(user=user, request=_request_of(instance.user_id))
+
+
+@receiver(password_changed)
+@receiver(password_set)
+def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and getattr(getattr(request, "user", None), "pk", None) == user.pk:
+        session_end_keep_signed_in(request=request)
+
+
+@receiver(user_logged_in)
+def _passkey_sign_in_kept(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if (
+        request is not None
+        and request.method == "POST"
+        and request.path == reverse("mfa_login_webauthn")
+        and request.POST.get("keep_signed_in")
+    ):
+        session_keep_signed_in(request=request, user=user)

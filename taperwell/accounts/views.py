@@ -1,10 +1,14 @@
-"""The operator console (Django's admin) signs in through the same door as everyone else."""
+"""The operator console (Django's admin) signs in through the same door as everyone else; a
+patient's new passkey leads back to their account page."""
 
 from __future__ import annotations
 
+from allauth.mfa.webauthn.views import AddWebAuthnView
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from taperwell.accounts.services import is_patient
 
 
 def operator_login(request: HttpRequest) -> HttpResponseRedirect:
@@ -20,3 +24,17 @@ def operator_login(request: HttpRequest) -> HttpResponseRedirect:
         target = ""
     target = target or reverse("admin:index")
     return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+
+
+class AddPasskeyView(AddWebAuthnView):
+    """allauth's "add a passkey" (same checks: a fresh password first), ending on the account
+    page for a patient. A patient's passkey is a way in, not a second step, so the recovery codes
+    allauth makes alongside it are not put in front of them as something to write down."""
+
+    def get_success_url(self) -> str:
+        if is_patient(self.request.user):
+            return reverse("account_change_password")
+        return str(super().get_success_url())
+
+
+add_passkey = AddPasskeyView.as_view()

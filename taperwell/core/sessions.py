@@ -5,6 +5,10 @@ session row on every request: a database write per page view. Here the row is re
 the session changed, or when more than `SESSION_TOUCH_SECONDS` (a minute) have passed since it was
 last pushed forward. The idle timeout then ends a session between `SESSION_COOKIE_AGE` minus a
 minute and `SESSION_COOKIE_AGE` after the last request, never later.
+
+A patient who ticked "keep me signed in on this device" has a session with a fixed end
+(`KEEP_SIGNED_IN_DAYS` after signing in; taperwell.accounts.services). A kept session whose
+person may no longer keep one (their role changed) goes back to the idle timeout here.
 """
 
 from __future__ import annotations
@@ -15,6 +19,12 @@ from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import HttpRequest, HttpResponse
 
+from taperwell.accounts.services import (
+    may_keep_signed_in,
+    session_end_keep_signed_in,
+    session_is_kept_signed_in,
+)
+
 TOUCHED_KEY = "_taperwell_touched"
 
 
@@ -24,6 +34,10 @@ class IdleTimeoutSessionMiddleware(SessionMiddleware):
         if session is not None and session.accessed and not session.is_empty():
             now = int(time.time())
             last = session.get(TOUCHED_KEY, 0)
+            if session_is_kept_signed_in(request) and not may_keep_signed_in(
+                getattr(request, "user", None)
+            ):
+                session_end_keep_signed_in(request=request)
             if session.modified or now - last >= settings.SESSION_TOUCH_SECONDS:
                 session[TOUCHED_KEY] = now  # marks it modified: saved with a fresh expiry
         return super().process_response(request, response)

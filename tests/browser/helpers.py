@@ -48,7 +48,7 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     # Wait for the answer: a page.goto() straight after the click would cancel the sign-in.
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
