@@ -82,6 +82,29 @@ def _saved(entry: CheckIn, *, created: bool, help_needed: str = "") -> Saved:
     )
 
 
+# A "yes" to these is raised with the entry, before the bump rules run in the job queue.
+_SAFETY_ANSWER_FLAGS = (
+    (
+        "overdose",
+        care_links.OVERDOSE_RULE,
+        "urgent",
+        "reported an overdose since the last check-in ({when}); emergency help shown",
+    ),
+    (
+        "naloxone_used",
+        care_links.NALOXONE_USED_RULE,
+        "urgent",
+        "reported naloxone given since the last check-in ({when}); emergency help shown",
+    ),
+    (
+        "not_prescribed_opioids",
+        care_links.NOT_PRESCRIBED_RULE,
+        "high",
+        "reported taking opioids not prescribed to them ({when})",
+    ),
+)
+
+
 def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any]) -> None:
     """What the patient told us about their safety reaches the care team with the entry itself,
     never waiting for the background bump rules (which read the same answers too)."""
@@ -119,34 +142,16 @@ def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any])
                 + ("; crisis help shown at once" if note_risk.high else "")
             ),
         )
-    if values.get("overdose"):
-        care_links.raise_flag(
-            patient=patient,
-            day=day,
-            rule=care_links.OVERDOSE_RULE,
-            severity="urgent",
-            action="call",
-            reason=f"reported an overdose since the last check-in ({when}); emergency help shown",
-        )
-    if values.get("naloxone_used"):
-        care_links.raise_flag(
-            patient=patient,
-            day=day,
-            rule=care_links.NALOXONE_USED_RULE,
-            severity="urgent",
-            action="call",
-            reason=f"reported naloxone given since the last check-in ({when}); emergency help"
-            " shown",
-        )
-    if values.get("not_prescribed_opioids"):
-        care_links.raise_flag(
-            patient=patient,
-            day=day,
-            rule=care_links.NOT_PRESCRIBED_RULE,
-            severity="high",
-            action="call",
-            reason=f"reported taking opioids not prescribed to them ({when})",
-        )
+    for answer, rule, severity, reason in _SAFETY_ANSWER_FLAGS:
+        if values.get(answer):
+            care_links.raise_flag(
+                patient=patient,
+                day=day,
+                rule=rule,
+                severity=severity,
+                action="call",
+                reason=reason.format(when=when),
+            )
 
 
 @transaction.atomic

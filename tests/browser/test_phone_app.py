@@ -107,6 +107,13 @@ def _answer_the_other_safety_questions(page) -> None:
         page.get_by_role("group", name=question).get_by_role("radio", name="No", exact=True).check()
 
 
+def _answer_every_safety_question_no(page) -> None:
+    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
+        "radio", name="No", exact=True
+    ).check()
+    _answer_the_other_safety_questions(page)
+
+
 def test_the_manifest_is_valid_and_linked_and_the_service_worker_installs(
     page, live_server, patient
 ):
@@ -186,10 +193,7 @@ def test_a_checkin_typed_offline_waits_on_the_phone_and_is_saved_once_when_back_
     _choose(page, "How is your mood today?", "6")
     _choose(page, "How strong are withdrawal feelings today?", "2")
     _choose(page, "How strong is the urge to take more medicine?", "1")
-    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
-        "radio", name="No", exact=True
-    ).check()
-    _answer_the_other_safety_questions(page)
+    _answer_every_safety_question_no(page)
     page.get_by_role("button", name="Save my check-in").click()
 
     expect(page).to_have_url(f"{live_server.url}/today/")  # as after saving online
@@ -417,10 +421,7 @@ def test_a_checkin_typed_offline_on_an_earlier_day_is_not_sent_as_todays(
         "How strong is the urge to take more medicine?",
     ]:
         _choose(page, question, "3")
-    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
-        "radio", name="No", exact=True
-    ).check()
-    _answer_the_other_safety_questions(page)
+    _answer_every_safety_question_no(page)
     page.get_by_role("button", name="Save my check-in").click()
     expect(page.locator("#outbox-status")).to_contain_text("is waiting on this phone")
     # The phone stayed offline overnight: the kept check-in was typed yesterday.
@@ -464,10 +465,7 @@ def test_a_checkin_sent_on_a_signal_too_weak_to_carry_it_waits_and_is_saved_once
         "How strong is the urge to take more medicine?",
     ]:
         _choose(page, question, "4")
-    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
-        "radio", name="No", exact=True
-    ).check()
-    _answer_the_other_safety_questions(page)
+    _answer_every_safety_question_no(page)
     page.get_by_role("button", name="Save my check-in").click()
     expect(page.locator("[data-offline-as-of]")).to_be_visible()  # back on the kept form
     expect(page.locator("#outbox-status")).to_contain_text("Your check-in (saved at")
@@ -491,10 +489,7 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
         "How strong is the urge to take more medicine?",
     ]:
         _choose(page, question, "2")
-    page.get_by_role("group", name=re.compile("thoughts of hurting yourself")).get_by_role(
-        "radio", name="No", exact=True
-    ).check()
-    _answer_the_other_safety_questions(page)
+    _answer_every_safety_question_no(page)
     page.get_by_role("button", name="Save my check-in").click()
     expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/today/")
