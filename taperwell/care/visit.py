@@ -15,6 +15,7 @@ from typing import Any
 
 STRIP_DAYS = 14
 SCORED = ("peg", "phq9", "gad7")
+FLAGS_SHOWN = 4  # the most serious first; the rest are one click away on the care page
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,12 @@ def latest_scores(patient: Any) -> list[Score]:
 
 
 def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
-    """Everything the visit view shows, except the banner and monitoring (their own tags)."""
+    """Everything the visit view shows, except the banner (its own tag, which carries the
+    naloxone status)."""
     from taperwell.care.selectors import open_flags, suggested_action
-    from taperwell.medications.selectors import dose_of_record, naloxone_status
+    from taperwell.medications.selectors import dose_of_record
+    from taperwell.monitoring.selectors import monitoring_due
+    from taperwell.monitoring.templatetags.monitoring_tags import labelled
     from taperwell.tapering.selectors import current_plan, plan_steps_for_patient, step_position
 
     plan = current_plan(patient)
@@ -153,7 +157,6 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
     following = steps["next"]
     return {
         "record": dose_of_record(patient, on=today),
-        "naloxone": naloxone_status(patient, today=today),
         "plan": plan,
         "position": step_position(plan, today=today),
         "steps": steps,
@@ -161,5 +164,7 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
         "days": days,
         "strip": strip,
         "scores": latest_scores(patient),
-        "flags": flags,
+        "flags": flags[:FLAGS_SHOWN],
+        "more_flags": max(len(flags) - FLAGS_SHOWN, 0),
+        "monitoring": [labelled(item) for item in monitoring_due(patient, today=today)],
     }
