@@ -88,3 +88,22 @@ def test_marias_timeline_draws_the_dose_as_steps_with_axes_and_flag_reasons_on_f
     assert_no_sideways_scroll(page)
     assert_accessible(page)
     screenshot(page, "care-timeline-steps")
+
+
+def test_the_raw_check_ins_sort_by_a_column_heading(page, live_server, production_rules):
+    maria = _clinician(page, live_server)
+    page.goto(f"{live_server.url}/clinic/patients/{maria.public_id}/timeline/data/")
+    table = page.locator("table[data-sortable]").first
+    heading = table.locator("thead th").nth(1)
+
+    heading.get_by_role("button", name="Pain").click()
+
+    expect(heading).to_have_attribute("aria-sort", "ascending")
+    pains = [int(v) for v in table.locator("tbody tr td:nth-child(2)").all_text_contents()]
+    assert pains == sorted(pains)
+    assert len(set(pains)) > 1
+    heading.get_by_role("button", name="Pain").click()
+    expect(heading).to_have_attribute("aria-sort", "descending")
+    pains = [int(v) for v in table.locator("tbody tr td:nth-child(2)").all_text_contents()]
+    assert pains == sorted(pains, reverse=True)
+    assert_accessible(page)
