@@ -107,3 +107,26 @@ def test_the_raw_check_ins_sort_by_a_column_heading(page, live_server, productio
     pains = [int(v) for v in table.locator("tbody tr td:nth-child(2)").all_text_contents()]
     assert pains == sorted(pains, reverse=True)
     assert_accessible(page)
+
+
+def test_staff_pages_use_the_width_and_the_plan_table_never_breaks_a_number(
+    page, live_server, production_rules
+):
+    maria = _clinician(page, live_server)
+    page.goto(f"{live_server.url}/clinic/patients/{maria.public_id}/visit/")
+    page.get_by_role("link", name="Open the plan").click()
+    cells = page.locator("table.schedule td.num")
+    expect(cells.first).to_be_visible()
+
+    assert page.locator("main").bounding_box()["width"] >= 1400
+    lines = cells.evaluate_all(
+        """cells => cells.map(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const tops = new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top)));
+            return [cell.textContent.trim(), tops.size];
+        })"""
+    )
+    assert lines
+    assert [text for text, count in lines if count > 1] == []
+    screenshot(page, "care-plan-wide")
