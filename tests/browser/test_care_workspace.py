@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     pass_second_factor,
     screenshot,
     sign_in,
+    sign_out,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,7 +105,7 @@ def test_a_clinician_triages_the_urgent_flag_and_approves_a_plan_the_patient_see
     screenshot(page, "care-plan-resumed")
 
     # The patient's own page, when it exists, shows the step in plain words.
-    page.get_by_role("button", name="Sign out").click()
+    sign_out(page)  # wait until signed out: a sign-in started sooner is cut short
     sign_in(page, live_server.url, "maria@example.org", "taperwell-demo")
     response = page.goto(f"{live_server.url}/my-medicines/")
     if response is not None and response.status == 200:
