@@ -112,6 +112,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "taperwell.urls"
 WSGI_APPLICATION = "taperwell.wsgi.application"
 
+# Each field a block: label above the input, hint under it (see taperwell/core/forms.py).
+FORM_RENDERER = "taperwell.core.forms.FieldBlockRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -1,4 +1,8 @@
-"""The patient timeline: every series on one time axis, drawn as inline SVG on the server."""
+"""The patient timeline: every series on one time axis, drawn as inline SVG on the server.
+
+Every chart shares the same x scale (day to pixel), so a taper step drawn as a vertical line sits
+at the same place in each; each chart has its own y axis with its unit. The dose line is a step
+line (the dose of record holds until the day it changes), with the pre-taper baseline dashed."""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-WIDTH, HEIGHT, PAD = 720, 110, 28
+WIDTH, HEIGHT, PAD = 1100, 120, 24
+LEFT = 64  # room for the y-axis labels
+FLAG_LANE = 46  # the height of the flags' own lane above the charts
 
 
 @dataclass
@@ -17,11 +23,13 @@ class Series:
     high: float
     summary: str
     unit: str = ""
+    axis: str = ""  # the y axis's title, with its unit
+    stepped: bool = False  # held until the next point (a dose), rather than joined by slopes
 
 
 def _x(day: date, start: date, end: date) -> float:
     span = max((end - start).days, 1)
-    return PAD + (WIDTH - 2 * PAD) * (day - start).days / span
+    return LEFT + (WIDTH - LEFT - PAD) * (day - start).days / span
 
 
 def _y(value: float, low: float, high: float) -> float:
@@ -29,10 +37,54 @@ def _y(value: float, low: float, high: float) -> float:
     return HEIGHT - PAD + -((HEIGHT - 2 * PAD) * (value - low) / span)
 
 
+def step_points(points: list[tuple[date, float]], end: date) -> list[tuple[date, float]]:
+    """A value held until the next one: a corner at each change, and the last held to `end`."""
+    out: list[tuple[date, float]] = []
+    for day, value in points:
+        if out and out[-1][1] != value:
+            out.append((day, out[-1][1]))
+        out.append((day, value))
+    if out and out[-1][0] < end:
+        out.append((end, out[-1][1]))
+    return out
+
+
 def polyline(series: Series, start: date, end: date) -> str:
+    points = step_points(series.points, end) if series.stepped else series.points
     return " ".join(
-        f"{_x(d, start, end):.1f},{_y(v, series.low, series.high):.1f}" for d, v in series.points
+        f"{_x(d, start, end):.1f},{_y(v, series.low, series.high):.1f}" for d, v in points
     )
+
+
+def y_ticks(series: Series) -> list[dict[str, Any]]:
+    """Three labelled ticks on the y axis: bottom, middle and top of the series' range."""
+    middle = (series.low + series.high) / 2
+    return [
+        {"y": round(_y(v, series.low, series.high), 1), "label": f"{v:g}"}
+        for v in (series.low, middle, series.high)
+    ]
+
+
+FLAG_SHAPES = {"urgent": "diamond", "high": "triangle"}
+
+
+def flag_marks(flags: list[Any], start: date, end: date) -> list[dict[str, Any]]:
+    """Each flag as a marker in the flags' lane: its shape by severity, stacked on the same day."""
+    seen: dict[date, int] = {}
+    marks = []
+    for flag in flags:
+        row = seen.get(flag.day, 0)
+        seen[flag.day] = row + 1
+        x, y = round(_x(flag.day, start, end), 1), 12 + 11 * min(row, 2)
+        shape = FLAG_SHAPES.get(flag.severity, "circle")
+        if shape == "diamond":
+            path = f"M{x} {y - 6} L{x + 6} {y} L{x} {y + 6} L{x - 6} {y} Z"
+        elif shape == "triangle":
+            path = f"M{x} {y - 6} L{x + 6} {y + 5} L{x - 6} {y + 5} Z"
+        else:
+            path = ""
+        marks.append({"x": x, "y": y, "shape": shape, "path": path, "flag": flag})
+    return marks
 
 
 def summary(title: str, values: list[float], unit: str = "") -> str:
@@ -81,22 +133,35 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         if record.mme_per_day is not None
     ]
     series = []
-    top = max([v for _, v in mme_points] or [1])
-    series.append(Series("MME a day (dose of record)", mme_points, 0, top * 1.1, "", " MME"))
+    baseline = _baseline_mme(plan)
+    top = max([v for _, v in mme_points] + ([baseline] if baseline else []) or [1])
+    series.append(
+        Series(
+            "MME a day (dose of record)",
+            mme_points,
+            0,
+            _nice_top(top),
+            "",
+            " MME",
+            axis="MME/day",
+            stepped=True,
+        )
+    )
     for field, title, low, high in (
         ("pain", "Pain (0-10)", 0, 10),
         ("mood", "Mood (0-10, 10 best)", 0, 10),
         ("withdrawal", "Withdrawal (0-10)", 0, 10),
         ("sleep", "Sleep (0-10, 10 best)", 0, 10),
     ):
-        series.append(Series(title, [(c.day, getattr(c, field)) for c in checkins], low, high, ""))
+        points = [(c.day, getattr(c, field)) for c in checkins]
+        series.append(Series(title, points, low, high, "", axis="0-10"))
     for instrument, title, high in (
         ("peg", "PEG", 10),
         ("phq9", "PHQ-9", 27),
         ("gad7", "GAD-7", 21),
     ):
         points = [(r.day, float(r.total)) for r in responses if r.instrument == instrument]
-        series.append(Series(title, points, 0, high, ""))
+        series.append(Series(title, points, 0, high, "", axis=f"score 0-{high}"))
     minutes: dict[date, int] = {}
     try:
         from taperwell.checkins.care_links import practice_minutes_by_day
@@ -105,10 +170,20 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     except (ImportError, TypeError):  # the skills log is not there yet
         minutes = {}
     series.append(
-        Series("Practice minutes", sorted(minutes.items()), 0, max(minutes.values() or [30]), "")
+        Series(
+            "Practice minutes",
+            sorted(minutes.items()),
+            0,
+            _nice_top(max(minutes.values() or [30])),
+            "",
+            " min",
+            axis="minutes",
+        )
     )
     for s in series:
         s.summary = summary(s.title, [v for _, v in s.points], s.unit)
+    if baseline:
+        series[0].summary += f" Pre-taper baseline {baseline:g} MME a day."
     flags = list(
         Flag.objects.filter(patient=patient, day__gte=start)
         .order_by("day")
@@ -132,6 +207,12 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         {
             "series": s,
             "line": polyline(s, start, today),
+            "ticks": y_ticks(s),
+            "baseline": (
+                {"y": round(_y(baseline, s.low, s.high), 1), "value": baseline}
+                if baseline and s is series[0]
+                else None
+            ),
             "dots": [
                 (round(_x(d, start, today), 1), round(_y(v, s.low, s.high), 1), d, v)
                 for d, v in s.points
@@ -144,7 +225,6 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         for d, step in steps
         if start <= d <= today
     ]
-    flag_marks = [{"x": round(_x(f.day, start, today), 1), "flag": f} for f in flags]
     months = []
     cursor = date(start.year, start.month, 1)
     while cursor <= today:
@@ -156,7 +236,10 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         "today": today,
         "charts": drawn,
         "steps": marks,
-        "flags": flag_marks,
+        "flags": flag_marks(flags, start, today),
+        "flag_lane": FLAG_LANE,
+        "left": LEFT,
+        "right": WIDTH - PAD,
         "notes": notes,
         "goals": goals,
         "months": months,
@@ -166,3 +249,19 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         "plan": plan,
         "record": records.get(today),
     }
+
+
+def _baseline_mme(plan: Any) -> float | None:
+    """The plan's pre-taper MME a day (what the schedule started from), if it says."""
+    if plan is None or not plan.schedule:
+        return None
+    value = plan.schedule.get("baseline_mme_per_day")
+    return float(value) if value not in (None, "") else None
+
+
+def _nice_top(value: float) -> float:
+    """A round top for the y axis a little above the highest value (10, 20, 50, 100, …)."""
+    for step in (10, 20, 50, 100, 200, 500, 1000):
+        if value <= step * 10:
+            return float(step * (int(value * 1.05 // step) + 1))
+    return value * 1.1

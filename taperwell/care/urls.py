@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("clinic/patients/<uuid:public_id>/encourage/", views.encourage_view, name="encourage"),
     path("clinic/patients/<uuid:public_id>/phase/", views.phase_view, name="phase"),
+    path("clinic/patients/<uuid:public_id>/visit/", views_pages.visit, name="visit"),
     path("clinic/patients/<uuid:public_id>/timeline/", views_pages.timeline, name="timeline"),
     path(
         "clinic/patients/<uuid:public_id>/timeline/data/",

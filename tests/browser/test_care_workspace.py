@@ -105,7 +105,7 @@ def test_a_clinician_triages_the_urgent_flag_and_approves_a_plan_the_patient_see
     screenshot(page, "care-plan-resumed")
 
     # The patient's own page, when it exists, shows the step in plain words.
-    sign_out(page)
+    sign_out(page)  # wait until signed out: a sign-in started sooner is cut short
     sign_in(page, live_server.url, "maria@example.org", "taperwell-demo")
     response = page.goto(f"{live_server.url}/my-medicines/")
     if response is not None and response.status == 200:

@@ -153,7 +153,7 @@ def test_a_draft_approved_after_its_start_date_starts_today_and_skips_no_step(
 
     page = client.get(reverse("tapering:plan", args=[draft.public_id])).content.decode()
     assert "which has passed" in page
-    assert f'<td data-label="From">{today.isoformat()}</td>' in page
+    assert f'<td data-label="From" class="num">{today.isoformat()}</td>' in page
 
     # Approving without having seen the new dates is refused, and the page shows them.
     stale = client.post(

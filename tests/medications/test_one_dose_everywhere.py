@@ -1,6 +1,6 @@
 """One dose of record on every surface: every demo patient, on days before, during and after
-their plans, shows the same MME on triage, the care page, the timeline, the medicines review,
-Today, My medicines, both visit summaries, the FHIR export and the API."""
+their plans, shows the same MME on triage, the visit view, the care page, the timeline, the
+medicines review, Today, My medicines, both visit summaries, the FHIR export and the API."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
             pid = patient.public_id
             assert _marks(client.get(reverse("care:patient", args=[pid]))) == [expected], where
             assert _marks(client.get(reverse("care:timeline", args=[pid]))) == [expected], where
+            assert _marks(client.get(reverse("care:visit", args=[pid]))) == [expected], where
             review = client.get(reverse("medications:list", args=[pid]))
             assert _marks(review) == [expected], where
             if record.mme_per_day is not None:
