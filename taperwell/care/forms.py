@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django import forms
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.care.models import RULE_LABELS, ClinicalNote, Resolution
@@ -20,6 +22,12 @@ class TriageFilterForm(forms.Form):
     quiet = forms.IntegerField(
         label=_("No check-in for at least (days)"), required=False, min_value=1, max_value=365
     )
+
+    def __init__(self, *args: Any, clinical: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            # Filtering by flag type would tell front desk the reason.
+            del self.fields["rule"]
 
 
 class AcknowledgeForm(forms.Form):

@@ -50,19 +50,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A name search comes by POST, so patients' names stay out of addresses, browser history
     # and access logs; a `q` in the address is ignored.
     filters_in = request.POST if request.method == "POST" else _without_search(request.GET)
-    form = TriageFilterForm(filters_in or None)
+    clinical = role_of(request.user) in CLINICAL_ROLES
+    form = TriageFilterForm(filters_in or None, clinical=clinical)
     data = form.cleaned_data if form.is_valid() else {}
     default_scope = "mine" if role_of(request.user) in CLINICAL_ROLES else "all"
     scope = data.get("scope") or default_scope
     filters = Filters(
         mine=scope == "mine",
-        rule=data.get("rule") or "",
+        rule=(data.get("rule") or "") if clinical else "",
         paused=bool(data.get("paused")),
         quiet_days=data.get("quiet"),
         search=(data.get("q") or "").strip(),
     )
     if not filters_in:
-        form = TriageFilterForm(initial={"scope": default_scope})
+        form = TriageFilterForm(initial={"scope": default_scope}, clinical=clinical)
     page = Paginator(
         with_row_data(triage_queryset(request.user, filters, today=today)), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -72,6 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": rows_for(page, pack_for(clinic), today),
         "query": _query_without_page(request),
         "today": today,
+        # Front desk sees that a patient needs clinical attention, never why, and no doses.
+        "clinical": clinical,
         "notices": request.user.care_notices.filter(read_at__isnull=True).count(),
     }
     patients_listed(request, [row.patient for row in context["rows"]], what="triage list")
@@ -95,7 +98,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_GET
 @care_team_required
 def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="care page")
+    patient = patient_for_user(request, public_id, what="care page", roles=CLINICAL_ROLES)
     from taperwell.medications.selectors import dose_of_record, naloxone_status
     from taperwell.tapering.selectors import current_plan, step_position
 

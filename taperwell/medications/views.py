@@ -62,7 +62,7 @@ def _page(request: HttpRequest, patient, form: MedicationForm | None = None, sta
 @care_team_required
 def medication_list_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "GET":
-        patient = patient_for_user(request, public_id, what="medicines")
+        patient = patient_for_user(request, public_id, what="medicines", roles=CLINICAL_ROLES)
         return _page(request, patient)
     patient = patient_for_user(
         request, public_id, what="medicines", write=True, roles={Role.CLINICIAN}
