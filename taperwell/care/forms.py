@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.care.models import RULE_LABELS, ClinicalNote, Resolution

@@ -13,7 +13,8 @@ import pytest
 from taperwell.care.models import Flag
 from taperwell.messaging.models import Thread
 from taperwell.tapering.models import TaperPlan
-from tests.web.test_url_sweep import ROUTES, _fill, people  # noqa: F401  (a fixture)
+from tests.web.test_url_sweep import ROUTES, _fill
+from tests.web.test_url_sweep import people as people  # the demo clinic and one user per role
 
 # Pages front desk may open (200) with the demo patient's id. Everything else is 403, 404
 # (not theirs / not a real id), 405 (a form's target), or a redirect (a patient-only flow).
