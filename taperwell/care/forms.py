@@ -65,6 +65,8 @@ class EncouragementForm(forms.Form):
     body = forms.CharField(
         label=_("Message of encouragement"),
         max_length=280,
-        initial="Well done on keeping up your check-ins. We're proud of how you're doing.",
+        # Never pre-filled: a stock "well done" can land next to a self-harm flag. The clinician
+        # writes to this person, about what they see today.
+        help_text=_("Write it for this person, after reading their flags and check-ins."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
