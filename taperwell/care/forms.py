@@ -61,6 +61,13 @@ class NoteForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this entry in error?"), max_length=500)
+    confirm = forms.BooleanField(
+        label=_("Yes, mark this entry as entered in error. It stays on the record, struck through.")
+    )
+
+
 class EncouragementForm(forms.Form):
     body = forms.CharField(
         label=_("Message of encouragement"),

@@ -21,6 +21,7 @@ from taperwell.care.dashboard import Filters, rows_for, triage_queryset, with_ro
 from taperwell.care.forms import (
     AcknowledgeForm,
     EncouragementForm,
+    EnteredInErrorForm,
     NoteForm,
     ResolveForm,
     TriageFilterForm,
@@ -124,6 +125,7 @@ def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
             "resolve_form": ResolveForm(taper_paused=plan is not None and plan.status == "paused"),
             "note_form": NoteForm(),
             "encouragement_form": EncouragementForm(),
+            "error_form": EnteredInErrorForm(),
         },
     )
 
@@ -207,8 +209,14 @@ def note_error_view(request: HttpRequest, public_id: str) -> HttpResponse:
     patient_for_user(
         request, note.patient.public_id, what="clinical note", write=True, roles=CLINICAL_ROLES
     )
-    note_mark_entered_in_error(note=note, by=request.user)
-    messages.success(request, "Note marked as entered in error. It is kept, struck through.")
+    form = EnteredInErrorForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "To mark it entered in error, give a reason and tick the box to confirm."
+        )
+    else:
+        note_mark_entered_in_error(note=note, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Note marked as entered in error. It is kept, struck through.")
     return redirect("care:patient", public_id=note.patient.public_id)
 
 

@@ -92,7 +92,10 @@ def test_front_desk_never_reads_clinical_notes_whatever_the_clinic_setting(
 def test_a_note_marked_in_error_is_kept(client, clinician, patient):
     note = note_create(patient=patient, author=clinician, body="Wrong patient")
     client.force_login(clinician)
-    client.post(reverse("care:note_error", args=[note.public_id]))
+    client.post(
+        reverse("care:note_error", args=[note.public_id]),
+        {"reason": "Written on the wrong patient's record", "confirm": "on"},
+    )
     note.refresh_from_db()
     assert note.status == "entered_in_error"
     assert (

@@ -60,3 +60,24 @@ def test_a_patient_with_medicines_shows_their_mme_and_no_prompt(client, clinicia
     row = _triage_row(client, patient)
     assert "No medicines yet" not in row
     assert "Add their medicines" not in row
+
+
+def test_marking_a_care_note_in_error_takes_a_reason_and_a_confirmation(client, clinician, patient):
+    from taperwell.care.services import note_create
+
+    note = note_create(patient=patient, author=clinician, body="Spoke with her daughter.")
+    client.force_login(clinician)
+    url = reverse("care:note_error", args=[note.public_id])
+    page = client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
+    assert 'name="reason"' in page
+    assert 'name="confirm"' in page
+    client.post(url)  # one click, no reason, no confirmation
+    client.post(url, {"reason": "Wrong patient"})  # a reason but no confirmation
+    note.refresh_from_db()
+    assert note.status == "current"
+    client.post(url, {"reason": "Wrong patient", "confirm": "on"})
+    note.refresh_from_db()
+    assert note.status == "entered_in_error"
+    assert note.error_reason == "Wrong patient"
+    page = client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
+    assert "Wrong patient" in page
