@@ -132,6 +132,10 @@ def medication_status(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, "Medicine updated. The entry is kept in the history.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(
+            request, "To mark it entered in error, give a reason and tick the box to confirm."
+        )
     return redirect("medications:list", public_id=med.patient.public_id)
 
 

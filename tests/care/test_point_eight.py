@@ -81,3 +81,17 @@ def test_marking_a_care_note_in_error_takes_a_reason_and_a_confirmation(client, 
     assert note.error_reason == "Wrong patient"
     page = client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
     assert "Wrong patient" in page
+
+
+def test_marking_a_medicine_in_error_takes_a_reason_and_a_confirmation(client, clinician, patient):
+    medicine = oxycodone_er(patient, clinician)
+    client.force_login(clinician)
+    url = reverse("medications:status", args=[medicine.public_id])
+    client.post(url, {"status": "entered_in_error"})  # one click
+    client.post(url, {"status": "entered_in_error", "reason": "Duplicate entry"})
+    medicine.refresh_from_db()
+    assert medicine.status == "active"
+    client.post(url, {"status": "entered_in_error", "reason": "Duplicate entry", "confirm": "on"})
+    medicine.refresh_from_db()
+    assert medicine.status == "entered_in_error"
+    assert medicine.changes.filter(reason="Duplicate entry").exists()
