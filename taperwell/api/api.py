@@ -336,7 +336,8 @@ care = Router(tags=["care team"])
 
 
 def _patient(request: HttpRequest, public_id: uuid.UUID, what: str) -> Any:
-    return patient_for_user(request, public_id, what=f"API: {what}")
+    """One patient's clinical record: clinicians only (front desk reads the panel list)."""
+    return patient_for_user(request, public_id, what=f"API: {what}", roles=CLINICAL_ROLES)
 
 
 @care.get("/patients", response={200: list[s.PatientOut], **ERRORS}, summary="The clinic's panel")

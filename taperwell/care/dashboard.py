@@ -125,6 +125,8 @@ class Row:
     days_quiet: int | None
     taper_state: str
     paused: bool
+    # Nothing on the medicine list yet (a new patient): "no medicines yet", never 0 MME.
+    no_medicines: bool = False
 
 
 def _trend(patient: Patient, record: DoseOfRecord) -> tuple[str, str]:
@@ -181,6 +183,7 @@ def rows_for(page: Any, pack: Any, today: date) -> list[Row]:
                 days_quiet=(today - last).days if last else None,
                 taper_state=state,
                 paused=paused,
+                no_medicines=mme is None and not record.lines,
             )
         )
     return rows

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,12 @@ class TriageFilterForm(forms.Form):
     quiet = forms.IntegerField(
         label=_("No check-in for at least (days)"), required=False, min_value=1, max_value=365
     )
+
+    def __init__(self, *args: Any, clinical: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            # Filtering by flag type would tell front desk the reason.
+            del self.fields["rule"]
 
 
 class AcknowledgeForm(forms.Form):
@@ -53,10 +61,19 @@ class NoteForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
+class EnteredInErrorForm(forms.Form):
+    reason = forms.CharField(label=_("Why is this entry in error?"), max_length=500)
+    confirm = forms.BooleanField(
+        label=_("Yes, mark this entry as entered in error. It stays on the record, struck through.")
+    )
+
+
 class EncouragementForm(forms.Form):
     body = forms.CharField(
         label=_("Message of encouragement"),
         max_length=280,
-        initial="Well done on keeping up your check-ins. We're proud of how you're doing.",
+        # Never pre-filled: a stock "well done" can land next to a self-harm flag. The clinician
+        # writes to this person, about what they see today.
+        help_text=_("Write it for this person, after reading their flags and check-ins."),
         widget=forms.Textarea(attrs={"rows": 2}),
     )

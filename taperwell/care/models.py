@@ -187,6 +187,7 @@ class ClinicalNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     marked_in_error_at = models.DateTimeField(null=True, blank=True)
+    error_reason = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

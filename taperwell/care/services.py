@@ -225,15 +225,18 @@ def note_create(*, patient: Any, author: Any, body: str) -> ClinicalNote:
 
 
 @transaction.atomic
-def note_mark_entered_in_error(*, note: ClinicalNote, by: Any) -> ClinicalNote:
-    """Notes are never deleted; the author (or another clinician) marks a wrong one."""
+def note_mark_entered_in_error(*, note: ClinicalNote, by: Any, reason: str) -> ClinicalNote:
+    """Notes are never deleted; the author (or another clinician) marks a wrong one, saying why."""
     _must_be_clinical(by)
+    if not reason.strip():
+        raise ValidationError("Say why the note is in error.")
     if note.status == NoteStatus.ENTERED_IN_ERROR:
         return note
     note.status = NoteStatus.ENTERED_IN_ERROR
     note.marked_in_error_by = by
     note.marked_in_error_at = timezone.now()
-    note.save(update_fields=["status", "marked_in_error_by", "marked_in_error_at"])
+    note.error_reason = reason.strip()
+    note.save(update_fields=["status", "marked_in_error_by", "marked_in_error_at", "error_reason"])
     return note
 
 

@@ -21,6 +21,7 @@ from taperwell.care.dashboard import Filters, rows_for, triage_queryset, with_ro
 from taperwell.care.forms import (
     AcknowledgeForm,
     EncouragementForm,
+    EnteredInErrorForm,
     NoteForm,
     ResolveForm,
     TriageFilterForm,
@@ -50,19 +51,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # A name search comes by POST, so patients' names stay out of addresses, browser history
     # and access logs; a `q` in the address is ignored.
     filters_in = request.POST if request.method == "POST" else _without_search(request.GET)
-    form = TriageFilterForm(filters_in or None)
+    clinical = role_of(request.user) in CLINICAL_ROLES
+    form = TriageFilterForm(filters_in or None, clinical=clinical)
     data = form.cleaned_data if form.is_valid() else {}
     default_scope = "mine" if role_of(request.user) in CLINICAL_ROLES else "all"
     scope = data.get("scope") or default_scope
     filters = Filters(
         mine=scope == "mine",
-        rule=data.get("rule") or "",
+        rule=(data.get("rule") or "") if clinical else "",
         paused=bool(data.get("paused")),
         quiet_days=data.get("quiet"),
         search=(data.get("q") or "").strip(),
     )
     if not filters_in:
-        form = TriageFilterForm(initial={"scope": default_scope})
+        form = TriageFilterForm(initial={"scope": default_scope}, clinical=clinical)
     page = Paginator(
         with_row_data(triage_queryset(request.user, filters, today=today)), PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -72,6 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rows": rows_for(page, pack_for(clinic), today),
         "query": _query_without_page(request),
         "today": today,
+        # Front desk sees that a patient needs clinical attention, never why, and no doses.
+        "clinical": clinical,
         "notices": request.user.care_notices.filter(read_at__isnull=True).count(),
     }
     patients_listed(request, [row.patient for row in context["rows"]], what="triage list")
@@ -95,7 +99,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @require_GET
 @care_team_required
 def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="care page")
+    patient = patient_for_user(request, public_id, what="care page", roles=CLINICAL_ROLES)
     from taperwell.medications.selectors import dose_of_record, naloxone_status
     from taperwell.tapering.selectors import current_plan, step_position
 
@@ -121,6 +125,7 @@ def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
             "resolve_form": ResolveForm(taper_paused=plan is not None and plan.status == "paused"),
             "note_form": NoteForm(),
             "encouragement_form": EncouragementForm(),
+            "error_form": EnteredInErrorForm(),
         },
     )
 
@@ -204,8 +209,14 @@ def note_error_view(request: HttpRequest, public_id: str) -> HttpResponse:
     patient_for_user(
         request, note.patient.public_id, what="clinical note", write=True, roles=CLINICAL_ROLES
     )
-    note_mark_entered_in_error(note=note, by=request.user)
-    messages.success(request, "Note marked as entered in error. It is kept, struck through.")
+    form = EnteredInErrorForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "To mark it entered in error, give a reason and tick the box to confirm."
+        )
+    else:
+        note_mark_entered_in_error(note=note, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Note marked as entered in error. It is kept, struck through.")
     return redirect("care:patient", public_id=note.patient.public_id)
 
 

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from taperwell.access import care_team_required, patient_for_user, role_required
-from taperwell.clinics.models import Role
+from taperwell.clinics.models import CLINICAL_ROLES, Role
 
 PERIODS = (30, 90, 180, 365)
 
@@ -32,7 +32,7 @@ def visit(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 @care_team_required
 def timeline(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="timeline")
+    patient = patient_for_user(request, public_id, what="timeline", roles=CLINICAL_ROLES)
     from taperwell.care.selectors import can_read_notes
     from taperwell.care.timeline import build
     from taperwell.tapering.services import local_today
@@ -52,7 +52,7 @@ def timeline(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_GET
 @care_team_required
 def timeline_data(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="timeline data")
+    patient = patient_for_user(request, public_id, what="timeline data", roles=CLINICAL_ROLES)
     from taperwell.checkins.models import CheckIn, QuestionnaireResponse
 
     return render(

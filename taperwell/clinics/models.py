@@ -28,6 +28,12 @@ class Role(models.TextChoices):
 CARE_ROLES = frozenset({Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH, Role.STAFF, Role.ADMIN})
 CLINICAL_ROLES = frozenset({Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH})
 ENROLLING_ROLES = frozenset({Role.CLINICIAN, Role.STAFF, Role.ADMIN})
+# Front desk and clinic admins: demographics, invitations, sessions, scheduling, and that a patient
+# needs clinical attention, never why (no reasons, answers, doses, notes, PDF or FHIR).
+FRONT_DESK_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+# Only prescribing clinicians draft, approve, change or discard a taper plan; the
+# behavioural-health clinician reads plans.
+PLAN_WRITING_ROLES = frozenset({Role.CLINICIAN})
 
 
 class Clinic(models.Model):

@@ -33,6 +33,7 @@ CARE_LINKS = [
 ]
 # Who sees which care link (everyone on the care team sees the rest).
 ONLY_FOR = {
+    "messaging:inbox": {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH},
     "enrolment:invitation_list": {Role.CLINICIAN, Role.STAFF, Role.ADMIN},
     "audit:log": {Role.ADMIN},
     "reports:research": {Role.ADMIN},

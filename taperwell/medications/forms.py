@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +104,20 @@ class StatusForm(forms.Form):
         ],
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+    confirm = forms.BooleanField(
+        label=_("Yes, mark it entered in error. It stays in the history, struck through."),
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == MedicationStatus.ENTERED_IN_ERROR:
+            # One click must never take a medicine off the record: say why, and confirm.
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", _("Say why this entry is in error."))
+            if not data.get("confirm"):
+                self.add_error("confirm", _("Tick the box to confirm."))
+        return data
 
 
 class RiskProfileForm(forms.ModelForm):

@@ -62,7 +62,7 @@ def _page(request: HttpRequest, patient, form: MedicationForm | None = None, sta
 @care_team_required
 def medication_list_view(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method == "GET":
-        patient = patient_for_user(request, public_id, what="medicines")
+        patient = patient_for_user(request, public_id, what="medicines", roles=CLINICAL_ROLES)
         return _page(request, patient)
     patient = patient_for_user(
         request, public_id, what="medicines", write=True, roles={Role.CLINICIAN}
@@ -132,6 +132,10 @@ def medication_status(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.success(request, "Medicine updated. The entry is kept in the history.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(
+            request, "To mark it entered in error, give a reason and tick the box to confirm."
+        )
     return redirect("medications:list", public_id=med.patient.public_id)
 
 

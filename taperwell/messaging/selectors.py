@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from taperwell.access import clinic_of, role_of
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record
-from taperwell.clinics.models import CARE_ROLES, Clinic, Role
+from taperwell.clinics.models import CLINICAL_ROLES, Clinic, Role
 from taperwell.messaging.models import ClinicMessaging, Message, MessageRead, Thread
 
 
@@ -19,7 +19,7 @@ def threads_visible_to(user: Any) -> QuerySet[Thread]:
     role = role_of(user)
     if role == Role.PATIENT:
         return Thread.objects.filter(patient__user=user, clinic=clinic_of(user))
-    if role in CARE_ROLES:
+    if role in CLINICAL_ROLES:
         return Thread.objects.filter(clinic=clinic_of(user))
     return Thread.objects.none()
 

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from taperwell.access import clinic_of, patients_visible_to, role_of, role_required
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record
-from taperwell.clinics.models import CARE_ROLES, Role
+from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.messaging import selectors, services
 from taperwell.messaging.forms import MessageForm, ReplyTimeForm, ThreadForm
 from taperwell.messaging.models import ClinicMessaging
 
-EVERYONE = (Role.PATIENT, *CARE_ROLES)
+# Message threads carry clinical talk: the patient and clinicians read them, front desk does not.
+EVERYONE = (Role.PATIENT, *CLINICAL_ROLES)
 
 
 def _is_patient(request: HttpRequest) -> bool:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from taperwell.access import own_patient_record, patient_for_user, role_required
 from taperwell.checkins.selectors import clinic_today
-from taperwell.clinics.models import CARE_ROLES, Role
+from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.core.db import reporting_reads
 from taperwell.fhir.export import patient_bundle
 from taperwell.fhir.inbound import BundleError, read_bundle
@@ -71,19 +71,23 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*CARE_ROLES)
+@role_required(*CLINICAL_ROLES)
 def summary(request: HttpRequest, public_id: str) -> HttpResponse:
     from taperwell.care.selectors import can_read_notes
 
-    patient = patient_for_user(request, public_id, what="visit summary PDF", export=True)
+    patient = patient_for_user(
+        request, public_id, what="visit summary PDF", export=True, roles=CLINICAL_ROLES
+    )
     notes = can_read_notes(request.user, patient)
     return _pdf(summary_pdf(visit_summary(patient, notes=notes)), "visit-summary.pdf")
 
 
 @require_GET
-@role_required(*CARE_ROLES)
+@role_required(*CLINICAL_ROLES)
 def fhir_export(request: HttpRequest, public_id: str) -> HttpResponse:
-    patient = patient_for_user(request, public_id, what="FHIR export", export=True)
+    patient = patient_for_user(
+        request, public_id, what="FHIR export", export=True, roles=CLINICAL_ROLES
+    )
     bundle = patient_bundle(patient, today=clinic_today(patient.clinic))
     response = JsonResponse(bundle, content_type="application/fhir+json")
     response["Content-Disposition"] = 'attachment; filename="patient-bundle.json"'

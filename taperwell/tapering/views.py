@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taperwell.access import care_team_required, patient_for_user, role_of, role_required
-from taperwell.clinics.models import CLINICAL_ROLES, Role
+from taperwell.clinics.models import CLINICAL_ROLES, PLAN_WRITING_ROLES, Role
 from taperwell.tapering.engine import PlanError, pace_by_id, pack_for, policy_for_pace
 from taperwell.tapering.forms import ApproveForm, DiscardForm, DraftForm, ReviseForm
 from taperwell.tapering.models import PlanStatus, TaperPlan
@@ -42,7 +42,7 @@ def plans(request: HttpRequest, public_id: str) -> HttpResponse:
         public_id,
         what="taper plans",
         write=write,
-        roles=CLINICAL_ROLES if write else {*CLINICAL_ROLES, Role.STAFF, Role.ADMIN},
+        roles=PLAN_WRITING_ROLES if write else CLINICAL_ROLES,
     )
     today = local_today(patient.clinic)
     start = draft_starting_point(patient, on=today)
@@ -86,7 +86,7 @@ def plans(request: HttpRequest, public_id: str) -> HttpResponse:
             "regimen": regimen,
             "start": start,
             "form": form,
-            "can_draft": role_of(request.user) in CLINICAL_ROLES,
+            "can_draft": role_of(request.user) in PLAN_WRITING_ROLES,
         },
         status=400 if write else 200,
     )
@@ -103,7 +103,7 @@ def _plan_for(
         plan.patient.public_id,
         what="taper plan",
         write=write,
-        roles=roles or {*CLINICAL_ROLES, Role.STAFF, Role.ADMIN},
+        roles=roles or CLINICAL_ROLES,
     )
     plan.patient = patient
     return plan
@@ -151,7 +151,7 @@ def _detail(request, plan, *, approve_form=None, revise_form=None, status=200):
             "events": plan.events.select_related("by"),
             "reasons": _patient_reasons(plan.patient),
             "can_approve": role_of(request.user) == Role.CLINICIAN,
-            "can_discard": role_of(request.user) in CLINICAL_ROLES,
+            "can_discard": role_of(request.user) in PLAN_WRITING_ROLES,
             "approve_form": approve_form,
             "discard_form": DiscardForm(),
             "revise_form": revise_form or _revise_form_for(request, plan, today),
@@ -191,9 +191,9 @@ def _flag_of(plan: TaperPlan, flag_id) -> object | None:
 
 
 @require_POST
-@role_required(*CLINICAL_ROLES)
+@role_required(*PLAN_WRITING_ROLES)
 def approve(request: HttpRequest, public_id: str) -> HttpResponse:
-    plan = _plan_for(request, public_id, write=True, roles=CLINICAL_ROLES)
+    plan = _plan_for(request, public_id, write=True, roles=PLAN_WRITING_ROLES)
     if role_of(request.user) != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician can approve a taper plan.")
     form = ApproveForm(request.POST)
@@ -234,9 +234,9 @@ def _refreshed(form: ApproveForm, plan: TaperPlan) -> ApproveForm:
 
 
 @require_POST
-@role_required(*CLINICAL_ROLES)
+@role_required(*PLAN_WRITING_ROLES)
 def discard(request: HttpRequest, public_id: str) -> HttpResponse:
-    plan = _plan_for(request, public_id, write=True, roles=CLINICAL_ROLES)
+    plan = _plan_for(request, public_id, write=True, roles=PLAN_WRITING_ROLES)
     form = DiscardForm(request.POST)
     if form.is_valid():
         try:
@@ -251,9 +251,9 @@ def discard(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*CLINICAL_ROLES)
+@role_required(*PLAN_WRITING_ROLES)
 def revise(request: HttpRequest, public_id: str) -> HttpResponse:
-    plan = _plan_for(request, public_id, write=True, roles=CLINICAL_ROLES)
+    plan = _plan_for(request, public_id, write=True, roles=PLAN_WRITING_ROLES)
     if role_of(request.user) != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician can change a taper plan.")
     form = ReviseForm(request.POST)

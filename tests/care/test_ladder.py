@@ -1,5 +1,6 @@
 """Every care-workspace view climbs the ladder: works; anonymous → sign-in; other clinic → 404;
-wrong role → 403; wrong method → 405. Write views included (the shared table is GET only)."""
+wrong role → 403 (front desk for clinical reads, the behavioural-health clinician for plan
+writes); wrong method → 405. Write views included (the shared table is GET only)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ VIEWS = [
         302,
         "get",
     ),
-    Rung("care page", "/clinic/patients/{patient}/care/", "front_desk", "patient"),
+    Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "front_desk"),
     Rung(
         "flag acknowledge",
         "/clinic/flags/{flag}/acknowledge/",
@@ -92,11 +93,11 @@ VIEWS = [
         302,
         "get",
     ),
-    Rung("timeline", "/clinic/patients/{patient}/timeline/", "front_desk", "patient"),
-    Rung("timeline data", "/clinic/patients/{patient}/timeline/data/", "clinician", "patient"),
+    Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "front_desk"),
+    Rung("timeline data", "/clinic/patients/{patient}/timeline/data/", "clinician", "front_desk"),
     Rung("outcomes", "/clinic/outcomes/", "clinic_admin", "counsellor"),
     Rung("guidelines", "/clinic/guidelines/", "front_desk", "patient"),
-    Rung("medicines", "/clinic/patients/{patient}/medicines/", "front_desk", "patient"),
+    Rung("medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "front_desk"),
     Rung(
         "medicine add",
         "/clinic/patients/{patient}/medicines/",
@@ -128,18 +129,18 @@ VIEWS = [
         302,
         "get",
     ),
-    Rung("taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "patient"),
+    Rung("taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "front_desk"),
     Rung(
         "taper draft",
         "/clinic/patients/{patient}/taper/",
+        "clinician",
         "counsellor",
-        "front_desk",
         "post",
         {"pace": "standard", "start_date": "2026-04-06"},
         302,
         "delete",
     ),
-    Rung("taper plan", "/clinic/taper-plans/{plan}/", "front_desk", "patient"),
+    Rung("taper plan", "/clinic/taper-plans/{plan}/", "counsellor", "front_desk"),
     Rung(
         "taper approve",
         "/clinic/taper-plans/{plan}/approve/",
@@ -153,8 +154,8 @@ VIEWS = [
     Rung(
         "taper discard",
         "/clinic/taper-plans/{plan}/discard/",
+        "clinician",
         "counsellor",
-        "front_desk",
         "post",
         {"reason": "Not needed"},
         302,
@@ -170,7 +171,7 @@ VIEWS = [
         302,
         "get",
     ),
-    Rung("taper print", "/clinic/taper-plans/{approved}/print/", "clinician", "patient"),
+    Rung("taper print", "/clinic/taper-plans/{approved}/print/", "clinician", "front_desk"),
 ]
 
 

@@ -64,7 +64,9 @@ VIEWS = [
     Rung(
         "medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "patient", scoped=True
     ),
-    Rung("taper plans", "/clinic/patients/{patient}/taper/", "front_desk", "patient", scoped=True),
+    Rung(
+        "taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "front_desk", scoped=True
+    ),
     Rung("outcomes", "/clinic/outcomes/", "clinic_admin", "front_desk"),
     Rung("guidelines", "/clinic/guidelines/", "counsellor", "patient"),
     Rung("clinic settings", "/clinic/settings/", "clinic_admin", "front_desk"),

@@ -6,14 +6,19 @@ from typing import Any
 
 from django import template
 
+from taperwell.access import role_of
+from taperwell.clinics.models import CLINICAL_ROLES
 from taperwell.patients.selectors import patient_banner as banner_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("patients/_banner.html")
-def patient_banner(patient: Any) -> dict[str, Any]:
-    return {"banner": banner_for(patient)}
+@register.inclusion_tag("patients/_banner.html", takes_context=True)
+def patient_banner(context: Any, patient: Any) -> dict[str, Any]:
+    """Front desk sees who the patient is and that they need clinical attention, never why."""
+    request = context.get("request")
+    clinical = request is not None and role_of(request.user) in CLINICAL_ROLES
+    return {"banner": banner_for(patient), "clinical": clinical}
 
 
 @register.inclusion_tag("patients/_identity_block.html")
