@@ -70,7 +70,9 @@ def test_a_patient_checks_in_then_answers_phq9_item_9_and_sees_help_at_once(
     page.get_by_label("Anything else you want your care team to know?").fill("Slow morning.")
     _look(page, "checkin", tag)
     page.get_by_role("button", name="Save my check-in").dblclick()
-    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you. Your check-in is saved.")).to_be_visible()
+    _look(page, "checkin-saved", tag)
+    page.get_by_role("link", name="Go to Today").click()
     expect(page.get_by_text("Done for today. Thank you.")).to_be_visible()
     assert CheckIn.objects.filter(patient=patient).count() == 1
 

@@ -471,8 +471,8 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
     ]:
         _choose(page, question, "2")
     page.get_by_role("button", name="Save my check-in").click()
-    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/today/")
+    expect(page.get_by_role("heading", name="That sounds like a hard day")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/checkin/saved/")
     assert CheckIn.objects.get(patient=patient).pain == 2
     page.context.set_offline(True)  # the Today kept now does not say "saved" again
     page.goto(f"{live_server.url}/today/")

@@ -39,7 +39,7 @@ def test_a_check_in_is_saved_for_today_in_the_clinics_time_zone(client, patient)
     client.force_login(patient.user)
     response = client.post("/checkin/", answers())
     assert response.status_code == 302
-    assert response["Location"] == "/today/"
+    assert response["Location"] == "/checkin/saved/"
     checkin = CheckIn.objects.get(patient=patient)
     assert checkin.day == clinic_today(patient.clinic)
     assert (checkin.pain, checkin.sleep, checkin.prn_doses) == (6, 4, 1)

@@ -231,7 +231,7 @@ def test_a_check_in_note_with_possible_risk_words_tells_the_care_team_gently(cli
     response = client.post(
         "/checkin/", answers(note="I can't go on like this much longer."), follow=True
     )
-    assert response.redirect_chain[-1][0] == "/today/"
+    assert response.redirect_chain[-1][0] == "/checkin/saved/"
     assert "call or text 988 any time" in response.content.decode()
     flag = Flag.objects.get(patient=patient, rule="risk-words-in-check-in")
     assert flag.severity == "moderate"
