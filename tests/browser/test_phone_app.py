@@ -17,6 +17,7 @@ from taperwell.checkins.models import CheckIn
 from taperwell.skills.models import PracticeSession
 from tests import factories
 from tests.browser.helpers import PHONE, assert_accessible, screenshot, sign_in, sign_out
+from tests.browser.test_patient_day import _answer_safety_questions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -470,6 +471,7 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
         "How strong is the urge to take more medicine?",
     ]:
         _choose(page, question, "2")
+    _answer_safety_questions(page)  # required: without them nothing is saved
     page.get_by_role("button", name="Save my check-in").click()
     expect(page.get_by_role("heading", name="That sounds like a hard day")).to_be_visible()
     expect(page).to_have_url(f"{live_server.url}/checkin/saved/")
