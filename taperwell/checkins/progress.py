@@ -102,7 +102,7 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         chart = Chart(
             "practice",
             "Practice minutes a week",
-            f"You practised {total} minutes in twelve weeks. Every minute counts.",
+            f"You practiced {total} minutes in twelve weeks. Every minute counts.",
             "Minutes",
             _rows(points, "{:.0f}"),
             y_max=max(max(v for _, v in points), 10),

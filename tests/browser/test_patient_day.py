@@ -150,7 +150,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
     expect(page.get_by_text("Your goal is saved.")).to_be_visible()
     page.get_by_label("One small step this week").first.fill("Sit on the floor for 2 minutes")
     page.get_by_role("button", name="Add this step").click()
-    page.get_by_role("button", name="I did “Sit on the floor for 2 minutes” today").click()
+    page.get_by_role("button", name="I did this today: Sit on the floor for 2 minutes").click()
     expect(page.get_by_text("Well done. That step counts.")).to_be_visible()
     expect(page.get_by_text("You took your first small step toward a goal.")).to_be_visible()
     _look(page, "goals", tag)
