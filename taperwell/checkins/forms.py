@@ -257,6 +257,14 @@ class ReasonsForm(forms.Form):
         error_messages={"required": _("Please write a few words, or leave this for later.")},
     )
 
+    def __init__(self, *args: Any, tapering: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not tapering:
+            # No plan in force: lowering the dose is the patient's choice, never presumed.
+            self.fields["reasons"].label = _(
+                "If you ever chose to lower your dose, what would it be for? In your own words."
+            )
+
 
 class PauseRequestForm(forms.Form):
     reason = forms.CharField(

@@ -81,8 +81,12 @@ def checkin_saved(request: HttpRequest) -> HttpResponse:
     if checkin is None:
         return redirect("checkins:new")
     plan = care_links.current_plan(patient)
+    pause_request = care_links.open_pause_request(patient)
     can_pause = (
-        plan is not None and plan.status != "paused" and care_links.pause_requests_supported()
+        plan is not None
+        and plan.status != "paused"
+        and pause_request is None
+        and care_links.pause_requests_supported()
     )
     return render(
         request,
@@ -91,6 +95,7 @@ def checkin_saved(request: HttpRequest) -> HttpResponse:
             "checkin": checkin,
             "response": checkin_response(checkin),
             "can_pause": can_pause,
+            "pause_request": pause_request,
             "pause_form": PauseRequestForm(),
         },
     )
@@ -204,9 +209,12 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "timeline": selectors.step_timeline(steps, today=today),
             "reasons": reasons,
-            "reasons_form": ReasonsForm(initial={"reasons": reasons.reasons if reasons else ""}),
+            "reasons_form": ReasonsForm(
+                initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
+            ),
             "pause_form": PauseRequestForm(),
             "can_request_pause": care_links.pause_requests_supported(),
+            "pause_request": care_links.open_pause_request(patient),
             "naloxone": care_links.naloxone_card(patient, tapering=plan is not None, today=today),
         },
     )

@@ -67,3 +67,49 @@ def test_patient_pages_use_us_spelling(client, patient):
     checkin = client.get("/checkin/").content.decode()
     assert "diarrhea" in checkin
     assert "diarrhoea" not in checkin
+
+
+def test_a_pause_request_stays_as_a_status_card_on_today_and_my_medicines_until_answered(
+    client, patient
+):
+    from taperwell.tapering.models import PauseRequest
+    from tests.patient.test_checkin_response import _plan_in_force
+
+    _plan_in_force(patient)
+    client.force_login(patient.user)
+    response = client.post("/my-medicines/pause/", {"reason": ""}, follow=True)
+    for page in (response.content.decode(), client.get("/today/").content.decode()):
+        assert "Your pause request" in page
+        assert "You asked for a pause on" in page
+        assert "Nothing lowers until you and your care team have talked." in page
+    medicines = client.get("/my-medicines/").content.decode()
+    assert "Ask for a pause" not in medicines  # asked once; the card says what happens next
+    assert re.search(r"at \d{1,2}:\d\d [AP]M\.", medicines)
+
+    PauseRequest.objects.update(status="answered")
+    for url in ("/today/", "/my-medicines/"):
+        assert "Your pause request" not in client.get(url).content.decode()
+    assert "Ask for a pause" in client.get("/my-medicines/").content.decode()
+
+
+def test_taper_questions_are_asked_only_while_a_plan_is_in_force(client, patient):
+    client.force_login(patient.user)
+    no_plan = client.get("/my-medicines/").content.decode()
+    assert "Why do you want to lower your dose?" not in no_plan
+    assert "Ask for a pause" not in no_plan
+    assert "You are not tapering now." in no_plan
+
+    patient.status = "maintenance"
+    patient.save()
+    finished = client.get("/my-medicines/").content.decode()
+    assert "Why do you want to lower your dose?" not in finished
+    assert "After your taper" in finished
+
+    from tests.patient.test_checkin_response import _plan_in_force
+
+    patient.status = "active"
+    patient.save()
+    _plan_in_force(patient)
+    tapering = client.get("/my-medicines/").content.decode()
+    assert "Why do you want to lower your dose?" in tapering
+    assert "Ask for a pause" in tapering
