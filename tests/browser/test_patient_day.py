@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     screenshot,
     sign_in,
 )
+from tests.patient.test_checkin_response import _plan_in_force
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -133,6 +134,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
         )
         for ago in range(60, 0, -1)
     )
+    _plan_in_force(patient)  # a pause is asked for only while a plan is in force
     page.set_viewport_size(viewport)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
 
