@@ -75,3 +75,48 @@ def test_phone_numbers_on_the_flare_plan_and_footer_are_one_tap_calls(page, live
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     screenshot(page, "flare-plan-phone-links")
+
+
+def test_progress_praises_effort_and_answers_a_worse_mood_kindly(page, live_server, patient):
+    from datetime import timedelta
+
+    from taperwell.checkins.models import CheckIn, QuestionnaireResponse
+    from taperwell.checkins.selectors import clinic_today
+
+    today = clinic_today(patient.clinic)
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            patient=patient,
+            day=today - timedelta(days=n),
+            pain=6,
+            sleep=5,
+            mood=5,
+            withdrawal=2,
+            craving=1,
+        )
+        for n in range(1, 41)
+    )
+    for ago, total in ((40, 3), (2, 17)):
+        QuestionnaireResponse.objects.create(
+            patient=patient,
+            instrument="phq9",
+            instrument_version="v",
+            day=today - timedelta(days=ago),
+            answers=[0] * 9,
+            total=total,
+        )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
+    page.goto(f"{live_server.url}/progress/")
+    expect(page.get_by_role("heading", name="Your mood score went up")).to_be_visible()
+    expect(page.get_by_role("link", name="Tell your care team how you are")).to_be_visible()
+    expect(page.get_by_text("You checked in on 29 of the last 30 days.")).to_be_visible()
+    expect(page.get_by_text("well done", exact=False)).to_have_count(0)
+    ticks = page.locator("figure.chart svg text").evaluate_all(
+        "texts => texts.map(t => t.textContent)"
+    )
+    assert ticks
+    assert not [t for t in ticks if "." in t], ticks
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+    screenshot(page, "progress-mood-worse")
