@@ -108,7 +108,7 @@ def test_progress_praises_effort_and_answers_a_worse_mood_kindly(page, live_serv
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
     page.goto(f"{live_server.url}/progress/")
-    expect(page.get_by_role("heading", name="Your mood score went up")).to_be_visible()
+    expect(page.get_by_role("heading", name="Things may feel heavier lately")).to_be_visible()
     expect(page.get_by_role("link", name="Tell your care team how you are")).to_be_visible()
     expect(page.get_by_text("You checked in on 29 of the last 30 days.")).to_be_visible()
     expect(page.get_by_text("well done", exact=False)).to_have_count(0)

@@ -71,7 +71,7 @@ def test_a_phq9_up_a_band_brings_a_kind_line_with_a_link(client, patient):
     _phq9(patient, days_ago=2, total=17)
     client.force_login(patient.user)
     page = client.get("/progress/").content.decode()
-    assert "Your mood score went up" in page
+    assert "Things may feel heavier lately" in page
     assert re.search(r'href="/messages/new/"[^>]*>Tell your care team how you are', page)
 
 
@@ -79,4 +79,4 @@ def test_a_phq9_within_the_same_band_or_lower_brings_no_such_line(client, patien
     _phq9(patient, days_ago=40, total=12)
     _phq9(patient, days_ago=2, total=13)
     client.force_login(patient.user)
-    assert "Your mood score went up" not in client.get("/progress/").content.decode()
+    assert "Things may feel heavier lately" not in client.get("/progress/").content.decode()
