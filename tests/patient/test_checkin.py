@@ -94,7 +94,7 @@ def test_thoughts_of_self_harm_show_the_crisis_screen_and_raise_an_urgent_flag(c
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/help-now/"
     assert "Call 988" in page
-    assert "call 911" in page
+    assert 'call <a href="tel:911">911</a>' in page
     assert "(555) 000-1111" in page
     flag = Flag.objects.get(patient=patient, rule="self-harm")
     assert flag.severity == "urgent"

@@ -113,3 +113,12 @@ def test_taper_questions_are_asked_only_while_a_plan_is_in_force(client, patient
     tapering = client.get("/my-medicines/").content.decode()
     assert "Why do you want to lower your dose?" in tapering
     assert "Ask for a pause" in tapering
+
+
+def test_every_number_on_the_crisis_page_is_a_tel_link(client, patient):
+    client.force_login(patient.user)
+    for why in ("", "?why=overdose"):
+        page = client.get(f"/help-now/{why}").content.decode()
+        text_numbers = re.findall(r"call (?:or text )?(\d{3})\b(?!</a>)", page)
+        assert not text_numbers, (why, text_numbers)
+        assert f'<a href="tel:{patient.clinic.emergency_number}">' in page
