@@ -148,6 +148,19 @@ def pause_request_create(*, patient: Patient, reason: str, by: Any) -> Any:
     return create(patient=patient, reason=reason, by=by)
 
 
+def open_pause_request(patient: Patient) -> Any | None:
+    """The patient's latest pause request that no clinician has answered yet, or None."""
+    try:
+        from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+    except ImportError:
+        return None
+    return (
+        PauseRequest.objects.filter(patient=patient, status=PauseRequestStatus.OPEN)
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def pause_requests_supported() -> bool:
     try:
         from taperwell.tapering.services import pause_request_create  # noqa: F401

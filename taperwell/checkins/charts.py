@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -77,10 +78,13 @@ def draw(
         return TOP + inner_h * (1 - min(value, chart.y_max) / chart.y_max)
 
     chart.points = [(x_of(day), y_of(value)) for day, value in series]
-    chart.y_ticks = [(y_of(v), _fmt(v)) for v in (0, chart.y_max / 2, chart.y_max)]
+    # Whole-number ticks, each drawn where its own value sits (45.4 and 90.8 read as precision
+    # the numbers do not have).
+    whole = sorted({0, round(chart.y_max / 2), math.floor(chart.y_max)})
+    chart.y_ticks = [(y_of(v), str(v)) for v in whole]
     middle = start + timedelta(days=span // 2)
-    chart.x_ticks = [(x_of(d), f"{d.day} {d:%b}") for d in (start, middle, end)]
-    chart.markers = [(x_of(d), f"{d.day} {d:%b}") for d in markers if start <= d <= end]
+    chart.x_ticks = [(x_of(d), f"{d:%b} {d.day}") for d in (start, middle, end)]
+    chart.markers = [(x_of(d), f"{d:%b} {d.day}") for d in markers if start <= d <= end]
     return chart
 
 
@@ -124,7 +128,8 @@ def month_change(
         then = Decimal(sum(before) / len(before)).quantize(Decimal("0.1"))
         if now == then:
             return f"{text}, the same as the month before."
+        # No praise here: a tenth of a point is noise, not an achievement. Effort (check-ins,
+        # practice) gets the kind words on the Progress page instead.
         direction = "down" if now < then else "up"
-        better = (now < then) == lower_is_better
-        return f"{text}, {direction} from {then}{' — well done' if better else ''}."
+        return f"{text}, {direction} from {then}."
     return f"{text}."

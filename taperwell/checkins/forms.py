@@ -20,7 +20,7 @@ WITHDRAWAL_SIGNS = [
     ("goosebumps", _("Goosebumps")),
     ("restless", _("Restless, can't sit still")),
     ("aches", _("Aching muscles or bones")),
-    ("stomach", _("Upset stomach or diarrhoea")),
+    ("stomach", _("Upset stomach or diarrhea")),
     ("sleep", _("Trouble sleeping")),
     ("anxious", _("Feeling anxious or irritable")),
 ]
@@ -45,7 +45,7 @@ def safety_question(label: str, choices: list[Any], help_text: str = "") -> form
 
 
 class ScaleWidget(forms.RadioSelect):
-    """0-10 as a grid of big buttons, with words for the two ends."""
+    """0-10 as one row of buttons, with words for the two ends that say which end is best."""
 
     template_name = "checkins/widgets/scale.html"
 
@@ -75,11 +75,13 @@ def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedCh
 
 class CheckInForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    pain = scale(_("How bad is your pain today?"), _("0 = no pain"), _("10 = worst pain"))
-    sleep = scale(_("How well did you sleep last night?"), _("0 = very badly"), _("10 = very well"))
-    mood = scale(_("How is your mood today?"), _("0 = very low"), _("10 = very good"))
+    pain = scale(_("How bad is your pain today?"), _("0: no pain (best)"), _("10: worst pain"))
+    sleep = scale(
+        _("How well did you sleep last night?"), _("0: very badly"), _("10: very well (best)")
+    )
+    mood = scale(_("How is your mood today?"), _("0: very low"), _("10: very good (best)"))
     withdrawal = scale(
-        _("How strong are withdrawal feelings today?"), _("0 = none"), _("10 = very strong")
+        _("How strong are withdrawal feelings today?"), _("0: none (best)"), _("10: very strong")
     )
     withdrawal_signs = forms.MultipleChoiceField(
         label=_("Did you notice any of these today?"),
@@ -89,7 +91,9 @@ class CheckInForm(forms.Form):
         help_text=_("These are common signs of withdrawal. Tick any you noticed."),
     )
     craving = scale(
-        _("How strong is the urge to take more medicine?"), _("0 = no urge"), _("10 = very strong")
+        _("How strong is the urge to take more medicine?"),
+        _("0: no urge (best)"),
+        _("10: very strong"),
     )
     activity = forms.ChoiceField(
         label=_("Did you do one of your steps today?"),
@@ -252,6 +256,14 @@ class ReasonsForm(forms.Form):
         help_text=_("For example: to think more clearly, to worry less about side effects."),
         error_messages={"required": _("Please write a few words, or leave this for later.")},
     )
+
+    def __init__(self, *args: Any, tapering: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not tapering:
+            # No plan in force: lowering the dose is the patient's choice, never presumed.
+            self.fields["reasons"].label = _(
+                "If you ever chose to lower your dose, what would it be for? In your own words."
+            )
 
 
 class PauseRequestForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,52 @@ DAYS = 84  # twelve weeks
 
 
 def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
-    return [(f"Week of {d - timedelta(days=d.weekday()):%-d %b}", fmt.format(v)) for d, v in series]
+    return [(f"Week of {d - timedelta(days=d.weekday()):%b %-d}", fmt.format(v)) for d, v in series]
+
+
+def effort_words(patient: Patient, *, today: date) -> str:
+    """Praise for what the patient does (checking in, practicing), never for symptom noise."""
+    checkins = (
+        selectors.current_checkins(patient)
+        .filter(day__gt=today - timedelta(days=30), day__lte=today)
+        .count()
+    )
+    minutes = sum(
+        care_links.practice_minutes_by_day(
+            patient, start=today - timedelta(days=29), end=today
+        ).values()
+    )
+    if not checkins and not minutes:
+        return ""
+    parts = []
+    if checkins:
+        parts.append(f"checked in on {checkins} of the last 30 days")
+    if minutes:
+        parts.append(f"practiced your skills for {minutes} minutes")
+    return (
+        f"You {' and '.join(parts)}. That is real effort, and it helps you and your care team "
+        "see what is changing."
+    )
+
+
+def mood_got_worse(patient: Patient, *, today: date) -> bool:
+    """True when the latest PHQ-9 is in a higher band than the one before it."""
+    from taperwell.clinical.instruments import get_instrument
+
+    totals = list(
+        selectors.current_questionnaires(patient)
+        .filter(instrument="phq9", day__lte=today)
+        .order_by("-day", "-pk")
+        .values_list("total", flat=True)[:2]
+    )
+    if len(totals) < 2:
+        return False
+    spec = get_instrument("phq9")
+    labels = [band.label for band in spec.bands]
+    latest, before = spec.band_for(totals[0]), spec.band_for(totals[1])
+    if latest is None or before is None:
+        return False
+    return labels.index(latest) > labels.index(before)
 
 
 def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
@@ -56,12 +102,14 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     if mme:
         chart = Chart(
             "mme",
-            "Daily dose (MME a day)",
-            f"Your daily dose is now {mme[-1][1]:.0f} MME, from {mme[0][1]:.0f} MME twelve "
-            "weeks ago. The marks show the days your dose changed.",
-            "MME a day",
-            [(f"{d:%-d %b}", f"{v:.0f}") for d, v in mme],
-            y_max=max(v for _, v in mme) * 1.1 or 1,
+            "Your daily dose",
+            f"Your daily dose is now {mme[-1][1]:.0f}, from {mme[0][1]:.0f} twelve weeks ago. "
+            "It is counted in morphine milligrams, so different medicines add up. The marks "
+            "show the days your dose changed.",
+            "Daily dose",
+            [(f"{d:%b %-d}", f"{v:.0f}") for d, v in mme],
+            # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
+            y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
         charts.append(draw(chart, mme, start=start, end=today, markers=step_dates))
     for key, title, name, index, lower in (
@@ -92,7 +140,7 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         first = points[0][1]
         summary = f"Your latest score was {last:g} ({note}); twelve weeks ago it was {first:g}."
         chart = Chart(
-            key, title, summary, "Score", [(f"{d:%-d %b}", f"{v:g}") for d, v in points], y_max
+            key, title, summary, "Score", [(f"{d:%b %-d}", f"{v:g}") for d, v in points], y_max
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
     minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
@@ -102,7 +150,7 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         chart = Chart(
             "practice",
             "Practice minutes a week",
-            f"You practised {total} minutes in twelve weeks. Every minute counts.",
+            f"You practiced {total} minutes in twelve weeks. Every minute counts.",
             "Minutes",
             _rows(points, "{:.0f}"),
             y_max=max(max(v for _, v in points), 10),
@@ -149,5 +197,10 @@ def progress(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "checkins/progress.html",
-        {"charts": progress_charts(patient, today=today), "today": today},
+        {
+            "charts": progress_charts(patient, today=today),
+            "today": today,
+            "effort": effort_words(patient, today=today),
+            "mood_worse": mood_got_worse(patient, today=today),
+        },
     )

@@ -5,6 +5,7 @@ from taperwell.checkins import progress, views
 app_name = "checkins"
 urlpatterns = [
     path("checkin/", views.checkin_new, name="new"),
+    path("checkin/saved/", views.checkin_saved, name="saved"),
     path("checkin/history/", views.history, name="history"),
     path(
         "checkin/<uuid:public_id>/entered-in-error/",

@@ -23,6 +23,7 @@ from taperwell.checkins.forms import (
     checkin_initial,
 )
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
+from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
@@ -60,10 +61,7 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
                     )
                     % {"number": patient.clinic.crisis_line_number},
                 )
-                return redirect("patients:today")
-            messages.success(request, _("Thank you. Your check-in is saved."))
-            return redirect("patients:today")
-        messages.error(request, _("Some answers need a second look. They are marked below."))
+            return redirect("checkins:saved")
         existing = selectors.checkin_on(patient, today)
     else:
         existing = selectors.checkin_on(patient, today)
@@ -71,6 +69,35 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
         form = CheckInForm(initial=initial, activities=activities)
     return render(
         request, "checkins/checkin_form.html", {"form": form, "existing": existing, "today": today}
+    )
+
+
+@require_GET
+@patient_page
+def checkin_saved(request: HttpRequest) -> HttpResponse:
+    """The first screen after saving: a hard day gets help one tap away, any day an honest word."""
+    patient = own_patient_record(request, what="check-in")
+    checkin = selectors.checkin_on(patient, selectors.clinic_today(patient.clinic))
+    if checkin is None:
+        return redirect("checkins:new")
+    plan = care_links.current_plan(patient)
+    pause_request = care_links.open_pause_request(patient)
+    can_pause = (
+        plan is not None
+        and plan.status != "paused"
+        and pause_request is None
+        and care_links.pause_requests_supported()
+    )
+    return render(
+        request,
+        "checkins/checkin_saved.html",
+        {
+            "checkin": checkin,
+            "response": checkin_response(checkin),
+            "can_pause": can_pause,
+            "pause_request": pause_request,
+            "pause_form": PauseRequestForm(),
+        },
     )
 
 
@@ -182,9 +209,12 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "timeline": selectors.step_timeline(steps, today=today),
             "reasons": reasons,
-            "reasons_form": ReasonsForm(initial={"reasons": reasons.reasons if reasons else ""}),
+            "reasons_form": ReasonsForm(
+                initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
+            ),
             "pause_form": PauseRequestForm(),
             "can_request_pause": care_links.pause_requests_supported(),
+            "pause_request": care_links.open_pause_request(patient),
             "naloxone": care_links.naloxone_card(patient, tapering=plan is not None, today=today),
         },
     )

@@ -25,7 +25,7 @@ def load(clinic: Clinic) -> None:
         weeks=4,
         title="Mindfulness and ACT group",
         kind="mindfulness",
-        description="An hour to practise noticing pain without fighting it, and to choose "
+        description="An hour to practice noticing pain without fighting it, and to choose "
         "what matters. Come as you are.",
         starts_at=dt.datetime.combine(next_tuesday, dt.time(17, 30), tzinfo=zone),
         duration_minutes=60,

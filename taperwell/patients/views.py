@@ -80,6 +80,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "session": care_links.next_group_session(patient),
             "unread": care_links.unread_messages(request.user),
             "plan_notice": plan_change_notice(request.user),
+            "pause_request": care_links.open_pause_request(patient),
         },
     )
 

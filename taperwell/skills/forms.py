@@ -28,7 +28,7 @@ class AfterForm(forms.Form):
     pain_after = _rating(_("Pain now, after the practice"))
     distress_after = _rating(_("Distress or upset now, after the practice"))
     minutes = forms.IntegerField(
-        label=_("Minutes you practised"),
+        label=_("Minutes you practiced"),
         min_value=1,
         max_value=MAX_SESSION_MINUTES,
         widget=forms.NumberInput(

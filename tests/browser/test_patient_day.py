@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     screenshot,
     sign_in,
 )
+from tests.patient.test_checkin_response import _plan_in_force
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -70,7 +71,9 @@ def test_a_patient_checks_in_then_answers_phq9_item_9_and_sees_help_at_once(
     page.get_by_label("Anything else you want your care team to know?").fill("Slow morning.")
     _look(page, "checkin", tag)
     page.get_by_role("button", name="Save my check-in").dblclick()
-    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Thank you. Your check-in is saved.")).to_be_visible()
+    _look(page, "checkin-saved", tag)
+    page.get_by_role("link", name="Go to Today").click()
     expect(page.get_by_text("Done for today. Thank you.")).to_be_visible()
     assert CheckIn.objects.filter(patient=patient).count() == 1
 
@@ -131,6 +134,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
         )
         for ago in range(60, 0, -1)
     )
+    _plan_in_force(patient)  # a pause is asked for only while a plan is in force
     page.set_viewport_size(viewport)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
 
@@ -148,7 +152,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
     expect(page.get_by_text("Your goal is saved.")).to_be_visible()
     page.get_by_label("One small step this week").first.fill("Sit on the floor for 2 minutes")
     page.get_by_role("button", name="Add this step").click()
-    page.get_by_role("button", name="I did “Sit on the floor for 2 minutes” today").click()
+    page.get_by_role("button", name="I did this today: Sit on the floor for 2 minutes").click()
     expect(page.get_by_text("Well done. That step counts.")).to_be_visible()
     expect(page.get_by_text("You took your first small step toward a goal.")).to_be_visible()
     _look(page, "goals", tag)

@@ -489,10 +489,10 @@ def test_online_a_checkin_passes_through_the_service_worker_as_before(page, live
         "How strong is the urge to take more medicine?",
     ]:
         _choose(page, question, "2")
-    _answer_every_safety_question_no(page)
+    _answer_every_safety_question_no(page)  # required: without them nothing is saved
     page.get_by_role("button", name="Save my check-in").click()
-    expect(page.get_by_text("Thank you. Your check-in is saved.")).to_be_visible()
-    expect(page).to_have_url(f"{live_server.url}/today/")
+    expect(page.get_by_role("heading", name="That sounds like a hard day")).to_be_visible()
+    expect(page).to_have_url(f"{live_server.url}/checkin/saved/")
     assert CheckIn.objects.get(patient=patient).pain == 2
     page.context.set_offline(True)  # the Today kept now does not say "saved" again
     page.goto(f"{live_server.url}/today/")

@@ -75,7 +75,7 @@ def test_the_pacer_follows_the_chosen_pace_for_a_short_session_which_is_then_log
     for gap, expected in zip(gaps, [2000, 3000, 2000, 3000], strict=True):
         assert abs(gap - expected) < 300, f"phase lasted {gap:.0f} ms, not {expected}"
 
-    expect(page.get_by_label("Minutes you practised")).to_have_value("1")
+    expect(page.get_by_label("Minutes you practiced")).to_have_value("1")
     page.get_by_label("Pain now, after the practice").fill("4")
     page.get_by_label("Distress or upset now, after the practice").fill("2")
     page.get_by_role("button", name="Save this practice").click()

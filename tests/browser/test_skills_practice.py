@@ -47,7 +47,7 @@ def test_a_patient_is_offered_the_pacer_then_logs_a_practice_and_writes_a_flare_
     expect(page.get_by_role("status").filter(has_text="The timer is running")).to_be_visible()
     expect(page.locator("#timer-display")).not_to_have_text("5:00", timeout=3000)
     page.get_by_role("button", name="Pause").click()
-    expect(page.get_by_label("Minutes you practised")).to_have_value("1")
+    expect(page.get_by_label("Minutes you practiced")).to_have_value("1")
     page.get_by_label("Pain now, after the practice").fill("5")
     page.get_by_label("Distress or upset now, after the practice").fill("3")
     page.get_by_role("button", name="Save this practice").click()

@@ -30,8 +30,8 @@ def test_times_read_the_same_before_and_after_the_sessions_page(client, patient,
     assert client.get("/sessions/").status_code == 200
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE  # reset after the request
     after = client.get(f"/group/{topic.public_id}/").content.decode()
-    assert "3 Nov, 13:09" in before  # the clinic's time (New York), on every page
-    assert "3 Nov, 13:09" in after
+    assert "Nov 3, 1:09 PM" in before  # the clinic's time (New York), on every page, US 12-hour
+    assert "Nov 3, 1:09 PM" in after
 
 
 def test_a_patient_in_maintenance_is_exported_as_active_in_fhir(patient):

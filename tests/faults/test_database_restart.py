@@ -215,7 +215,7 @@ def _patient_checks_in(base: str, email: str, outcome: Outcome, restarted: threa
         },
         headers={"Referer": base + "/checkin/"},
     )
-    if answer.status_code == 302 and answer.headers["Location"] == "/today/":
+    if answer.status_code == 302 and answer.headers["Location"] == "/checkin/saved/":
         with outcome.lock:
             outcome.saved[email] = key
             if restarted.is_set():

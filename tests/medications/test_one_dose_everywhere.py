@@ -113,7 +113,7 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
             if offset < 0:
                 continue  # the demo's check-ins and steps done lie ahead: no progress yet
             progress = client.get(reverse("checkins:progress")).content.decode()
-            now = re.search(r"Your daily dose is now (\d+) MME", progress)
+            now = re.search(r"Your daily dose is now (\d+),", progress)
             if now is not None:  # the dose chart is drawn while a plan is in force
                 charts += 1
                 assert now.group(1) == f"{float(mine['dose_of_record']['mme_per_day']):.0f}"

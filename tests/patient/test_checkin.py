@@ -39,7 +39,7 @@ def test_a_check_in_is_saved_for_today_in_the_clinics_time_zone(client, patient)
     client.force_login(patient.user)
     response = client.post("/checkin/", answers())
     assert response.status_code == 302
-    assert response["Location"] == "/today/"
+    assert response["Location"] == "/checkin/saved/"
     checkin = CheckIn.objects.get(patient=patient)
     assert checkin.day == clinic_today(patient.clinic)
     assert (checkin.pain, checkin.sleep, checkin.prn_doses) == (6, 4, 1)
@@ -94,7 +94,7 @@ def test_thoughts_of_self_harm_show_the_crisis_screen_and_raise_an_urgent_flag(c
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == "/help-now/"
     assert "Call 988" in page
-    assert "call 911" in page
+    assert 'call <a href="tel:911">911</a>' in page
     assert "(555) 000-1111" in page
     flag = Flag.objects.get(patient=patient, rule="self-harm")
     assert flag.severity == "urgent"

@@ -119,7 +119,7 @@ def test_an_overdose_or_naloxone_used_shows_emergency_help_at_once_and_an_urgent
     assert getattr(CheckIn.objects.get(), question) is True
     assert response.redirect_chain[-1][0] == "/help-now/?why=overdose"
     page = response.content.decode()
-    assert "call 911" in page
+    assert 'call <a href="tel:911">911</a>' in page
     assert "naloxone" in page.lower()
     assert Flag.objects.get(patient=patient, rule=rule).severity == "urgent"
 
@@ -231,7 +231,7 @@ def test_a_check_in_note_with_possible_risk_words_tells_the_care_team_gently(cli
     response = client.post(
         "/checkin/", answers(note="I can't go on like this much longer."), follow=True
     )
-    assert response.redirect_chain[-1][0] == "/today/"
+    assert response.redirect_chain[-1][0] == "/checkin/saved/"
     assert "call or text 988 any time" in response.content.decode()
     flag = Flag.objects.get(patient=patient, rule="risk-words-in-check-in")
     assert flag.severity == "moderate"

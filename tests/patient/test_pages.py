@@ -41,7 +41,9 @@ def test_phq9_item_9_above_0_shows_the_crisis_screen_and_raises_an_urgent_flag(c
     client.force_login(patient.user)
     response = client.post("/questionnaires/phq9/", phq9(1), follow=True)
     assert response.redirect_chain[-1][0] == "/help-now/"
-    assert "If you are in danger right now, call 911." in response.content.decode()
+    assert 'If you are in danger right now, call <a href="tel:911">911</a>.' in (
+        response.content.decode()
+    )
     flag = Flag.objects.get(patient=patient, rule="self-harm")
     assert (flag.severity, flag.source) == ("urgent", "questionnaire")
 
