@@ -18,14 +18,13 @@ PERIODS = (30, 90, 180, 365)
 @care_team_required
 def visit(request: HttpRequest, public_id: str) -> HttpResponse:
     """The visit view: one screen for a 15-minute visit."""
-    patient = patient_for_user(request, public_id, what="visit view")
-    from taperwell.access import role_of
+    # Doses, scores and flag reasons: clinicians only (front desk gets 403, as on the care page).
+    patient = patient_for_user(request, public_id, what="visit view", roles=CLINICAL_ROLES)
     from taperwell.care.visit import visit_summary
-    from taperwell.clinics.models import CLINICAL_ROLES
     from taperwell.tapering.services import local_today
 
     context = visit_summary(patient, today=local_today(patient.clinic))
-    context |= {"patient": patient, "can_act": role_of(request.user) in CLINICAL_ROLES}
+    context |= {"patient": patient, "can_act": True}
     return render(request, "care/visit.html", context)
 
 
