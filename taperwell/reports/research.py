@@ -32,6 +32,7 @@ from django.db.models import OuterRef, Subquery
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.core import csv_safety
+from taperwell.medications.selectors import doses_of_record
 from taperwell.patients.models import Patient
 from taperwell.reports.models import ResearchChoice, ResearchConsent
 from taperwell.skills.models import PracticeSession, SessionStatus
@@ -83,6 +84,12 @@ DICTIONARY: dict[str, list[tuple[str, str]]] = {
             "State of the latest approved plan: approved, paused, completed, or empty.",
         ),
         ("taper_steps", "Number of steps in that plan."),
+        (
+            "dose_now_mme_band",
+            "The dose of record on the export day (the plan's step in force, else the medicine "
+            "list), in MME, as a band like baseline_mme_band; 'unknown' when no dose can be "
+            "counted; 'suppressed' if fewer than 11 participants share it.",
+        ),
     ],
     "taper_steps.csv": [
         ("study_id", "As in participants.csv."),
@@ -185,6 +192,10 @@ def _suppress_small(rows: list[list[Any]], column: int) -> None:
             row[column] = SUPPRESSED
 
 
+def _band_now(mme: Any) -> str:
+    return "unknown" if mme is None else mme_band(mme)
+
+
 def _percent(mme: Any, baseline: Any) -> int | str:
     try:
         return round(float(mme) / float(baseline) * 100)
@@ -212,6 +223,8 @@ def research_export(clinic: Any) -> bytes:
         patient__in=patients, status__in=(*IN_FORCE, PlanStatus.COMPLETED)
     ).order_by("approved_at"):
         plans[plan.patient_id] = plan  # the latest wins
+    # The same dose every page shows, read for everyone at once.
+    records = doses_of_record(patients)
     for p in patients:
         plan = plans.get(p.pk)
         schedule = (plan.schedule or {}) if plan else {}
@@ -226,6 +239,7 @@ def research_export(clinic: Any) -> bytes:
                 mme_band(baseline),
                 plan.status if plan else "",
                 len(steps),
+                _band_now(records[p.pk].mme_per_day),
             ]
         )
         for step in steps:
@@ -241,6 +255,7 @@ def research_export(clinic: Any) -> bytes:
             )
     _suppress_small(tables["participants.csv"], 1)
     _suppress_small(tables["participants.csv"], 4)
+    _suppress_small(tables["participants.csv"], 7)
     for c in CheckIn.objects.filter(patient__in=patients, status=EntryStatus.CURRENT):
         tables["checkins.csv"].append(
             [

@@ -183,3 +183,23 @@ def test_the_data_dictionary_says_how_the_export_is_de_identified(
     assert "CMS cell-size suppression" in dictionary
     page = client.get("/clinic/research/").content.decode()
     assert "cms-cell-size-suppression-policy" in page
+
+
+def test_the_dose_now_is_the_dose_of_record_as_a_band(
+    client, eleven_participants, clinic_admin_of_demo
+):
+    from taperwell.medications.selectors import dose_of_record
+    from taperwell.reports.research import mme_band
+
+    archive = _archive(client, clinic_admin_of_demo)
+    shown = sorted(row["dose_now_mme_band"] for row in _rows(archive, "participants.csv"))
+    expected = []
+    for patient in eleven_participants:
+        mme = dose_of_record(patient).mme_per_day
+        expected.append("unknown" if mme is None else mme_band(mme))
+    counts = {band: expected.count(band) for band in expected}
+    # Bands fewer than 11 people share leave as 'suppressed'; the others as the dose of record.
+    expected = sorted(
+        band if band == "unknown" or counts[band] >= 11 else "suppressed" for band in expected
+    )
+    assert shown == expected
