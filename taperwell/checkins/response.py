@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 # The cut points for a hard day, in one place. source = "none": no guideline defines a "hard
 # day" on these 0-10 self-ratings. The values are issue 16's (pain or withdrawal 7 and up, sleep
 # or mood 3 and down), chosen to offer help generously: an offer the patient does not need costs
@@ -18,11 +20,23 @@ from typing import Any
 HARD_DAY_AT_LEAST = {"pain": 7, "withdrawal": 7}
 HARD_DAY_AT_MOST = {"sleep": 3, "mood": 3}
 
+# What the patient reads back, so the offers make sense: the answer that made it a hard day.
+REASON_WORDS = {
+    "pain": _("Your pain was high today."),
+    "withdrawal": _("Withdrawal was hard today."),
+    "sleep": _("Sleep was hard last night."),
+    "mood": _("Your mood was low today."),
+}
+
 
 @dataclass(frozen=True)
 class CheckInResponse:
     hard_day: bool
     reasons: tuple[str, ...]  # the answers that made it a hard day: "pain", "sleep", ...
+
+    @property
+    def sentences(self) -> list[str]:
+        return [str(REASON_WORDS[reason]) for reason in self.reasons]
 
 
 def checkin_response(checkin: Any) -> CheckInResponse:

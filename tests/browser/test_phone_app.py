@@ -365,9 +365,14 @@ def test_a_push_reaching_the_phone_shows_a_notice_that_opens_its_page(
             r["registrationId"] for r in event["registrations"] if not r["isDeleted"]
         ),
     )
+    # An active registration is what a push needs (a page it controls is not): wait for it, then
+    # for DevTools to report it (its events come after `enable` answers).
+    page.evaluate("() => navigator.serviceWorker.ready")
     cdp.send("ServiceWorker.enable")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.evaluate("() => navigator.serviceWorker.ready")  # the events have arrived by now
+    for _ in range(600):  # polls the condition for up to 30 s
+        if found:
+            break
+        page.wait_for_timeout(50)
     assert found
     cdp.send(
         "ServiceWorker.deliverPushMessage",

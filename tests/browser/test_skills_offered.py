@@ -1,4 +1,4 @@
-"""In a real browser: after a hard check-in (withdrawal 8 of 10), Today offers the pacer."""
+"""In a real browser: after a hard check-in (withdrawal 8 of 10), the response offers the pacer."""
 
 from __future__ import annotations
 
@@ -29,9 +29,10 @@ def test_after_a_check_in_with_withdrawal_8_the_pacer_is_offered(page, live_serv
     _answer_safety_questions(page)
     page.get_by_role("button", name="Save my check-in").click()
 
-    expect(page.get_by_role("heading", name="Something that may help now")).to_be_visible()
+    # The response screen names what made it hard and offers the pacer first.
+    expect(page.get_by_role("heading", name="That sounds like a hard day")).to_be_visible()
     expect(page.get_by_text("Withdrawal was hard today.")).to_be_visible()
-    offer = page.get_by_role("region", name="Something that may help now").get_by_role("link")
+    offer = page.get_by_role("list", name="Help for right now").get_by_role("link")
     expect(offer.first).to_have_attribute("href", "/skills/breathe/")
     assert_accessible(page)
     screenshot(page, "skills-offered-after-checkin")
