@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 HARD_DAY_AT_LEAST = {"pain": 7, "withdrawal": 7}
 HARD_DAY_AT_MOST = {"sleep": 3, "mood": 3}
 
-# What the patient reads back, so the offers make sense: the answer that made it a hard day.
+# What the patient reads back, so the offers make sense: what made it a hard day, in one line.
 REASON_WORDS = {
-    "pain": _("Your pain was high today."),
-    "withdrawal": _("Withdrawal was hard today."),
-    "sleep": _("Sleep was hard last night."),
-    "mood": _("Your mood was low today."),
+    "pain": _("pain"),
+    "withdrawal": _("withdrawal"),
+    "sleep": _("sleep"),
+    "mood": _("mood"),
 }
 
 
@@ -35,8 +35,15 @@ class CheckInResponse:
     reasons: tuple[str, ...]  # the answers that made it a hard day: "pain", "sleep", ...
 
     @property
-    def sentences(self) -> list[str]:
-        return [str(REASON_WORDS[reason]) for reason in self.reasons]
+    def sentence(self) -> str:
+        """"Withdrawal was hard today." or "Pain, sleep and mood were hard today."."""
+        words = [str(REASON_WORDS[reason]) for reason in self.reasons]
+        if not words:
+            return ""
+        if len(words) == 1:
+            return _("%(what)s was hard today.") % {"what": words[0].capitalize()}
+        listed = ", ".join(words[:-1]) + " " + str(_("and")) + " " + words[-1]
+        return _("%(what)s were hard today.") % {"what": listed.capitalize()}
 
 
 def checkin_response(checkin: Any) -> CheckInResponse:
