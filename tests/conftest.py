@@ -129,6 +129,13 @@ def _flush_steps_around_the_audit_triggers():
     """Between transactional tests the test database is emptied with DELETE on SQLite, which
     the audit rows' triggers refuse (PostgreSQL empties it with TRUNCATE, which they allow):
     the flush lifts them for its own statements and puts them back."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # The backend module first: importing its operations module alone is a circular import.
+    from django.db.backends.sqlite3 import base  # noqa: F401
     from django.db.backends.sqlite3.operations import DatabaseOperations
 
     from taperwell.audit.db import SQLITE_CREATE_TRIGGERS, SQLITE_DROP_TRIGGERS
