@@ -17,6 +17,7 @@ from taperwell.clinics.models import Clinic, validate_time_zone
 CLINIC_SETTINGS = (
     "crisis_line_number",
     "crisis_line_text",
+    "crisis_line_text_es",
     "emergency_number",
     "phone",
     "time_zone",
@@ -95,6 +96,16 @@ class ClinicSettingsForm(forms.Form):
         help_text=_(
             "The words patients read on the crisis help page, which the crisis bar links to. "
             "Short and plain; up to 240 characters."
+        ),
+    )
+    crisis_line_text_es = forms.CharField(
+        label=_("Crisis line wording in Spanish"),
+        max_length=240,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "es"}),
+        help_text=_(
+            "What patients who read Spanish see instead. 988 answers in Spanish: callers press 2, "
+            "or text AYUDA to 988. Left empty, they see the English wording."
         ),
     )
     emergency_number = forms.CharField(
@@ -198,6 +209,9 @@ class ClinicSettingsForm(forms.Form):
 
     def clean_crisis_line_text(self) -> str:
         return " ".join(self.cleaned_data["crisis_line_text"].split())
+
+    def clean_crisis_line_text_es(self) -> str:
+        return " ".join(self.cleaned_data["crisis_line_text_es"].split())
 
     def fields_with_errors(self) -> list[forms.BoundField]:
         return [field for field in self if field.errors]

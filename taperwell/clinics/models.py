@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taperwell.core.crisis import SPANISH_CRISIS_TEXT
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -56,6 +58,14 @@ class Clinic(models.Model):
         _("crisis line wording"),
         max_length=240,
         default="Need to talk now? Call or text 988, any time, day or night.",
+    )
+    # The same words for patients who read Spanish (988 answers in Spanish: press 2 on a call,
+    # or text AYUDA; see taperwell/core/crisis.py for the source).
+    crisis_line_text_es = models.CharField(
+        _("crisis line wording in Spanish"),
+        max_length=240,
+        blank=True,
+        default=SPANISH_CRISIS_TEXT,
     )
     emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")
     staff_can_read_clinical_notes = models.BooleanField(

@@ -26,6 +26,7 @@ EDITABLE_SETTINGS = frozenset(
         "phone",
         "crisis_line_number",
         "crisis_line_text",
+        "crisis_line_text_es",
         "emergency_number",
         "time_zone",
         "jurisdiction",

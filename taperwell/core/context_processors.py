@@ -6,29 +6,19 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language
 
 from taperwell.access import membership_of
+from taperwell.core.crisis import crisis_help
 from taperwell.core.navigation import split_links
 
-DEFAULT_CRISIS = {
-    "number": "988",
-    "text": "Need to talk now? Call or text 988, any time, day or night.",
-    "emergency": "911",
-    "clinic_phone": "",
-}
+DEFAULT_CRISIS = crisis_help(None, language="en")
 
 
 def taperwell(request: HttpRequest) -> dict[str, Any]:
     membership = membership_of(getattr(request, "user", None))
     clinic = membership.clinic if membership else None
-    crisis = DEFAULT_CRISIS
-    if clinic is not None:
-        crisis = {
-            "number": clinic.crisis_line_number,
-            "text": clinic.crisis_line_text,
-            "emergency": clinic.emergency_number,
-            "clinic_phone": clinic.phone,
-        }
+    crisis = crisis_help(clinic, language=get_language())
     primary, more = split_links(membership.role if membership else None)
     return {
         "demo_mode": settings.DEMO_MODE,

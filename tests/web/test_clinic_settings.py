@@ -23,6 +23,7 @@ def _form(clinic: Clinic, **changes: object) -> dict[str, object]:
     data: dict[str, object] = {
         "crisis_line_number": clinic.crisis_line_number,
         "crisis_line_text": clinic.crisis_line_text,
+        "crisis_line_text_es": clinic.crisis_line_text_es,
         "emergency_number": clinic.emergency_number,
         "phone": clinic.phone,
         "time_zone": clinic.time_zone,
