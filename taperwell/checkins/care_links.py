@@ -10,6 +10,8 @@ import logging
 from datetime import date
 from typing import Any
 
+from django.utils.translation import get_language
+
 from taperwell.patients.models import Patient
 
 logger = logging.getLogger(__name__)
@@ -112,14 +114,17 @@ def current_plan(patient: Patient) -> Any | None:
     return select(patient)
 
 
-def plan_steps(plan: Any, *, today: date) -> dict[str, Any] | None:
+def plan_steps(plan: Any, *, today: date, language: str | None = None) -> dict[str, Any] | None:
+    """The plan's steps for the patient's pages, worded in `language` (the active one)."""
     if plan is None:
         return None
     try:
         from taperwell.tapering.selectors import plan_steps_for_patient
+        from taperwell.tapering.wording import steps_in_language
     except ImportError:
         return None
-    return plan_steps_for_patient(plan, today=today)
+    steps = plan_steps_for_patient(plan, today=today)
+    return steps_in_language(steps, language=language or get_language())
 
 
 def active_medications(patient: Patient) -> list[Any]:

@@ -95,12 +95,19 @@ def _labels(times: Sequence[str]) -> dict[str, str]:
     }
 
 
-def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool = False) -> str:
+def describe_step(
+    step: Step, *, previous: Step | None = None, drug_names: bool = False, language: str = "en"
+) -> str:
     """The step as the patient reads it. Tablets grouped by time of day; patches on their own.
 
     `previous` lets the text name only the medicine stopped at this step; `drug_names` adds
-    the drug's name to each line (for a regimen of several opioids).
+    the drug's name to each line (for a regimen of several opioids). `language` "es" (or
+    "es-mx" and the like) gives the Spanish wording (taper_text_es.py); any other, English.
     """
+    if language.lower().split("-")[0] == "es":
+        from taperwell.clinical import taper_text_es
+
+        return taper_text_es.describe_step(step, previous=previous, drug_names=drug_names)
     lines: list[str] = []
     by_time: dict[str, list[str]] = {}
     stopped: list[DrugDose] = []
