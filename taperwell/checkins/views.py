@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -185,7 +186,13 @@ def questionnaire(request: HttpRequest, instrument: str) -> HttpResponse:
     return render(
         request,
         "checkins/questionnaire_form.html",
-        {"form": form, "spec": spec, "label": Instrument(spec.id).label},
+        {
+            "form": form,
+            "spec": spec,
+            "label": Instrument(spec.id).label,
+            # Never our own translation of a validated instrument: the English, with a note.
+            "language_note": spec.language_note(get_language()),
+        },
     )
 
 

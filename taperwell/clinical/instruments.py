@@ -67,6 +67,24 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class LanguageNote:
+    """What a reader of another language is shown, from the file's `[languages.<code>]` table.
+
+    Only official translations of a validated instrument may be used. Until one is in the file,
+    word for word, the English instrument is shown (`shown = "english"`) with `note`, written in
+    that language; `official` names the official translation if one exists, and `why` says why
+    it is not shown.
+    """
+
+    language: str
+    shown: str
+    note: str
+    official: str
+    why: str
+    source: str | None = None
+
+
+@dataclass(frozen=True)
 class Instrument:
     id: str
     name: str
@@ -81,6 +99,12 @@ class Instrument:
     variants: tuple[str, ...] = ()
     note: str | None = None
     verify: str | None = None
+    languages: tuple[LanguageNote, ...] = ()
+
+    def language_note(self, language: str | None) -> LanguageNote | None:
+        """The note for a reader of `language` ("es", "es-mx"), or None (English, or unknown)."""
+        code = (language or "").lower().split("-")[0]
+        return next((n for n in self.languages if n.language == code), None)
 
     @property
     def scored_items(self) -> tuple[Item, ...]:
@@ -284,7 +308,37 @@ def parse_instrument(document: Mapping[str, Any], *, where: str) -> Instrument:
         verify=(
             None if document.get("verify") is None else _text(document["verify"], f"{where}.verify")
         ),
+        languages=_languages(document.get("languages"), where),
     )
+
+
+def _languages(value: Any, where: str) -> tuple[LanguageNote, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise DataError(f"{where}.languages must be a table of language codes")
+    notes = []
+    for code, raw in value.items():
+        here = f"{where}.languages.{code}"
+        if not isinstance(raw, dict):
+            raise DataError(f"{here} must be a table")
+        shown = _text(raw.get("shown"), f"{here}.shown")
+        if shown != "english":
+            # A translated instrument would need every item and option in the file, word for
+            # word from its official version; none is in a file yet, so none is accepted.
+            raise DataError(f'{here}.shown: only "english" (with a note) is supported')
+        source = raw.get("source")
+        notes.append(
+            LanguageNote(
+                language=str(code),
+                shown=shown,
+                note=_text(raw.get("note"), f"{here}.note"),
+                official=_text(raw.get("official"), f"{here}.official"),
+                why=_text(raw.get("why"), f"{here}.why"),
+                source=None if source is None else check_source(source, here),
+            )
+        )
+    return tuple(notes)
 
 
 def _options(value: Any, where: str, *, required: bool) -> tuple[Option, ...]:
