@@ -19,12 +19,20 @@ Folders, later ones replacing a practice of the same name (the file name is its 
 2. `settings.SKILLS_EXTRA_PRACTICES_DIR`, if set (for every clinic on this server),
 3. `<VAR_DIR>/clinics/<clinic slug>/practices/` (one clinic's own).
 
+Languages: beside `name.md` (English, always needed), `name.es.md` is the same practice in
+Spanish, with the same header but its own title, when, why and text. The reader's language
+(`django.utils.translation.get_language()`) picks the file; with no file in that language, the
+English one is shown. A clinic's own practices come the same way, both files in its folder. The
+order of the list follows the English titles, so the practice of the day is the same in every
+language.
+
 Raw HTML in a file is shown as text, never run, and links may only go to web pages, the site
 itself, phone numbers or email.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import re
@@ -37,6 +45,7 @@ import markdown
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from taperwell.skills.models import PracticeKind
 
@@ -192,14 +201,41 @@ def parse_practice(text: str, *, slug: str, folder: Path, from_clinic: bool) -> 
 
 
 @functools.lru_cache(maxsize=256)
-def _read(path: Path, mtime_ns: int, from_clinic: bool) -> Practice:
+def _read(path: Path, mtime_ns: int, from_clinic: bool, slug: str = "") -> Practice:
     # Keyed on the modification time, so an edited file is read again and an unchanged one is not.
     del mtime_ns
     return parse_practice(
         path.read_text(encoding="utf-8"),
-        slug=path.stem,
+        slug=slug or path.stem,
         folder=path.parent,
         from_clinic=from_clinic,
+    )
+
+
+def language_file(path: Path, language: str | None) -> Path | None:
+    """`name.es.md` beside `name.md` for a Spanish reader (None for English or no such file)."""
+    code = (language or "en").lower().split("-")[0]
+    if code == "en" or not re.fullmatch(r"[a-z]{2,3}", code):
+        return None
+    translated = path.with_name(f"{path.stem}.{code}.md")
+    return translated if translated.is_file() else None
+
+
+def _read_in(path: Path, from_clinic: bool, language: str | None) -> tuple[Practice, Practice]:
+    """(the English practice, the one to show): the language's file when there is one."""
+    english = _read(path, path.stat().st_mtime_ns, from_clinic)
+    translated = language_file(path, language)
+    if translated is None:
+        return english, english
+    try:
+        shown = _read(translated, translated.stat().st_mtime_ns, from_clinic, path.stem)
+    except (PracticeFileError, OSError, UnicodeDecodeError) as error:
+        logger.warning("Practice file left out, English shown: %s (%s)", translated, error)
+        return english, english
+    # What the practice is (kind, minutes, what it helps, its place) stays the English file's, so
+    # suggestions and the list behave the same in every language; words and audio are its own.
+    return english, dataclasses.replace(
+        shown, kind=english.kind, minutes=english.minutes, helps=english.helps, order=english.order
     )
 
 
@@ -223,16 +259,24 @@ def _files(folders: Iterable[tuple[Path, bool]]) -> Iterable[tuple[Path, bool]]:
                 yield path, from_clinic
 
 
-def load_practices(clinic_slug: str | None = None) -> list[Practice]:
-    """Every practice for a clinic, in reading order. A broken file is logged and left out."""
-    found: dict[str, Practice] = {}
+def load_practices(
+    clinic_slug: str | None = None, *, language: str | None = None
+) -> list[Practice]:
+    """Every practice for a clinic, in reading order, in `language` (the active one when None)
+    where a file in that language exists. A broken file is logged and left out."""
+    language = language or get_language()
+    found: dict[str, tuple[Practice, Practice]] = {}
     for path, from_clinic in _files(practice_folders(clinic_slug)):
         try:
-            found[path.stem] = _read(path, path.stat().st_mtime_ns, from_clinic)
+            found[path.stem] = _read_in(path, from_clinic, language)
         except (PracticeFileError, OSError, UnicodeDecodeError) as error:
             logger.warning("Practice file left out: %s (%s)", path, error)
-    return sorted(found.values(), key=lambda p: (p.order, p.title.lower()))
+    ordered = sorted(found.values(), key=lambda pair: (pair[0].order, pair[0].title.lower()))
+    return [shown for _english, shown in ordered]
 
 
-def get_practice(slug: str, clinic_slug: str | None = None) -> Practice | None:
-    return next((p for p in load_practices(clinic_slug) if p.slug == slug), None)
+def get_practice(
+    slug: str, clinic_slug: str | None = None, *, language: str | None = None
+) -> Practice | None:
+    practices = load_practices(clinic_slug, language=language)
+    return next((p for p in practices if p.slug == slug), None)
