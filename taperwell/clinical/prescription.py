@@ -105,6 +105,19 @@ class WorksheetLine:
         return f"{self.quantity} ({number_in_words(self.quantity)})"
 
     @property
+    def how_taken(self) -> str:
+        """The directions in a prescriber's words: "1 tablet at 08:00, 2 tablets at 20:00"."""
+        if self.wear_hours is not None:
+            every = self.wear_hours // 24 if self.wear_hours % 24 == 0 else None
+            change = f"every {every} days" if every else f"every {self.wear_hours} hours"
+            return f"{_count(self.per_day, 'patches')}, changed {change}"
+        if self.as_needed:
+            return f"only if needed, at most {_count(self.per_day, self.dispense_unit)} a day"
+        return ", ".join(
+            f"{_count(count, self.dispense_unit)} at {time}" for time, count in self.per_dose
+        )
+
+    @property
     def product(self) -> str:
         strength = _plain(self.strength)
         if self.wear_hours is not None:
@@ -124,6 +137,20 @@ def _dispense_unit(form: str) -> str:
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
+
+
+def _count(value: Decimal, dispense_unit: str) -> str:
+    """ "1 tablet", "2 tablets", "0.5 tablet (half)", "2.5 mL"."""
+    number = _plain(value)
+    if dispense_unit == "mL":
+        return f"{number} mL"
+    singular = dispense_unit.removesuffix("es") if dispense_unit == "patches" else None
+    singular = singular or dispense_unit.removesuffix("s")
+    if value == Decimal("0.5"):
+        return f"half a {singular}"
+    if value == 1:
+        return f"1 {singular}"
+    return f"{number} {dispense_unit}"
 
 
 def _whole_up(value: Decimal) -> int:

@@ -43,6 +43,7 @@ def test_one_tablet_twice_a_day_for_28_days_is_56_written_in_words_and_figures()
     assert line.quantity == 56
     assert line.quantity_words == "56 (fifty-six)"
     assert line.dispense_unit == "tablets"
+    assert line.how_taken == "1 tablet at a0800, 1 tablet at a2000"
 
 
 def test_two_strengths_in_one_dose_are_two_products_each_with_its_own_count() -> None:
@@ -68,6 +69,7 @@ def test_half_tablets_are_counted_as_halves_and_the_total_rounded_up_to_whole_ta
     (line,) = worksheet_lines([oxy_er(a0800=[(5, "0.5")], a2000=[(5, 1)])], days=27)
     assert line.per_day == Decimal("1.5")
     assert line.quantity == 41
+    assert line.how_taken == "half a tablet at a0800, 1 tablet at a2000"
 
 
 def test_a_72_hour_patch_for_28_days_is_ten_patches() -> None:
@@ -85,6 +87,7 @@ def test_a_72_hour_patch_for_28_days_is_ten_patches() -> None:
     assert line.quantity == 10
     assert line.dispense_unit == "patches"
     assert line.product == "fentanyl 25 mcg/h patch"
+    assert line.how_taken == "1 patch, changed every 3 days"
 
 
 def test_an_oral_solution_is_counted_in_ml() -> None:
@@ -103,6 +106,7 @@ def test_an_oral_solution_is_counted_in_ml() -> None:
     (line,) = worksheet_lines([solution], days=7)
     assert line.dispense_unit == "mL"
     assert line.quantity == 35
+    assert line.how_taken == "2.5 mL at 08:00, 2.5 mL at 20:00"
 
 
 def test_an_as_needed_line_is_counted_at_the_most_it_allows() -> None:
@@ -110,6 +114,7 @@ def test_an_as_needed_line_is_counted_at_the_most_it_allows() -> None:
     prn = oxy_er(**{"as needed": [(5, 2)]}) | {"release": "IR", "as_needed": True}
     (line,) = worksheet_lines([prn], days=28)
     assert line.as_needed
+    assert line.how_taken == "only if needed, at most 2 tablets a day"
     assert line.quantity == 56
 
 
