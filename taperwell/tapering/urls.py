@@ -15,4 +15,9 @@ urlpatterns = [
         views_prescribing.worksheet,
         name="worksheet",
     ),
+    path(
+        "clinic/taper-plans/<uuid:public_id>/treatment/",
+        views_prescribing.treatment,
+        name="treatment",
+    ),
 ]
