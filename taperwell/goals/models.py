@@ -76,6 +76,7 @@ class ActivityDone(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="done")
     day = models.DateField()
     status = models.CharField(max_length=20, choices=DoneStatus.choices, default=DoneStatus.CURRENT)
+    error_reason = models.CharField(max_length=500, blank=True)  # why it was marked a mistake
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taperwell.goals import views
+from taperwell.goals import views, views_mistake
 
 app_name = "goals"
 urlpatterns = [
@@ -8,4 +8,9 @@ urlpatterns = [
     path("goals/<uuid:public_id>/steps/", views.activity_new, name="activity_new"),
     path("goals/<uuid:public_id>/reached/", views.goal_reached, name="goal_reached"),
     path("goals/steps/<uuid:public_id>/done/", views.activity_done, name="activity_done"),
+    path(
+        "goals/steps/<uuid:public_id>/done/mistake/",
+        views_mistake.activity_done_mistake,
+        name="activity_done_mistake",
+    ),
 ]
