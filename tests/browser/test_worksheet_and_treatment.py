@@ -78,7 +78,8 @@ def test_bobs_treatment_decision_shows_on_his_visit_view_and_to_him(
     expect(line).to_contain_text("buprenorphine")
     expect(line).to_contain_text("CDC-2022 Rec 12")
     box = line.bounding_box()
-    assert box and box["y"] + box["height"] <= WIDE["height"]
+    assert box
+    assert box["y"] + box["height"] <= WIDE["height"]
     assert page.evaluate("window.scrollY") == 0
     screenshot(page, "treatment-decision-visit")
     page.goto(f"{live_server.url}/clinic/taper-plans/{current_plan(bob).public_id}/")
