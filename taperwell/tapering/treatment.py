@@ -20,6 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
@@ -119,30 +120,45 @@ def latest_treatment_decision(patient: Any) -> TreatmentDecision | None:
     )
 
 
-PATIENT_TITLE = "Your care team talked with you about a treatment that can make this easier"
+PATIENT_TITLE = gettext_noop(
+    "Your care team talked with you about a treatment that can make this easier"
+)
 _MEDICINE_WORDS = {
-    TreatmentMedicine.BUPRENORPHINE: "The medicine you talked about is called buprenorphine.",
-    TreatmentMedicine.METHADONE: "The medicine you talked about is called methadone.",
-    TreatmentMedicine.UNDECIDED: "Two of these medicines are buprenorphine and methadone.",
+    TreatmentMedicine.BUPRENORPHINE: gettext_noop(
+        "The medicine you talked about is called buprenorphine."
+    ),
+    TreatmentMedicine.METHADONE: gettext_noop("The medicine you talked about is called methadone."),
+    TreatmentMedicine.UNDECIDED: gettext_noop(
+        "Two of these medicines are buprenorphine and methadone."
+    ),
 }
 _STEP_WORDS = {
-    TreatmentStep.DISCUSSED: "You can take time to think about it and ask us anything.",
-    TreatmentStep.REFERRED: "Your care team will help you meet a doctor who gives this treatment.",
-    TreatmentStep.TRANSITION: "Your care team will plan the change with you, one step at a time.",
+    TreatmentStep.DISCUSSED: gettext_noop(
+        "You can take time to think about it and ask us anything."
+    ),
+    TreatmentStep.REFERRED: gettext_noop(
+        "Your care team will help you meet a doctor who gives this treatment."
+    ),
+    TreatmentStep.TRANSITION: gettext_noop(
+        "Your care team will plan the change with you, one step at a time."
+    ),
 }
 
 
 def patient_words(*, step: str, medicine: str) -> str:
     """What the patient reads: plain, warm, no blame (about a 7th-grade reading level)."""
     return " ".join(
-        [
-            "Lowering opioids can be very hard, even when you go slowly.",
-            "Some medicines can help. They ease withdrawal and cravings, and they help keep you"
-            " safe. Many people use them.",
+        gettext(sentence)
+        for sentence in (
+            gettext_noop("Lowering opioids can be very hard, even when you go slowly."),
+            gettext_noop(
+                "Some medicines can help. They ease withdrawal and cravings, and they help keep"
+                " you safe. Many people use them."
+            ),
             _MEDICINE_WORDS[TreatmentMedicine(medicine)],
             _STEP_WORDS[TreatmentStep(step)],
-            "Your doses do not change until you and your care team decide together.",
-        ]
+            gettext_noop("Your doses do not change until you and your care team decide together."),
+        )
     )
 
 
@@ -152,7 +168,7 @@ def latest_for_patient(patient: Any) -> dict[str, str] | None:
     if decision is None:
         return None
     return {
-        "title": PATIENT_TITLE,
+        "title": gettext(PATIENT_TITLE),
         "body": patient_words(step=decision.step, medicine=decision.medicine),
     }
 
@@ -173,7 +189,7 @@ def _tell_patient(plan: TaperPlan, event: TaperEvent) -> None:
             f"treatment:{event.pk}",
             now,
             now,
-            PATIENT_TITLE,
+            gettext(PATIENT_TITLE),
             body[:400],
             "/my-medicines/",
         ),

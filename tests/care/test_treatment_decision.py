@@ -126,3 +126,16 @@ def test_a_plan_with_buprenorphine_in_it_cannot_be_drafted(patient, clinician):
     )
     with pytest.raises(ValidationError):
         plan_draft(patient=patient, by=clinician, inputs=inputs)
+
+
+def test_every_version_of_the_patients_words_is_whole_and_kind():
+    from taperwell.tapering.treatment import TreatmentMedicine, TreatmentStep, patient_words
+
+    for step in TreatmentStep.values:
+        for medicine in TreatmentMedicine.values:
+            words = patient_words(step=step, medicine=medicine)
+            assert len(words) <= 400, (step, medicine)  # a notice keeps 400 characters
+            sentences = [s for s in words.split(". ") if s]
+            assert max(len(s.split()) for s in sentences) <= 16, words  # short sentences
+            for word in UNKIND:
+                assert word not in words.lower()
