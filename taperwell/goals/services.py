@@ -39,6 +39,17 @@ def goal_set_status(*, patient: Patient, goal: Goal, status: str) -> Goal:
 
 
 @transaction.atomic
+def goal_mark_entered_in_error(*, patient: Patient, goal: Goal, reason: str) -> Goal:
+    """A goal added by mistake is kept, marked, with the why; its steps leave the weekly plan."""
+    if not reason.strip():
+        raise ValidationError("Say what was wrong with it.")
+    goal = goal_set_status(patient=patient, goal=goal, status=GoalStatus.ENTERED_IN_ERROR)
+    goal.error_reason = reason.strip()[:500]
+    goal.save(update_fields=["error_reason"])
+    return goal
+
+
+@transaction.atomic
 def activity_create(*, patient: Patient, goal: Goal, title: str, times_per_week: int) -> Activity:
     if goal.patient_id != patient.pk:
         raise ValueError("That goal belongs to someone else.")

@@ -1,4 +1,5 @@
-"""Marking a goal step done by mistake: a reason and a tick to confirm; the entry is kept."""
+"""Marking a goal, or a goal step done, as a mistake: a reason and a tick to confirm; the entry
+is kept."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from taperwell.access import own_patient_record
 from taperwell.checkins.selectors import clinic_today
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals import services
-from taperwell.goals.models import ActivityDone, DoneStatus
+from taperwell.goals.models import ActivityDone, DoneStatus, Goal, GoalStatus
 from taperwell.patients.decorators import patient_page
 
 
@@ -34,6 +35,27 @@ def activity_done_mistake(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         services.activity_done_mark_entered_in_error(
             patient=patient, done=done, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Marked as a mistake. It is kept, but it no longer counts."))
+    return redirect("goals:index")
+
+
+@require_POST
+@patient_page
+def goal_mistake(request: HttpRequest, public_id: str) -> HttpResponse:
+    patient = own_patient_record(request, what="goal entered in error", write=True)
+    goal = get_object_or_404(
+        Goal,
+        public_id=public_id,
+        patient=patient,
+        status__in=[GoalStatus.ACTIVE, GoalStatus.REACHED],
+    )
+    form = MistakeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, MISTAKE_NOT_SAVED)
+    else:
+        services.goal_mark_entered_in_error(
+            patient=patient, goal=goal, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("Marked as a mistake. It is kept, but it no longer counts."))
     return redirect("goals:index")

@@ -99,3 +99,20 @@ def test_a_patient_cannot_mark_someone_elses_practice_or_step(client, patient, o
     assert ActivityDone.objects.get(activity=step).status == DoneStatus.CURRENT
     theirs.refresh_from_db()
     assert theirs.status == SessionStatus.DONE
+
+
+def test_marking_a_goal_as_a_mistake_takes_a_reason_and_a_confirmation(client, patient):
+    from taperwell.goals.models import Goal, GoalStatus
+
+    goal = goal_create(patient=patient, title="Walk to the mailbox")
+    step = activity_create(patient=patient, goal=goal, title="Walk to the gate", times_per_week=3)
+    client.force_login(patient.user)
+    url = reverse("goals:goal_mistake", args=[goal.public_id])
+    assert url in client.get(reverse("goals:index")).content.decode()
+    _one_click_then_reason_then_confirmed(
+        client, url, goal, current=GoalStatus.ACTIVE, marked=GoalStatus.ENTERED_IN_ERROR
+    )
+    assert Goal.objects.filter(pk=goal.pk).exists()  # kept, never deleted
+    assert "Walk to the mailbox" not in client.get(reverse("goals:index")).content.decode()
+    step.refresh_from_db()
+    assert step.status == "retired"
