@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taperwell.clinical.prescription import load_fill_policy
 from taperwell.patients.models import Patient
 
 
@@ -133,7 +134,8 @@ class PrescribingPolicy(models.Model):
     )
     fill_days = models.PositiveSmallIntegerField(
         _("days one fill covers"),
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        # The bound is in clinical/data/prescription.toml (source "none", with why).
+        validators=[MinValueValidator(1), MaxValueValidator(load_fill_policy().at_most)],
         help_text=_("Never more than the days left before the next step."),
     )
 

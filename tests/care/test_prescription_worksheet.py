@@ -104,3 +104,14 @@ def test_the_plan_page_offers_the_worksheet_to_clinicians_only(
     assert link in client.get(url).content.decode()
     client.force_login(counsellor)
     assert link not in client.get(url).content.decode()
+
+
+def test_a_clinics_fill_length_is_refused_beyond_the_bound_in_the_data(clinic):
+    from django.core.exceptions import ValidationError
+
+    from taperwell.clinical.prescription import load_fill_policy
+
+    too_long = PrescribingPolicy(clinic=clinic, fill_days=load_fill_policy().at_most + 1)
+    with pytest.raises(ValidationError):
+        too_long.full_clean()
+    PrescribingPolicy(clinic=clinic, fill_days=load_fill_policy().at_most).full_clean()
