@@ -69,6 +69,7 @@ class CheckIn(models.Model):
     status = models.CharField(
         max_length=20, choices=EntryStatus.choices, default=EntryStatus.CURRENT
     )
+    error_reason = models.CharField(max_length=500, blank=True)  # why it was marked a mistake
     submitted_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Unique per patient, not across patients: another patient's key must never refuse an entry.

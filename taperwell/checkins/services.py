@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from taperwell.checkins import care_links
@@ -213,14 +214,17 @@ def checkin_submit(
 
 
 @transaction.atomic
-def checkin_mark_entered_in_error(*, patient: Patient, checkin: CheckIn) -> CheckIn:
-    """A wrong entry stays in the record, marked so nothing counts it."""
+def checkin_mark_entered_in_error(*, patient: Patient, checkin: CheckIn, reason: str) -> CheckIn:
+    """A wrong entry stays in the record, marked so nothing counts it, with the patient's why."""
     if checkin.patient_id != patient.pk:
         raise ValueError("That check-in belongs to someone else.")
+    if not reason.strip():
+        raise ValidationError("Say what was wrong with it.")
     checkin.status = EntryStatus.ENTERED_IN_ERROR
     checkin.idempotency_key = None
+    checkin.error_reason = reason.strip()[:500]
     checkin.full_clean()
-    checkin.save(update_fields=["status", "idempotency_key", "updated_at"])
+    checkin.save(update_fields=["status", "idempotency_key", "error_reason", "updated_at"])
     transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     return checkin
 

@@ -27,6 +27,7 @@ from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperRea
 from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
+from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
@@ -122,7 +123,13 @@ def entered_in_error(request: HttpRequest, public_id: str) -> HttpResponse:
     checkin = get_object_or_404(
         CheckIn, public_id=public_id, patient=patient, status=EntryStatus.CURRENT
     )
-    services.checkin_mark_entered_in_error(patient=patient, checkin=checkin)
+    form = MistakeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, MISTAKE_NOT_SAVED)
+        return redirect("checkins:history")
+    services.checkin_mark_entered_in_error(
+        patient=patient, checkin=checkin, reason=form.cleaned_data["reason"]
+    )
     messages.success(
         request, _("Marked as a mistake. It is kept in your record but no longer counted.")
     )

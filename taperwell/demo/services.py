@@ -83,9 +83,9 @@ def demo_load() -> Clinic:
             )
     for app in (
         "medications",
-        "tapering",
         "checkins",
         "care",
+        "tapering",  # after care, which makes the demo plans
         "goals",
         "skills",
         "messaging",

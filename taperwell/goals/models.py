@@ -25,6 +25,7 @@ class Goal(models.Model):
     title = models.CharField(_("What would you like to do again?"), max_length=160)
     why = models.CharField(_("Why it matters to you"), max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    error_reason = models.CharField(max_length=500, blank=True)  # why it was marked a mistake
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -76,6 +77,7 @@ class ActivityDone(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="done")
     day = models.DateField()
     status = models.CharField(max_length=20, choices=DoneStatus.choices, default=DoneStatus.CURRENT)
+    error_reason = models.CharField(max_length=500, blank=True)  # why it was marked a mistake
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from taperwell.goals.models import (
@@ -34,6 +35,17 @@ def goal_set_status(*, patient: Patient, goal: Goal, status: str) -> Goal:
     goal.save(update_fields=["status", "updated_at"])
     if status != GoalStatus.ACTIVE:
         goal.activities.filter(status=ActivityStatus.ACTIVE).update(status=ActivityStatus.RETIRED)
+    return goal
+
+
+@transaction.atomic
+def goal_mark_entered_in_error(*, patient: Patient, goal: Goal, reason: str) -> Goal:
+    """A goal added by mistake is kept, marked, with the why; its steps leave the weekly plan."""
+    if not reason.strip():
+        raise ValidationError("Say what was wrong with it.")
+    goal = goal_set_status(patient=patient, goal=goal, status=GoalStatus.ENTERED_IN_ERROR)
+    goal.error_reason = reason.strip()[:500]
+    goal.save(update_fields=["error_reason"])
     return goal
 
 
@@ -70,9 +82,15 @@ def activity_mark_done(*, patient: Patient, activity: Activity, day: date) -> Ac
 
 
 @transaction.atomic
-def activity_done_mark_entered_in_error(*, patient: Patient, done: ActivityDone) -> ActivityDone:
+def activity_done_mark_entered_in_error(
+    *, patient: Patient, done: ActivityDone, reason: str
+) -> ActivityDone:
+    """A step marked done by mistake stays in the record, no longer counted, with the why."""
     if done.patient_id != patient.pk:
         raise ValueError("That entry belongs to someone else.")
+    if not reason.strip():
+        raise ValidationError("Say what was wrong with it.")
     done.status = DoneStatus.ENTERED_IN_ERROR
-    done.save(update_fields=["status"])
+    done.error_reason = reason.strip()[:500]
+    done.save(update_fields=["status", "error_reason"])
     return done

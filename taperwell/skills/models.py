@@ -50,6 +50,7 @@ class PracticeSession(models.Model):
     status = models.CharField(
         max_length=20, choices=SessionStatus.choices, default=SessionStatus.DONE
     )
+    error_reason = models.CharField(max_length=500, blank=True)  # why it was marked a mistake
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

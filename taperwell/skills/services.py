@@ -52,3 +52,22 @@ def flare_plan_save(*, patient: Patient, **fields: str) -> FlarePlan:
     plan.full_clean()
     plan.save()
     return plan
+
+
+@transaction.atomic
+def practice_session_mark_entered_in_error(
+    *, patient: Patient, session: PracticeSession, reason: str
+) -> PracticeSession:
+    """A practice logged by mistake stays in the record, no longer counted, with the why."""
+    from django.core.exceptions import ValidationError
+
+    from taperwell.skills.models import SessionStatus
+
+    if session.patient_id != patient.pk:
+        raise ValueError("That entry belongs to someone else.")
+    if not reason.strip():
+        raise ValidationError("Say what was wrong with it.")
+    session.status = SessionStatus.ENTERED_IN_ERROR
+    session.error_reason = reason.strip()[:500]
+    session.save(update_fields=["status", "error_reason"])
+    return session

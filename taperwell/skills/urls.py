@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taperwell.skills import views
+from taperwell.skills import views, views_mistake
 
 app_name = "skills"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("skills/flare-plan/edit/", views.flare_plan_edit, name="flare_plan_edit"),
     path("skills/practice/<slug:slug>/", views.practice, name="practice"),
     path("skills/practice/<slug:slug>/audio/", views.audio, name="audio"),
+    path(
+        "skills/practice-log/<uuid:public_id>/mistake/",
+        views_mistake.practice_mistake,
+        name="practice_mistake",
+    ),
 ]

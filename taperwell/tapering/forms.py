@@ -105,3 +105,26 @@ class ReviseForm(forms.Form):
         ):
             self.add_error("percent", _("Give the slower percent and days between steps."))
         return data
+
+
+class TreatmentDecisionForm(forms.Form):
+    """Concern for opioid use disorder and medication treatment (CDC-2022 Rec 12)."""
+
+    oud_concern = forms.BooleanField(
+        label=_("Concern for opioid use disorder (assessed by the prescriber)"), required=False
+    )
+    step = forms.ChoiceField(label=_("What was decided"), choices=())
+    medicine = forms.ChoiceField(label=_("Medicine"), choices=())
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("What was seen and agreed (the care team reads it; the patient gets plain words)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from taperwell.tapering.treatment import TreatmentMedicine, TreatmentStep
+
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = TreatmentStep.choices
+        self.fields["medicine"].choices = TreatmentMedicine.choices

@@ -10,9 +10,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from taperwell.clinical.prescription import load_fill_policy
 from taperwell.patients.models import Patient
 
 
@@ -71,6 +73,9 @@ class TaperEventKind(models.TextChoices):
     REPLACED = "replaced", _("Replaced by a new plan")
     DISCARDED = "discarded", _("Draft discarded")
     PAUSE_REQUESTED = "pause-requested", _("Patient asked for a pause")
+    # Concern for opioid use disorder and medication treatment (CDC-2022 Rec 12): a decision
+    # logged on the plan; it changes no dose (taperwell/tapering/treatment.py).
+    TREATMENT = "treatment", _("Medication treatment discussed")
 
 
 class TaperEvent(models.Model):
@@ -118,3 +123,24 @@ class PauseRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Pause request from {self.patient}"
+
+
+class PrescribingPolicy(models.Model):
+    """A clinic's own prescription-worksheet setting (operator console). Without a row, the
+    default fill length of `clinical/data/prescription.toml` applies."""
+
+    clinic = models.OneToOneField(
+        "clinics.Clinic", on_delete=models.PROTECT, related_name="prescribing_policy"
+    )
+    fill_days = models.PositiveSmallIntegerField(
+        _("days one fill covers"),
+        # The bound is in clinical/data/prescription.toml (source "none", with why).
+        validators=[MinValueValidator(1), MaxValueValidator(load_fill_policy().at_most)],
+        help_text=_("Never more than the days left before the next step."),
+    )
+
+    class Meta:
+        verbose_name_plural = "prescribing policies"
+
+    def __str__(self) -> str:
+        return f"Prescribing policy of {self.clinic}"

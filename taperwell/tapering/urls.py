@@ -1,6 +1,6 @@
 from django.urls import path
 
-from taperwell.tapering import views
+from taperwell.tapering import views, views_prescribing
 
 app_name = "tapering"
 urlpatterns = [
@@ -10,4 +10,14 @@ urlpatterns = [
     path("clinic/taper-plans/<uuid:public_id>/discard/", views.discard, name="discard"),
     path("clinic/taper-plans/<uuid:public_id>/change/", views.revise, name="revise"),
     path("clinic/taper-plans/<uuid:public_id>/print/", views.print_schedule, name="print"),
+    path(
+        "clinic/taper-plans/<uuid:public_id>/worksheet/",
+        views_prescribing.worksheet,
+        name="worksheet",
+    ),
+    path(
+        "clinic/taper-plans/<uuid:public_id>/treatment/",
+        views_prescribing.treatment,
+        name="treatment",
+    ),
 ]

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from taperwell.access import care_team_required, patient_for_user, role_of, role_required
 from taperwell.clinics.models import CLINICAL_ROLES, PLAN_WRITING_ROLES, Role
 from taperwell.tapering.engine import PlanError, pace_by_id, pack_for, policy_for_pace
-from taperwell.tapering.forms import ApproveForm, DiscardForm, DraftForm, ReviseForm
+from taperwell.tapering.forms import (
+    ApproveForm,
+    DiscardForm,
+    DraftForm,
+    ReviseForm,
+    TreatmentDecisionForm,
+)
 from taperwell.tapering.models import PlanStatus, TaperPlan
 from taperwell.tapering.selectors import draft_starting_point, plan_steps_for_patient, plans_of
 from taperwell.tapering.services import (
@@ -156,6 +162,7 @@ def _detail(request, plan, *, approve_form=None, revise_form=None, status=200):
             "discard_form": DiscardForm(),
             "revise_form": revise_form or _revise_form_for(request, plan, today),
             "lost_tolerance": LOST_TOLERANCE,
+            "treatment_form": TreatmentDecisionForm(initial={"on": today}),
         },
         status=status,
     )

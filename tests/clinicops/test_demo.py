@@ -35,3 +35,16 @@ def test_the_demo_has_an_overdue_urine_test_a_pdmp_check_this_week_and_minutes_t
     assert (today - pdmp.done_on).days < 7
     first, last = month_bounds(today.year, today.month)
     assert CareTimeEntry.objects.filter(patient=maria, on__gte=first, on__lte=last).exists()
+
+
+def test_the_demo_has_a_transition_to_treatment_decision_for_bob_not_maria():
+    from taperwell.tapering.models import TaperEvent, TaperEventKind
+
+    demo_load()
+    demo_load()
+    decisions = TaperEvent.objects.filter(kind=TaperEventKind.TREATMENT)
+    assert decisions.count() == 1
+    decision = decisions.get()
+    assert decision.plan.patient.full_name == "Robert Williams"
+    assert decision.details["step"] == "transition"
+    assert decision.details["medicine"] == "buprenorphine"

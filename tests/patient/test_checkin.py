@@ -135,7 +135,10 @@ def test_a_past_check_in_marked_as_a_mistake_is_kept_but_not_counted(client, pat
     client.force_login(patient.user)
     client.post("/checkin/", answers())
     checkin = CheckIn.objects.get()
-    response = client.post(f"/checkin/{checkin.public_id}/entered-in-error/")
+    response = client.post(
+        f"/checkin/{checkin.public_id}/entered-in-error/",
+        {"reason": "Wrong day", "confirm": "on"},
+    )
     assert response.status_code == 302
     checkin.refresh_from_db()
     assert checkin.status == EntryStatus.ENTERED_IN_ERROR

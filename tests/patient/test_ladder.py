@@ -30,7 +30,7 @@ def things(patient):
 
 
 ACTIONS = [
-    ("/checkin/{checkin}/entered-in-error/", {}),
+    ("/checkin/{checkin}/entered-in-error/", {"reason": "Wrong day", "confirm": "on"}),
     ("/my-medicines/pause/", {"reason": ""}),
     ("/my-medicines/reasons/", {"reasons": "Clear head"}),
     ("/goals/{goal}/steps/", {"title": "Stand up slowly", "times_per_week": "2"}),

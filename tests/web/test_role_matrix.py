@@ -76,6 +76,11 @@ CLINICAL_READS = [
     "api/v1/patients/<public_id>/timeline",
 ]
 
+# Prescriber's pages: clinicians only; the behavioural-health clinician is refused too.
+PRESCRIBER_READS = [
+    "clinic/taper-plans/<uuid:public_id>/worksheet/",
+]
+
 FRONT_DESK = ("staff", "admin")
 
 
@@ -169,3 +174,19 @@ def test_a_clinician_still_reaches_the_draft_form(client, people):
     client.force_login(users["clinician"])
     url = f"/clinic/patients/{patient.public_id}/taper/"
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("who", [*FRONT_DESK, "bh_clinician"])
+@pytest.mark.parametrize("route", PRESCRIBER_READS)
+def test_only_prescribers_open_the_prescribers_pages(client, people, who, route):
+    users, patient = people
+    real = _real_id(route, patient)
+    url = _fill(route, {"uuid": real, "public_id": real})
+    client.force_login(users[who])
+    assert client.get(url).status_code == 403
+    client.force_login(users["clinician"])
+    assert client.get(url).status_code == 200
+
+
+def test_every_prescriber_route_is_a_real_route():
+    assert set(PRESCRIBER_READS) <= set(ROUTES)
