@@ -27,6 +27,7 @@ from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
+from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
 
@@ -204,6 +205,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
         {
             "patient": patient,
             "record": record,
+            "doses": cards_context(
+                patient, record=record, steps=steps, day=today, where="medicines"
+            ),
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,

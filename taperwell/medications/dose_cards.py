@@ -124,6 +124,7 @@ class DoseCard:
     label: str  # "Morning", or "Morning (08:00)" when two times share a part of the day
     items: list[CardItem]
     taken: list[DoseLog] = field(default_factory=list)
+    fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)  # the one-time key of its form
 
     @property
     def clock(self) -> time:
@@ -144,6 +145,10 @@ class DoseCard:
         return self.taken[-1].idempotency_key if self.taken else None
 
     @property
+    def dom_id(self) -> str:
+        return "dose-" + self.time.replace(":", "")
+
+    @property
     def only_patches(self) -> bool:
         return all(item.kind == "patch" for item in self.items)
 
@@ -158,10 +163,15 @@ class AsNeededCard:
     strength: Decimal | None
     most: int | None
     taken: list[DoseLog] = field(default_factory=list)
+    fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @property
     def strength_text(self) -> str:
         return "" if self.strength is None else f"{_n(self.strength)} {self.unit}"
+
+    @property
+    def dom_id(self) -> str:
+        return "dose-prn-" + uuid.uuid5(uuid.NAMESPACE_URL, self.line_key).hex[:8]
 
     @property
     def drawing(self) -> Drawing:
@@ -320,3 +330,28 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
         else:
             changes.append(f"{labels[key[1]]} {name}{_n(old)} → {_n(new)} {shown.unit}")
     return {"on": date.fromisoformat(following["start_date"]), "changes": changes}
+
+
+def cards_context(
+    patient: Any,
+    *,
+    record: DoseOfRecord,
+    steps: dict[str, Any] | None,
+    day: date,
+    where: str = "today",
+    medications: Iterable[Any] = (),
+) -> dict[str, Any]:
+    """What `medications/_dose_cards.html` needs (one query: the day's marks). `medications`,
+    when given, are the active medicine-list rows; those not on the cards (medicines other than
+    opioids) are listed under them."""
+    cards, as_needed = dose_cards(record, log=day_log(patient, day))
+    on_cards = {line.medication_id for line in record.lines if line.medication_id}
+    return {
+        "cards": cards,
+        "as_needed": as_needed,
+        "next_change": next_change(record, steps),
+        "paused": bool(steps and steps.get("paused")),
+        "where": where,
+        "day": day,
+        "others": [m for m in medications if m.public_id not in on_cards],
+    }
