@@ -355,3 +355,40 @@ def cards_context(
         "day": day,
         "others": [m for m in medications if m.public_id not in on_cards],
     }
+
+
+DOSE_LOG_COLUMNS = (
+    "day",
+    "time_of_day",
+    "scheduled_time",
+    "medicine",
+    "dose",
+    "marked_at",
+    "undone_at",
+    "source",
+)
+
+
+def dose_log_rows(patient: Any) -> list[list[str]]:
+    """The patient's whole dose log for their export, times in the clinic's time zone."""
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
+
+    def local(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if at else ""
+
+    rows = DoseLog.objects.filter(patient=patient).order_by("day", "taken_at", "pk")
+    return [
+        [
+            row.day.isoformat(),
+            str(DoseSlot(row.slot).label),
+            row.time,
+            row.product,
+            row.dose_text,
+            local(row.taken_at),
+            local(row.undone_at),
+            row.source,
+        ]
+        for row in rows
+    ]
