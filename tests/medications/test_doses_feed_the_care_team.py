@@ -101,3 +101,28 @@ def test_the_patients_export_holds_the_dose_log_in_the_clinics_time(patient):
     assert first["undone_at"] == ""
     assert lines[1]["undone_at"] != ""
     assert "doses-taken.csv" in archive.read("README.txt").decode()
+
+
+def test_demo_maria_has_doses_marked_taken_in_the_last_days(django_capture_on_commit_callbacks):
+    from taperwell.demo.services import demo_load
+    from taperwell.medications.dose_cards import scheduled_items
+    from taperwell.medications.selectors import dose_of_record
+    from taperwell.patients.models import Patient
+
+    with django_capture_on_commit_callbacks(execute=True):
+        clinic = demo_load()
+    maria = Patient.objects.get(user__email="maria@example.org")
+    today = local_today(clinic)
+    marks = DoseLog.objects.filter(patient=maria)
+    days = set(marks.values_list("day", flat=True))
+
+    assert days
+    assert all(today - timedelta(days=7) <= d < today for d in days)
+    yesterday = marks.filter(day=today - timedelta(days=1)).exclude(time="")
+    record = dose_of_record(maria, on=today - timedelta(days=1))
+    expected = {(t, i.amount) for t, items in scheduled_items(record).items() for i in items}
+    assert {(r.time, r.amount) for r in yesterday} == expected
+    assert marks.filter(slot=DoseSlot.AS_NEEDED).exists()
+    before = marks.count()
+    demo_load()
+    assert DoseLog.objects.filter(patient=maria).count() == before
