@@ -345,7 +345,9 @@ def cards_context(
     when given, are the active medicine-list rows; those not on the cards (medicines other than
     opioids) are listed under them."""
     cards, as_needed = dose_cards(record, log=day_log(patient, day))
+    # The plan stands in for the prescriptions it replaced: never list those as a second dose.
     on_cards = {line.medication_id for line in record.lines if line.medication_id}
+    on_cards |= {m.public_id for m in record.replaced}
     return {
         "cards": cards,
         "as_needed": as_needed,

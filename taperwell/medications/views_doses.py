@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from taperwell.access import own_patient_record
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.forms_doses import DoseTakenForm, DoseUndoForm
-from taperwell.medications.selectors import dose_of_record
+from taperwell.medications.selectors import active_medications, dose_of_record
 from taperwell.medications.services import (
     DoseLogClosedError,
     DoseNotOnRecordError,
@@ -69,5 +69,9 @@ def _answer(request: HttpRequest, patient: Any, form: Any) -> HttpResponse:
     day = clinic_today(patient.clinic)
     record = dose_of_record(patient, on=day)
     steps = plan_steps_for_patient(current_plan(patient), today=day)
-    doses = cards_context(patient, record=record, steps=steps, day=day, where=where)
+    # Today lists the other medicines under the cards; My medicines has its own list.
+    others = active_medications(patient) if where == "today" else []
+    doses = cards_context(
+        patient, record=record, steps=steps, day=day, where=where, medications=others
+    )
     return render(request, "medications/_dose_cards.html", {"doses": doses})

@@ -102,6 +102,8 @@ def test_with_htmx_the_cards_come_back_as_a_fragment(client, on_oxycodone):
     assert 'id="dose-cards"' in html
     assert "<html" not in html
     assert "Taken at" in html
+    # The same cards as the page: the prescriptions the plan replaced never appear.
+    assert html.count('<article class="dose-card') == 3
 
 
 def test_the_same_form_sent_twice_marks_the_dose_once(client, on_oxycodone):
@@ -206,3 +208,24 @@ def test_the_next_steps_change_is_one_line_under_the_cards(client, patient, clin
     assert re.match(r"From [A-Z][a-z]{2} \d{1,2}: (morning|evening) \d+ → \d+ mg", line)
     next_start = plan.schedule["steps"][1]["start_date"]
     assert f"{date.fromisoformat(next_start):%b} {date.fromisoformat(next_start).day}:" in line
+
+
+def test_with_a_plan_the_replaced_prescription_is_never_listed_beside_the_cards(
+    client, patient, clinician
+):
+    today = local_today(patient.clinic)
+    oxycodone_er(patient, clinician)
+    PatientMedication.objects.create(
+        patient=patient, drug="gabapentin", form="capsule", strength=Decimal(300), unit="mg"
+    )
+    plan = plan_draft(
+        patient=patient, by=clinician, inputs=ten_percent_inputs(today - timedelta(days=3))
+    )
+    plan_approve(plan=plan, by=clinician, agreement="Ten percent.", today=today - timedelta(days=3))
+    client.force_login(patient.user)
+
+    html = _today(client)
+
+    cards = html[html.index('id="dose-cards"') : html.index("My medicines and plan")]
+    assert "gabapentin capsule 300 mg" in cards
+    assert "oxycodone ER tablet 30 mg" not in cards
