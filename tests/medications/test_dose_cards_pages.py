@@ -229,3 +229,24 @@ def test_with_a_plan_the_replaced_prescription_is_never_listed_beside_the_cards(
     cards = html[html.index('id="dose-cards"') : html.index("My medicines and plan")]
     assert "gabapentin capsule 300 mg" in cards
     assert "oxycodone ER tablet 30 mg" not in cards
+
+
+def test_a_patch_is_drawn_as_a_patch_and_its_tap_says_the_patch_is_on(client, patient):
+    PatientMedication.objects.create(
+        patient=patient,
+        drug="fentanyl",
+        form="patch",
+        release="ER",
+        strength=Decimal(25),
+        unit="mcg/h",
+        times=["09:00"],
+    )
+    client.force_login(patient.user)
+
+    html = _today(client)
+
+    card = html[html.index('<article class="dose-card') : html.index("</article>")]
+    assert 'class="dose-svg patch"' in card
+    assert "25 mcg/h" in card
+    assert "My patch is on" in card
+    assert ">Taken<" not in card
