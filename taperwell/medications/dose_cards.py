@@ -314,21 +314,29 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
     else:
         planned = {key for key, _ in after}
         before = {k: v for k, v in _amounts(record.lines).items() if k[0] in planned}
-    products = {line.name for line, _ in (*before.values(), *after.values())}
     times = sorted({t for _, t in (*before, *after) if t != "as needed"})
     labels = {t: label.lower() for t, label in _labels(times).items()}
-    changes = []
+    changed = []
     for key in sorted(set(before) | set(after), key=lambda k: (k[1] == "as needed", k[1], k[0])):
         line, old = before.get(key, (None, Decimal(0)))
         new_line, new = after.get(key, (None, Decimal(0)))
         shown = new_line or line
-        if old == new or shown is None:
-            continue
-        name = f"{shown.name} " if len(products) > 1 else ""
-        if key[1] == "as needed":
-            changes.append(f"{name}as needed up to {_n(old)} → {_n(new)} a day".strip())
+        if old != new and shown is not None:
+            changed.append((key[1], shown, old, new))
+    # The medicine's name only when the words could point at another one: two medicines change,
+    # or another medicine is taken at a time that changes.
+    at_times = {when for when, *_ in changed}
+    names = {
+        line.name for (_, when), (line, _) in (*before.items(), *after.items()) if when in at_times
+    }
+    named = len({shown.name for _, shown, *_ in changed} | names) > 1
+    changes = []
+    for when, shown, old, new in changed:
+        name = f"{shown.name} " if named else ""
+        if when == "as needed":
+            changes.append(f"{name}as needed up to {_n(old)} → {_n(new)} a day")
         else:
-            changes.append(f"{labels[key[1]]} {name}{_n(old)} → {_n(new)} {shown.unit}")
+            changes.append(f"{labels[when]} {name}{_n(old)} → {_n(new)} {shown.unit}")
     return {"on": date.fromisoformat(following["start_date"]), "changes": changes}
 
 

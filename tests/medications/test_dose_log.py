@@ -214,3 +214,68 @@ def test_the_next_change_is_one_line_with_the_time_of_day_and_a_us_date(patient,
         time = "08:00" if part == "morning" else "20:00"
         assert amounts.startswith(f"{before[time].normalize():f} → ")
         assert amounts.endswith(" mg")
+
+
+def _step(start, evening_units, *, prn_most=3, morning=20):
+    return {
+        "start_date": start,
+        "medications": [
+            {
+                "drug": "oxycodone",
+                "release": "ER",
+                "form": "tablet",
+                "unit": "mg",
+                "daily_dose": morning + sum(s * c for s, c in evening_units),
+                "administrations": {
+                    "08:00": [{"strength": morning, "count": 1}],
+                    "20:00": [{"strength": s, "count": c} for s, c in evening_units],
+                },
+            },
+            {
+                "drug": "oxycodone",
+                "release": "IR",
+                "form": "tablet",
+                "unit": "mg",
+                "daily_dose": 5 * prn_most,
+                "as_needed": True,
+                "administrations": {"as needed": [{"strength": 5, "count": prn_most}]},
+            },
+        ],
+    }
+
+
+def test_the_next_change_names_the_medicine_only_when_the_words_could_mean_another():
+    steps = {
+        "current": _step("2026-12-02", [(15, 1), (10, 1)]),
+        "next": _step("2026-12-30", [(20, 1)]),
+        "paused": False,
+    }
+
+    change = next_change(None, steps)
+
+    assert change == {"on": date(2026, 12, 30), "changes": ["evening 25 → 20 mg"]}
+
+
+def test_when_two_medicines_change_each_change_says_which():
+    steps = {
+        "current": _step("2026-12-02", [(20, 1)]),
+        "next": _step("2026-12-30", [(15, 1)], prn_most=2),
+        "paused": False,
+    }
+
+    change = next_change(None, steps)
+
+    assert change["changes"] == [
+        "evening oxycodone ER tablet 20 → 15 mg",
+        "oxycodone IR tablet as needed up to 3 → 2 a day",
+    ]
+
+
+def test_a_paused_taper_shows_no_next_change():
+    steps = {
+        "current": _step("2026-12-02", [(20, 1)]),
+        "next": _step("2026-12-30", [(15, 1)]),
+        "paused": True,
+    }
+
+    assert next_change(None, steps) is None
