@@ -66,10 +66,11 @@ def _level(value: int | None, *, high_is_bad: bool) -> int:
 
 
 def checkin_strip(patient: Any, *, today: date) -> tuple[list[date], list[StripRow]]:
-    """The last 14 days (oldest first) and a row per measure: pain, mood, sleep, withdrawal and
-    practice minutes. Two queries."""
+    """The last 14 days (oldest first) and a row per measure: pain, mood, sleep, withdrawal,
+    practice minutes and doses marked taken. Three queries."""
     from taperwell.checkins.care_links import practice_minutes_by_day
     from taperwell.checkins.models import CheckIn, EntryStatus
+    from taperwell.medications.dose_cards import doses_taken_by_day
 
     start = today - timedelta(days=STRIP_DAYS - 1)
     days = [start + timedelta(days=n) for n in range(STRIP_DAYS)]
@@ -99,6 +100,16 @@ def checkin_strip(patient: Any, *, today: date) -> tuple[list[date], list[StripR
             "minutes of coping-skill practice",
             # No practice is not a worry in itself; more practice shows as a calmer cell.
             [Cell(day, minutes.get(day, 0), 0 if minutes.get(day, 0) else 1) for day in days],
+        )
+    )
+    taken = doses_taken_by_day(patient, start, today)
+    rows.append(
+        StripRow(
+            "Doses marked taken",
+            "times of day and as-needed doses the patient marked taken; not marking one is "
+            "not a missed dose",
+            # Marking is optional for the patient: an unmarked day is never a worry in itself.
+            [Cell(day, taken.get(day, 0), 0) for day in days],
         )
     )
     return days, rows

@@ -29,6 +29,7 @@ from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
+from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
 
@@ -218,6 +219,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
         {
             "patient": patient,
             "record": record,
+            "doses": cards_context(
+                patient, record=record, steps=steps, day=today, where="medicines"
+            ),
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,

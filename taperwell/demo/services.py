@@ -14,6 +14,7 @@ from taperwell.demo import clinic as demo
 from taperwell.demo import ehr
 from taperwell.enrolment.models import Consent, Invitation, InvitationMethod
 from taperwell.enrolment.services import CONSENT_VERSION, consent_text_digest
+from taperwell.medications import demo as medications_demo
 from taperwell.patients.models import CareTeamMember, CareTeamRole, Patient, PatientStatus
 
 
@@ -96,6 +97,8 @@ def demo_load() -> Clinic:
         "rtm",
     ):
         _load_app_history(app, clinic)
+    # After the plans (care's demo): a dose card's mark is what that day's dose said.
+    medications_demo.load_doses_taken(clinic)
     ehr.load(clinic)  # after the medicine lists, so the import sees what is listed
     return clinic
 

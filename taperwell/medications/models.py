@@ -150,3 +150,70 @@ class NaloxonePlan(models.Model):
 
     def __str__(self) -> str:
         return f"Naloxone plan of {self.patient}"
+
+
+class DoseSlot(models.TextChoices):
+    """The part of the day a dose card stands for (the words of `clinical.taper_text`, so the
+    card, the step's text and the calendar say the same), or an as-needed dose."""
+
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+    EVENING = "evening", _("Evening")
+    BEDTIME = "bedtime", _("Bedtime")
+    AS_NEEDED = "as_needed", _("As needed")
+
+
+class DoseLogSource(models.TextChoices):
+    PATIENT = "patient", _("Marked by the patient")
+
+
+class DoseLog(models.Model):
+    """A dose the patient marked taken: one row per medicine line of a dose card.
+
+    `day` is the clinic's day (its time zone) when it was marked. Undo keeps the row and sets
+    `undone_at` (a record is never deleted); only rows without it count. The rows of one tap
+    share its one-time `idempotency_key`, so a double tap or a resent form records it once.
+    What the card said is kept as it was (`product`, `dose_text`, `amount`): the plan may
+    change later, the record of that day does not.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="dose_log")
+    day = models.DateField()
+    slot = models.CharField(max_length=12, choices=DoseSlot.choices)
+    time = models.CharField(
+        max_length=5, blank=True, help_text=_("The schedule's time (HH:MM); blank as needed.")
+    )
+    line_key = models.CharField(max_length=120)
+    drug = models.CharField(max_length=80)
+    product = models.CharField(max_length=160)
+    dose_text = models.CharField(max_length=160)
+    amount = models.DecimalField(max_digits=10, decimal_places=3)
+    unit = models.CharField(max_length=16, blank=True)
+    taken_at = models.DateTimeField()
+    source = models.CharField(
+        max_length=12, choices=DoseLogSource.choices, default=DoseLogSource.PATIENT
+    )
+    idempotency_key = models.UUIDField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day", "taken_at", "pk"]
+        indexes = [models.Index(fields=["patient", "day"], name="doselog_patient_day")]
+        constraints = [
+            # Keys are unique per patient (as the check-in's): a tap resent is the same tap.
+            models.UniqueConstraint(
+                fields=["patient", "idempotency_key", "line_key"],
+                name="doselog_key_unique_per_patient",
+            ),
+            # A scheduled dose is marked once a day (two tabs racing keep one row).
+            models.UniqueConstraint(
+                fields=["patient", "day", "time", "line_key"],
+                condition=models.Q(undone_at__isnull=True) & ~models.Q(time=""),
+                name="doselog_scheduled_once_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} {self.dose_text} on {self.day} ({self.get_slot_display()})"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+import zoneinfo
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from taperwell.access import role_of
 from taperwell.clinical.dose_limits import load_dose_limits
@@ -16,6 +19,8 @@ from taperwell.clinical.mme import DoseError, MedicationDose, check_dose
 from taperwell.clinical.review import dose_is_read
 from taperwell.clinics.models import Role
 from taperwell.medications.models import (
+    DoseLog,
+    DoseSlot,
     MedicationChange,
     MedicationChangeKind,
     MedicationStatus,
@@ -171,3 +176,143 @@ def naloxone_plan_save(
     plan.full_clean()
     plan.save()
     return plan
+
+
+# ---------------------------------------------------------------------------------------------
+# The dose log: what the patient marked taken on a dose card. Never a judgement: nothing here
+# reads an unmarked dose as missed.
+
+
+class DoseNotOnRecordError(ValueError):
+    """The time or as-needed line is not in today's dose of record (a page left open while the
+    plan changed, or a forged form)."""
+
+
+class DoseLogClosedError(ValueError):
+    """A mark of an earlier day: the log can be changed for the day only."""
+
+
+def _must_be_the_patient(patient: Any, by: Any) -> None:
+    if role_of(by) != Role.PATIENT or by.pk != patient.user_id:
+        raise PermissionDenied("Only the patient marks their own doses.")
+
+
+def _clinic_day(patient: Any, at: datetime) -> date:
+    return at.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
+
+
+@transaction.atomic
+def doselog_record(
+    *,
+    patient: Any,
+    by: Any,
+    key: uuid.UUID,
+    time: str = "",
+    line: str = "",
+    now: datetime | None = None,
+) -> list[DoseLog]:
+    """Mark the dose card of `time` ("08:00") taken, or one dose of the as-needed `line` (its
+    `dose_cards.line_key`). Returns the rows of the mark.
+
+    The day is the clinic's (its time zone) at `now`. What the card holds comes from that day's
+    dose of record, never from the form. The same `key` twice records once; a time already
+    marked that day keeps its first mark.
+    """
+    from taperwell.medications.dose_cards import as_needed_lines, line_key, scheduled_items
+    from taperwell.medications.selectors import dose_of_record
+
+    _must_be_the_patient(patient, by)
+    if bool(time) == bool(line):
+        raise DoseNotOnRecordError("Give either a time of day or an as-needed medicine.")
+    repeat = list(DoseLog.objects.filter(patient=patient, idempotency_key=key))
+    if repeat:
+        return repeat
+    now = now or timezone.now()
+    day = _clinic_day(patient, now)
+    record = dose_of_record(patient, on=day)
+    rows: list[DoseLog] = []
+    if time:
+        items = scheduled_items(record).get(time)
+        if not items:
+            raise DoseNotOnRecordError(f"No dose at {time} in today's plan.")
+        marked = set(
+            DoseLog.objects.filter(
+                patient=patient, day=day, time=time, undone_at__isnull=True
+            ).values_list("line_key", flat=True)
+        )
+        slot = dose_slot_of(time)
+        for item in items:
+            if item.line_key in marked:
+                continue
+            rows.append(
+                DoseLog(
+                    patient=patient,
+                    day=day,
+                    slot=slot,
+                    time=time,
+                    line_key=item.line_key,
+                    drug=item.drug,
+                    product=item.product,
+                    dose_text=item.dose_text,
+                    amount=item.amount,
+                    unit=item.unit,
+                    taken_at=now,
+                    idempotency_key=key,
+                )
+            )
+    else:
+        found = next((x for x in as_needed_lines(record) if line_key(x) == line), None)
+        if found is None or found.as_needed_strength is None:
+            raise DoseNotOnRecordError("That medicine is not an as-needed medicine today.")
+        strength = found.as_needed_strength
+        rows.append(
+            DoseLog(
+                patient=patient,
+                day=day,
+                slot=DoseSlot.AS_NEEDED,
+                line_key=line,
+                drug=found.drug,
+                product=found.name,
+                dose_text=f"{strength.normalize():f} {found.unit}",
+                amount=strength,
+                unit=found.unit,
+                taken_at=now,
+                idempotency_key=key,
+            )
+        )
+    for row in rows:
+        row.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            DoseLog.objects.bulk_create(rows)
+    except IntegrityError:
+        # Two taps raced past the first look (two tabs, a resent form): the first one stands.
+        return list(DoseLog.objects.filter(patient=patient, day=day, undone_at__isnull=True))
+    return rows
+
+
+def dose_slot_of(time: str) -> str:
+    from taperwell.medications.dose_cards import slot_of
+
+    return slot_of(time)
+
+
+@transaction.atomic
+def doselog_undo(
+    *, patient: Any, by: Any, key: uuid.UUID, now: datetime | None = None
+) -> list[DoseLog]:
+    """Take back the mark made with `key` (kept, with `undone_at`). Only the day's own marks
+    change; undoing twice changes nothing the second time."""
+    _must_be_the_patient(patient, by)
+    now = now or timezone.now()
+    rows = list(
+        DoseLog.objects.select_for_update().filter(
+            patient=patient, idempotency_key=key, undone_at__isnull=True
+        )
+    )
+    if any(row.day != _clinic_day(patient, now) for row in rows):
+        raise DoseLogClosedError("Only today's marks can be changed.")
+    for row in rows:
+        row.undone_at = now
+        row.save(update_fields=["undone_at"])
+    return rows

@@ -24,6 +24,7 @@ from taperwell.checkins.selectors import (
     questionnaires_due,
 )
 from taperwell.goals.selectors import dose_milestone, goals_with_week
+from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import (
     active_medications_of,
     dose_of_record,
@@ -58,6 +59,8 @@ def today(request: HttpRequest) -> HttpResponse:
     if every > 1 and checkin is None:
         last = last_checkin_days([patient.pk]).get(patient.pk)
         next_checkin = last + timedelta(days=every) if last else None
+    record = dose_of_record(patient, on=day)
+    medications = active_medications_of(patient)
     return render(
         request,
         "patients/today.html",
@@ -67,8 +70,12 @@ def today(request: HttpRequest) -> HttpResponse:
             "day": day,
             "plan": plan,
             "steps": steps,
-            "medications": [] if plan else active_medications_of(patient),
-            "record": dose_of_record(patient, on=day),
+            "medications": [] if plan else medications,
+            "record": record,
+            # The dose cards, and what the patient marked taken today (one query).
+            "doses": cards_context(
+                patient, record=record, steps=steps, day=day, medications=medications
+            ),
             "checkin": checkin,
             "checkin_every": every,
             # In maintenance: the day the next check-in is asked for (None: due now).

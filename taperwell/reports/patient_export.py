@@ -96,6 +96,16 @@ def _csv(model: Any, columns: list[str], patient: Any) -> str:
     return buffer.getvalue()
 
 
+def _dose_log_csv(patient: Any) -> str:
+    from taperwell.medications.dose_cards import DOSE_LOG_COLUMNS, dose_log_rows
+
+    buffer = io.StringIO()
+    writer = csv_safety.writer(buffer, lineterminator="\n")
+    writer.writerow(DOSE_LOG_COLUMNS)
+    writer.writerows(dose_log_rows(patient))
+    return buffer.getvalue()
+
+
 def export_zip(patient: Any) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -103,6 +113,7 @@ def export_zip(patient: Any) -> bytes:
         archive.writestr("fhir-bundle.json", json.dumps(bundle, indent=2))
         for name, (model, columns) in CSV_FILES.items():
             archive.writestr(name, _csv(model, columns, patient))
+        archive.writestr("doses-taken.csv", _dose_log_csv(patient))
         # The patient's own summary: never the care team's flags or notes.
         sections = [key for key, _ in PATIENT_SECTIONS]
         archive.writestr(
@@ -114,6 +125,8 @@ def export_zip(patient: Any) -> bytes:
             "fhir-bundle.json: your record in FHIR R4, the format health records use.\n"
             "*.csv: your check-ins, questionnaires, medicines, practice, goals and flags,\n"
             "       one row each, for a spreadsheet.\n"
+            "doses-taken.csv: the doses you marked taken (and any you undid), in your\n"
+            "       clinic's time.\n"
             "visit-summary.pdf: your last 90 days, in plain words.\n",
         )
     return buffer.getvalue()

@@ -28,10 +28,11 @@ class PatientMonth:
 
 
 def _data_days(patient_ids: list[int], first: dt.date, last: dt.date) -> dict[int, set[dt.date]]:
-    """Days with patient-reported data: check-ins, questionnaires, practices (entries marked in
-    error do not count). Doses marked taken will join this list when the app records them."""
+    """Days with patient-reported data: check-ins, questionnaires, practices and doses marked
+    taken (entries marked in error, and marks the patient undid, do not count)."""
     from taperwell.checkins.models import CheckIn, QuestionnaireResponse
     from taperwell.checkins.models import EntryStatus as CheckinStatus
+    from taperwell.medications.dose_cards import taken_days
     from taperwell.skills.models import PracticeSession, SessionStatus
 
     days: dict[int, set[dt.date]] = defaultdict(set)
@@ -48,6 +49,8 @@ def _data_days(patient_ids: list[int], first: dt.date, last: dt.date) -> dict[in
         )
         for patient_id, day in rows:
             days[patient_id].add(day)
+    for patient_id, day in taken_days(patient_ids, first, last):
+        days[patient_id].add(day)
     return days
 
 

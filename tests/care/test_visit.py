@@ -107,7 +107,8 @@ def test_the_visit_view_shows_the_dose_the_plan_position_the_strip_the_scores_an
     assert f'data-dose-of-record-mme="{record.mme_per_day:g}"' in html
     assert "Step 2 of" in html
     assert 'data-visit="next-step"' in html
-    assert html.count('<td class="num lvl-') == 5 * 14
+    # Pain, mood, sleep, withdrawal, practice and doses marked taken.
+    assert html.count('<td class="num lvl-') == 6 * 14
     assert "Withdrawal 9 of 10 three days after a step." in html
     assert 'href="tel:' in html
     assert "Monitoring due" in html

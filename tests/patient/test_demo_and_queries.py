@@ -65,9 +65,9 @@ def test_the_today_page_of_a_patient_with_90_days_of_history_uses_few_queries(
     client.force_login(maria.user)
     # Session, user, membership, the patient once, consent, the audit row, then the page's reads
     # (the dose of record's medicines and plans, which also give the plan in force; today's
-    # check-in, goals, care team, questionnaires, practice, session, unread count, and the notice
-    # of a newly approved plan).
-    with django_assert_max_num_queries(23):
+    # check-in, goals, care team, questionnaires, practice, session, unread count, the notice
+    # of a newly approved plan, and the doses marked taken today).
+    with django_assert_max_num_queries(24):
         response = client.get("/today/")
     assert response.status_code == 200
     assert "Play on the floor with my grandson" in response.content.decode()

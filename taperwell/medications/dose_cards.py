@@ -1,0 +1,404 @@
+"""Dose cards: the dose of record laid out by time of day, with what the patient marked taken.
+
+Everything here is read from `selectors.dose_of_record` (and `step_lines` for the plan's next
+step), never from a second source: a card shows exactly the dose every other page shows.
+
+- `dose_cards(record, log=...)` gives a `DoseCard` per scheduled time (morning, afternoon,
+  evening, bedtime: the words of `clinical.taper_text.part_of_day`, so the card, the step's text
+  and the calendar agree) and an `AsNeededCard` per as-needed line.
+- `day_log(patient, day)` is the one query for the day's marks (Today adds only this one).
+- `next_change(record, steps)` is the plan's next step in one line: "From Dec 30: evening
+  25 → 20 mg".
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from taperwell.clinical.taper_text import part_of_day
+from taperwell.medications.models import DoseLog, DoseSlot
+from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, step_lines
+
+TIMES = "\u00d7"  # the multiplication sign, as in "20 mg x 1" on a card
+MAX_DRAWN = 6  # more tablets than this at one time are written, not drawn
+
+
+def line_key(line: DoseLine) -> str:
+    """What identifies a line from one day to the next (a plan line has no row of its own)."""
+    kind = "as-needed" if line.as_needed else "scheduled"
+    return "|".join((line.drug, line.release, line.form, kind)).casefold()
+
+
+def slot_of(time_text: str) -> str:
+    return str(DoseSlot(part_of_day(time_text)))
+
+
+def kind_of(line: DoseLine) -> str:
+    """How a line is drawn: tablet, patch or liquid (anything else is described only)."""
+    form = (line.form or "").casefold()
+    if line.wear_hours or "patch" in form or line.unit.strip() in {"mcg/h", "mcg/hr"}:
+        return "patch"
+    if any(word in form for word in ("solution", "liquid", "syrup", "suspension")):
+        return "liquid"
+    if any(word in form for word in ("tablet", "capsule", "pill")) or not form:
+        return "tablet"
+    return "other"
+
+
+def _n(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return {"0.5": "½", "1.5": "1½", "2.5": "2½"}.get(text, text)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One tablet (or patch, or measure of liquid) to draw; `shape` 0-3 by the strength's rank
+    within its line, so two strengths of one medicine never look alike."""
+
+    kind: str
+    shape: int
+    half: bool = False
+
+
+@dataclass(frozen=True)
+class CardItem:
+    line_key: str
+    drug: str
+    product: str  # "oxycodone ER tablet"
+    kind: str
+    unit: str
+    amount: Decimal
+    units: tuple[DoseUnit, ...]
+    wear_hours: int | None = None
+
+    @property
+    def parts(self) -> list[dict[str, Any]]:
+        """Each strength with its count and its drawings, for the template."""
+        strengths = sorted({u.strength for u in self.units})
+        rows = []
+        for unit in self.units:
+            shape = min(strengths.index(unit.strength), 3)
+            whole = int(unit.count)
+            drawings = [Drawing(self.kind, shape) for _ in range(min(whole, MAX_DRAWN))]
+            if unit.count != whole:
+                drawings.append(Drawing(self.kind, shape, half=True))
+            rows.append(
+                {
+                    "strength": _n(unit.strength),
+                    "count": _n(unit.count),
+                    "drawings": drawings if whole <= MAX_DRAWN else drawings[:1],
+                    "text": self._unit_text(unit),
+                }
+            )
+        return rows
+
+    def _unit_text(self, unit: DoseUnit) -> str:
+        if self.kind == "liquid":
+            return f"{_n(unit.count)} mL of {_n(unit.strength)} {self.unit}"
+        return f"{_n(unit.strength)} {self.unit} {TIMES} {_n(unit.count)}"
+
+    @property
+    def dose_text(self) -> str:
+        """What is taken at this time: "15 mg x 1 + 10 mg x 1" (with a multiplication sign)."""
+        return " + ".join(self._unit_text(u) for u in self.units)
+
+    @property
+    def patch_words(self) -> str:
+        if not self.wear_hours:
+            return ""
+        days = self.wear_hours // 24
+        return f"A new patch every {days} days." if self.wear_hours % 24 == 0 else ""
+
+
+@dataclass
+class DoseCard:
+    """One time of day: what to take, and the marks of the day (rows not undone)."""
+
+    time: str  # "08:00"
+    slot: str
+    label: str  # "Morning", or "Morning (08:00)" when two times share a part of the day
+    items: list[CardItem]
+    taken: list[DoseLog] = field(default_factory=list)
+    fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)  # the one-time key of its form
+
+    @property
+    def clock(self) -> time:
+        hours, minutes = (int(part) for part in self.time.split(":"))
+        return time(hours, minutes)
+
+    @property
+    def is_taken(self) -> bool:
+        keys = {item.line_key for item in self.items}
+        return bool(keys) and keys <= {row.line_key for row in self.taken}
+
+    @property
+    def taken_at(self) -> datetime | None:
+        return max((row.taken_at for row in self.taken), default=None)
+
+    @property
+    def undo_key(self) -> uuid.UUID | None:
+        return self.taken[-1].idempotency_key if self.taken else None
+
+    @property
+    def dom_id(self) -> str:
+        return "dose-" + self.time.replace(":", "")
+
+    @property
+    def only_patches(self) -> bool:
+        return all(item.kind == "patch" for item in self.items)
+
+
+@dataclass
+class AsNeededCard:
+    line_key: str
+    drug: str
+    product: str
+    kind: str
+    unit: str
+    strength: Decimal | None
+    most: int | None
+    taken: list[DoseLog] = field(default_factory=list)
+    fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def strength_text(self) -> str:
+        return "" if self.strength is None else f"{_n(self.strength)} {self.unit}"
+
+    @property
+    def dom_id(self) -> str:
+        return "dose-prn-" + uuid.uuid5(uuid.NAMESPACE_URL, self.line_key).hex[:8]
+
+    @property
+    def drawing(self) -> Drawing:
+        return Drawing(self.kind, 0)
+
+    @property
+    def count(self) -> int:
+        return len(self.taken)
+
+    @property
+    def at_most(self) -> bool:
+        return self.most is not None and self.count >= self.most
+
+    @property
+    def undo_key(self) -> uuid.UUID | None:
+        return self.taken[-1].idempotency_key if self.taken else None
+
+
+def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
+    """The record's scheduled doses grouped by time ("08:00" → items), times in order."""
+    by_time: dict[str, list[CardItem]] = {}
+    for line in record.lines:
+        if line.as_needed or line.stopped:
+            continue
+        for admin in line.administrations:
+            if not admin.units or admin.amount <= 0:
+                continue
+            by_time.setdefault(admin.time, []).append(
+                CardItem(
+                    line_key=line_key(line),
+                    drug=line.drug,
+                    product=line.name,
+                    kind=kind_of(line),
+                    unit=line.unit,
+                    amount=admin.amount,
+                    units=admin.units,
+                    wear_hours=line.wear_hours,
+                )
+            )
+    return {t: by_time[t] for t in sorted(by_time)}
+
+
+def as_needed_lines(record: DoseOfRecord) -> list[DoseLine]:
+    return [line for line in record.lines if line.as_needed]
+
+
+def _labels(times: Iterable[str]) -> dict[str, str]:
+    times = list(times)
+    slots = [slot_of(t) for t in times]
+    return {
+        t: (str(DoseSlot(s).label) if slots.count(s) == 1 else f"{DoseSlot(s).label} ({t})")
+        for t, s in zip(times, slots, strict=True)
+    }
+
+
+def dose_cards(
+    record: DoseOfRecord, *, log: Iterable[DoseLog] = ()
+) -> tuple[list[DoseCard], list[AsNeededCard]]:
+    """The cards for the record's day, with the day's marks (`log`: rows of that day)."""
+    active = [row for row in log if row.undone_at is None]
+    by_time = scheduled_items(record)
+    labels = _labels(by_time)
+    cards = []
+    for when, items in by_time.items():
+        keys = {item.line_key for item in items}
+        taken = [row for row in active if row.time == when and row.line_key in keys]
+        cards.append(DoseCard(when, slot_of(when), labels[when], items, taken))
+    as_needed = []
+    for line in as_needed_lines(record):
+        key = line_key(line)
+        as_needed.append(
+            AsNeededCard(
+                line_key=key,
+                drug=line.drug,
+                product=line.name,
+                kind=kind_of(line),
+                unit=line.unit,
+                strength=line.as_needed_strength,
+                most=line.as_needed_max_per_day,
+                taken=[r for r in active if r.slot == DoseSlot.AS_NEEDED and r.line_key == key],
+            )
+        )
+    return cards, as_needed
+
+
+def day_log(patient: Any, day: date) -> list[DoseLog]:
+    """The day's marks, undone ones included (one query)."""
+    return list(DoseLog.objects.filter(patient=patient, day=day).order_by("taken_at", "pk"))
+
+
+def taken_days(patient_ids: Iterable[int], first: date, last: date) -> set[tuple[int, date]]:
+    """(patient id, day) of every day with a dose marked taken and not undone (one query)."""
+    rows = DoseLog.objects.filter(
+        patient_id__in=list(patient_ids), day__gte=first, day__lte=last, undone_at__isnull=True
+    ).values_list("patient_id", "day")
+    return set(rows.distinct())
+
+
+def doses_taken_by_day(patient: Any, first: date, last: date) -> dict[date, int]:
+    """Doses marked taken each day (a time of day counts once, each as-needed dose once)."""
+    rows = DoseLog.objects.filter(
+        patient=patient, day__gte=first, day__lte=last, undone_at__isnull=True
+    ).values_list("day", "time", "idempotency_key")
+    marks: dict[date, set[tuple[str, Any]]] = {}
+    for day, when, key in rows:
+        # A scheduled time counts once however many medicines it holds; as needed, each tap.
+        marks.setdefault(day, set()).add((when, None) if when else ("", key))
+    return {day: len(found) for day, found in marks.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# The plan's next step in one line.
+
+
+def _amounts(lines: Iterable[DoseLine]) -> dict[tuple[str, str], tuple[DoseLine, Decimal]]:
+    found: dict[tuple[str, str], tuple[DoseLine, Decimal]] = {}
+    for line in lines:
+        if line.as_needed:
+            most = Decimal(line.as_needed_max_per_day or 0)
+            found[(line_key(line), "as needed")] = (line, most)
+            continue
+        for admin in line.administrations:
+            found[(line_key(line), admin.time)] = (line, admin.amount)
+    return found
+
+
+def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str, Any] | None:
+    """{"on": date, "changes": ["evening 25 → 20 mg", ...]} for the plan's next step, or None.
+
+    Compares today's step (or, before the plan starts, today's dose of record) with the next
+    step, line by line and time by time. None when there is no next step or the taper is paused
+    (a paused plan's next date is not fixed).
+    """
+    if not steps or not steps.get("next") or steps.get("paused"):
+        return None
+    following = steps["next"]
+    after = _amounts(step_lines(following))
+    if steps.get("current"):
+        before = _amounts(step_lines(steps["current"]))
+    else:
+        planned = {key for key, _ in after}
+        before = {k: v for k, v in _amounts(record.lines).items() if k[0] in planned}
+    times = sorted({t for _, t in (*before, *after) if t != "as needed"})
+    labels = {t: label.lower() for t, label in _labels(times).items()}
+    changed = []
+    for key in sorted(set(before) | set(after), key=lambda k: (k[1] == "as needed", k[1], k[0])):
+        line, old = before.get(key, (None, Decimal(0)))
+        new_line, new = after.get(key, (None, Decimal(0)))
+        shown = new_line or line
+        if old != new and shown is not None:
+            changed.append((key[1], shown, old, new))
+    # The medicine's name only when the words could point at another one: two medicines change,
+    # or another medicine is taken at a time that changes.
+    at_times = {when for when, *_ in changed}
+    names = {
+        line.name for (_, when), (line, _) in (*before.items(), *after.items()) if when in at_times
+    }
+    named = len({shown.name for _, shown, *_ in changed} | names) > 1
+    changes = []
+    for when, shown, old, new in changed:
+        name = f"{shown.name} " if named else ""
+        if when == "as needed":
+            changes.append(f"{name}as needed up to {_n(old)} → {_n(new)} a day")
+        else:
+            changes.append(f"{labels[when]} {name}{_n(old)} → {_n(new)} {shown.unit}")
+    return {"on": date.fromisoformat(following["start_date"]), "changes": changes}
+
+
+def cards_context(
+    patient: Any,
+    *,
+    record: DoseOfRecord,
+    steps: dict[str, Any] | None,
+    day: date,
+    where: str = "today",
+    medications: Iterable[Any] = (),
+) -> dict[str, Any]:
+    """What `medications/_dose_cards.html` needs (one query: the day's marks). `medications`,
+    when given, are the active medicine-list rows; those not on the cards (medicines other than
+    opioids) are listed under them."""
+    cards, as_needed = dose_cards(record, log=day_log(patient, day))
+    # The plan stands in for the prescriptions it replaced: never list those as a second dose.
+    on_cards = {line.medication_id for line in record.lines if line.medication_id}
+    on_cards |= {m.public_id for m in record.replaced}
+    return {
+        "cards": cards,
+        "as_needed": as_needed,
+        "next_change": next_change(record, steps),
+        "paused": bool(steps and steps.get("paused")),
+        "where": where,
+        "day": day,
+        "others": [m for m in medications if m.public_id not in on_cards],
+    }
+
+
+DOSE_LOG_COLUMNS = (
+    "day",
+    "time_of_day",
+    "scheduled_time",
+    "medicine",
+    "dose",
+    "marked_at",
+    "undone_at",
+    "source",
+)
+
+
+def dose_log_rows(patient: Any) -> list[list[str]]:
+    """The patient's whole dose log for their export, times in the clinic's time zone."""
+    import zoneinfo
+
+    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
+
+    def local(at: datetime | None) -> str:
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if at else ""
+
+    rows = DoseLog.objects.filter(patient=patient).order_by("day", "taken_at", "pk")
+    return [
+        [
+            row.day.isoformat(),
+            str(DoseSlot(row.slot).label),
+            row.time,
+            row.product,
+            row.dose_text,
+            local(row.taken_at),
+            local(row.undone_at),
+            row.source,
+        ]
+        for row in rows
+    ]
