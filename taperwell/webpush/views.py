@@ -30,6 +30,8 @@ BACKGROUND = "#fbfaf7"  # --paper
 # Files every page needs, fetched when the service worker installs.
 SHELL_STATIC = [
     "css/taperwell.css",
+    "css/phone.css",
+    "css/dark.css",
     "webpush/webpush.css",
     "js/taperwell.js",
     "webpush/offline.js",
