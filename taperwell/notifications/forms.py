@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from taperwell.notifications.models import Kind, Preference
+from taperwell.notifications.models import CalendarAlarm, Kind, Preference
 from taperwell.notifications.schedule import parse_times
 
 
@@ -52,4 +52,13 @@ class PreferenceForm(forms.ModelForm):
 class CalendarNamesForm(forms.Form):
     show_drug_names = forms.BooleanField(
         label=_("Show medicine names in my calendar"), required=False
+    )
+    alarm_minutes = forms.TypedChoiceField(
+        label=_("Should your calendar remind you before each event?"),
+        choices=CalendarAlarm.choices,
+        coerce=int,
+        initial=CalendarAlarm.TEN_MINUTES,
+        widget=forms.RadioSelect,
+        required=False,  # "Stop this calendar" sends no choice; a new address then takes 10 minutes
+        empty_value=None,
     )

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taperwell.checkins.selectors import QUESTIONNAIRE_ORDER
+from taperwell.core.clock import clock
 from taperwell.notifications.facts import Facts, facts_for, local_days
 from taperwell.notifications.models import Kind, Notification, Preference, Status
 from taperwell.notifications.schedule import (
@@ -170,7 +171,7 @@ def reminders_due(
                     at,
                     at + DOSE_USEFUL_FOR,
                     slot.label,
-                    f"{slot.label} at {slot.at:%H:%M}, as your plan says.",
+                    f"{slot.label} at {clock(slot.at)}, as your plan says.",
                     today_url,
                 )
             )
@@ -245,7 +246,7 @@ def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
             r.session.starts_at,
             "Your group session is soon",
             f"{r.session.title} starts at "
-            f"{timezone.localtime(r.session.starts_at, zone_for(patient, Preference())):%H:%M}.",
+            f"{clock(timezone.localtime(r.session.starts_at, zone_for(patient, Preference())))}.",
             reverse("meetings:detail", args=[r.session.public_id]),
         )
         for r in rsvps
