@@ -11,6 +11,7 @@ from taperwell.goals.models import Activity, Goal
 from taperwell.skills.models import FlarePlan
 from tests import factories
 from tests.browser.helpers import (
+    AXE,
     DESKTOP,
     PHONE,
     assert_no_sideways_scroll,
@@ -180,3 +181,38 @@ def test_staff_pages_keep_their_top_navigation_on_a_phone(page, live_server, cli
     expect(nav).to_be_visible()
     assert page.evaluate("getComputedStyle(document.querySelector('nav')).position") == "static"
     assert page.locator(".tab-bar").count() == 0
+
+
+def _contrast_problems(page) -> list:
+    page.evaluate(f"() => {{ {AXE.read_text()}\n; window.axe = axe; }}")
+    result = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: ['color-contrast'], resultTypes: ['violations']})"""
+    )
+    return [
+        (n["target"], n["any"][0]["message"][:120] if n["any"] else "")
+        for v in result["violations"]
+        for n in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize(("viewport", "text_zoom"), SIZES, ids=SIZE_IDS)
+def test_in_dark_mode_every_patient_page_keeps_enough_contrast(
+    page, live_server, patient, viewport, text_zoom
+):
+    page.emulate_media(color_scheme="dark")
+    _maria_on_a_phone(page, live_server, patient, viewport)
+    problems = {}
+    for path in PATIENT_PAGES:
+        _open(page, f"{live_server.url}{path}", text_zoom)
+        assert (
+            page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(251, 250, 247)"
+        )
+        found = _contrast_problems(page)
+        if found:
+            problems[path] = found[:4]
+    assert not problems, problems
+    suffix = "-200pct-text" if text_zoom else ""
+    for path, name in [("/today/", "today"), ("/checkin/", "checkin-form")]:
+        _open(page, f"{live_server.url}{path}", text_zoom)
+        screenshot(page, f"{name}-dark{suffix}")
