@@ -14,6 +14,7 @@ from tests.browser.helpers import (
     AXE,
     DESKTOP,
     PHONE,
+    assert_accessible,
     assert_no_sideways_scroll,
     pass_second_factor,
     screenshot,
@@ -216,3 +217,37 @@ def test_in_dark_mode_every_patient_page_keeps_enough_contrast(
     for path, name in [("/today/", "today"), ("/checkin/", "checkin-form")]:
         _open(page, f"{live_server.url}{path}", text_zoom)
         screenshot(page, f"{name}-dark{suffix}")
+
+
+@pytest.mark.parametrize(
+    ("viewport", "text_zoom", "scheme"),
+    [(PHONE, False, "dark"), (SMALL_PHONE, True, "light"), (SMALL_PHONE, True, "dark")],
+    ids=["390-dark", "320-200pct", "320-200pct-dark"],
+)
+def test_a_hard_day_check_in_and_its_answer_on_a_small_phone_and_in_dark_mode(
+    page, live_server, patient, viewport, text_zoom, scheme
+):
+    from tests.browser.test_checkin_listens import SCALES
+    from tests.browser.test_patient_day import _answer_safety_questions, _choose
+
+    page.emulate_media(color_scheme=scheme)
+    _maria_on_a_phone(page, live_server, patient, viewport)
+    _open(page, f"{live_server.url}/checkin/", text_zoom)
+    for question, answer in SCALES.items():
+        _choose(page, question, answer)
+    _answer_safety_questions(page)
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    name = ("-200pct-text" if text_zoom else "") + ("-dark" if scheme == "dark" else "")
+    screenshot(page, "checkin-form" + name)
+    page.get_by_role("button", name="Save my check-in").click()
+    expect(page.get_by_role("heading", name="That sounds like a hard day")).to_be_visible()
+    if text_zoom:
+        _text_at_200(page)
+    title = page.locator("main h1").first.bounding_box()
+    assert title["y"] <= viewport["height"] / 4
+    expect(page.get_by_role("link", name="Breathe slowly with me")).to_be_visible()
+    expect(page.get_by_role("link", name="Crisis help: call or text 988")).to_be_visible()
+    assert_no_sideways_scroll(page)
+    assert_accessible(page)
+    screenshot(page, "checkin-response-hard-day" + name)
