@@ -42,3 +42,30 @@ def test_the_message_pages_give_12_hour_times(client, patient, clinician):
         page = client.get(path).content.decode()
         assert "Jan 2, 5:30 PM" in page, path
         assert "17:30" not in page, path
+
+
+def test_a_patient_types_dose_times_as_8_am_and_sees_them_so_again(client, patient):
+    client.force_login(patient.user)
+    page = client.get("/notices/settings/").content.decode()
+    assert "For example 8:00 AM, 8:00 PM." in page
+    assert "08:00, 20:00" not in page
+    form = {
+        "time_zone": "",
+        "checkin_time": "09:00",
+        "practice_time": "18:00",
+        "dose_times": "8 AM, 8:30 p.m.",
+        "quiet_start": "21:00",
+        "quiet_end": "08:00",
+        "kinds": ["dose"],
+    }
+    assert client.post("/notices/settings/", form).status_code == 302
+    assert Preference.objects.get(user=patient.user).dose_times == "08:00, 20:30"
+    assert 'value="8:00 AM, 8:30 PM"' in client.get("/notices/settings/").content.decode()
+
+
+def test_a_dose_time_that_is_no_time_is_asked_for_again_in_12_hour_words(client, patient):
+    client.force_login(patient.user)
+    form = {"checkin_time": "09:00", "practice_time": "18:00", "dose_times": "13 PM"}
+    form |= {"quiet_start": "21:00", "quiet_end": "08:00"}
+    page = client.post("/notices/settings/", form).content.decode()
+    assert "Write times like 8:00 AM, 8:00 PM." in page
