@@ -4,10 +4,14 @@ with the text at 200%. Staff pages and wide screens keep a navigation along the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from taperwell.goals.models import Activity, Goal
+from taperwell.messaging.services import thread_create
+from taperwell.notifications.models import Preference
 from taperwell.skills.models import FlarePlan
 from tests import factories
 from tests.browser.helpers import (
@@ -50,6 +54,8 @@ PATIENT_PAGES = [
     "/accounts/password/change/",
 ]
 TABS = ["Today", "Check in", "Skills", "Messages"]
+# "17:30" or "08:00": a US clinic writes "5:30 PM" and "8:00 AM".
+TWENTY_FOUR_HOUR = re.compile(r"\b(?:[01]\d|2[0-3]):[0-5]\d\b(?!\s?[AP]M)")
 
 
 def _text_at_200(page) -> None:
@@ -68,6 +74,8 @@ def _maria_on_a_phone(page, live_server, patient, viewport) -> None:
     goal = Goal.objects.create(patient=patient, title="Play on the floor with my grandson")
     Activity.objects.create(patient=patient, goal=goal, title="Sit on the floor for two minutes")
     FlarePlan.objects.create(patient=patient, people="My sister Ana: 555-010-2233")
+    Preference.objects.create(user=patient.user, dose_times="08:00, 20:00")
+    thread_create(patient=patient, sender=patient.user, subject="A question", body="Hello")
     page.set_viewport_size(viewport)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
 
@@ -100,6 +108,9 @@ def test_patient_pages_have_the_title_near_the_top_crisis_help_and_tabs_in_sight
         top = title.bounding_box()["y"]
         if top > viewport["height"] / 4:
             problems.append(f"{path}: title at {top:.0f}px")
+        shown = page.locator("main").inner_text()
+        if TWENTY_FOUR_HOUR.search(shown):
+            problems.append(f"{path}: a 24-hour time: {TWENTY_FOUR_HOUR.search(shown).group()}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
             problems.append(f"{path}: scrolls sideways by {overflow}px")
