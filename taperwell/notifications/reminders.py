@@ -179,6 +179,7 @@ def reminders_due(
     if step:
         start = dt.date.fromisoformat(step["start_date"])
         remind_on = start - dt.timedelta(days=2)
+        on_day = f"{start:%A, %B} {start.day}"  # "Monday, December 21", as a US clinic writes it
         found.append(
             Due(
                 Kind.TAPER_STEP,
@@ -186,7 +187,7 @@ def reminders_due(
                 at_local(remind_on, pref.checkin_time, zone),
                 at_local(start, dt.time(0), zone),
                 "Your next step is in two days",
-                f"On {start:%A %d %B} your next step starts: {step.get('text', '')}"[:400],
+                f"On {on_day} your next step starts: {step.get('text', '')}"[:400],
                 "/my-medicines/",
             )
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from taperwell.core.clock import clock
 from taperwell.messaging.models import Message
 from taperwell.notifications.models import Preference
@@ -69,3 +71,15 @@ def test_a_dose_time_that_is_no_time_is_asked_for_again_in_12_hour_words(client,
     form |= {"quiet_start": "21:00", "quiet_end": "08:00"}
     page = client.post("/notices/settings/", form).content.decode()
     assert "Write times like 8:00 AM, 8:00 PM." in page
+
+
+def test_the_next_step_reminder_gives_the_day_the_us_way(client, patient):
+    import re
+
+    from tests.connection.test_sessions_and_calendar import _plan
+
+    _plan(patient)
+    pref = Preference.objects.create(user=patient.user, time_zone="UTC")
+    now = timezone.now() + dt.timedelta(days=3)
+    (due,) = [d for d in reminders_due(patient, pref, now) if d.kind == "taper_step"]
+    assert re.match(r"On [A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2} your next step starts", due.body)
