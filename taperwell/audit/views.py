@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -14,6 +16,7 @@ from taperwell.audit.models import AuditAction, AuditEvent
 from taperwell.audit.services import audit_record
 from taperwell.clinics.models import Role
 from taperwell.core import csv_safety
+from taperwell.core.clock import export_time
 
 PAGE_SIZE = 100
 
@@ -56,6 +59,8 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     events = _events_for(request)
     audit_record(request=request, action=AuditAction.EXPORT, what="audit log export")
     writer = csv_safety.writer(_Echo())
+    # The clinic's time with its offset; read now, as the rows stream after the zone is reset.
+    zone = zoneinfo.ZoneInfo(clinic_of(request.user).time_zone)
     header = [
         "at",
         "actor_email",
@@ -72,7 +77,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         for event in events.iterator(chunk_size=2000):
             yield writer.writerow(
                 [
-                    event.at.isoformat(),
+                    export_time(event.at, zone),
                     event.actor_email,
                     event.action,
                     event.what,

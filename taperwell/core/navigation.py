@@ -11,9 +11,9 @@ PATIENT_LINKS = [
     ("patients:today", _("Today")),
     ("checkins:new", _("Check in")),
     ("skills:index", _("Skills")),
+    ("messaging:inbox", _("Messages")),
     ("checkins:medicines", _("My medicines")),
     ("goals:index", _("Goals")),
-    ("messaging:inbox", _("Messages")),
     ("checkins:progress", _("Progress")),
     ("community:index", _("Group")),
     ("meetings:index", _("Sessions")),
@@ -41,8 +41,9 @@ ONLY_FOR = {
 }
 
 
-# A phone shows the first few links; the rest sit under "More" so the page starts near the top.
-PATIENT_FIRST = 6
+# The patient's tab bar (at the bottom of a phone, along the top of a wide screen): these four,
+# then "More" with the rest, so every page starts near the top and the main places are one tap.
+PATIENT_FIRST = 4
 
 
 def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -55,10 +56,12 @@ def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str
 def links_for(role: str | None) -> list[tuple[str, str]]:
     if role is None:
         return []
-    names = PATIENT_LINKS if role == Role.PATIENT else CARE_LINKS
+    patient = role == Role.PATIENT
+    names = PATIENT_LINKS if patient else CARE_LINKS
     links = []
     for name, label in names:
-        if name in ONLY_FOR and role not in ONLY_FOR[name]:
+        # ONLY_FOR sorts the care team's links; a patient always has their messages.
+        if not patient and name in ONLY_FOR and role not in ONLY_FOR[name]:
             continue
         try:
             links.append((reverse(name), str(label)))

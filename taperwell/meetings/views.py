@@ -72,7 +72,7 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _other_members(session: GroupSession, rsvps: list[Rsvp]) -> list[Patient]:
-    """The clinic's patients in the programme who did not say they were coming."""
+    """The clinic's patients in the program who did not say they were coming."""
     return list(
         Patient.objects.filter(
             clinic_id=session.clinic_id,

@@ -2,7 +2,9 @@
 
 Times carry the patient's time zone (TZID with a VTIMEZONE), so a phone in another zone still
 shows the dose at the right moment. By default no medicine names appear: "Evening dose",
-"Taper step". A patient may choose to see the names.
+"Taper step". A patient may choose to see the names. Timed events (check-in, doses, group
+sessions) carry the reminder the patient picked (none, 10, 30 or 60 minutes before); a taper step
+is a whole-day event and has none (an alarm "10 minutes before" a day would ring the night before).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from taperwell.notifications.models import CalendarFeed
 from taperwell.notifications.schedule import dose_slots, plan_steps, preference_for, zone_for
@@ -19,7 +21,9 @@ from taperwell.notifications.schedule import dose_slots, plan_steps, preference_
 PRODID = "-//taperwell//calendar feed//EN"
 
 
-def _event(uid: str, summary: str, start: dt.datetime | dt.date, **extra: object) -> Event:
+def _event(
+    uid: str, summary: str, start: dt.datetime | dt.date, alarm_minutes: int = 0, **extra: object
+) -> Event:
     event = Event()
     event.add("uid", f"{uid}@taperwell")
     event.add("dtstamp", timezone.now())
@@ -27,6 +31,14 @@ def _event(uid: str, summary: str, start: dt.datetime | dt.date, **extra: object
     event.add("dtstart", start)
     for name, value in extra.items():
         event.add(name, value)
+    if alarm_minutes:
+        # The reminder the patient picked (RFC 5545 section 3.6.6), with the event's own words, so
+        # it says no more than the event does (no medicine names unless the patient chose them).
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", -dt.timedelta(minutes=alarm_minutes))
+        event.add_component(alarm)
     return event
 
 
@@ -51,6 +63,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
             duration=dt.timedelta(minutes=10),
             rrule={"freq": "daily"},
             url=f"{site}/today/",
+            alarm_minutes=feed.alarm_minutes,
         )
     )
     for slot in dose_slots(patient, pref, today):
@@ -64,6 +77,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
                 dt.datetime.combine(today, slot.at, tzinfo=zone),
                 duration=dt.timedelta(minutes=10),
                 rrule={"freq": "daily"},
+                alarm_minutes=feed.alarm_minutes,
             )
         )
     steps = plan_steps(patient, today) or {}
@@ -100,6 +114,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
                 dtend=begins + dt.timedelta(minutes=session.duration_minutes),
                 location=session.where_text(),
                 url=f"{site}/sessions/{session.public_id}/",
+                alarm_minutes=feed.alarm_minutes,
             )
         )
     cal.add_missing_timezones()

@@ -26,6 +26,15 @@ class Kind(models.TextChoices):
     EXPORT = "export", _("My data download is ready")
 
 
+class CalendarAlarm(models.IntegerChoices):
+    """How long before each timed calendar event the phone reminds (a VALARM in the feed)."""
+
+    NONE = 0, _("No reminder")
+    TEN_MINUTES = 10, _("10 minutes before")
+    HALF_HOUR = 30, _("30 minutes before")
+    ONE_HOUR = 60, _("1 hour before")
+
+
 class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Skipped: no longer useful")
@@ -111,6 +120,11 @@ class CalendarFeed(models.Model):
         _("show medicine names in my calendar"),
         default=False,
         help_text=_("Off: your calendar says only 'Evening dose' or 'Taper step'."),
+    )
+    alarm_minutes = models.PositiveSmallIntegerField(
+        _("remind me in my calendar"),
+        choices=CalendarAlarm.choices,
+        default=CalendarAlarm.TEN_MINUTES,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taperwell.checkins.selectors import QUESTIONNAIRE_ORDER
+from taperwell.core.clock import clock
 from taperwell.notifications.facts import Facts, facts_for, local_days
 from taperwell.notifications.models import Kind, Notification, Preference, Status
 from taperwell.notifications.schedule import (
@@ -170,7 +171,7 @@ def reminders_due(
                     at,
                     at + DOSE_USEFUL_FOR,
                     slot.label,
-                    f"{slot.label} at {slot.at:%H:%M}, as your plan says.",
+                    f"{slot.label} at {clock(slot.at)}, as your plan says.",
                     today_url,
                 )
             )
@@ -178,6 +179,7 @@ def reminders_due(
     if step:
         start = dt.date.fromisoformat(step["start_date"])
         remind_on = start - dt.timedelta(days=2)
+        on_day = f"{start:%A, %B} {start.day}"  # "Monday, December 21", as a US clinic writes it
         found.append(
             Due(
                 Kind.TAPER_STEP,
@@ -185,7 +187,7 @@ def reminders_due(
                 at_local(remind_on, pref.checkin_time, zone),
                 at_local(start, dt.time(0), zone),
                 "Your next step is in two days",
-                f"On {start:%A %d %B} your next step starts: {step.get('text', '')}"[:400],
+                f"On {on_day} your next step starts: {step.get('text', '')}"[:400],
                 "/my-medicines/",
             )
         )
@@ -245,7 +247,7 @@ def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
             r.session.starts_at,
             "Your group session is soon",
             f"{r.session.title} starts at "
-            f"{timezone.localtime(r.session.starts_at, zone_for(patient, Preference())):%H:%M}.",
+            f"{clock(timezone.localtime(r.session.starts_at, zone_for(patient, Preference())))}.",
             reverse("meetings:detail", args=[r.session.public_id]),
         )
         for r in rsvps

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from taperwell.notifications.models import (
+    CalendarAlarm,
     CalendarFeed,
     Kind,
     Notification,
@@ -57,12 +58,20 @@ def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | N
 
 
 @transaction.atomic
-def calendar_feed_replace(*, patient: Patient, show_drug_names: bool = False) -> str:
+def calendar_feed_replace(
+    *,
+    patient: Patient,
+    show_drug_names: bool = False,
+    alarm_minutes: int = CalendarAlarm.TEN_MINUTES,
+) -> str:
     """Revoke the live feed (if any) and make a new one. Returns the token, shown only now."""
     calendar_feed_revoke(patient=patient)
     token = secrets.token_urlsafe(32)
     feed = CalendarFeed(
-        patient=patient, token_hash=token_digest(token), show_drug_names=show_drug_names
+        patient=patient,
+        token_hash=token_digest(token),
+        show_drug_names=show_drug_names,
+        alarm_minutes=alarm_minutes,
     )
     feed.full_clean()
     feed.save()
@@ -75,10 +84,14 @@ def calendar_feed_revoke(*, patient: Patient) -> int:
     )
 
 
-def calendar_feed_set_names(*, patient: Patient, show: bool) -> int:
-    return CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(
-        show_drug_names=show
-    )
+def calendar_feed_set_names(
+    *, patient: Patient, show: bool, alarm_minutes: int | None = None
+) -> int:
+    """Medicine names on or off and, when given, the reminder before each event."""
+    changes: dict[str, Any] = {"show_drug_names": show}
+    if alarm_minutes is not None:
+        changes["alarm_minutes"] = CalendarAlarm(alarm_minutes)
+    return CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).update(**changes)
 
 
 def live_feed(token: str) -> CalendarFeed | None:

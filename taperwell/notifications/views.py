@@ -15,7 +15,13 @@ from taperwell.audit.services import audit_record
 from taperwell.notifications import services
 from taperwell.notifications.calendar import feed_calendar
 from taperwell.notifications.forms import CalendarNamesForm, PreferenceForm
-from taperwell.notifications.models import CalendarFeed, Notification, Preference, Status
+from taperwell.notifications.models import (
+    CalendarAlarm,
+    CalendarFeed,
+    Notification,
+    Preference,
+    Status,
+)
 from taperwell.patients.decorators import patient_page
 
 SESSION_NEW_FEED = "calendar_new_token"
@@ -49,7 +55,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="calendar feed", write=request.method == "POST")
     feed = CalendarFeed.objects.filter(patient=patient, revoked_at__isnull=True).first()
     form = CalendarNamesForm(
-        request.POST or None, initial={"show_drug_names": feed.show_drug_names if feed else False}
+        request.POST or None,
+        initial={
+            "show_drug_names": feed.show_drug_names if feed else False,
+            "alarm_minutes": feed.alarm_minutes if feed else CalendarAlarm.TEN_MINUTES,
+        },
     )
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
@@ -58,21 +68,30 @@ def calendar(request: HttpRequest) -> HttpResponse:
             flash.success(request, _("That calendar address no longer works."))
         elif action == "names" and feed:
             services.calendar_feed_set_names(
-                patient=patient, show=form.cleaned_data["show_drug_names"]
+                patient=patient,
+                show=form.cleaned_data["show_drug_names"],
+                alarm_minutes=form.cleaned_data["alarm_minutes"],
             )
             flash.success(request, _("Saved."))
         else:
+            alarm = form.cleaned_data["alarm_minutes"]
             token = services.calendar_feed_replace(
-                patient=patient, show_drug_names=form.cleaned_data["show_drug_names"]
+                patient=patient,
+                show_drug_names=form.cleaned_data["show_drug_names"],
+                alarm_minutes=CalendarAlarm.TEN_MINUTES if alarm is None else alarm,
             )
             request.session[SESSION_NEW_FEED] = token
         return redirect("notifications:calendar")
     token = request.session.pop(SESSION_NEW_FEED, None)
-    address = None
+    address = webcal = None
     if token:
         address = request.build_absolute_uri(reverse("notifications:feed", args=[token]))
+        # webcal: asks the phone's calendar app to subscribe (it fetches over https, or http here).
+        webcal = "webcal://" + address.split("://", 1)[1]
     return render(
-        request, "notifications/calendar.html", {"feed": feed, "form": form, "address": address}
+        request,
+        "notifications/calendar.html",
+        {"feed": feed, "form": form, "address": address, "webcal": webcal},
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
 from taperwell.core import csv_safety
+from taperwell.core.clock import export_time
 from taperwell.fhir.export import patient_bundle
 from taperwell.goals.models import Activity, Goal
 from taperwell.medications.models import PatientMedication
@@ -87,12 +89,21 @@ CSV_FILES: dict[str, tuple[Any, list[str]]] = {
 }
 
 
+def _cell(value: Any, zone: ZoneInfo) -> Any:
+    if isinstance(value, list):
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        return export_time(value, zone)  # the clinic's time, with its offset, never bare UTC
+    return value
+
+
 def _csv(model: Any, columns: list[str], patient: Any) -> str:
+    zone = ZoneInfo(patient.clinic.time_zone)
     buffer = io.StringIO()
     writer = csv_safety.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in model.objects.filter(patient=patient).order_by("pk").values_list(*columns):
-        writer.writerow(json.dumps(v) if isinstance(v, list) else v for v in row)
+        writer.writerow(_cell(v, zone) for v in row)
     return buffer.getvalue()
 
 

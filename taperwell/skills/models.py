@@ -19,7 +19,7 @@ class PracticeKind(models.TextChoices):
     BREATHING = "breathing", _("Breathing")
     BODY = "body", _("Body")
     PAIN = "pain", _("Pain skills")
-    SAVOURING = "savouring", _("Savouring")
+    SAVOURING = "savouring", _("Savoring")
     URGE = "urge", _("Cravings")
     VALUES = "values", _("Values")
     LESSON = "lesson", _("Learn")

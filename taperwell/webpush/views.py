@@ -30,6 +30,8 @@ BACKGROUND = "#fbfaf7"  # --paper
 # Files every page needs, fetched when the service worker installs.
 SHELL_STATIC = [
     "css/taperwell.css",
+    "css/phone.css",
+    "css/dark.css",
     "webpush/webpush.css",
     "js/taperwell.js",
     "webpush/offline.js",
@@ -69,7 +71,9 @@ def _worker_config() -> dict[str, object]:
         "today": reverse("patients:today"),
         "offline": reverse("webpush:offline"),
         "logout": reverse("account_logout"),
-        "staticPrefix": static(""),
+        # STATIC_URL itself: static("") has no manifest entry, so it raised (a 500 for /sw.js)
+        # wherever static files are collected with hashed names, as `make run` does.
+        "staticPrefix": settings.STATIC_URL,
         "icon": static("webpush/icons/icon-192.png"),
         "keepAhead": settings.WEBPUSH_KEEP_PAGES_AHEAD,
     }

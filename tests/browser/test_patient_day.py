@@ -138,7 +138,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
     page.set_viewport_size(viewport)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
 
-    page.get_by_role("link", name="My medicines").first.click()
+    open_nav(page, "My medicines")
     expect(page.get_by_role("heading", name="My medicines and taper")).to_be_visible()
     page.get_by_label("What is making it hard right now?").fill("A hard week with my back.")
     _look(page, "medicines", tag)
@@ -146,7 +146,7 @@ def test_a_patient_asks_for_a_pause_adds_a_goal_and_sees_their_progress(
     expect(page.get_by_text("Your care team has your request to pause.")).to_be_visible()
     assert Flag.objects.filter(patient=patient, rule="pause-request").exists()
 
-    page.get_by_role("link", name="Goals").first.click()
+    open_nav(page, "Goals")
     page.get_by_label("What would you like to do again").fill("Play on the floor with my grandson")
     page.get_by_role("button", name="Save my goal").click()
     expect(page.get_by_text("Your goal is saved.")).to_be_visible()

@@ -296,6 +296,7 @@ def test_a_breathing_practice_saved_offline_is_logged_once_when_back_online(
     context.set_offline(True)
     page.goto(f"{live_server.url}/skills/breathe/")
     expect(page.locator("[data-offline-as-of]")).to_be_visible()
+    page.get_by_text("How do you feel before you start?").click()  # folded under Start
     page.get_by_label("Pain now, before you start").fill("6")
     page.get_by_label("Distress or upset now, before you start").fill("5")
     page.get_by_role("button", name="Start breathing").click()

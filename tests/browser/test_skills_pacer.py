@@ -48,9 +48,14 @@ def test_the_pacer_follows_the_chosen_pace_for_a_short_session_which_is_then_log
     screenshot(page, "skills-pacer-setup")
     page.reload()  # a full-page screenshot can leave the page scrolled oddly for the next click
     expect(page.locator("#pacer-summary")).to_have_text("4 seconds in, 6 seconds out.")
+    start = page.get_by_role("button", name="Start breathing")
+    assert start.bounding_box()["y"] < PHONE["height"] / 2  # Start first; its settings folded
+    expect(page.get_by_label("Breaths a minute")).to_be_hidden()
+    page.get_by_text("Change the pace or add sounds").click()
     page.get_by_label("Breaths a minute").select_option("12")
     page.get_by_label("Breathing out, compared with breathing in").select_option("1.5")
     expect(page.locator("#pacer-summary")).to_have_text("2 seconds in, 3 seconds out.")
+    page.get_by_text("How do you feel before you start?").click()
     page.get_by_label("Pain now, before you start").fill("6")
     page.get_by_label("Distress or upset now, before you start").fill("5")
 
@@ -67,6 +72,7 @@ def test_the_pacer_follows_the_chosen_pace_for_a_short_session_which_is_then_log
 
     after = page.get_by_text("Well done. How do you feel now?")
     expect(after).to_be_visible(timeout=15000)
+    expect(after).to_be_focused()  # the keyboard and screen reader land on the question
     phases = page.evaluate("window.phases")
     names = [name for name, _ in phases]
     assert names == ["in", "out", "in", "out", "done"]
@@ -93,6 +99,7 @@ def test_with_reduced_motion_the_pacer_shows_the_words_and_nothing_moves(
     try:
         sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
         page.goto(f"{live_server.url}/skills/breathe/?seconds=5")
+        page.get_by_text("Change the pace or add sounds").click()
         page.get_by_label("Breaths a minute").select_option("12")
         page.get_by_role("button", name="Start breathing").click()
         stage = page.locator("#pacer-stage")

@@ -130,6 +130,10 @@ def _plan(patient):
     )
 
 
+# The address is shown once, whole, in the page (with a copy button and a webcal: link).
+FEED_ADDRESS = r'id="feed-address"[^>]*>http://testserver([^<]+)<'
+
+
 @pytest.fixture
 def planned_patient(clinic, patient, client):
     _plan(patient)
@@ -144,7 +148,7 @@ def test_the_calendar_feed_is_valid_in_the_patients_zone_and_names_no_medicine(
 ):
     client.force_login(planned_patient.user)
     response = client.post("/notices/calendar/", {"action": "replace"}, follow=True)
-    url = re.search(r'value="http://testserver([^"]+)"', response.content.decode()).group(1)
+    url = re.search(FEED_ADDRESS, response.content.decode()).group(1)
     client.logout()  # calendar apps do not sign in
     feed = client.get(url)
     assert feed.status_code == 200
@@ -174,16 +178,16 @@ def test_a_patient_may_choose_to_see_medicine_names(client, planned_patient):
     response = client.post(
         "/notices/calendar/", {"action": "replace", "show_drug_names": "on"}, follow=True
     )
-    url = re.search(r'value="http://testserver([^"]+)"', response.content.decode()).group(1)
+    url = re.search(FEED_ADDRESS, response.content.decode()).group(1)
     assert "morphine" in client.get(url).content.decode().lower()
 
 
 def test_a_revoked_or_replaced_feed_address_is_not_found(client, planned_patient):
     client.force_login(planned_patient.user)
     first = client.post("/notices/calendar/", {"action": "replace"}, follow=True)
-    old = re.search(r'value="http://testserver([^"]+)"', first.content.decode()).group(1)
+    old = re.search(FEED_ADDRESS, first.content.decode()).group(1)
     second = client.post("/notices/calendar/", {"action": "replace"}, follow=True)
-    new = re.search(r'value="http://testserver([^"]+)"', second.content.decode()).group(1)
+    new = re.search(FEED_ADDRESS, second.content.decode()).group(1)
     assert client.get(old).status_code == 404
     assert client.get(new).status_code == 200
     client.post("/notices/calendar/", {"action": "revoke"})

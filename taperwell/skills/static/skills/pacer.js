@@ -104,14 +104,19 @@ function finish(practisedMs) {
   if (wakeLock) wakeLock.release().catch(() => {});
   wakeLock = null;
   if (canSpeak) window.speechSynthesis.cancel();
-  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  // Focus goes to "How do you feel now?" at once and again once full screen has closed: leaving
+  // full screen moves focus back to the page itself, which left a screen reader nowhere.
+  const landOnQuestion = () => $("pacer-done").focus();
+  if (document.fullscreenElement) {
+    document.exitFullscreen().catch(() => {}).finally(() => requestAnimationFrame(landOnQuestion));
+  }
   document.body.classList.remove("pacer-running");
   stage.hidden = true;
   stage.dataset.phase = "done";
   $("pacer-setup").hidden = false;
   after.hidden = false;
   $("id_minutes").value = Math.max(1, Math.round(practisedMs / 60000));
-  $("pacer-done").focus();
+  landOnQuestion();
 }
 
 $("pacer-start").addEventListener("click", () => {
