@@ -98,7 +98,7 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_builds_it
     worker.wait_until(
         lambda: _export_state(worker, export.pk) == (ExportStatus.READY, True), timeout=60
     )
-    time.sleep(1.5)  # room for a second build to appear, if there were ever one
+    worker.wait_until_idle()  # every sweep and build done: a second build would be there
     worker.stop()
     worker.take_back()
 
@@ -159,7 +159,7 @@ def test_a_worker_killed_mid_sweep_records_each_reminder_once_and_sends_no_email
 
     worker.start()
     worker.wait_until(lambda: _reminders_sent(worker) >= due, timeout=60)
-    time.sleep(1.5)  # room for a second email, if there were ever one
+    worker.wait_until_idle()  # every sweep done: a second email would be there
     worker.stop()
     worker.take_back()
 
