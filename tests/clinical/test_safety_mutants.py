@@ -1,0 +1,46 @@
+"""Tests that kill the mutants `make mutation` found alive in the safety rules: each pins one
+behaviour of the crisis and self-harm rules, the interaction classes, the naloxone triggers or
+the taper's safety check that no other test held (benchmarks/results/mutation.json)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from taperwell.clinical.bumps import CheckIn, InstrumentResult, check_bumps
+from taperwell.clinical.review import History
+
+TODAY = date(2027, 2, 1)
+
+
+def calm_month() -> list[CheckIn]:
+    return [CheckIn(date(2027, 1, day), 5, 5, 6, 1, 2) for day in range(1, 32)]
+
+
+# -- self-harm: PHQ-9 item 9 -----------------------------------------------------------------
+
+
+def test_a_phq9_whose_item_9_is_words_is_reported_unreadable_and_never_crashes_the_rules() -> None:
+    worded = InstrumentResult(date(2027, 1, 5), "phq9", (0, 0, 0, 0, 0, 0, 0, 0, "yes"))
+    report = check_bumps(today=TODAY, checkins=calm_month(), instruments=[worded])
+    assert [(p.day, p.entry) for p in report.problems] == [(date(2027, 1, 5), "phq9")]
+    assert "unreadable-entry" in {f.rule for f in report.flags}
+
+
+# -- the clinician's history for the naloxone triggers ---------------------------------------
+
+
+def test_the_history_lists_exactly_the_items_recorded_yes_in_order() -> None:
+    assert History().flags() == ()
+    assert History(overdose=True, tapering=True).flags() == ("overdose", "tapering")
+    assert History(sleep_apnea=True).flags() == ("sleep_apnea",)
+
+
+def test_an_unknown_history_item_is_refused_with_every_known_one_named() -> None:
+    with pytest.raises(ValueError) as refused:
+        History.from_mapping({"overdose": True, "falls": True, "asthma": False})
+    assert str(refused.value) == (
+        "unknown history item(s) asthma, falls "
+        "(known: overdose, substance_use_disorder, sleep_apnea, tapering)"
+    )
