@@ -65,6 +65,7 @@ SAFETY = {
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped"}
 STATUS |= {36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout"}
 STATUS |= {37: "caught by type check", None: "not checked"}
+KILLED = ("killed", "timeout", "caught by type check")
 
 
 def patterns(scope: str) -> list[str]:
@@ -93,11 +94,20 @@ def main() -> int:
     scope = os.environ.get("MUTATION_SCOPE", "safety")
     children = os.environ.get("MUTATION_CHILDREN", "2")
     wanted = patterns(scope)
+    # mutmut runs again every mutant it is given by name. After a full run, only those not yet
+    # killed run again (new tests kill survivors; a changed function's mutants are new and
+    # unchecked), unless MUTATION_FRESH=1.
+    earlier = {} if os.environ.get("MUTATION_FRESH") == "1" else results(wanted)
+    again = sorted(name for name, status in earlier.items() if status not in KILLED)
+    targets = again if earlier else wanted
     env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "PYTHONPATH": ""}
     command = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run"]
-    run = subprocess.run(
-        [*command, "--max-children", children, *wanted], cwd=ROOT, env=env, check=False
-    )
+    returncode = 0
+    if targets:
+        run = subprocess.run(
+            [*command, "--max-children", children, *targets], cwd=ROOT, env=env, check=False
+        )
+        returncode = run.returncode
     statuses = results(wanted)
     counts = Counter(statuses.values())
     reasons = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
@@ -111,7 +121,7 @@ def main() -> int:
         for name, status in sorted(statuses.items())
         if status in ("survived", "no tests", "suspicious", "not checked")
     ]
-    caught = counts["killed"] + counts["timeout"] + counts["caught by type check"]
+    caught = sum(counts[status] for status in KILLED)
     checked = caught + counts["survived"] + counts["no tests"] + counts["suspicious"]
     equivalent = sum(1 for s in survivors if s["equivalent"])
     document = {
@@ -145,7 +155,7 @@ def main() -> int:
     }
     RESULT.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(f"{RESULT.relative_to(ROOT)}: score {document['score']}% of {checked} mutants checked")
-    return run.returncode
+    return returncode
 
 
 def _version() -> str:
