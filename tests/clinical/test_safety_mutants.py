@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from taperwell.clinical.bumps import CheckIn, InstrumentResult, check_bumps
-from taperwell.clinical.review import History
+from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.guidelines import load_pack
+from taperwell.clinical.review import History, naloxone_recommendation
 
 TODAY = date(2027, 2, 1)
 
@@ -45,3 +48,23 @@ def test_an_unknown_history_item_is_refused_with_every_known_one_named() -> None
     )
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         History.from_mapping({"overdose": True, "falls": True, "asthma": False})
+
+
+# -- naloxone triggers -----------------------------------------------------------------------
+
+
+def test_each_naloxone_reason_carries_its_trigger_note_and_what_to_verify() -> None:
+    formulary = load_formulary()
+    advice = naloxone_recommendation(
+        [formulary.get("oxycodone"), formulary.get("alprazolam")],
+        total_mme_per_day=Decimal(80),
+        history=History(),
+        pack=load_pack("cdc-2022", state="OH"),
+    )
+    by_id = {reason.id: reason for reason in advice.reasons}
+    assert set(by_id) == {"mme-50", "cns-depressant", "oh-mme-80"}
+    assert by_id["cns-depressant"].note == (
+        "FDA labeling change of 23 July 2020 (FDA-2020-NALOXONE) says the same."
+    )
+    assert by_id["oh-mme-80"].verify == "Tier (80 MED) and its required actions"
+    assert by_id["mme-50"].note is None
