@@ -110,14 +110,8 @@ def main() -> int:
         returncode = run.returncode
     statuses = results(wanted)
     counts = Counter(statuses.values())
-    reasons = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
     survivors = [
-        {
-            "mutant": name,
-            "status": status,
-            "why": reasons.get(name, {}).get("why", "no test kills it yet"),
-            "equivalent": reasons.get(name, {}).get("equivalent", False),
-        }
+        {"mutant": name, "status": status, **_why(name)}
         for name, status in sorted(statuses.items())
         if status in ("survived", "no tests", "suspicious", "not checked")
     ]
@@ -156,6 +150,15 @@ def main() -> int:
     RESULT.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     print(f"{RESULT.relative_to(ROOT)}: score {document['score']}% of {checked} mutants checked")
     return returncode
+
+
+def _why(name: str) -> dict[str, object]:
+    """Why a mutant survives, from the first `[[survivor]]` whose `mutants` pattern matches."""
+    known = tomllib.loads(SURVIVORS.read_text()).get("survivor", []) if SURVIVORS.exists() else []
+    for entry in known:
+        if fnmatch(name, entry["mutants"]):
+            return {"why": entry["why"], "equivalent": bool(entry.get("equivalent", False))}
+    return {"why": "no test kills it yet", "equivalent": False}
 
 
 def _version() -> str:

@@ -68,3 +68,17 @@ def test_each_naloxone_reason_carries_its_trigger_note_and_what_to_verify() -> N
     )
     assert by_id["oh-mme-80"].verify == "Tier (80 MED) and its required actions"
     assert by_id["mme-50"].note is None
+
+
+def test_naloxone_already_on_the_medicine_list_is_noticed() -> None:
+    formulary = load_formulary()
+    pack = load_pack("cdc-2022")
+    oxycodone, naloxone = formulary.get("oxycodone"), formulary.get("naloxone")
+    with_it = naloxone_recommendation(
+        [oxycodone, naloxone], total_mme_per_day=Decimal(60), history=History(), pack=pack
+    )
+    without = naloxone_recommendation(
+        [oxycodone], total_mme_per_day=Decimal(60), history=History(), pack=pack
+    )
+    assert (with_it.recommended, with_it.on_medication_list) == (True, True)
+    assert (without.recommended, without.on_medication_list) == (True, False)
