@@ -82,3 +82,19 @@ def test_naloxone_already_on_the_medicine_list_is_noticed() -> None:
     )
     assert (with_it.recommended, with_it.on_medication_list) == (True, True)
     assert (without.recommended, without.on_medication_list) == (True, False)
+
+
+def test_a_self_harm_flag_names_the_dose_change_before_it_whichever_way_it_was_said() -> None:
+    step = date(2027, 1, 4)
+    phq9 = InstrumentResult(date(2027, 1, 20), "phq9", (1, 1, 1, 1, 1, 1, 1, 1, 2))
+    said_yes = CheckIn(date(2027, 1, 25), 5, 5, 6, 1, 2, self_harm_thoughts=True)
+    checkins = [c for c in calm_month() if c.day != said_yes.day] + [said_yes]
+    report = check_bumps(today=TODAY, checkins=checkins, instruments=[phq9], dose_changes=[step])
+    self_harm = [f for f in report.flags if f.rule == "self-harm"]
+    assert [(f.day, f.step_date, f.severity) for f in self_harm] == [
+        (date(2027, 1, 20), step, "urgent"),
+        (date(2027, 1, 25), step, "urgent"),
+    ]
+    assert "PHQ-9 item 9" in self_harm[0].reason
+    assert "answered 2" in self_harm[0].reason
+    assert "answered yes to thoughts of self-harm" in self_harm[1].reason
