@@ -36,7 +36,6 @@ SAFETY = {
         "check_policy",
         "check_steps",
         "validate_schedule",
-        "_policy_percent",
         "_ceiling",
         "_is_methadone",
     ],

@@ -13,7 +13,7 @@ import pytest
 from taperwell.clinical.bumps import CheckIn, InstrumentResult, check_bumps
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.guidelines import load_pack
-from taperwell.clinical.review import History, naloxone_recommendation
+from taperwell.clinical.review import History, find_interactions, naloxone_recommendation
 
 TODAY = date(2027, 2, 1)
 
@@ -98,3 +98,22 @@ def test_a_self_harm_flag_names_the_dose_change_before_it_whichever_way_it_was_s
     assert "PHQ-9 item 9" in self_harm[0].reason
     assert "answered 2" in self_harm[0].reason
     assert "answered yes to thoughts of self-harm" in self_harm[1].reason
+
+
+# -- interaction findings ----------------------------------------------------------------------
+
+
+def test_an_interaction_finding_carries_its_rule_s_sources_note_and_what_to_verify() -> None:
+    formulary = load_formulary()
+    pack = load_pack("cdc-2022")
+    found = {
+        f.id: f
+        for f in find_interactions(
+            [formulary.get(n) for n in ("oxycodone", "alprazolam", "carisoprodol")], pack
+        )
+    }
+    pair = found["opioid-benzodiazepine"]
+    assert (pair.also, pair.note) == (("CDC-2022",), "Boxed warning.")
+    three_way = found["opioid-benzodiazepine-carisoprodol"]
+    assert three_way.verify == "Effective date is the journal issue month of the source"
+    assert (three_way.also, three_way.note) == ((), None)
