@@ -5,6 +5,7 @@ the taper's safety check that no other test held (benchmarks/results/mutation.js
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,9 @@ from taperwell.clinical.bumps import CheckIn, InstrumentResult, check_bumps
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.guidelines import load_pack
 from taperwell.clinical.review import History, find_interactions, naloxone_recommendation
+from taperwell.clinical.taper import UnsafeScheduleError, plan_taper, validate_schedule
+from taperwell.clinical.taper_model import Schedule, Step, TaperPolicy
+from tests.clinical.test_taper_helpers import med
 
 TODAY = date(2027, 2, 1)
 
@@ -117,3 +121,43 @@ def test_an_interaction_finding_carries_its_rule_s_sources_note_and_what_to_veri
     three_way = found["opioid-benzodiazepine-carisoprodol"]
     assert three_way.verify == "Effective date is the journal issue month of the source"
     assert (three_way.also, three_way.note) == ((), None)
+
+
+# -- the taper engine's own check of what it writes (check_steps) ----------------------------
+
+
+def _oxycodone_plan(**policy: object) -> Schedule:
+    return plan_taper(
+        [med("oxycodone ER", t0800=40, t2000=40)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28, **policy),  # type: ignore[arg-type]
+    )
+
+
+def _with_step(schedule: Schedule, index: int, step: Step) -> Schedule:
+    steps = list(schedule.steps)
+    steps[index] = step
+    return replace(schedule, steps=tuple(steps))
+
+
+def test_the_check_refuses_a_step_that_swaps_in_another_product_when_that_is_not_allowed() -> None:
+    schedule = _oxycodone_plan(allow_formulation_change=False)
+    validate_schedule(schedule)
+    step = schedule.steps[1]
+    (dose,) = step.doses
+    first, *others = dose.administrations
+    ir_unit = replace(first.units[0], release="IR", form="tablet", unit="mg")
+    swapped = replace(first, units=(ir_unit, *first.units[1:]))
+    tampered = replace(step, doses=(replace(dose, administrations=(swapped, *others)),))
+    expected = (
+        f"step {step.index} ({step.start.isoformat()}): oxycodone changes product without a "
+        "formulation change being allowed"
+    )
+    with pytest.raises(UnsafeScheduleError, match=re.escape(expected)):
+        validate_schedule(_with_step(schedule, 1, tampered))
+
+
+def test_the_check_refuses_a_step_that_leaves_out_a_medicine_as_malformed() -> None:
+    schedule = _oxycodone_plan()
+    with pytest.raises(ValueError, match="shorter"):
+        validate_schedule(_with_step(schedule, 1, replace(schedule.steps[1], doses=())))
