@@ -161,3 +161,20 @@ def test_the_check_refuses_a_step_that_leaves_out_a_medicine_as_malformed() -> N
     schedule = _oxycodone_plan()
     with pytest.raises(ValueError, match="shorter"):
         validate_schedule(_with_step(schedule, 1, replace(schedule.steps[1], doses=())))
+
+
+def test_the_check_refuses_another_product_in_a_patch_step_even_when_changes_are_allowed() -> None:
+    schedule = plan_taper(
+        [med("fentanyl patch", t0900=50)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28, allow_formulation_change=True),
+    )
+    validate_schedule(schedule)
+    step = schedule.steps[1]
+    (dose,) = step.doses
+    first, *others = dose.administrations
+    other = replace(first.units[0], release="IR", form="tablet", unit="mg")
+    swapped = replace(first, units=(other, *first.units[1:]))
+    tampered = replace(step, doses=(replace(dose, administrations=(swapped, *others)),))
+    with pytest.raises(UnsafeScheduleError, match="fentanyl changes product"):
+        validate_schedule(_with_step(schedule, 1, tampered))
