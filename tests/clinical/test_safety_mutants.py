@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,8 +15,15 @@ from taperwell.clinical.bumps import CheckIn, InstrumentResult, check_bumps
 from taperwell.clinical.formulary import load_formulary
 from taperwell.clinical.guidelines import load_pack
 from taperwell.clinical.review import History, find_interactions, naloxone_recommendation
-from taperwell.clinical.taper import UnsafeScheduleError, plan_taper, validate_schedule
+from taperwell.clinical.taper import (
+    UnsafeScheduleError,
+    plan_taper,
+    resume,
+    step_back,
+    validate_schedule,
+)
 from taperwell.clinical.taper_model import Schedule, Step, TaperPolicy
+from tests.clinical.test_taper_examples import MORPHINE_Q8H, START
 from tests.clinical.test_taper_helpers import med
 
 TODAY = date(2027, 2, 1)
@@ -178,3 +185,15 @@ def test_the_check_refuses_another_product_in_a_patch_step_even_when_changes_are
     tampered = replace(step, doses=(replace(dose, administrations=(swapped, *others)),))
     with pytest.raises(UnsafeScheduleError, match="fentanyl changes product"):
         validate_schedule(_with_step(schedule, 1, tampered))
+
+
+def test_the_check_lets_an_approved_step_back_rise_and_still_checks_every_step_after_it() -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, TaperPolicy(percent=Decimal(10), interval_days=28))
+    day = plan.steps[3].start + timedelta(days=5)
+    resumed = resume(step_back(plan, on=day, reason="pain flare"), on=day + timedelta(days=14))
+    validate_schedule(resumed)  # the approved rise passes; the cuts after it are measured from it
+    back = [s.kind for s in resumed.steps].index("step-back")
+    stop = resumed.steps[-1]
+    after = replace(resumed.steps[back + 1], doses=stop.doses, mme_per_day=stop.mme_per_day)
+    with pytest.raises(UnsafeScheduleError, match="stops from more than one smallest unit"):
+        validate_schedule(_with_step(resumed, back + 1, after))
