@@ -197,3 +197,13 @@ def test_the_check_lets_an_approved_step_back_rise_and_still_checks_every_step_a
     after = replace(resumed.steps[back + 1], doses=stop.doses, mme_per_day=stop.mme_per_day)
     with pytest.raises(UnsafeScheduleError, match="stops from more than one smallest unit"):
         validate_schedule(_with_step(resumed, back + 1, after))
+
+
+def test_the_check_refuses_a_rise_that_is_not_an_approved_step_back_and_names_the_step() -> None:
+    schedule = _oxycodone_plan()
+    first, second = schedule.steps[0], schedule.steps[1]
+    rise = replace(second, doses=first.doses, mme_per_day=first.mme_per_day)
+    lower = _with_step(schedule, 0, replace(first, doses=second.doses))
+    expected = f"step {second.index} ({second.start.isoformat()}): the dose goes up"
+    with pytest.raises(UnsafeScheduleError, match=re.escape(expected)):
+        validate_schedule(_with_step(lower, 1, rise))
