@@ -207,3 +207,23 @@ def test_the_check_refuses_a_rise_that_is_not_an_approved_step_back_and_names_th
     expected = f"step {second.index} ({second.start.isoformat()}): the dose goes up"
     with pytest.raises(UnsafeScheduleError, match=re.escape(expected)):
         validate_schedule(_with_step(lower, 1, rise))
+
+
+@pytest.mark.parametrize(
+    ("policy", "ceiling"),
+    [
+        (TaperPolicy(percent=Decimal(10), interval_days=28), "25%"),
+        (
+            TaperPolicy(percent=Decimal(50), interval_days=1, rapid=True, rapid_reason="diversion"),
+            "50%",
+        ),
+    ],
+    ids=["standard", "rapid"],
+)
+def test_the_lowest_doses_note_names_the_step_limit_of_the_pace(
+    policy: TaperPolicy, ceiling: str
+) -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, policy)
+    bottom = [n for s in plan.steps for n in s.notes if "one smallest unit" in n]
+    assert bottom
+    assert all(f"steps of at most {ceiling} of the dose" in n for n in bottom)
