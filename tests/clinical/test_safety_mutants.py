@@ -227,3 +227,21 @@ def test_the_lowest_doses_note_names_the_step_limit_of_the_pace(
     bottom = [n for s in plan.steps for n in s.notes if "one smallest unit" in n]
     assert bottom
     assert all(f"steps of at most {ceiling} of the dose" in n for n in bottom)
+
+
+def test_the_check_refuses_a_patch_step_down_of_two_strengths_at_once() -> None:
+    plan = plan_taper([med("fentanyl patch", t0900=50)], START, TaperPolicy(percent=Decimal(10)))
+    assert [s.mme_per_day for s in plan.steps] == [90, 60, 30, 0]
+    skip = replace(plan.steps[1], doses=plan.steps[2].doses, mme_per_day=Decimal(30))
+    with pytest.raises(UnsafeScheduleError, match="is above the 25% one step may take"):
+        validate_schedule(_with_step(plan, 1, skip))
+
+
+def test_the_check_refuses_two_smallest_units_off_at_once_at_the_lowest_doses() -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, TaperPolicy(percent=Decimal(10), interval_days=28))
+    mme = [s.mme_per_day for s in plan.steps]
+    at_45 = mme.index(Decimal(45))
+    assert mme[at_45 + 1 :] == [30, 15, 0]
+    skip = replace(plan.steps[at_45 + 1], doses=plan.steps[at_45 + 2].doses)
+    with pytest.raises(UnsafeScheduleError, match="is above the 25% one step may take"):
+        validate_schedule(_with_step(plan, at_45 + 1, skip))
