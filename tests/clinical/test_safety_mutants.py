@@ -22,6 +22,7 @@ from taperwell.clinical.taper import (
     step_back,
     validate_schedule,
 )
+from taperwell.clinical.taper_catalogue import medication_from_formulary
 from taperwell.clinical.taper_model import Schedule, Step, TaperPolicy
 from tests.clinical.test_taper_examples import MORPHINE_Q8H, START
 from tests.clinical.test_taper_helpers import med
@@ -245,3 +246,16 @@ def test_the_check_refuses_two_smallest_units_off_at_once_at_the_lowest_doses() 
     skip = replace(plan.steps[at_45 + 1], doses=plan.steps[at_45 + 2].doses)
     with pytest.raises(UnsafeScheduleError, match="is above the 25% one step may take"):
         validate_schedule(_with_step(plan, at_45 + 1, skip))
+
+
+def test_the_check_refuses_a_methadone_step_above_ten_percent_unless_rapid() -> None:
+    methadone = medication_from_formulary(
+        "methadone", doses=[("08:00", Decimal(20)), ("20:00", Decimal(20))], release="IR"
+    )
+    plan = plan_taper(
+        [methadone], date(2027, 1, 4), TaperPolicy(percent=Decimal(10), interval_days=7)
+    )
+    assert [s.doses[0].daily_dose for s in plan.steps[:4]] == [36, 33, 30, 27]
+    cut_25_percent = replace(plan.steps[1], doses=plan.steps[3].doses)  # 36 -> 27 mg
+    with pytest.raises(UnsafeScheduleError, match="a methadone step above 10% of its dose"):
+        validate_schedule(_with_step(plan, 1, cut_25_percent))
