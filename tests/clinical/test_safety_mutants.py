@@ -259,3 +259,17 @@ def test_the_check_refuses_a_methadone_step_above_ten_percent_unless_rapid() -> 
     cut_25_percent = replace(plan.steps[1], doses=plan.steps[3].doses)  # 36 -> 27 mg
     with pytest.raises(UnsafeScheduleError, match="a methadone step above 10% of its dose"):
         validate_schedule(_with_step(plan, 1, cut_25_percent))
+
+
+def test_the_check_refuses_stopping_one_medicine_on_the_first_day_even_as_a_small_cut() -> None:
+    plan = plan_taper(
+        [med("morphine ER", t0800=60, t2000=60), med("oxycodone IR", t2200=5)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    first = plan.steps[0]
+    assert first.kind == "hold"  # the plan itself waits a step before stopping oxycodone
+    oxycodone_stopped = next(s for s in plan.steps if s.doses[1].daily_dose == 0).doses[1]
+    stopped_at_once = replace(first, doses=(first.doses[0], oxycodone_stopped))
+    with pytest.raises(UnsafeScheduleError, match="a stop or a cut above 25% on the first day"):
+        validate_schedule(_with_step(plan, 0, stopped_at_once))
