@@ -273,3 +273,16 @@ def test_the_check_refuses_stopping_one_medicine_on_the_first_day_even_as_a_smal
     stopped_at_once = replace(first, doses=(first.doses[0], oxycodone_stopped))
     with pytest.raises(UnsafeScheduleError, match="a stop or a cut above 25% on the first day"):
         validate_schedule(_with_step(plan, 0, stopped_at_once))
+
+
+def test_the_check_refuses_a_bottom_step_that_comes_before_a_full_interval() -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, TaperPolicy(percent=Decimal(10), interval_days=28))
+    mme = [s.mme_per_day for s in plan.steps]
+    at_30 = mme.index(Decimal(30))
+    held = plan.steps[at_30]
+    short = replace(held, end=held.start + timedelta(days=13))
+    following = plan.steps[at_30 + 1]
+    moved = replace(following, start=held.start + timedelta(days=14))
+    rushed = _with_step(_with_step(plan, at_30, short), at_30 + 1, moved)
+    with pytest.raises(UnsafeScheduleError, match="comes before a full interval"):
+        validate_schedule(rushed)
