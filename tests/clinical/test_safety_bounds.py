@@ -3,17 +3,19 @@ policy just past each one (so raising a bound in the data or the code fails a te
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
 
-from taperwell.clinical.taper import AbruptTaperError, check_policy
+from taperwell.clinical.taper import AbruptTaperError, TaperError, check_policy
 from taperwell.clinical.taper_model import (
     ABRUPT_INTERVAL_DAYS,
     ABRUPT_PERCENT,
     METHADONE_MAX_PERCENT,
     METHADONE_MIN_INTERVAL_DAYS,
     RAPID_MAX_PERCENT,
+    FirstPhase,
     TaperPolicy,
     load_bounds,
 )
@@ -48,3 +50,83 @@ def test_without_a_rapid_reason_the_limit_is_twenty_five_percent_a_week() -> Non
         check_policy(TaperPolicy(percent=D(26), interval_days=7))
     with pytest.raises(AbruptTaperError, match="abrupt"):
         check_policy(TaperPolicy(percent=D(10), interval_days=6))
+
+
+def _policy(**changes: object) -> TaperPolicy:
+    return TaperPolicy(**{"percent": D(10), "interval_days": 28, **changes})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("policy", "error", "message"),
+    [
+        (_policy(percent=D(0)), TaperError, "the taper rate must be above 0%"),
+        (_policy(interval_days=0), TaperError, "steps must be at least 1 day apart"),
+        (
+            _policy(target_mme_per_day=D(-1)),
+            TaperError,
+            "the target MME per day cannot be negative",
+        ),
+        (
+            _policy(rapid=True, rapid_reason=None),
+            AbruptTaperError,
+            "a rapid taper needs a documented reason (VA-OTDT)",
+        ),
+        (
+            _policy(first_phase=FirstPhase(percent=D(0))),
+            TaperError,
+            "the first phase needs a rate above 0%, an interval and a step count",
+        ),
+        (
+            _policy(first_phase=FirstPhase(interval_days=0)),
+            TaperError,
+            "the first phase needs a rate above 0%, an interval and a step count",
+        ),
+        (
+            _policy(first_phase=FirstPhase(steps=0)),
+            TaperError,
+            "the first phase needs a rate above 0%, an interval and a step count",
+        ),
+        (
+            _policy(first_phase=FirstPhase(percent=D(11))),
+            TaperError,
+            "the first phase must not be faster than the rest of the taper",
+        ),
+        (
+            _policy(first_phase=FirstPhase(percent=D(5), interval_days=13)),
+            TaperError,
+            "the first phase must not be faster than the rest of the taper",
+        ),
+        (
+            _policy(percent=D(25), interval_days=7, first_phase=FirstPhase(interval_days=6)),
+            AbruptTaperError,
+            "first-phase steps under 7 days apart need a rapid policy",
+        ),
+        (
+            _policy(order=("morphine", "morphine")),
+            TaperError,
+            "the taper order names a medication twice",
+        ),
+    ],
+)
+def test_each_unusable_policy_is_refused_with_its_reason(
+    policy: TaperPolicy, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        check_policy(policy)
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        _policy(percent=D("0.1"), interval_days=1, rapid=True, rapid_reason="diversion"),
+        _policy(target_mme_per_day=D(0)),
+        _policy(first_phase=FirstPhase(percent=D(5), interval_days=14, steps=1)),
+        _policy(first_phase=FirstPhase(percent=D(10), interval_days=28)),
+        _policy(
+            percent=D(25), interval_days=7, first_phase=FirstPhase(percent=D(5), interval_days=7)
+        ),
+        _policy(order=("morphine", "oxycodone")),
+    ],
+)
+def test_policies_at_each_edge_are_allowed(policy: TaperPolicy) -> None:
+    check_policy(policy)
