@@ -102,6 +102,17 @@ def _policy(**changes: object) -> TaperPolicy:
             "first-phase steps under 7 days apart need a rapid policy",
         ),
         (
+            _policy(percent=D(26), interval_days=7),
+            AbruptTaperError,
+            "26% every 7 days is an abrupt taper (over 25% per step or under 7 days apart); "
+            "it needs to be marked rapid with a documented reason (CDC-2022; HHS-2019; VA-OTDT)",
+        ),
+        (
+            _policy(percent=D(51), interval_days=1, rapid=True, rapid_reason="diversion"),
+            AbruptTaperError,
+            "a 51% step is too large even for a rapid taper (at most 50% per step, VA-OTDT)",
+        ),
+        (
             _policy(order=("morphine", "morphine")),
             TaperError,
             "the taper order names a medication twice",
