@@ -137,6 +137,13 @@ def test_each_unusable_policy_is_refused_with_its_reason(
             percent=D(25), interval_days=7, first_phase=FirstPhase(percent=D(5), interval_days=7)
         ),
         _policy(order=("morphine", "oxycodone")),
+        _policy(
+            percent=D(50),
+            interval_days=1,
+            rapid=True,
+            rapid_reason="diversion",
+            first_phase=FirstPhase(percent=D("0.5"), interval_days=1, steps=1),
+        ),
     ],
 )
 def test_policies_at_each_edge_are_allowed(policy: TaperPolicy) -> None:
