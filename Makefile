@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run setup test lint typecheck browser-deps bench bench-deps bench-scale load multinode clean help
+.PHONY: run setup test lint typecheck browser-deps bench bench-deps bench-scale load multinode mutation clean help
 
 help:
 	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
@@ -69,5 +69,11 @@ multinode: $(STAMP)
 	@command -v nginx >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light redis-server postgresql >/dev/null; } || { echo "Please install nginx, redis-server and postgresql"; exit 1; }
 	benchmarks/multinode.sh | tee benchmarks/results/multinode.log
 
+# Mutation testing of the clinical core's safety rules with tests/clinical (mutmut, niced, two
+# mutants at a time, few hypothesis examples): benchmarks/results/mutation.json.
+# MUTATION_SCOPE=all mutates every function of taperwell/clinical/ (hours on a small machine).
+mutation: $(STAMP)
+	$(BIN)/python -m benchmarks.mutation
+
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) var node_modules mutants

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -27,6 +28,7 @@ from huey.storage import SqliteStorage
 ROOT = Path(__file__).resolve().parents[1]
 SQLITE = connection.vendor == "sqlite"
 QUEUE_NAME = "taperwell-test"  # the HUEY name in worker_settings
+THREADS = 2  # worker threads in each process (worker_settings), each with its catch-up sweep
 # Short enough for a test to wait out, longer than a cold export build in a worker (about 2 s).
 EXPORT_STALE_CLAIM_SECONDS = 6
 
@@ -55,6 +57,7 @@ class Worker:
         self.queue = SqliteStorage(QUEUE_NAME, filename=str(tmp_path / "huey.sqlite3"))
         self.procs: list[subprocess.Popen] = []
         self.started = 0
+        self.live: list[int] = []  # the log numbers of the running processes
 
     def _database_url(self) -> str:
         if SQLITE:
@@ -92,6 +95,7 @@ class Worker:
         }
         for _ in range(count):
             log = (self.dir / f"worker-{self.started}.log").open("w")
+            self.live.append(self.started)
             self.started += 1
             self.procs.append(
                 subprocess.Popen(  # noqa: S603
@@ -136,6 +140,29 @@ class Worker:
             time.sleep(every)
         return condition()
 
+    def is_idle(self) -> bool:
+        """Nothing left to do: in each running process every thread has finished its start-up
+        catch-up sweep, every job taken has finished (its "executed" or failure line names its
+        id again), and no job waits on the queue."""
+        if self.queued_jobs():
+            return False
+        for number in self.live:
+            text = self.log(number)
+            caught_up = text.count("catch-up sweep finished") + len(
+                re.findall(r'startup hook "catch_up_after_a_break" failed', text)
+            )
+            if caught_up < THREADS:
+                return False
+            for job_id in re.findall(r"Executing \S+: (\S+)", text):
+                if text.count(job_id) < 2:
+                    return False
+        return True
+
+    def wait_until_idle(self, *, timeout: float = 60) -> None:
+        """Wait on the condition, not on time: once idle, anything a worker would still do
+        (a duplicate reminder, a second build) has already been done."""
+        assert self.wait_until(self.is_idle, timeout=timeout), self.logs()
+
     def kill(self) -> None:
         """`kill -9` every worker process: its threads die with it, mid-job, with no clean-up."""
         for proc in self.procs:
@@ -143,6 +170,7 @@ class Worker:
         for proc in self.procs:
             proc.wait()
         self.procs = []
+        self.live = []
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -154,6 +182,7 @@ class Worker:
                 proc.kill()
                 proc.wait()
         self.procs = []
+        self.live = []
 
     def log(self, number: int) -> str:
         return (self.dir / f"worker-{number}.log").read_text()

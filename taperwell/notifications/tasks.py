@@ -3,10 +3,14 @@ demand for one patient (a new message)."""
 
 from __future__ import annotations
 
+import logging
+
 from huey import crontab
 from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 
 from taperwell.notifications.reminders import send_due_reminders_now
+
+log = logging.getLogger(__name__)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -25,5 +29,6 @@ def catch_up_after_a_break() -> None:
     from django.db import close_old_connections
 
     close_old_connections()
-    send_due_reminders_now()
+    counts = send_due_reminders_now()
     close_old_connections()
+    log.info("catch-up sweep finished: %s", counts)

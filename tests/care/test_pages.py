@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from taperwell.care.models import Flag, FlagEvent, FlagStatus
-from taperwell.care.services import flag_raise, note_create
+from taperwell.care.models import FlagEvent, FlagStatus, Resolution
+from taperwell.care.selectors import flags_of
+from taperwell.care.services import flag_raise, flag_resolve, note_create
 from taperwell.tapering.models import PlanStatus, TaperPlan
 from tests.care.builders import oxycodone_er
 
@@ -214,9 +215,15 @@ def test_a_step_back_warns_of_lost_tolerance(client, clinician, patient):
     assert "tolerance" in event.details["warning"]
 
 
-def test_flags_are_unresolved_first(patient):
-    _flag(patient, "pain-worse", "moderate")
-    assert Flag.objects.count() == 1
+def test_an_unresolved_flag_is_listed_before_a_newer_resolved_one(client, clinician, patient):
+    older = _flag(patient, "pain-worse", "moderate", day=date(2026, 3, 1))
+    newer = _flag(patient, "function-worse", "moderate", day=date(2026, 3, 5))
+    flag_resolve(flag=newer, by=clinician, resolution=Resolution.CALLED)
+
+    assert [flag.pk for flag in flags_of(patient)] == [older.pk, newer.pk]
+    client.force_login(clinician)
+    page = client.get(reverse("care:patient", args=[patient.public_id])).content.decode()
+    assert page.index("pain-worse reason") < page.index("function-worse reason")
 
 
 def test_a_plan_is_finished_only_once_its_last_step_has_begun(client, clinician, patient):

@@ -326,7 +326,7 @@ calm = st.builds(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=min(40, settings.default.max_examples), deadline=None)
 @given(checkins=st.lists(calm, max_size=40))
 def test_any_history_gives_dated_flags_no_later_than_today_and_self_harm_is_never_missed(
     checkins: list[CheckIn],
@@ -554,7 +554,7 @@ any_entry = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=min(60, settings.default.max_examples), deadline=None)
 @given(checkins=st.lists(any_entry, max_size=30))
 def test_every_yes_to_a_safety_question_is_flagged_on_its_day_whatever_else_comes(
     checkins: list[CheckIn],

@@ -66,6 +66,12 @@ OPIOIDS = members("opioid")
 FULL_AGONISTS = members("full-agonist")
 SEROTONERGIC_OPIOIDS = ["tramadol", "tapentadol", "meperidine", "methadone", "fentanyl"]
 Z_DRUGS = ["zolpidem", "eszopiclone", "zaleplon"]
+# Named here, not read from the formulary, so a benzodiazepine classed as anything else (a z-drug,
+# say) fails the class test and drops no pair or three-way finding unseen.
+BENZODIAZEPINES = [
+    "alprazolam", "clonazepam", "diazepam", "lorazepam", "temazepam", "chlordiazepoxide",
+    "oxazepam", "triazolam", "midazolam",
+]  # fmt: skip
 MUSCLE_RELAXANTS = [
     "carisoprodol", "cyclobenzaprine", "methocarbamol", "tizanidine", "baclofen", "metaxalone",
 ]  # fmt: skip
@@ -84,6 +90,8 @@ def test_the_reference_opioids_and_named_drugs_sit_in_their_classes() -> None:
     assert reference_opioids <= set(OPIOIDS)
     assert set(SEROTONERGIC_OPIOIDS) == set(members("serotonergic-opioid"))
     assert set(Z_DRUGS) <= set(members("z-drug"))
+    assert set(BENZODIAZEPINES) == set(members("benzodiazepine"))
+    assert not set(BENZODIAZEPINES) & set(members("z-drug"))
     assert set(MUSCLE_RELAXANTS) <= set(members("muscle-relaxant"))
     assert set(CYP3A4_INHIBITORS) <= set(members("cyp3a4-inhibitor"))
     assert {"rifampin", "carbamazepine", "phenytoin"} <= set(members("cyp3a4-inducer"))
@@ -95,7 +103,7 @@ def test_the_reference_opioids_and_named_drugs_sit_in_their_classes() -> None:
 
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
 def test_any_opioid_with_any_benzodiazepine_is_major(pack: GuidelinePack) -> None:
-    assert_pairs_found(OPIOIDS, members("benzodiazepine"), "opioid-benzodiazepine", "major", pack)
+    assert_pairs_found(OPIOIDS, BENZODIAZEPINES, "opioid-benzodiazepine", "major", pack)
 
 
 @pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
@@ -112,7 +120,7 @@ def test_opioid_benzodiazepine_and_carisoprodol_together_are_contraindicated(
     pack: GuidelinePack,
 ) -> None:
     for opioid in OPIOIDS:
-        for benzo in members("benzodiazepine"):
+        for benzo in BENZODIAZEPINES:
             found = finding(
                 [opioid, benzo, "carisoprodol"], "opioid-benzodiazepine-carisoprodol", pack
             )
@@ -451,3 +459,18 @@ def test_every_rule_factor_and_threshold_in_the_packs_cites_a_known_source() -> 
         assert entries
         assert all(entry.source in sources for entry in entries)
         assert all(rule.effective for rule in pack.thresholds)
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=PACK_IDS)
+def test_oxycodone_clonazepam_and_carisoprodol_are_contraindicated_in_the_full_review(
+    pack: GuidelinePack,
+) -> None:
+    medications = [
+        MedicationDose("oxycodone", D(30), "mg"),
+        "clonazepam",
+        "carisoprodol",
+    ]
+    result = review(medications, pack)
+    top = result.findings[0]
+    assert (top.id, top.severity) == ("opioid-benzodiazepine-carisoprodol", "contraindicated")
+    assert set(top.drugs) == {"oxycodone", "clonazepam", "carisoprodol"}

@@ -40,7 +40,7 @@ from taperwell.clinical.taper_model import (
 )
 
 SETTINGS = settings(
-    max_examples=80,
+    max_examples=min(80, settings.default.max_examples),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

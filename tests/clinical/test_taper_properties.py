@@ -15,7 +15,11 @@ from taperwell.clinical.taper import AbruptTaperError, plan_taper
 from taperwell.clinical.taper_model import FirstPhase, Medication, Pause, Schedule, TaperPolicy
 from tests.clinical.test_taper_helpers import PRODUCTS
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=min(60, settings.default.max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 TIMES = ("08:00", "12:00", "16:00", "22:00")
 
 

@@ -25,4 +25,11 @@ MEDIA_ROOT = os.environ["TAPERWELL_TEST_MEDIA_DIR"]
 # A claim this old belongs to a killed worker; seconds here, so a test can wait it out.
 EXPORT_STALE_CLAIM_MINUTES = float(os.environ["TAPERWELL_TEST_EXPORT_STALE_MINUTES"])
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The catch-up sweep's "finished" line goes to the worker's log, so a test can wait for it
+# (tests/worker.py: Worker.wait_until_idle).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"log": {"class": "logging.StreamHandler"}},
+    "loggers": {"taperwell.notifications.tasks": {"handlers": ["log"], "level": "INFO"}},
+}

@@ -6,10 +6,9 @@ The worker machinery (a copy of the SQLite test database, or PostgreSQL's) is in
 
 from __future__ import annotations
 
-import time
 import zipfile
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -60,6 +59,19 @@ def _export_state(worker: Worker, export_id: int) -> tuple[str, bool] | None:
     return (rows[0][0], rows[0][1] is not None) if rows else None
 
 
+def _claim_is_stale(worker: Worker, export_id: int) -> bool:
+    """The export's claim is older than the stale window, by the time the claim recorded."""
+    rows = worker.query("select finished_at from reports_patientexport where id = %s", (export_id,))
+    if not rows or rows[0][0] is None:
+        return False
+    claimed = rows[0][0]
+    if isinstance(claimed, str):  # SQLite keeps it as text
+        claimed = datetime.fromisoformat(claimed)
+    if claimed.tzinfo is None:
+        claimed = claimed.replace(tzinfo=UTC)
+    return timezone.now() - claimed > timedelta(seconds=EXPORT_STALE_CLAIM_SECONDS)
+
+
 def _export_files(worker: Worker) -> list[str]:
     folder = worker.media / "exports"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
@@ -81,7 +93,6 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_builds_it
         every=0.01,
     )
     worker.kill()
-    claimed_by = time.monotonic()
     assert claimed, worker.logs()
 
     # The kill landed mid-build: claimed, no file, and huey had taken the job off its queue, so
@@ -93,12 +104,14 @@ def test_a_worker_killed_mid_export_leaves_it_to_the_next_worker_which_builds_it
 
     # Once the claim counts as stale, a fresh worker releases it at start and builds the export.
     # (Without its scheduler: the five-minute sweep, when due, would hide a broken start-up one.)
-    time.sleep(max(0, claimed_by + EXPORT_STALE_CLAIM_SECONDS + 0.5 - time.monotonic()))
+    assert worker.wait_until(
+        lambda: _claim_is_stale(worker, export.pk), timeout=EXPORT_STALE_CLAIM_SECONDS + 60
+    )
     worker.start(periodic=False)
     worker.wait_until(
         lambda: _export_state(worker, export.pk) == (ExportStatus.READY, True), timeout=60
     )
-    time.sleep(1.5)  # room for a second build to appear, if there were ever one
+    worker.wait_until_idle()  # every sweep and build done: a second build would be there
     worker.stop()
     worker.take_back()
 
@@ -159,7 +172,7 @@ def test_a_worker_killed_mid_sweep_records_each_reminder_once_and_sends_no_email
 
     worker.start()
     worker.wait_until(lambda: _reminders_sent(worker) >= due, timeout=60)
-    time.sleep(1.5)  # room for a second email, if there were ever one
+    worker.wait_until_idle()  # every sweep done: a second email would be there
     worker.stop()
     worker.take_back()
 
