@@ -99,6 +99,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After sign-in: the patient's own language, English for staff (LocaleMiddleware above
+    # reads the browser's Accept-Language for everyone else).
+    "taperwell.core.language.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -292,8 +295,10 @@ else:
     }
 
 LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", _("English"))]
+# A clinic adds a language with its catalogue in taperwell/locale/<code>/ (README, "Languages").
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "taperwell" / "locale"]
+FORMAT_MODULE_PATH = ["taperwell.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

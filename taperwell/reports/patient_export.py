@@ -10,7 +10,8 @@ from typing import Any
 
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, QuestionnaireResponse
@@ -97,6 +98,14 @@ def _csv(model: Any, columns: list[str], patient: Any) -> str:
 
 
 def export_zip(patient: Any) -> bytes:
+    """The ZIP, its README and PDF in the patient's language."""
+    from taperwell.core.language import language_for_patient
+
+    with translation.override(language_for_patient(patient)):
+        return _export_zip(patient)
+
+
+def _export_zip(patient: Any) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         bundle = patient_bundle(patient, today=clinic_today(patient.clinic))
@@ -110,11 +119,21 @@ def export_zip(patient: Any) -> bytes:
         )
         archive.writestr(
             "README.txt",
-            "Your taperwell data.\n\n"
-            "fhir-bundle.json: your record in FHIR R4, the format health records use.\n"
-            "*.csv: your check-ins, questionnaires, medicines, practice, goals and flags,\n"
-            "       one row each, for a spreadsheet.\n"
-            "visit-summary.pdf: your last 90 days, in plain words.\n",
+            "\n".join(
+                [
+                    gettext("Your taperwell data."),
+                    "",
+                    gettext(
+                        "fhir-bundle.json: your record in FHIR R4, the format health records use."
+                    ),
+                    gettext(
+                        "*.csv: your check-ins, questionnaires, medicines, practice, goals and "
+                        "flags, one row each, for a spreadsheet."
+                    ),
+                    gettext("visit-summary.pdf: your last 90 days, in plain words."),
+                    "",
+                ]
+            ),
         )
     return buffer.getvalue()
 
