@@ -48,7 +48,17 @@ STAFF_ONLY = [
     "taperwell/medications/templates/medications/list.html",
     "taperwell/medications/templates/medications/edit.html",
 ]
-NOT_SOURCE = ["node_modules/*", ".venv/*", "var/*", "tests/*", "benchmarks/*", "docs/*"]
+# taperwell/locale itself is skipped so the catalogue goes to `locale_dir` (makemessages would
+# otherwise write beside any "locale" folder it finds).
+NOT_SOURCE = [
+    "node_modules/*",
+    ".venv/*",
+    "var/*",
+    "tests/*",
+    "benchmarks/*",
+    "docs/*",
+    "taperwell/locale/*",
+]
 
 
 def make_messages(
