@@ -69,3 +69,15 @@ def test_staff_cannot_use_the_patients_language_page(client, clinician):
     response = client.post(reverse("patients:language"), {"preferred_language": "es"})
     assert response.status_code in (302, 403)
     assert '<html lang="en">' in client.get(reverse("care:dashboard")).content.decode()
+
+
+def test_the_demo_clinic_has_a_patient_who_reads_spanish(client):
+    from taperwell.demo.services import demo_load
+    from taperwell.patients.models import Patient
+
+    demo_load()
+    rosa = Patient.objects.get(user__email="rosa@example.org")
+    assert rosa.preferred_language == "es"
+    assert rosa.checkins.exists()
+    client.force_login(rosa.user)
+    assert "Hola, Rosa" in client.get(reverse("patients:today")).content.decode()
