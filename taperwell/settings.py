@@ -99,13 +99,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # After sign-in: the patient's own language, English for staff (LocaleMiddleware above
-    # reads the browser's Accept-Language for everyone else).
-    "taperwell.core.language.PersonLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "taperwell.core.middleware.ClinicTimeZoneMiddleware",
+    # After sign-in: the patient's own language, English for staff (LocaleMiddleware above
+    # reads the browser's Accept-Language for everyone else). After the time zone middleware,
+    # which loads the membership with its clinic in one query.
+    "taperwell.core.language.PersonLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "taperwell.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "taperwell.core.middleware.NoStoreForSignedInMiddleware",
