@@ -107,3 +107,21 @@ def test_the_export_readme_and_its_pdf_are_in_spanish(rosa, tmp_path):
     readme = archive.read("README.txt").decode()
     assert readme.startswith("Sus datos de taperwell.")
     assert "Mi resumen para la cita" in _pdf_text(archive.read("visit-summary.pdf"), tmp_path)
+
+
+def test_an_invitation_email_is_in_the_language_chosen_on_the_invitation(clinic, front_desk):
+    from taperwell.enrolment.services import invitation_create, invitation_email
+
+    new = invitation_create(
+        clinic=clinic,
+        created_by=front_desk,
+        full_name="Lucía Ramos",
+        method="email",
+        email="lucia@test.example",
+        preferred_language="es",
+    )
+    subject, body = invitation_email(new.invitation)
+    assert subject == f"Su invitación de {clinic.name}"
+    assert body.startswith("Hola:")
+    assert "El enlace funciona hasta el" in body
+    assert " de " in body.split("hasta el")[1].split(".")[0]  # "21 de diciembre de 2026"
