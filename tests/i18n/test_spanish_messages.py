@@ -125,3 +125,19 @@ def test_an_invitation_email_is_in_the_language_chosen_on_the_invitation(clinic,
     assert body.startswith("Hola:")
     assert "El enlace funciona hasta el" in body
     assert " de " in body.split("hasta el")[1].split(".")[0]  # "21 de diciembre de 2026"
+
+
+def test_after_an_increase_a_spanish_speaking_patient_is_told_in_spanish(client, clinician, rosa):
+    from taperwell.tapering.services import plan_approve
+    from tests.care.test_plan_changes import _mid_taper, _old_list_draft
+
+    _, today = _mid_taper(rosa, clinician)
+    draft = _old_list_draft(rosa, clinician, today)
+    plan_approve(
+        plan=draft, by=clinician, agreement="Back up for now.", today=today, confirm_increase=True
+    )
+    client.force_login(rosa.user)
+    page = client.get(reverse("patients:today")).content.decode()
+    assert "Su nuevo plan empieza con una dosis más alta" in page
+    assert "Pídanos naloxona a nosotros o a su farmacia" in page
+    assert 'class="card plan-notice warning"' in page
