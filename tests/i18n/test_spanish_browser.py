@@ -102,6 +102,13 @@ def test_a_spanish_speaking_patient_meets_no_english_on_any_page(page, live_serv
         page.goto(f"{live_server.url}{path}")
         look(path)
 
+    # Words said by the phone app's scripts come from the page, in Spanish too.
+    page.goto(f"{live_server.url}/notices/settings/")
+    expect(page.locator("[data-push-state]")).to_have_text(
+        re.compile("Los recordatorios|Este navegador")
+    )
+    look("/notices/settings/ after the script")
+
     # The check-in, with its response.
     page.goto(f"{live_server.url}/checkin/")
     look("/checkin/")
