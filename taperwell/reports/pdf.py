@@ -26,9 +26,16 @@ def summary_pdf(summary: Summary, *, shared_by_patient: bool = False) -> bytes:
 
 
 def patient_summary_html(summary: Summary) -> str:
+    from taperwell.core.context_processors import crisis_words
+
     return render_to_string(
         "reports/patient_summary.html",
-        {"s": summary, "show": dict.fromkeys(summary.sections, True), "made": timezone.now()},
+        {
+            "s": summary,
+            "show": dict.fromkeys(summary.sections, True),
+            "made": timezone.now(),
+            "crisis_text": crisis_words(summary.patient.clinic.crisis_line_text),
+        },
     )
 
 
