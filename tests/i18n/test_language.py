@@ -81,3 +81,16 @@ def test_the_demo_clinic_has_a_patient_who_reads_spanish(client):
     assert rosa.checkins.exists()
     client.force_login(rosa.user)
     assert "Hola, Rosa" in client.get(reverse("patients:today")).content.decode()
+
+
+def test_the_check_in_response_names_a_hard_day_in_spanish():
+    from django.utils import translation
+
+    from taperwell.checkins.response import CheckInResponse
+
+    with translation.override("es"):
+        assert CheckInResponse(True, ("withdrawal",)).sentence == "La abstinencia fue difícil hoy."
+        assert (
+            CheckInResponse(True, ("pain", "sleep", "mood")).sentence
+            == "El dolor, el sueño y el ánimo fueron difíciles hoy."
+        )
