@@ -94,3 +94,22 @@ def test_the_check_in_response_names_a_hard_day_in_spanish():
             CheckInResponse(True, ("pain", "sleep", "mood")).sentence
             == "El dolor, el sueño y el ánimo fueron difíciles hoy."
         )
+
+
+def test_spanish_dates_and_numbers_read_as_a_us_spanish_reader_expects():
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template(
+        '{{ day|date:_("F j, Y") }} · {{ day|date:_("l, F j") }} · {{ dose|floatformat:1 }} · '
+        "{{ big|floatformat:0 }}"
+    )
+    context = Context({"day": dt.date(2026, 12, 21), "dose": Decimal("7.5"), "big": 1200})
+    with translation.override("es"):
+        spanish = page.render(context)
+    assert spanish == "21 de diciembre de 2026 · lunes 21 de diciembre · 7.5 · 1200"
+    with translation.override("en"):
+        assert page.render(context) == "December 21, 2026 · Monday, December 21 · 7.5 · 1200"
