@@ -113,3 +113,14 @@ def test_spanish_dates_and_numbers_read_as_a_us_spanish_reader_expects():
     assert spanish == "21 de diciembre de 2026 · lunes 21 de diciembre · 7.5 · 1200"
     with translation.override("en"):
         assert page.render(context) == "December 21, 2026 · Monday, December 21 · 7.5 · 1200"
+
+
+def test_the_error_pages_give_crisis_help_in_the_readers_language():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    for page in ("500.html", "503.html"):
+        with translation.override("es"):
+            html = render_to_string(page)
+        assert '<html lang="es">' in html
+        assert '¿Necesita hablar ahora? Llame o envíe un texto al <a href="tel:988">988</a>' in html
