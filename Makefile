@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run setup test lint typecheck browser-deps bench bench-deps bench-scale load multinode mutation clean help
+.PHONY: run setup test messages compile-messages gettext-deps lint typecheck browser-deps bench bench-deps bench-scale load multinode mutation clean help
 
 help:
 	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
@@ -18,7 +18,18 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# Translations: the .po catalogues are committed, the compiled .mo files are made here.
+gettext-deps:
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } || { echo "Please install gettext (apt-get install gettext)"; exit 1; }
+
+compile-messages: $(STAMP) gettext-deps
+	$(BIN)/taperwell catalogue --compile
+
+# After changing patient-facing words: refresh the catalogue, then translate what is new.
+messages: $(STAMP) gettext-deps
+	$(BIN)/taperwell catalogue
+
+setup: $(STAMP) compile-messages
 	$(BIN)/taperwell migrate --noinput
 	$(BIN)/taperwell createcachetable
 	$(BIN)/taperwell collectstatic --noinput --verbosity 0
@@ -40,7 +51,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy taperwell/clinical
 
-test: $(STAMP) browser-deps lint typecheck
+test: $(STAMP) browser-deps compile-messages lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks: every benchmarks/bench_*.py, each against a baseline measured in the same run.

@@ -103,6 +103,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "taperwell.core.middleware.ClinicTimeZoneMiddleware",
+    # After sign-in: the patient's own language, English for staff (LocaleMiddleware above
+    # reads the browser's Accept-Language for everyone else). After the time zone middleware,
+    # which loads the membership with its clinic in one query.
+    "taperwell.core.language.PersonLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "taperwell.accounts.middleware.RequireStaffTwoFactorMiddleware",
     "taperwell.core.middleware.NoStoreForSignedInMiddleware",
@@ -292,8 +296,10 @@ else:
     }
 
 LANGUAGE_CODE = "en-us"
-LANGUAGES = [("en", _("English"))]
+# A clinic adds a language with its catalogue in taperwell/locale/<code>/ (README, "Languages").
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "taperwell" / "locale"]
+FORMAT_MODULE_PATH = ["taperwell.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 28
 
@@ -83,8 +86,8 @@ def draw(
     whole = sorted({0, round(chart.y_max / 2), math.floor(chart.y_max)})
     chart.y_ticks = [(y_of(v), str(v)) for v in whole]
     middle = start + timedelta(days=span // 2)
-    chart.x_ticks = [(x_of(d), f"{d:%b} {d.day}") for d in (start, middle, end)]
-    chart.markers = [(x_of(d), f"{d:%b} {d.day}") for d in markers if start <= d <= end]
+    chart.x_ticks = [(x_of(d), short_day(d)) for d in (start, middle, end)]
+    chart.markers = [(x_of(d), short_day(d)) for d in markers if start <= d <= end]
     return chart
 
 
@@ -101,6 +104,11 @@ def weekly(
         (min(monday + timedelta(days=3), end), sum(vals) / len(vals))
         for monday, vals in sorted(buckets.items())
     ]
+
+
+def short_day(day: date) -> str:
+    """ "Nov 3" in English, "3 de nov" in Spanish."""
+    return date_format(day, _("M j"))
 
 
 def weekly_sum(
@@ -121,15 +129,20 @@ def month_change(
     recent = [v for d, v in values if today - timedelta(days=30) < d <= today]
     before = [v for d, v in values if today - timedelta(days=60) < d <= today - timedelta(days=30)]
     if not recent:
-        return f"No {name} entries in the last month yet."
+        return _("No %(name)s entries in the last month yet.") % {"name": name}
     now = Decimal(sum(recent) / len(recent)).quantize(Decimal("0.1"))
-    text = f"Your average {name} this month was {now}"
+    words = {"name": name, "now": number_format(now)}
     if before:
         then = Decimal(sum(before) / len(before)).quantize(Decimal("0.1"))
+        words["then"] = number_format(then)
         if now == then:
-            return f"{text}, the same as the month before."
+            return (
+                _("Your average %(name)s this month was %(now)s, the same as the month before.")
+                % words
+            )
         # No praise here: a tenth of a point is noise, not an achievement. Effort (check-ins,
         # practice) gets the kind words on the Progress page instead.
-        direction = "down" if now < then else "up"
-        return f"{text}, {direction} from {then}."
-    return f"{text}."
+        if now < then:
+            return _("Your average %(name)s this month was %(now)s, down from %(then)s.") % words
+        return _("Your average %(name)s this month was %(now)s, up from %(then)s.") % words
+    return _("Your average %(name)s this month was %(now)s.") % words

@@ -31,6 +31,7 @@ STORIES = {
     "dorothy@example.org": ("steady", DAYS, []),
     "samuel@example.org": ("new", 5, []),
     "george@example.org": ("maintenance", DAYS, []),
+    "rosa@example.org": ("steady", DAYS, []),
 }
 # George checks in daily until his taper ended, then once a week (these days ago).
 MAINTENANCE_SINCE = 20

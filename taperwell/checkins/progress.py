@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from taperwell.access import own_patient_record
@@ -20,7 +22,14 @@ DAYS = 84  # twelve weeks
 
 
 def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
-    return [(f"Week of {d - timedelta(days=d.weekday()):%b %-d}", fmt.format(v)) for d, v in series]
+    return [
+        (
+            gettext("Week of %(day)s")
+            % {"day": date_format(d - timedelta(days=d.weekday()), gettext("M j"))},
+            fmt.format(v),
+        )
+        for d, v in series
+    ]
 
 
 def effort_words(patient: Patient, *, today: date) -> str:
@@ -37,14 +46,20 @@ def effort_words(patient: Patient, *, today: date) -> str:
     )
     if not checkins and not minutes:
         return ""
-    parts = []
-    if checkins:
-        parts.append(f"checked in on {checkins} of the last 30 days")
-    if minutes:
-        parts.append(f"practiced your skills for {minutes} minutes")
+    words = {"checkins": checkins, "minutes": minutes}
+    if checkins and minutes:
+        done = gettext(
+            "You checked in on %(checkins)s of the last 30 days and practiced your skills for "
+            "%(minutes)s minutes."
+        )
+    elif checkins:
+        done = gettext("You checked in on %(checkins)s of the last 30 days.")
+    else:
+        done = gettext("You practiced your skills for %(minutes)s minutes.")
     return (
-        f"You {' and '.join(parts)}. That is real effort, and it helps you and your care team "
-        "see what is changing."
+        done % words
+        + " "
+        + gettext("That is real effort, and it helps you and your care team see what is changing.")
     )
 
 
@@ -102,20 +117,41 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     if mme:
         chart = Chart(
             "mme",
-            "Your daily dose",
-            f"Your daily dose is now {mme[-1][1]:.0f}, from {mme[0][1]:.0f} twelve weeks ago. "
-            "It is counted in morphine milligrams, so different medicines add up. The marks "
-            "show the days your dose changed.",
-            "Daily dose",
-            [(f"{d:%b %-d}", f"{v:.0f}") for d, v in mme],
+            gettext("Your daily dose"),
+            gettext(
+                "Your daily dose is now %(now)s, from %(then)s twelve weeks ago. It is counted in "
+                "morphine milligrams, so different medicines add up. The marks show the days "
+                "your dose changed."
+            )
+            % {"now": f"{mme[-1][1]:.0f}", "then": f"{mme[0][1]:.0f}"},
+            gettext("Daily dose"),
+            [(date_format(d, gettext("M j")), f"{v:.0f}") for d, v in mme],
             # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
         charts.append(draw(chart, mme, start=start, end=today, markers=step_dates))
     for key, title, name, index, lower in (
-        ("pain", "Pain (0 to 10, lower is better)", "pain", 1, True),
-        ("mood", "Mood (0 to 10, higher is better)", "mood", 2, False),
-        ("withdrawal", "Withdrawal feelings (0 to 10)", "withdrawal score", 3, True),
+        (
+            "pain",
+            gettext("Pain (0 to 10, lower is better)"),
+            pgettext("average of", "pain"),
+            1,
+            True,
+        ),
+        (
+            "mood",
+            gettext("Mood (0 to 10, higher is better)"),
+            pgettext("average of", "mood"),
+            2,
+            False,
+        ),
+        (
+            "withdrawal",
+            gettext("Withdrawal feelings (0 to 10)"),
+            pgettext("average of", "withdrawal score"),
+            3,
+            True,
+        ),
     ):
         values = series(index)
         points = weekly(values, start=start, end=today)
@@ -123,24 +159,31 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
             key,
             title,
             month_change(values, today=today, name=name, lower_is_better=lower),
-            "Weekly average",
+            gettext("Weekly average"),
             _rows(points),
             y_max=10,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
-    for key, title, y_max, note in (
-        ("peg", "PEG: pain and daily life (0 to 10)", 10, "lower is better"),
-        ("phq9", "PHQ-9: mood questionnaire (0 to 27)", 27, "lower is better"),
-        ("sows", "SOWS: withdrawal questionnaire (0 to 64)", 64, "lower is better"),
+    for key, title, y_max in (
+        ("peg", gettext("PEG: pain and daily life (0 to 10)"), 10),
+        ("phq9", gettext("PHQ-9: mood questionnaire (0 to 27)"), 27),
+        ("sows", gettext("SOWS: withdrawal questionnaire (0 to 64)"), 64),
     ):
         points = instrument(key)
         if not points:
             continue
         last = points[-1][1]
         first = points[0][1]
-        summary = f"Your latest score was {last:g} ({note}); twelve weeks ago it was {first:g}."
+        summary = gettext(
+            "Your latest score was %(last)s (lower is better); twelve weeks ago it was %(first)s."
+        ) % {"last": f"{last:g}", "first": f"{first:g}"}
         chart = Chart(
-            key, title, summary, "Score", [(f"{d:%b %-d}", f"{v:g}") for d, v in points], y_max
+            key,
+            title,
+            summary,
+            gettext("Score"),
+            [(date_format(d, gettext("M j")), f"{v:g}") for d, v in points],
+            y_max,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
     minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
@@ -149,9 +192,10 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         total = sum(minutes.values())
         chart = Chart(
             "practice",
-            "Practice minutes a week",
-            f"You practiced {total} minutes in twelve weeks. Every minute counts.",
-            "Minutes",
+            gettext("Practice minutes a week"),
+            gettext("You practiced %(total)s minutes in twelve weeks. Every minute counts.")
+            % {"total": total},
+            gettext("Minutes"),
             _rows(points, "{:.0f}"),
             y_max=max(max(v for _, v in points), 10),
             bars=True,
@@ -163,10 +207,14 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         steps_done = sum(done.values())
         chart = Chart(
             "steps",
-            "Steps toward your goals, each week",
-            f"You did {steps_done} small step{'s' if steps_done != 1 else ''} toward your goals "
-            "in twelve weeks.",
-            "Steps done",
+            gettext("Steps toward your goals, each week"),
+            ngettext(
+                "You did %(n)s small step toward your goals in twelve weeks.",
+                "You did %(n)s small steps toward your goals in twelve weeks.",
+                steps_done,
+            )
+            % {"n": steps_done},
+            gettext("Steps done"),
             _rows(points, "{:.0f}"),
             y_max=max(max(v for _, v in points), 5),
             bars=True,

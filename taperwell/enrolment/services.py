@@ -243,10 +243,17 @@ def has_current_consent(patient: Patient) -> bool:
 
 
 def invitation_email(invitation: Invitation) -> tuple[str, str]:
-    """Subject and body of an invitation email. No health details: only a link."""
+    """Subject and body of an invitation email, in the language chosen on the invitation. No
+    health details: only a link."""
+    from django.utils import translation
+
+    from taperwell.core.language import language_for_patient
+
     link = f"{settings.SITE_URL.rstrip('/')}/enrol/i/{invitation_link_token(invitation)}/"
-    body = render_to_string(
-        "enrolment/invitation_email.txt",
-        {"invitation": invitation, "clinic": invitation.clinic, "link": link},
-    )
-    return _("Your invitation from %(clinic)s") % {"clinic": invitation.clinic.name}, body
+    with translation.override(language_for_patient(invitation.patient)):
+        body = render_to_string(
+            "enrolment/invitation_email.txt",
+            {"invitation": invitation, "clinic": invitation.clinic, "link": link},
+        )
+        subject = _("Your invitation from %(clinic)s") % {"clinic": invitation.clinic.name}
+    return subject, body

@@ -44,6 +44,14 @@ GOALS = {
             [("Walk the long way round the park", 4), ("Ten minutes of stretches", 3)],
         )
     ],
+    # Rosa writes in Spanish: her goals are her own words.
+    "rosa@example.org": [
+        (
+            "Cocinar tamales con mis hijas en diciembre",
+            "Es nuestra tradición y quiero estar de pie en la cocina con ellas.",
+            [("Estar de pie 10 minutos mientras cocino", 4), ("Caminar después de comer", 3)],
+        )
+    ],
 }
 DAYS = 90
 

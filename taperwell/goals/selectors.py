@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.goals.models import (
     Activity,
@@ -69,7 +70,8 @@ class Milestone:
 
 QUARTER_LOWER_PERCENT = 25
 QUARTER_LOWER = Milestone(
-    "quarter-lower", "Your daily dose is a quarter lower than when you began."
+    "quarter-lower",
+    gettext_lazy("Your daily dose is a quarter lower than when you began."),  # type: ignore[arg-type]
 )
 
 
@@ -104,17 +106,25 @@ def milestones_for(
     reached: list[Milestone] = []
     done = ActivityDone.objects.filter(patient=patient, status=DoneStatus.CURRENT).count()
     if done >= 1:
-        reached.append(Milestone("first-step", "You took your first small step toward a goal."))
+        reached.append(
+            Milestone("first-step", gettext("You took your first small step toward a goal."))
+        )
     if done >= 10:
-        reached.append(Milestone("ten-steps", "Ten small steps done. They add up."))
+        reached.append(Milestone("ten-steps", gettext("Ten small steps done. They add up.")))
     if checkin_days >= 7:
-        reached.append(Milestone("week-checkins", "A week of check-ins. Thank you for showing up."))
+        reached.append(
+            Milestone("week-checkins", gettext("A week of check-ins. Thank you for showing up."))
+        )
     if checkin_days >= 30:
         reached.append(
-            Milestone("month-checkins", "A month of check-ins. That takes real commitment.")
+            Milestone(
+                "month-checkins", gettext("A month of check-ins. That takes real commitment.")
+            )
         )
     if Goal.objects.filter(patient=patient, status=GoalStatus.REACHED).exists():
-        reached.append(Milestone("goal-reached", "You reached a goal that matters to you."))
+        reached.append(
+            Milestone("goal-reached", gettext("You reached a goal that matters to you."))
+        )
     if mme_drop_percent is not None and mme_drop_percent >= QUARTER_LOWER_PERCENT:
         reached.append(QUARTER_LOWER)
     return reached

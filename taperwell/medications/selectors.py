@@ -885,21 +885,23 @@ class NaloxoneStatus:
     @property
     def patient_words(self) -> str:
         """The same status in the patient's words."""
+        from django.utils.formats import date_format
+        from django.utils.translation import gettext
+
         if self.state == NaloxoneState.AT_HOME:
-            text = "You have naloxone at home."
+            text = gettext("You have naloxone at home.")
             if self.expires_soon:
-                text += (
-                    f" It runs out on {self.expires_on:%B} {self.expires_on.day}. "  # type: ignore[union-attr]
-                    "Ask your pharmacy for a new one."
-                )
+                text += " " + gettext(
+                    "It runs out on %(day)s. Ask your pharmacy for a new one."
+                ) % {"day": date_format(self.expires_on, gettext("F j"))}
             return text
         if self.state == NaloxoneState.EXPIRED:
-            return "Your naloxone has run out. Ask your pharmacy for a new one."
+            return gettext("Your naloxone has run out. Ask your pharmacy for a new one.")
         if self.state == NaloxoneState.PRESCRIBED:
-            return "Naloxone is on your medicine list. Do you have it at home?"
+            return gettext("Naloxone is on your medicine list. Do you have it at home?")
         if self.state == NaloxoneState.NONE:
-            return "You told us you have no naloxone at home."
-        return "We don't know yet if you have naloxone at home."
+            return gettext("You told us you have no naloxone at home.")
+        return gettext("We don't know yet if you have naloxone at home.")
 
     def as_document(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from taperwell.notifications.models import CalendarFeed
@@ -43,6 +44,14 @@ def _event(
 
 
 def feed_calendar(feed: CalendarFeed) -> bytes:
+    """The feed, its event names in the patient's language."""
+    from taperwell.core.language import language_for_patient
+
+    with translation.override(language_for_patient(feed.patient)):
+        return _feed_calendar(feed)
+
+
+def _feed_calendar(feed: CalendarFeed) -> bytes:
     patient = feed.patient
     pref = preference_for(patient.user)
     zone = zone_for(patient, pref)
@@ -58,7 +67,7 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
     cal.add_component(
         _event(
             f"checkin-{patient.public_id}",
-            "Daily check-in",
+            _("Daily check-in"),
             start,
             duration=dt.timedelta(minutes=10),
             rrule={"freq": "daily"},
@@ -85,9 +94,9 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
         step_day = dt.date.fromisoformat(step["start_date"])
         if step_day < today:
             continue
-        summary = "Taper step starts"
+        summary = _("Taper step starts")
         if feed.show_drug_names and step.get("text"):
-            summary = f"Taper step: {step['text']}"
+            summary = _("Taper step: %(step)s") % {"step": step["text"]}
         cal.add_component(
             _event(
                 f"step-{step_day}-{patient.public_id}",

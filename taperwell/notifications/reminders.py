@@ -25,7 +25,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from taperwell.checkins.selectors import QUESTIONNAIRE_ORDER
 from taperwell.core.clock import clock
@@ -51,10 +54,10 @@ SESSION_REMIND_BEFORE = dt.timedelta(hours=3)
 MESSAGE_USEFUL_FOR = dt.timedelta(days=3)
 # How a reminder names each questionnaire, in plain words.
 QUESTIONNAIRE_NAMES = {
-    "peg": "pain questions",
-    "sows": "withdrawal questions",
-    "phq9": "mood questions",
-    "gad7": "worry questions",
+    "peg": gettext_lazy("the pain questions"),
+    "sows": gettext_lazy("the withdrawal questions"),
+    "phq9": gettext_lazy("the mood questions"),
+    "gad7": gettext_lazy("the worry questions"),
 }
 QUIET_EXEMPT = {Kind.DOSE}  # a dose time is the patient's own choice, so it is kept
 
@@ -76,12 +79,14 @@ def _end_of(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 
 def _every(days: int) -> str:
     weeks = {
-        7: "every week",
-        14: "every two weeks",
-        21: "every three weeks",
-        28: "every four weeks",
+        7: _("every week"),
+        14: _("every two weeks"),
+        21: _("every three weeks"),
+        28: _("every four weeks"),
     }
-    return "every day" if days == 1 else weeks.get(days, f"every {days} days")
+    if days == 1:
+        return _("every day")
+    return weeks.get(days) or _("every %(days)s days") % {"days": days}
 
 
 def _questionnaire_due(
@@ -110,8 +115,8 @@ def _questionnaire_due(
     day = min(by_day)
     order = {name: n for n, name in enumerate(QUESTIONNAIRE_ORDER)}
     due_then = sorted(by_day[day], key=lambda pair: order.get(pair[0], len(order)))
-    words = " and ".join(
-        f"the {QUESTIONNAIRE_NAMES.get(instrument, 'questions')} {_every(every)}"
+    words = f" {_('and')} ".join(
+        f"{QUESTIONNAIRE_NAMES.get(instrument, _('the questions'))} {_every(every)}"
         for instrument, every in due_then
     )
     return day, min(every for _, every in due_then), words
@@ -123,7 +128,17 @@ def reminders_due(
     """Every reminder whose time has come (even long ago) in the last day and a bit.
 
     `facts` are the patient's state as the sweep loaded it for a chunk; read here when not given.
+    The words are in the patient's language: a notice is written once and read later.
     """
+    from taperwell.core.language import language_for_patient
+
+    with translation.override(language_for_patient(patient)):
+        return _reminders_due(patient, pref, now, facts)
+
+
+def _reminders_due(
+    patient: Patient, pref: Preference, now: dt.datetime, facts: Facts | None
+) -> list[Due]:
     if facts is None:
         facts = facts_for([patient], now=now, prefs={patient.pk: pref})[patient.pk]
     zone = zone_for(patient, pref)
@@ -146,8 +161,8 @@ def reminders_due(
                     f"checkin:{day}",
                     at,
                     _end_of(day, zone),
-                    "Time for your check-in",
-                    "Two minutes: how is today going?",
+                    _("Time for your check-in"),
+                    _("Two minutes: how is today going?"),
                     today_url,
                 )
             )
@@ -157,8 +172,8 @@ def reminders_due(
                 f"practice:{day}",
                 at_local(day, pref.practice_time, zone),
                 _end_of(day, zone),
-                "A few minutes of practice",
-                "A short skill can help today feel steadier.",
+                _("A few minutes of practice"),
+                _("A short skill can help today feel steadier."),
                 "/skills/",
             )
         )
@@ -171,7 +186,8 @@ def reminders_due(
                     at,
                     at + DOSE_USEFUL_FOR,
                     slot.label,
-                    f"{slot.label} at {clock(slot.at)}, as your plan says.",
+                    _("%(dose)s at %(time)s, as your plan says.")
+                    % {"dose": slot.label, "time": clock(slot.at)},
                     today_url,
                 )
             )
@@ -186,8 +202,11 @@ def reminders_due(
                 f"step:{start}",
                 at_local(remind_on, pref.checkin_time, zone),
                 at_local(start, dt.time(0), zone),
-                "Your next step is in two days",
-                f"On {on_day} your next step starts: {step.get('text', '')}"[:400],
+                _("Your next step is in two days"),
+                (
+                    _("On %(day)s your next step starts: %(step)s")
+                    % {"day": date_format(start, _("l, F j")), "step": step.get("text", "")}
+                )[:400],
                 "/my-medicines/",
             )
         )
@@ -201,8 +220,10 @@ def reminders_due(
                 f"questionnaire:{due_day}",
                 at_local(due_day, pref.checkin_time, zone),
                 _end_of(due_day + dt.timedelta(days=every - 1), zone),
-                "A few questions are due",
-                f"Your care team asks {names}. It takes a few minutes."[:400],
+                _("A few questions are due"),
+                (_("Your care team asks %(names)s. It takes a few minutes.") % {"names": names})[
+                    :400
+                ],
                 today_url,
             )
         )
@@ -215,8 +236,8 @@ def reminders_due(
                 f"naloxone:{expiry}",
                 at_local(remind_on, pref.checkin_time, zone),
                 at_local(expiry, dt.time(0), zone),
-                "Time to renew your naloxone",
-                "Ask the clinic or a pharmacy for a new one before it expires.",
+                _("Time to renew your naloxone"),
+                _("Ask the clinic or a pharmacy for a new one before it expires."),
                 today_url,
             )
         )
@@ -245,9 +266,12 @@ def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
             f"session:{r.session.public_id}",
             r.session.starts_at - SESSION_REMIND_BEFORE,
             r.session.starts_at,
-            "Your group session is soon",
-            f"{r.session.title} starts at "
-            f"{clock(timezone.localtime(r.session.starts_at, zone_for(patient, Preference())))}.",
+            _("Your group session is soon"),
+            _("%(session)s starts at %(time)s.")
+            % {
+                "session": r.session.title,
+                "time": clock(timezone.localtime(r.session.starts_at, zone_for(patient, Preference()))),
+            },
             reverse("meetings:detail", args=[r.session.public_id]),
         )
         for r in rsvps
@@ -262,8 +286,8 @@ def _message_notices(unread: list[Any]) -> list[Due]:
             f"message:{m.public_id}",
             m.created_at,
             m.created_at + MESSAGE_USEFUL_FOR,
-            "You have a new message",
-            "Your care team wrote to you. Sign in to read it.",
+            _("You have a new message"),
+            _("Your care team wrote to you. Sign in to read it."),
             reverse("messaging:thread", args=[m.thread.public_id]),
         )
         for m in unread
@@ -271,21 +295,26 @@ def _message_notices(unread: list[Any]) -> list[Due]:
 
 
 EMAIL_SUBJECTS = {
-    Kind.MESSAGE: "You have a new message",
-    Kind.EXPORT: "Your download is ready",
+    Kind.MESSAGE: gettext_lazy("You have a new message"),
+    Kind.EXPORT: gettext_lazy("Your download is ready"),
 }
 
 
 def send_notice_email(patient: Patient, notice: Notification) -> None:
-    """Email says nothing about health: only that there is something to see."""
-    subject = EMAIL_SUBJECTS.get(notice.kind, "A reminder from your clinic")
-    link = f"{settings.SITE_URL.rstrip('/')}{reverse('notifications:centre')}"
-    body = (
-        f"Hello {patient.first_name},\n\n"
-        f"{subject}. Sign in to see it:\n{link}\n\n"
-        f"{patient.clinic.name}\n"
-        "You can change which reminders you get on the same page."
-    )
+    """Email says nothing about health: only that there is something to see. In the patient's
+    language."""
+    from taperwell.core.language import language_for_patient
+
+    with translation.override(language_for_patient(patient)):
+        subject = str(EMAIL_SUBJECTS.get(notice.kind, _("A reminder from your clinic")))
+        link = f"{settings.SITE_URL.rstrip('/')}{reverse('notifications:centre')}"
+        body = (
+            _("Hello %(name)s,") % {"name": patient.first_name}
+            + "\n\n"
+            + _("%(subject)s. Sign in to see it:") % {"subject": subject}
+            + f"\n{link}\n\n{patient.clinic.name}\n"
+            + _("You can change which reminders you get on the same page.")
+        )
     try:
         send_mail(subject, body, None, [patient.user.email])
     except OSError:

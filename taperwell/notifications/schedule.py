@@ -11,6 +11,8 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from taperwell.notifications.models import Preference
 from taperwell.patients.models import Patient
 
@@ -64,6 +66,22 @@ def steps_of(plan: Any, patient: Patient, today: dt.date) -> dict[str, Any] | No
         return None
 
 
+# What a dose reminder is called, by part of the day (taperwell.clinical.taper_text.part_of_day).
+DOSE_LABELS = {
+    "morning": gettext_lazy("Morning dose"),
+    "afternoon": gettext_lazy("Afternoon dose"),
+    "evening": gettext_lazy("Evening dose"),
+    "bedtime": gettext_lazy("Bedtime dose"),
+}
+
+
+def dose_label(time_text: str) -> str:
+    """ "Evening dose", in the language active now (the patient's, for reminders)."""
+    from taperwell.clinical.taper_text import part_of_day
+
+    return str(DOSE_LABELS[part_of_day(time_text)])
+
+
 @dataclass(frozen=True)
 class DoseSlot:
     at: dt.time
@@ -72,8 +90,6 @@ class DoseSlot:
 
 
 def _step_slots(step: dict[str, Any]) -> list[DoseSlot]:
-    from taperwell.clinical.taper_text import part_of_day
-
     by_time: dict[str, list[str]] = {}
     for medication in step.get("medications", []):
         for time_text in medication.get("administrations", {}):
@@ -82,7 +98,7 @@ def _step_slots(step: dict[str, Any]) -> list[DoseSlot]:
     for time_text, drugs in by_time.items():
         parsed = parse_times(time_text)
         if parsed:
-            label = f"{part_of_day(time_text).capitalize()} dose"
+            label = dose_label(time_text)
             slots.append(DoseSlot(parsed[0], label, ", ".join(sorted(set(drugs)))))
     return sorted(slots, key=lambda s: s.at)
 
@@ -94,16 +110,11 @@ def dose_slots(patient: Patient, pref: Preference, day: dt.date) -> list[DoseSlo
 
 def slots_from(steps: dict[str, Any] | None, pref: Preference) -> list[DoseSlot]:
     """`dose_slots` from steps already read."""
-    from taperwell.clinical.taper_text import part_of_day
-
     if steps and steps.get("current"):
         slots = _step_slots(steps["current"])
         if slots:
             return slots
-    return [
-        DoseSlot(t, f"{part_of_day(t.strftime('%H:%M')).capitalize()} dose", "")
-        for t in parse_times(pref.dose_times)
-    ]
+    return [DoseSlot(t, dose_label(t.strftime("%H:%M")), "") for t in parse_times(pref.dose_times)]
 
 
 def next_step(patient: Patient, today: dt.date) -> dict[str, Any] | None:

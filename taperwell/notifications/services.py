@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from taperwell.notifications.models import (
     CalendarAlarm,
@@ -35,18 +36,15 @@ def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | N
     pref = preference_for(patient.user)
     if not pref.wants(Kind.EXPORT):
         return None
+    from taperwell.core.language import language_for_patient
+
     now = timezone.now()
+    with translation.override(language_for_patient(patient)):
+        title = _("Your data is ready to download")
+        body = _("The download link works for 48 hours. You can make a new one at any time.")
     notice = claim_notice(
         patient,
-        Due(
-            Kind.EXPORT,
-            f"export:{export_id}",
-            now,
-            now,
-            "Your data is ready to download",
-            "The download link works for 48 hours. You can make a new one at any time.",
-            reverse("reports:mine"),
-        ),
+        Due(Kind.EXPORT, f"export:{export_id}", now, now, title, body, reverse("reports:mine")),
         Status.SENT,
     )
     if notice is None:

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, QuestionnaireResponse
@@ -118,6 +119,14 @@ def _dose_log_csv(patient: Any) -> str:
 
 
 def export_zip(patient: Any) -> bytes:
+    """The ZIP, its README and PDF in the patient's language."""
+    from taperwell.core.language import language_for_patient
+
+    with translation.override(language_for_patient(patient)):
+        return _export_zip(patient)
+
+
+def _export_zip(patient: Any) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         bundle = patient_bundle(patient, today=clinic_today(patient.clinic))
@@ -132,13 +141,25 @@ def export_zip(patient: Any) -> bytes:
         )
         archive.writestr(
             "README.txt",
-            "Your taperwell data.\n\n"
-            "fhir-bundle.json: your record in FHIR R4, the format health records use.\n"
-            "*.csv: your check-ins, questionnaires, medicines, practice, goals and flags,\n"
-            "       one row each, for a spreadsheet.\n"
-            "doses-taken.csv: the doses you marked taken (and any you undid), in your\n"
-            "       clinic's time.\n"
-            "visit-summary.pdf: your last 90 days, in plain words.\n",
+            "\n".join(
+                [
+                    gettext("Your taperwell data."),
+                    "",
+                    gettext(
+                        "fhir-bundle.json: your record in FHIR R4, the format health records use."
+                    ),
+                    gettext(
+                        "*.csv: your check-ins, questionnaires, medicines, practice, goals and "
+                        "flags, one row each, for a spreadsheet."
+                    ),
+                    gettext(
+                        "doses-taken.csv: the doses you marked taken (and any you undid), in "
+                        "your clinic's time."
+                    ),
+                    gettext("visit-summary.pdf: your last 90 days, in plain words."),
+                    "",
+                ]
+            ),
         )
     return buffer.getvalue()
 

@@ -26,9 +26,18 @@ def summary_pdf(summary: Summary, *, shared_by_patient: bool = False) -> bytes:
 
 
 def patient_summary_html(summary: Summary) -> str:
+    from django.utils.translation import get_language
+
+    from taperwell.core.crisis import crisis_help
+
     return render_to_string(
         "reports/patient_summary.html",
-        {"s": summary, "show": dict.fromkeys(summary.sections, True), "made": timezone.now()},
+        {
+            "s": summary,
+            "show": dict.fromkeys(summary.sections, True),
+            "made": timezone.now(),
+            "crisis_text": crisis_help(summary.patient.clinic, language=get_language())["text"],
+        },
     )
 
 

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
@@ -44,11 +46,11 @@ SECTIONS = [
 ]
 # The patient's own summary, in plain words: never the care team's flags or their notes.
 PATIENT_SECTIONS = [
-    ("medicines", "My medicines today"),
-    ("plan", "My taper plan ahead"),
-    ("checkins", "My check-ins and practice"),
-    ("goals", "My goals and small steps"),
-    ("note", "My note for the visit"),
+    ("medicines", gettext_lazy("My medicines today")),
+    ("plan", gettext_lazy("My taper plan ahead")),
+    ("checkins", gettext_lazy("My check-ins and practice")),
+    ("goals", gettext_lazy("My goals and small steps")),
+    ("note", gettext_lazy("My note for the visit")),
 ]
 SECTION_KEYS = list(dict.fromkeys(key for key, _ in (*SECTIONS, *PATIENT_SECTIONS)))
 DEFAULT_DAYS = 90

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from taperwell.access import own_patient_record, patient_for_user, role_required
@@ -35,7 +36,7 @@ MAX_UPLOAD = 2 * 1024 * 1024
 
 class SectionsForm(forms.Form):
     sections = forms.MultipleChoiceField(
-        label="What to include",
+        label=gettext_lazy("What to include"),
         choices=PATIENT_SECTIONS,
         widget=forms.CheckboxSelectMultiple,
         initial=[key for key, _ in PATIENT_SECTIONS],
@@ -44,8 +45,8 @@ class SectionsForm(forms.Form):
 
 class NoteForm(forms.Form):
     body = forms.CharField(
-        label="A note for your next visit",
-        help_text="What would you like your clinician to know or talk about?",
+        label=gettext_lazy("A note for your next visit"),
+        help_text=gettext_lazy("What would you like your clinician to know or talk about?"),
         max_length=1500,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
@@ -215,7 +216,7 @@ def my_summary(request: HttpRequest) -> HttpResponse:
     form = SectionsForm(request.GET or None)
     patient = own_patient_record(request, what="my visit summary PDF", export=True)
     if not form.is_valid():
-        messages.error(request, "Choose at least one part to include.")
+        messages.error(request, gettext("Choose at least one part to include."))
         return redirect("reports:mine")
     summary_data = visit_summary(patient, sections=form.cleaned_data["sections"])
     return _pdf(patient_summary_pdf(summary_data), "my-visit-summary.pdf")
@@ -228,7 +229,7 @@ def my_note(request: HttpRequest) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         services.visit_note_create(patient=patient, body=form.cleaned_data["body"])
-        messages.success(request, "Saved. Your note will be in your visit summary.")
+        messages.success(request, gettext("Saved. Your note will be in your visit summary."))
         return redirect("reports:mine")
     return render(
         request,
@@ -252,9 +253,9 @@ def my_research(request: HttpRequest) -> HttpResponse:
     services.research_consent_record(patient=patient, given=given)
     messages.success(
         request,
-        "Thank you. Your data may be used for research, without your name."
+        gettext("Thank you. Your data may be used for research, without your name.")
         if given
-        else "Done. Your data will not be used in future research exports.",
+        else gettext("Done. Your data will not be used in future research exports."),
     )
     return redirect("reports:mine")
 
@@ -265,7 +266,9 @@ def my_export_new(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my data export", write=True)
     export = PatientExport.objects.create(patient=patient, requested_by=request.user)
     build_patient_export(export.pk)
-    messages.success(request, "We are preparing your file. Come back to this page in a minute.")
+    messages.success(
+        request, gettext("We are preparing your file. Come back to this page in a minute.")
+    )
     return redirect("reports:mine")
 
 

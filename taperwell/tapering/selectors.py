@@ -129,10 +129,27 @@ def plan_change_notice(user: Any) -> Any | None:
     from taperwell.notifications.models import Notification
 
     since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
-    return (
+    notice = (
         Notification.objects.filter(
             user=user, key__startswith="plan-approved:", created_at__gte=since
         )
         .order_by("-created_at")
         .first()
     )
+    if notice is not None:
+        notice.is_increase = notice.title in _increase_titles()
+    return notice
+
+
+def _increase_titles() -> set[str]:
+    """The title of an increase's notice in every language (it is written in the patient's)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    from taperwell.tapering.services import INCREASE_TITLE
+
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(str(INCREASE_TITLE))
+    return titles

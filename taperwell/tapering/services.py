@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
@@ -230,15 +231,27 @@ def naloxone_words(patient: Any) -> str:
     return f"Naloxone: {naloxone_status(patient).words}."
 
 
-PATIENT_INCREASE_WORDS = (
+PATIENT_INCREASE_WORDS = gettext_lazy(
     "Your new plan starts at a higher dose than you take now. Your body may be used to less, "
     "so the same amount can be stronger than before. Take only what the plan says. Keep "
     "naloxone where someone can find it, and call us if you feel very sleepy or slow."
 )
+# When naloxone is not known to be at home, the patient is told where to get it.
+PATIENT_INCREASE_WORDS_NO_NALOXONE = gettext_lazy(
+    "Your new plan starts at a higher dose than you take now. Your body may be used to less, "
+    "so the same amount can be stronger than before. Take only what the plan says. Ask us or "
+    "your pharmacy for naloxone, keep it where someone can find it, and call us if you feel "
+    "very sleepy or slow."
+)
+INCREASE_TITLE = gettext_lazy("Your new plan starts at a higher dose")
 
 
 def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, today: date) -> None:
     """A notice in plain words, in the same transaction: the patient never meets a change cold."""
+    from django.utils import translation
+    from django.utils.formats import date_format
+
+    from taperwell.core.language import language_for_patient
     from taperwell.notifications.models import Kind, Status
     from taperwell.notifications.reminders import Due, claim_notice
 
@@ -246,21 +259,25 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, toda
     if patient.user_id is None:
         return
     start = preview.starts_on
-    title = (
-        "Your care team made a new taper plan" if preview.replaces else "Your taper plan is ready"
-    )
-    when = "today" if start == today else f"on {start:%B} {start.day}"
-    body = f"It starts {when}. See it on My medicines."
-    if preview.increase:
-        from taperwell.medications.selectors import NaloxoneState, naloxone_status
+    # Written once, read later: in the patient's language.
+    with translation.override(language_for_patient(patient)):
+        title = (
+            gettext("Your care team made a new taper plan")
+            if preview.replaces
+            else gettext("Your taper plan is ready")
+        )
+        if start == today:
+            body = gettext("It starts today. See it on My medicines.")
+        else:
+            body = gettext("It starts on %(day)s. See it on My medicines.") % {
+                "day": date_format(start, gettext("F j"))
+            }
+        if preview.increase:
+            from taperwell.medications.selectors import NaloxoneState, naloxone_status
 
-        title = "Your new plan starts at a higher dose"
-        body = PATIENT_INCREASE_WORDS
-        if naloxone_status(patient, today=today).state != NaloxoneState.AT_HOME:
-            body = body.replace(
-                "Keep naloxone where someone can find it",
-                "Ask us or your pharmacy for naloxone, keep it where someone can find it",
-            )
+            title = str(INCREASE_TITLE)
+            at_home = naloxone_status(patient, today=today).state == NaloxoneState.AT_HOME
+            body = str(PATIENT_INCREASE_WORDS if at_home else PATIENT_INCREASE_WORDS_NO_NALOXONE)
     now = timezone.now()
     claim_notice(
         patient,

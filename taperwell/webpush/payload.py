@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import json
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from taperwell.notifications.models import Kind, Notification
 
-GENERIC = ("A reminder from your clinic", "Tap to open taperwell.")
+GENERIC = (_("A reminder from your clinic"), _("Tap to open taperwell."))
 WORDS: dict[str, tuple[str, str]] = {
-    Kind.CHECKIN: ("Time for your check-in", "Two minutes: how is today going?"),
-    Kind.PRACTICE: ("A few minutes for you", "A short practice can help today feel steadier."),
-    Kind.QUESTIONNAIRE: ("A few questions are waiting", "Tap to answer when you have a moment."),
-    Kind.SESSION: ("Your group meets soon", "Tap to see the time and how to join."),
-    Kind.MESSAGE: ("You have a new message", "Sign in to read it."),
-    Kind.EXPORT: ("Your download is ready", "Sign in to get it."),
+    Kind.CHECKIN: (_("Time for your check-in"), _("Two minutes: how is today going?")),
+    Kind.PRACTICE: (
+        _("A few minutes for you"),
+        _("A short practice can help today feel steadier."),
+    ),
+    Kind.QUESTIONNAIRE: (
+        _("A few questions are waiting"),
+        _("Tap to answer when you have a moment."),
+    ),
+    Kind.SESSION: (_("Your group meets soon"), _("Tap to see the time and how to join.")),
+    Kind.MESSAGE: (_("You have a new message"), _("Sign in to read it.")),
+    Kind.EXPORT: (_("Your download is ready"), _("Sign in to get it.")),
     # Doses, taper steps and naloxone say nothing more than "a reminder": they are health details.
     Kind.DOSE: GENERIC,
     Kind.TAPER_STEP: GENERIC,
@@ -24,7 +33,12 @@ WORDS: dict[str, tuple[str, str]] = {
 
 
 def push_payload(notice: Notification) -> bytes:
+    """The push for `notice`, in its reader's language."""
+    from taperwell.core.language import language_for_user
+
     title, body = WORDS.get(notice.kind, GENERIC)
+    with translation.override(language_for_user(notice.user) or "en"):
+        title, body = str(title), str(body)
     return json.dumps(
         {
             "title": title,

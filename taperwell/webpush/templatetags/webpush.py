@@ -26,4 +26,12 @@ def app_head(context: dict[str, Any]) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = bool(user is not None and user.is_authenticated)
-    return {"owner": str(user.public_id) if signed_in else ""}
+    from django.utils.translation import get_language
+
+    from taperwell.webpush.words import script_words
+
+    return {
+        "owner": str(user.public_id) if signed_in else "",
+        "script_words": script_words(),
+        "language": get_language() or "en",
+    }

@@ -11,9 +11,9 @@
   // After keeping one, the person goes where saving it online takes them (a kept page there
   // lists what waits).
   var QUEUED_FORMS = [
-    { selector: "form.checkin-form", label: "Your check-in", next: "/today/" },
-    { selector: "form#pacer", label: "Your breathing practice", next: "/skills/" },
-    { selector: "form.practice-page", label: "Your practice", next: "/skills/" },
+    { selector: "form.checkin-form", label: "Your check-in", word: "checkin", next: "/today/" },
+    { selector: "form#pacer", label: "Your breathing practice", word: "breathing", next: "/skills/" },
+    { selector: "form.practice-page", label: "Your practice", word: "practice", next: "/skills/" },
   ];
   var LOGIN_PATH = "/accounts/login/";
 
@@ -59,9 +59,27 @@
     });
   }
 
-  /* ---- What is waiting, said on the page ---- */
+  /* ---- What is waiting, said on the page, in the page's language (webpush/words.py) ---- */
+  var wordsMeta = document.querySelector('meta[name="taperwell-words"]');
+  var WORDS = {};
+  try { WORDS = JSON.parse(wordsMeta ? wordsMeta.content : "{}"); } catch (e) { WORDS = {}; }
+  var LANGUAGE = (wordsMeta && wordsMeta.getAttribute("data-language")) || "en";
+
+  function words(key, fallback, values) {
+    var text = WORDS[key] || fallback;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(values[name]);
+    });
+    return text;
+  }
+
+  function labelOf(item) {
+    return (item.word && WORDS[item.word]) || item.label;
+  }
+
   function timeOf(iso) {
-    return new Date(iso).toLocaleTimeString("en-US", { hour: "numeric", minute: "2-digit" });
+    var locale = LANGUAGE === "en" ? "en-US" : LANGUAGE;
+    return new Date(iso).toLocaleTimeString(locale, { hour: "numeric", minute: "2-digit" });
   }
 
   function statusBox() {
@@ -97,8 +115,9 @@
       items.forEach(function (item) {
         lines.push({
           kind: "warning",
-          text: item.label + " (saved at " + timeOf(item.savedAt) + ") is waiting on this phone. " +
+          text: words("waiting", "{label} (saved at {time}) is waiting on this phone. " +
             "It will be sent when you are back online.",
+            { label: labelOf(item), time: timeOf(item.savedAt) }),
         });
       });
       say(lines);
@@ -141,6 +160,7 @@
       body: body,
       key: fieldValue(body, "idempotency_key") || "",
       label: kind.label,
+      word: kind.word,
       savedAt: new Date().toISOString(),
     };
     return run(STORE, "readwrite", function (store) { return store.put(item); }).then(function () {
@@ -236,14 +256,17 @@
               help = result.landed;
             }
             if (result.sent) {
-              notes.push({ kind: "success", text: item.label + " from " + timeOf(item.savedAt) +
-                " is sent. Thank you." });
+              notes.push({ kind: "success", text: words("sent",
+                "{label} from {time} is sent. Thank you.",
+                { label: labelOf(item), time: timeOf(item.savedAt) }) });
             } else if (result.tooLate) {
-              notes.push({ kind: "error", text: item.label + " from an earlier day could not " +
-                "be sent in time. If you can, please check in again for today." });
+              notes.push({ kind: "error", text: words("too_late",
+                "{label} from an earlier day could not be sent in time. If you can, please " +
+                "check in again for today.", { label: labelOf(item) }) });
             } else {
-              notes.push({ kind: "error", text: item.label + " from " + timeOf(item.savedAt) +
-                " could not be saved as it was. Please fill it in again." });
+              notes.push({ kind: "error", text: words("refused",
+                "{label} from {time} could not be saved as it was. Please fill it in again.",
+                { label: labelOf(item), time: timeOf(item.savedAt) }) });
             }
             return markSent(item);
           });

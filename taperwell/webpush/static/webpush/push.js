@@ -9,14 +9,20 @@
   var onButton = box.querySelector("[data-push-on]");
   var offButton = box.querySelector("[data-push-off]");
 
+  // The words, in the page's language (webpush/words.py); English when they are missing.
+  var wordsMeta = document.querySelector('meta[name="taperwell-words"]');
+  var WORDS = {};
+  try { WORDS = JSON.parse(wordsMeta ? wordsMeta.content : "{}"); } catch (e) { WORDS = {}; }
+  function words(key, fallback) { return WORDS[key] || fallback; }
+
   function say(text) { state.textContent = text; }
 
   function show(subscribed) {
     onButton.hidden = subscribed;
     offButton.hidden = !subscribed;
     say(subscribed
-      ? "Reminders come to this phone."
-      : "Reminders do not come to this phone yet.");
+      ? words("push_on", "Reminders come to this phone.")
+      : words("push_off", "Reminders do not come to this phone yet."));
   }
 
   function keyBytes(base64url) {
@@ -59,7 +65,8 @@
   }
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !window.Notification) {
-    say("This browser cannot show reminders. Email and the notices page still have them.");
+    say(words("push_unsupported",
+      "This browser cannot show reminders. Email and the notices page still have them."));
     return;
   }
 
@@ -70,11 +77,12 @@
     .catch(function () { show(false); });
 
   onButton.addEventListener("click", function () {
-    say("Asking this phone…");
+    say(words("push_asking", "Asking this phone…"));
     Notification.requestPermission()
       .then(function (answer) {
         if (answer !== "granted") {
-          throw new Error("Notices are turned off for this site in the phone's settings.");
+          throw new Error(words("push_denied",
+            "Notices are turned off for this site in the phone's settings."));
         }
         return navigator.serviceWorker.ready;
       })
@@ -93,7 +101,8 @@
       .catch(function (error) {
         onButton.hidden = false;
         offButton.hidden = true;
-        say("That did not work. " + (error && error.message ? error.message : "Please try again."));
+        say(words("push_failed", "That did not work.") + " " +
+          (error && error.message ? error.message : words("push_try_again", "Please try again.")));
       });
   });
 
@@ -108,6 +117,9 @@
         });
       })
       .then(function () { show(false); })
-      .catch(function () { say("That did not work. Please try again."); });
+      .catch(function () {
+        say(words("push_failed", "That did not work.") + " " +
+          words("push_try_again", "Please try again."));
+      });
   });
 })();
