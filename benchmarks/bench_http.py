@@ -58,7 +58,8 @@ function request()
   local s = sessions[(counter %% #sessions) + 1]
   local body = "csrfmiddlewaretoken=" .. s.csrf .. "&idempotency_key=" .. uuid4() ..
     "&pain=" .. math.random(3, 6) .. "&sleep=6&mood=6&withdrawal=2&craving=1" ..
-    "&prn_doses=0&self_harm=no&activity=&activity_text=&note="
+    "&prn_doses=0&self_harm=no&overdose=no&naloxone_used=no&not_prescribed_opioids=no" ..
+    "&activity=&activity_text=&note="
   return wrk.format("POST", "%(path)s", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = "sessionid=" .. s.session .. "; csrftoken=" .. s.csrf,

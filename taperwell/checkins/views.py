@@ -27,7 +27,7 @@ from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
-from taperwell.medications.selectors import dose_of_record
+from taperwell.medications.selectors import dose_of_record, load_dose_rows
 from taperwell.patients.decorators import patient_page
 
 HISTORY_DAYS = 30
@@ -194,6 +194,8 @@ def questionnaire(request: HttpRequest, instrument: str) -> HttpResponse:
 def medicines(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my medicines")
     today = selectors.clinic_today(patient.clinic)
+    # The plans and medicines once, for the plan, the dose of record, the list and naloxone.
+    load_dose_rows(patient)
     plan = care_links.current_plan(patient)
     steps = care_links.plan_steps(plan, today=today)
     reasons = TaperReasons.objects.filter(patient=patient).first()

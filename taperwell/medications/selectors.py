@@ -42,6 +42,8 @@ from taperwell.tapering.models import (
 
 
 def active_medications(patient: Any) -> list[PatientMedication]:
+    if hasattr(patient, "dose_medicines"):  # read already in this request (`load_dose_rows`)
+        return active_medications_of(patient)
     return list(
         PatientMedication.objects.filter(patient=patient, status=MedicationStatus.ACTIVE).order_by(
             "drug", "created_at"
@@ -782,14 +784,19 @@ def active_medications_of(patient: Any) -> list[PatientMedication]:
 
 
 def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
-    plans = list(_plans_queryset_all().filter(patient=patient))
+    if hasattr(patient, "dose_plans") and hasattr(patient, "dose_medicines"):
+        # read already in this request (`load_dose_rows`)
+        plans = list(patient.dose_plans)
+        medicines = sorted(patient.dose_medicines, key=lambda m: (m.drug, m.created_at))
+    else:
+        plans = list(_plans_queryset_all().filter(patient=patient))
+        medicines = list(
+            PatientMedication.objects.filter(patient=patient)
+            .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
+            .order_by("drug", "created_at")
+        )
     for plan in plans:
         plan.completed_on = _completed_on(plan)
-    medicines = list(
-        PatientMedication.objects.filter(patient=patient)
-        .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
-        .order_by("drug", "created_at")
-    )
     return plans, medicines
 
 
