@@ -217,7 +217,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "pause_form": PauseRequestForm(),
             "can_request_pause": care_links.pause_requests_supported(),
             "pause_request": care_links.open_pause_request(patient),
-            "naloxone": care_links.naloxone_card(patient, tapering=plan is not None, today=today),
+            "naloxone": care_links.naloxone_card(
+                patient, tapering=plan is not None, today=today, record=record
+            ),
         },
     )
 

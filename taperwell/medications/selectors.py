@@ -183,7 +183,9 @@ def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
     return dict(rows)
 
 
-def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
+def naloxone_advice(
+    patient: Any, *, tapering: bool, record: DoseOfRecord | None = None
+) -> NaloxoneAdvice | None:
     """The clinical core's naloxone advice with the clinic's pack, or None if it cannot review.
 
     A medicine list the core cannot read must not break the patient's page; the care team's
@@ -192,7 +194,10 @@ def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
     from taperwell.tapering.engine import pack_for
 
     try:
-        return medication_review(patient, pack_for(patient.clinic), tapering=tapering).naloxone
+        review = medication_review(
+            patient, pack_for(patient.clinic), tapering=tapering, record=record
+        )
+        return review.naloxone
     except (ValueError, LookupError, KeyError):
         return None
 
