@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django import forms
+from hypothesis import given
+from hypothesis import strategies as st
 
 from taperwell.checkins.models import CheckIn
 from taperwell.core import widgets
@@ -121,6 +123,9 @@ def test_templates_are_compiled_once_per_process_in_every_environment(environmen
     assert run.stdout.split() == ["django.template.loaders.cached"]
 
 
+# Values on a rounding edge, where half-up and half-even (or binary floats) part ways.
+HALVES = [0.05, 0.25, 12.25, 12.35, 2.675, 34.45, 99.95, -0.04, -0.05, -3.25, -0.0]
+
 CHOICES = [("yes", "Yes"), ("no", "No <b>"), ("Later", [("soon", "Soon"), ("never", "Never")])]
 
 
@@ -158,3 +163,16 @@ def test_the_check_in_scale_is_drawn_with_its_ends_and_the_chosen_number():
     assert html.endswith(
         '<p class="scale-ends"><span>0: none</span><span>10: &lt;worst&gt;</span></p>'
     )
+
+
+# Coordinates on a chart: 0 or at least a millionth (the filter writes 1e-212 as it came).
+COORDINATES = st.floats(min_value=-1000, max_value=1000).filter(lambda v: v == 0 or abs(v) > 1e-6)
+
+
+@given(COORDINATES | st.sampled_from(HALVES))
+def test_chart_coordinates_are_written_as_the_template_filter_would_write_them(value):
+    from django.template.defaultfilters import floatformat
+
+    from taperwell.checkins.charts import _one
+
+    assert _one(value) == str(floatformat(value, "1u"))
