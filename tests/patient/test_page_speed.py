@@ -176,3 +176,8 @@ def test_chart_coordinates_are_written_as_the_template_filter_would_write_them(v
     from taperwell.checkins.charts import _one
 
     assert _one(value) == str(floatformat(value, "1u"))
+
+
+def test_the_benchmark_baselines_are_not_served_by_the_site(client, maria):
+    assert client.get("/bench/signed-in").status_code == 404
+    assert client.get("/bench/bare").status_code == 404
