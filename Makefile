@@ -54,14 +54,16 @@ typecheck: $(STAMP)
 test: $(STAMP) browser-deps compile-messages lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Benchmarks: every benchmarks/bench_*.py, each against a baseline measured in the same run.
+# Benchmarks: every benchmarks/bench_*.py, each against a baseline measured in the same run,
+# at low priority; `make bench BENCH=pages` (or http, dashboard, clinical) runs one of them.
+BENCH ?= *
 bench-deps:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || { echo "Please install wrk"; exit 1; }
 
 bench: $(STAMP) bench-deps
-	@for script in benchmarks/bench_*.py; do \
+	@for script in benchmarks/bench_$(BENCH).py; do \
 		module=$$(echo $$script | sed 's|/|.|; s|\.py$$||'); \
-		echo "== $$module"; $(BIN)/python -m $$module || exit 1; \
+		echo "== $$module"; nice $(BIN)/python -m $$module || exit 1; \
 	done
 
 # The scale run: a throwaway PostgreSQL 15, 10,000 patients in 20 clinics with a year of

@@ -3,6 +3,10 @@
 from taperwell.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.baseline_urls"
+# The signed-in baseline's one-line template (benchmarks/templates/bench/signed_in.html).
+TEMPLATES = [
+    {**TEMPLATES[0], "DIRS": [*TEMPLATES[0]["DIRS"], BASE_DIR / "benchmarks" / "templates"]}  # noqa: F405
+]
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 

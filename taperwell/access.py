@@ -127,9 +127,15 @@ def patients_listed(request: HttpRequest, patients: Iterable[Patient], *, what: 
 def own_patient(request: HttpRequest) -> Patient | None:
     """The signed-in person's own patient record with its clinic, loaded once per request."""
     if not hasattr(request, "_own_patient"):
+        from taperwell.enrolment.services import current_consent_given
+
         user = request.user
+        # `has_consent` rides along in the same query: every patient page checks it.
         request._own_patient = (  # type: ignore[attr-defined]
-            Patient.objects.select_related("clinic").filter(user=user).first()
+            Patient.objects.select_related("clinic")
+            .annotate(has_consent=current_consent_given())
+            .filter(user=user)
+            .first()
             if user.is_authenticated
             else None
         )

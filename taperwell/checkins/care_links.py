@@ -174,9 +174,12 @@ def pause_requests_supported() -> bool:
     return True
 
 
-def suggested_practice(patient: Patient, *, checkin: Any = None) -> dict[str, Any] | None:
+def suggested_practice(
+    patient: Patient, *, checkin: Any = None, checkin_read: bool = False
+) -> dict[str, Any] | None:
     """Today's practice from the skills app: {"title", "minutes", "url", "need", "reason"}, or
-    None. `need` is set when the check-in or a flag calls for a particular skill now."""
+    None. `need` is set when the check-in or a flag calls for a particular skill now.
+    `checkin_read=True`: `checkin` is today's check-in as already read (None: not yet)."""
     from django.urls import NoReverseMatch, reverse
 
     try:
@@ -184,7 +187,7 @@ def suggested_practice(patient: Patient, *, checkin: Any = None) -> dict[str, An
     except (ImportError, AttributeError):
         return None
     try:
-        suggestion = suggestion_for(patient, checkin=checkin)
+        suggestion = suggestion_for(patient, checkin=checkin, checkin_read=checkin_read)
         practice = suggestion.practice
         if getattr(practice, "is_pacer", False):
             url = reverse("skills:pacer")
@@ -213,13 +216,16 @@ def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict
 NALOXONE_RENEW_DAYS = 30  # the same month's notice the reminder sweep gives
 
 
-def naloxone_card(patient: Patient, *, tapering: bool, today: date) -> dict[str, Any] | None:
+def naloxone_card(
+    patient: Patient, *, tapering: bool, today: date, record: Any = None
+) -> dict[str, Any] | None:
     """The naloxone plan card: shown when the clinical core recommends naloxone, or once the
-    patient has told us they keep some (so they can keep its expiry date up to date)."""
+    patient has told us they keep some (so they can keep its expiry date up to date).
+    `record`: today's dose of record, when the page has it already."""
     from taperwell.medications.selectors import naloxone_advice, naloxone_plan_of
 
     plan = naloxone_plan_of(patient)
-    advice = naloxone_advice(patient, tapering=tapering)
+    advice = naloxone_advice(patient, tapering=tapering, record=record)
     recommended = bool(advice and advice.recommended)
     if not recommended and not (plan and plan.has_naloxone):
         return None

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -45,6 +45,32 @@ class Chart:
         half = self.bar_width / 2
         return [(x - half, y, HEIGHT - BOTTOM - y) for x, y in self.points]
 
+    # Each coordinate as the template writes it (`floatformat:"1u"`), worked out here once per
+    # chart rather than by a template filter on every point of every loop.
+    @property
+    def y_tick_marks(self) -> list[tuple[str, str]]:
+        return [(_one(y), label) for y, label in self.y_ticks]
+
+    @property
+    def x_tick_marks(self) -> list[tuple[str, str]]:
+        return [(_one(x), label) for x, label in self.x_ticks]
+
+    @property
+    def marker_marks(self) -> list[tuple[str, str]]:
+        return [(_one(x), label) for x, label in self.markers]
+
+    @property
+    def dot_marks(self) -> list[tuple[str, str]]:
+        return [(_one(x), _one(y)) for x, y in self.points]
+
+    @property
+    def bar_marks(self) -> list[tuple[str, str, str]]:
+        return [(_one(x), _one(y), _one(h)) for x, y, h in self.bar_rects]
+
+    @property
+    def bar_width_mark(self) -> str:
+        return _one(self.bar_width)
+
     @property
     def baseline_y(self) -> float:
         return HEIGHT - BOTTOM
@@ -56,6 +82,16 @@ class Chart:
     @property
     def plot_right(self) -> int:
         return WIDTH - RIGHT
+
+
+_TENTH = Decimal("0.1")
+
+
+def _one(value: float) -> str:
+    """One decimal, as the template filter `floatformat:"1u"` writes it (half up from the
+    number's shortest decimal form, no locale; `tests/patient/test_page_speed.py` compares)."""
+    tenths = Decimal(repr(float(value))).quantize(_TENTH, rounding=ROUND_HALF_UP)
+    return f"{tenths + 0:f}"  # + 0: no "-0.0"
 
 
 def _fmt(value: float) -> str:

@@ -6,9 +6,12 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.instruments import Instrument
+from taperwell.core import widgets
 from taperwell.goals.models import Activity
 
 SCALE_CHOICES = [(n, str(n)) for n in range(11)]
@@ -38,25 +41,51 @@ def safety_question(label: str, choices: list[Any], help_text: str = "") -> form
     return forms.ChoiceField(
         label=label,
         choices=choices,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
         help_text=help_text,
         error_messages={"required": _("Please choose an answer.")},
     )
 
 
 class ScaleWidget(forms.RadioSelect):
-    """0-10 as one row of buttons, with words for the two ends that say which end is best."""
+    """0-10 as one row of buttons, with words for the two ends that say which end is best.
 
-    template_name = "checkins/widgets/scale.html"
+    Drawn here rather than by a template: five scales of eleven buttons were most of the
+    check-in page's time as template loops; the markup is the same.
+    """
 
     def __init__(self, low: str, high: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.low, self.high = low, high
 
-    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
-        context = super().get_context(name, value, attrs)
-        context["widget"]["low"], context["widget"]["high"] = self.low, self.high
-        return context
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        required = " required" if widget["required"] else ""
+        buttons = [
+            format_html(
+                '\n  <label class="scale-option" for="{id}"><input type="radio" name="{name}" '
+                'value="{value}" id="{id}"{checked}{required}><span>{label}</span></label>',
+                id=option["attrs"]["id"],
+                name=option["name"],
+                value=option["value"],
+                checked=" checked" if option["selected"] else "",
+                required=required,
+                label=option["label"],
+            )
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ]
+        scale_id = widget["attrs"].get("id")
+        return format_html(
+            '<div class="scale"{}>{}\n</div>\n<p class="scale-ends"><span>{}</span>'
+            "<span>{}</span></p>",
+            format_html(' id="{}"', scale_id) if scale_id else "",
+            mark_safe("".join(buttons)),  # noqa: S308 (each part escaped by format_html)
+            self.low,
+            self.high,
+        )
 
 
 def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedChoiceField:
@@ -87,7 +116,7 @@ class CheckInForm(forms.Form):
         label=_("Did you notice any of these today?"),
         choices=WITHDRAWAL_SIGNS,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=widgets.CheckboxSelectMultiple,
         help_text=_("These are common signs of withdrawal. Tick any you noticed."),
     )
     craving = scale(
@@ -98,7 +127,7 @@ class CheckInForm(forms.Form):
     activity = forms.ChoiceField(
         label=_("Did you do one of your steps today?"),
         required=False,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
     )
     activity_text = forms.CharField(
         label=_("Or something else that mattered to you today"),
@@ -229,7 +258,7 @@ class QuestionnaireForm(forms.Form):
                 label=f"{item.number}. {item.text}",
                 choices=choices,
                 coerce=int,
-                widget=forms.RadioSelect,
+                widget=widgets.RadioSelect,
                 required=item.scored,
                 error_messages={"required": _("Please choose an answer for this question.")},
             )
@@ -290,7 +319,7 @@ class NaloxonePlanForm(forms.Form):
     has_naloxone = forms.ChoiceField(
         label=_("Do you have naloxone at home?"),
         choices=YES_NO_UNSURE,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
         help_text=_("Naloxone is often called Narcan. It is usually a nose spray."),
         error_messages={"required": _("Please choose Yes, No or I'm not sure.")},
     )
@@ -311,7 +340,7 @@ class NaloxonePlanForm(forms.Form):
         label=_("Does someone at home know how to use it?"),
         choices=YES_NO_UNSURE,
         required=False,
-        widget=forms.RadioSelect,
+        widget=widgets.RadioSelect,
     )
 
     @classmethod

@@ -15,6 +15,7 @@ from taperwell.access import own_patient_record
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_sum
 from taperwell.goals.selectors import done_by_day
+from taperwell.medications.selectors import load_dose_rows
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.models import Patient
 
@@ -32,18 +33,9 @@ def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[s
     ]
 
 
-def effort_words(patient: Patient, *, today: date) -> str:
-    """Praise for what the patient does (checking in, practicing), never for symptom noise."""
-    checkins = (
-        selectors.current_checkins(patient)
-        .filter(day__gt=today - timedelta(days=30), day__lte=today)
-        .count()
-    )
-    minutes = sum(
-        care_links.practice_minutes_by_day(
-            patient, start=today - timedelta(days=29), end=today
-        ).values()
-    )
+def effort_words(*, checkins: int, minutes: int) -> str:
+    """Praise for what the patient does (checking in, practicing), never for symptom noise:
+    `checkins` days checked in and `minutes` of practice in the last 30 days."""
     if not checkins and not minutes:
         return ""
     words = {"checkins": checkins, "minutes": minutes}
@@ -83,15 +75,30 @@ def mood_got_worse(patient: Patient, *, today: date) -> bool:
     return labels.index(latest) > labels.index(before)
 
 
-def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
-    start = today - timedelta(days=DAYS)
-    since = start - timedelta(days=60)
-    daily = list(
+def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, int]]:
+    """(day, pain, mood, withdrawal) of each current check-in from twelve weeks and two months
+    before `today` (a month's change compares with the month before the chart starts)."""
+    since = today - timedelta(days=DAYS + 60)
+    return list(
         selectors.current_checkins(patient)
         .filter(day__gte=since, day__lte=today)
         .order_by("day")
         .values_list("day", "pain", "mood", "withdrawal")
     )
+
+
+def progress_charts(
+    patient: Patient,
+    *,
+    today: date,
+    daily: list[tuple[date, int, int, int]] | None = None,
+    minutes: dict[date, int] | None = None,
+) -> list[Chart]:
+    """The charts; `daily` (`daily_rows`) and `minutes` (practice minutes a day over the twelve
+    weeks) when the caller has read them already."""
+    start = today - timedelta(days=DAYS)
+    if daily is None:
+        daily = daily_rows(patient, today=today)
     answers = list(
         selectors.current_questionnaires(patient)
         .filter(day__gte=start, day__lte=today)
@@ -186,7 +193,8 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
             y_max,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
-    minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
+    if minutes is None:
+        minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
     if minutes:
         points = weekly_sum(sorted(minutes.items()), start=start, end=today)
         total = sum(minutes.values())
@@ -242,13 +250,24 @@ def _mme_series(patient: Patient, *, start: date, today: date) -> list[tuple[dat
 def progress(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my progress")
     today = selectors.clinic_today(patient.clinic)
+    # Each read once: the plans and medicines (the plan and the dose chart), the check-ins and
+    # the practice minutes (the charts and the words about effort).
+    load_dose_rows(patient)
+    daily = daily_rows(patient, today=today)
+    minutes = care_links.practice_minutes_by_day(
+        patient, start=today - timedelta(days=DAYS), end=today
+    )
+    month = today - timedelta(days=30)
     return render(
         request,
         "checkins/progress.html",
         {
-            "charts": progress_charts(patient, today=today),
+            "charts": progress_charts(patient, today=today, daily=daily, minutes=minutes),
             "today": today,
-            "effort": effort_words(patient, today=today),
+            "effort": effort_words(
+                checkins=sum(1 for row in daily if row[0] > month),
+                minutes=sum(v for d, v in minutes.items() if d > month),
+            ),
             "mood_worse": mood_got_worse(patient, today=today),
         },
     )

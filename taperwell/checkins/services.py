@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from taperwell.checkins import care_links
 from taperwell.checkins.models import (
@@ -167,8 +168,16 @@ def checkin_submit(
     """Record today's check-in. The same submission twice records it once; a second check-in the
     same day replaces the first (the day keeps one current entry)."""
     day = day or clinic_today(patient.clinic)
-    # Keys are unique per patient: a key another patient used is no replay of this one.
-    repeat = CheckIn.objects.filter(idempotency_key=idempotency_key, patient=patient).first()
+    # One read, under the lock, for both questions: was this very submission saved already (keys
+    # are unique per patient: a key another patient used is no replay of this one), and what is
+    # the day's current entry.
+    rows = list(
+        CheckIn.objects.select_for_update()
+        .filter(patient=patient)
+        .filter(Q(idempotency_key=idempotency_key) | Q(day=day, status=EntryStatus.CURRENT))
+        .order_by("pk")
+    )
+    repeat = next((r for r in rows if str(r.idempotency_key) == str(idempotency_key)), None)
     if repeat is not None:
         return _saved(repeat, created=False)
     unknown = set(values) - set(CHECKIN_FIELDS)
@@ -178,11 +187,7 @@ def checkin_submit(
         values["self_harm_declined"] = False  # an answer given is never "rather not say"
     if activity is not None and activity.patient_id != patient.pk:
         raise ValueError("That activity belongs to someone else.")
-    checkin = (
-        CheckIn.objects.select_for_update()
-        .filter(patient=patient, day=day, status=EntryStatus.CURRENT)
-        .first()
-    )
+    checkin = next((r for r in rows if r.day == day and r.status == EntryStatus.CURRENT), None)
     created = checkin is None
     if checkin is None:
         checkin = CheckIn(patient=patient, day=day)

@@ -30,7 +30,7 @@ from taperwell.community.safety import screen_text
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context
-from taperwell.medications.selectors import dose_of_record
+from taperwell.medications.selectors import dose_of_record, load_dose_rows
 from taperwell.patients.decorators import patient_page
 
 HISTORY_DAYS = 30
@@ -209,6 +209,8 @@ def questionnaire(request: HttpRequest, instrument: str) -> HttpResponse:
 def medicines(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my medicines")
     today = selectors.clinic_today(patient.clinic)
+    # The plans and medicines once, for the plan, the dose of record, the list and naloxone.
+    load_dose_rows(patient)
     plan = care_links.current_plan(patient)
     steps = care_links.plan_steps(plan, today=today)
     reasons = TaperReasons.objects.filter(patient=patient).first()
@@ -233,7 +235,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "pause_form": PauseRequestForm(),
             "can_request_pause": care_links.pause_requests_supported(),
             "pause_request": care_links.open_pause_request(patient),
-            "naloxone": care_links.naloxone_card(patient, tapering=plan is not None, today=today),
+            "naloxone": care_links.naloxone_card(
+                patient, tapering=plan is not None, today=today, record=record
+            ),
         },
     )
 

@@ -14,6 +14,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -240,6 +241,12 @@ def consent_give(
 
 def has_current_consent(patient: Patient) -> bool:
     return patient.consents.filter(text_version=CONSENT_VERSION).exists()
+
+
+def current_consent_given() -> Exists:
+    """`has_current_consent` as an annotation on a patient query: read with the patient, in the
+    same query, by the pages that check it on every request."""
+    return Exists(Consent.objects.filter(patient=OuterRef("pk"), text_version=CONSENT_VERSION))
 
 
 def invitation_email(invitation: Invitation) -> tuple[str, str]:

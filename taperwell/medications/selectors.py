@@ -42,6 +42,8 @@ from taperwell.tapering.models import (
 
 
 def active_medications(patient: Any) -> list[PatientMedication]:
+    if hasattr(patient, "dose_medicines"):  # read already in this request (`load_dose_rows`)
+        return active_medications_of(patient)
     return list(
         PatientMedication.objects.filter(patient=patient, status=MedicationStatus.ACTIVE).order_by(
             "drug", "created_at"
@@ -181,7 +183,9 @@ def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
     return dict(rows)
 
 
-def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
+def naloxone_advice(
+    patient: Any, *, tapering: bool, record: DoseOfRecord | None = None
+) -> NaloxoneAdvice | None:
     """The clinical core's naloxone advice with the clinic's pack, or None if it cannot review.
 
     A medicine list the core cannot read must not break the patient's page; the care team's
@@ -190,7 +194,10 @@ def naloxone_advice(patient: Any, *, tapering: bool) -> NaloxoneAdvice | None:
     from taperwell.tapering.engine import pack_for
 
     try:
-        return medication_review(patient, pack_for(patient.clinic), tapering=tapering).naloxone
+        review = medication_review(
+            patient, pack_for(patient.clinic), tapering=tapering, record=record
+        )
+        return review.naloxone
     except (ValueError, LookupError, KeyError):
         return None
 
@@ -782,14 +789,19 @@ def active_medications_of(patient: Any) -> list[PatientMedication]:
 
 
 def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
-    plans = list(_plans_queryset_all().filter(patient=patient))
+    if hasattr(patient, "dose_plans") and hasattr(patient, "dose_medicines"):
+        # read already in this request (`load_dose_rows`)
+        plans = list(patient.dose_plans)
+        medicines = sorted(patient.dose_medicines, key=lambda m: (m.drug, m.created_at))
+    else:
+        plans = list(_plans_queryset_all().filter(patient=patient))
+        medicines = list(
+            PatientMedication.objects.filter(patient=patient)
+            .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
+            .order_by("drug", "created_at")
+        )
     for plan in plans:
         plan.completed_on = _completed_on(plan)
-    medicines = list(
-        PatientMedication.objects.filter(patient=patient)
-        .exclude(status=MedicationStatus.ENTERED_IN_ERROR)
-        .order_by("drug", "created_at")
-    )
     return plans, medicines
 
 

@@ -20,8 +20,14 @@ def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         patient = own_patient(request)
-        if patient is None or not has_current_consent(patient):
+        if patient is None or not _consented(patient):
             return redirect("enrolment:welcome")
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _consented(patient: Any) -> bool:
+    """Consent read with the patient (`own_patient`'s annotation), or asked for when absent."""
+    given = getattr(patient, "has_consent", None)
+    return bool(given) if given is not None else has_current_consent(patient)

@@ -81,7 +81,7 @@ def today(request: HttpRequest) -> HttpResponse:
             # In maintenance: the day the next check-in is asked for (None: due now).
             "next_checkin": next_checkin if next_checkin and next_checkin > day else None,
             "due": questionnaires_due(patient, today=day, tapering=plan is not None),
-            "practice": care_links.suggested_practice(patient, checkin=checkin),
+            "practice": care_links.suggested_practice(patient, checkin=checkin, checkin_read=True),
             "goal": goals[0] if goals else None,
             "milestone": dose_milestone(plan, steps),
             "session": care_links.next_group_session(patient),

@@ -196,13 +196,14 @@ def practice_of_the_day(practices: list[Practice], today: date) -> Practice:
 
 
 def suggestion_for(
-    patient: Patient, *, checkin: Any = None, today: date | None = None
+    patient: Patient, *, checkin: Any = None, today: date | None = None, checkin_read: bool = False
 ) -> Suggestion:
-    """The practice to offer now, and why. At most two queries (today's check-in, open flags)."""
+    """The practice to offer now, and why. At most two queries (today's check-in, open flags);
+    `checkin_read=True`: the caller has read today's check-in already (`checkin`, None if none)."""
     today = today or clinic_today(patient.clinic)
     practices = load_practices(patient.clinic.slug)
     by_slug = {p.slug: p for p in practices}
-    if checkin is None:
+    if checkin is None and not checkin_read:
         checkin = _todays_checkin(patient, today)
     need = _need_from_checkin(checkin) if checkin is not None else None
     need = need or _need_from_flags(patient)

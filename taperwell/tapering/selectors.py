@@ -6,13 +6,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 
 
 def current_plan(patient: Any) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
+    if hasattr(patient, "dose_plans"):  # read already in this request (`load_dose_rows`)
+        from taperwell.medications.selectors import plan_in_force_of
+
+        return cast("TaperPlan | None", plan_in_force_of(patient))
     return plans_in_force([patient.pk]).get(patient.pk)
 
 
