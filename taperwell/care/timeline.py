@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from taperwell.tapering.schedule import schedule_of
+
 WIDTH, HEIGHT, PAD = 1100, 120, 24
 LEFT = 64  # room for the y-axis labels
 FLAG_LANE = 46  # the height of the flags' own lane above the charts
@@ -119,12 +121,7 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     from taperwell.medications.selectors import dose_of_record_series
 
     plan = current_plan(patient)
-    steps = []
-    if plan is not None and plan.schedule:
-        steps = [
-            (date.fromisoformat(step["start_date"]), step)
-            for step in plan.schedule.get("steps", [])
-        ]
+    steps = [(step.start, step.document) for step in schedule_of(plan).steps]
     # The MME line is the dose of record on each day it can change, held until the next.
     records = dose_of_record_series(patient, start=start, end=today)
     mme_points: list[tuple[date, float]] = [
@@ -253,10 +250,8 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
 
 def _baseline_mme(plan: Any) -> float | None:
     """The plan's pre-taper MME a day (what the schedule started from), if it says."""
-    if plan is None or not plan.schedule:
-        return None
-    value = plan.schedule.get("baseline_mme_per_day")
-    return float(value) if value not in (None, "") else None
+    value = schedule_of(plan).baseline_mme_per_day
+    return float(value) if value is not None else None
 
 
 def _nice_top(value: float) -> float:

@@ -146,7 +146,12 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
     from taperwell.medications.selectors import dose_of_record
     from taperwell.monitoring.selectors import monitoring_due
     from taperwell.monitoring.templatetags.monitoring_tags import labelled
-    from taperwell.tapering.selectors import current_plan, plan_steps_for_patient, step_position
+    from taperwell.tapering.selectors import (
+        current_plan,
+        plan_steps_for_patient,
+        schedule_of,
+        step_position,
+    )
 
     plan = current_plan(patient)
     flags = open_flags(patient)
@@ -154,13 +159,13 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
         flag.suggested = suggested_action(flag, plan=plan, patient=patient)  # type: ignore[attr-defined]
     days, strip = checkin_strip(patient, today=today)
     steps = plan_steps_for_patient(plan, today=today)
-    following = steps["next"]
+    following = schedule_of(plan).following(today)
     return {
         "record": dose_of_record(patient, on=today),
         "plan": plan,
         "position": step_position(plan, today=today),
         "steps": steps,
-        "next_on": date.fromisoformat(following["start_date"]) if following else None,
+        "next_on": following.start if following else None,
         "days": days,
         "strip": strip,
         "scores": latest_scores(patient),

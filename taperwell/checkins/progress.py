@@ -15,6 +15,7 @@ from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_
 from taperwell.goals.selectors import done_by_day
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.models import Patient
+from taperwell.tapering.selectors import schedule_of
 
 DAYS = 84  # twelve weeks
 
@@ -84,12 +85,8 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
         .values_list("day", "instrument", "total")
     )
     plan = care_links.current_plan(patient)
-    steps = care_links.plan_steps(plan, today=today) or {}
-    step_dates = [
-        date.fromisoformat(s["start_date"])
-        for s in steps.get("steps", [])
-        if s.get("change_percent")
-    ]
+    schedule = schedule_of(plan)
+    step_dates = list(schedule.dose_change_days())
     charts: list[Chart] = []
 
     def series(index: int) -> list[tuple[date, float]]:
@@ -98,7 +95,7 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
     def instrument(key: str) -> list[tuple[date, float]]:
         return [(d, float(t)) for d, i, t in answers if i == key]
 
-    mme = _mme_series(patient, start=start, today=today) if steps.get("steps") else []
+    mme = _mme_series(patient, start=start, today=today) if schedule.steps else []
     if mme:
         chart = Chart(
             "mme",

@@ -14,6 +14,7 @@ from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireRespons
 from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
 from taperwell.patients.models import Patient
+from taperwell.tapering.schedule import PlanSchedule
 
 BASELINE_DAYS = 7
 
@@ -191,22 +192,19 @@ def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list
     return due
 
 
-def step_timeline(steps: dict | None, *, today: date) -> list[dict]:
+def step_timeline(schedule: PlanSchedule, *, today: date) -> list[dict]:
     """The approved schedule's steps as dates and words, marked past, now or to come."""
-    if not steps:
-        return []
     rows = []
-    for step in steps.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+    for step in schedule.steps:
+        start, end = step.start, step.end
         when = "past" if end is not None and end < today else "future" if start > today else "now"
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "text": step.get("text", ""),
-                "mme": step.get("mme_per_day"),
-                "paused": bool(step.get("paused")),
+                "text": step.text,
+                "mme": step.document.get("mme_per_day"),  # as approved, unrounded
+                "paused": step.paused,
                 "when": when,
             }
         )

@@ -29,6 +29,7 @@ from taperwell.community.safety import screen_text
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.selectors import dose_of_record
 from taperwell.patients.decorators import patient_page
+from taperwell.tapering.selectors import schedule_of
 
 HISTORY_DAYS = 30
 
@@ -207,7 +208,7 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,
-            "timeline": selectors.step_timeline(steps, today=today),
+            "timeline": selectors.step_timeline(schedule_of(plan), today=today),
             "reasons": reasons,
             "reasons_form": ReasonsForm(
                 initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None

@@ -22,7 +22,7 @@ from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseSource, 
 from taperwell.patients.models import Patient
 from taperwell.reports.summary import rxcui_of
 from taperwell.tapering.models import PlanStatus
-from taperwell.tapering.selectors import current_plan
+from taperwell.tapering.selectors import current_plan, schedule_of
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 LOINC = "http://loinc.org"
@@ -270,13 +270,12 @@ def care_plan(patient: Patient, today: date) -> dict[str, Any] | None:
     if plan is None or not plan.schedule:
         return None
     activities = []
-    for step in plan.schedule.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+    for planned in schedule_of(plan).steps:
+        step, start, end = planned.document, planned.start, planned.end
         if end is not None and end < today:
             status = "completed"
         elif start <= today:
-            status = "on-hold" if step.get("paused") else "in-progress"
+            status = "on-hold" if planned.paused else "in-progress"
         else:
             status = "scheduled"
         period = {"start": start.isoformat()}

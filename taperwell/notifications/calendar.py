@@ -14,7 +14,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from taperwell.notifications.models import CalendarFeed
-from taperwell.notifications.schedule import dose_slots, plan_steps, preference_for, zone_for
+from taperwell.notifications.schedule import dose_slots, plan_schedule, preference_for, zone_for
 
 PRODID = "-//taperwell//calendar feed//EN"
 
@@ -66,14 +66,13 @@ def feed_calendar(feed: CalendarFeed) -> bytes:
                 rrule={"freq": "daily"},
             )
         )
-    steps = plan_steps(patient, today) or {}
-    for step in steps.get("steps", []):
-        step_day = dt.date.fromisoformat(step["start_date"])
+    for step in plan_schedule(patient).steps:
+        step_day = step.start
         if step_day < today:
             continue
         summary = "Taper step starts"
-        if feed.show_drug_names and step.get("text"):
-            summary = f"Taper step: {step['text']}"
+        if feed.show_drug_names and step.text:
+            summary = f"Taper step: {step.text}"
         cal.add_component(
             _event(
                 f"step-{step_day}-{patient.public_id}",

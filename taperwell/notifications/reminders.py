@@ -34,8 +34,8 @@ from taperwell.notifications.schedule import (
     after_quiet_hours,
     at_local,
     slots_from,
-    step_after,
     steps_of,
+    upcoming_step,
     zone_for,
 )
 from taperwell.patients.models import Patient, PatientStatus
@@ -174,9 +174,9 @@ def reminders_due(
                     today_url,
                 )
             )
-    step = step_after(steps_of(facts.plan, patient, today))
+    step = upcoming_step(facts.plan, patient, today)
     if step:
-        start = dt.date.fromisoformat(step["start_date"])
+        start = step.start
         remind_on = start - dt.timedelta(days=2)
         found.append(
             Due(
@@ -185,7 +185,7 @@ def reminders_due(
                 at_local(remind_on, pref.checkin_time, zone),
                 at_local(start, dt.time(0), zone),
                 "Your next step is in two days",
-                f"On {start:%A %d %B} your next step starts: {step.get('text', '')}"[:400],
+                f"On {start:%A %d %B} your next step starts: {step.text}"[:400],
                 "/my-medicines/",
             )
         )

@@ -31,7 +31,7 @@ from taperwell.reports.models import VisitNote
 from taperwell.skills.selectors import practice_minutes_by_day
 from taperwell.tapering.engine import pack_for
 from taperwell.tapering.models import TaperPlan
-from taperwell.tapering.selectors import current_plan
+from taperwell.tapering.selectors import PlanSchedule, current_plan, schedule_of
 
 # Sections a patient may leave out when they share the summary. "patient" is always there.
 SECTIONS = [
@@ -108,7 +108,7 @@ def visit_summary(
     pack = pack_for(patient.clinic)
     summary.guideline = pack.label
     plan = current_plan(patient)
-    steps = list((plan.schedule or {}).get("steps", [])) if plan else []
+    schedule = schedule_of(plan)
     # The dose of record on the period's last day: the same figure every page shows.
     summary.record = dose_of_record(patient, on=end, pack=pack)
     summary.mme = summary.record.mme_per_day
@@ -118,13 +118,18 @@ def visit_summary(
     if summary.has("plan") and plan is not None:
         summary.plan = plan
         # Staff read each step in the dose of record's short words, not the patient's sentences.
-        steps = [{**s, "compact": "; ".join(line.text for line in step_lines(s))} for s in steps]
-        summary.steps_so_far = [s for s in steps if date.fromisoformat(s["start_date"]) <= end]
-        later = [s for s in steps if date.fromisoformat(s["start_date"]) > end]
+        steps = [
+            {**s.document, "compact": "; ".join(line.text for line in step_lines(s.document))}
+            for s in schedule.steps
+        ]
+        summary.steps_so_far = [
+            s for s, step in zip(steps, schedule.steps, strict=True) if step.start <= end
+        ]
+        later = [s for s, step in zip(steps, schedule.steps, strict=True) if step.start > end]
         summary.next_step = later[0] if later else None
         summary.upcoming_steps = later
     if summary.has("charts"):
-        summary.charts = _charts(patient, steps, start=start, end=end, pack=pack)
+        summary.charts = _charts(patient, schedule, start=start, end=end, pack=pack)
     if summary.has("flags"):
         summary.flags = _flags(patient, start=start, end=end, notes=notes)
     if summary.has("checkins"):
@@ -160,12 +165,8 @@ def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
     summary.guideline = result.guideline
 
 
-def step_marks(steps: list[dict[str, Any]]) -> list[tuple[date, str]]:
-    return [
-        (date.fromisoformat(s["start_date"]), f"step {s.get('index', '')}".strip())
-        for s in steps
-        if s.get("change_percent")
-    ]
+def step_marks(schedule: PlanSchedule) -> list[tuple[date, str]]:
+    return [(s.start, f"step {s.index}") for s in schedule.steps if s.changes_dose]
 
 
 def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
@@ -197,13 +198,13 @@ def _weekly(values: list[tuple[date, float]], *, total: bool = False) -> list[tu
 
 def _charts(
     patient: Patient,
-    steps: list[dict[str, Any]],
+    schedule: PlanSchedule,
     *,
     start: date,
     end: date,
     pack: Any,
 ) -> list[svg.SvgChart]:
-    marks = step_marks(steps)
+    marks = step_marks(schedule)
     daily = list(
         CheckIn.objects.filter(
             patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end

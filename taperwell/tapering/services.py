@@ -28,6 +28,7 @@ from taperwell.tapering.models import (
     TaperEventKind,
     TaperPlan,
 )
+from taperwell.tapering.schedule import schedule_from_document, schedule_of
 from taperwell.tapering.selectors import current_plan, scheduled_mme_of_record
 
 LOST_TOLERANCE = (
@@ -373,36 +374,29 @@ def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str
 
 def _held_on(schedule: dict[str, Any], *, on: date, reason: str) -> dict[str, Any]:
     """The stored schedule held at the dose in force on `on`; later steps are set aside."""
-    steps = schedule.get("steps", [])
-    for position, step in enumerate(steps):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= on and (end is None or on <= end):
-            if step.get("paused"):
-                raise ValidationError("The plan is already paused.")
-            if not step.get("mme_per_day") and step.get("kind") == "stop":
-                raise ValidationError("The taper is complete; there is nothing to pause.")
-            note = (
-                f"Paused on {on.isoformat()}: {reason}. "
-                "This dose continues until the care team resumes the plan."
-            )
-            held = {
-                **step,
-                "end_date": None,
-                "paused": True,
-                "notes": [*step.get("notes", []), note],
-            }
-            return {**schedule, "steps": [*steps[:position], held]}
-    raise ValidationError(f"The plan has no step on {on.isoformat()} to pause.")
+    current = schedule_from_document(schedule).step_on(on)
+    if current is None:
+        raise ValidationError(f"The plan has no step on {on.isoformat()} to pause.")
+    if current.paused:
+        raise ValidationError("The plan is already paused.")
+    if not current.mme_per_day and current.kind == "stop":
+        raise ValidationError("The taper is complete; there is nothing to pause.")
+    note = (
+        f"Paused on {on.isoformat()}: {reason}. "
+        "This dose continues until the care team resumes the plan."
+    )
+    step = current.document
+    held = {
+        **step,
+        "end_date": None,
+        "paused": True,
+        "notes": [*step.get("notes", []), note],
+    }
+    return {**schedule, "steps": [*schedule.get("steps", [])[: current.position], held]}
 
 
-def _mme_on(schedule: dict[str, Any], on: date) -> float | None:
-    for step in schedule.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= on and (end is None or on <= end):
-            return step["mme_per_day"]
-    return None
+def _mme_on(schedule: dict[str, Any], on: date) -> Decimal | None:
+    return schedule_from_document(schedule).mme_on(on)
 
 
 @transaction.atomic
@@ -412,8 +406,8 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
     plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in IN_FORCE:
         raise ValidationError("Only an approved plan can be finished.")
-    steps = (plan.schedule or {}).get("steps", [])
-    if not steps or date.fromisoformat(steps[-1]["start_date"]) > on:
+    last = schedule_of(plan).last_step
+    if last is None or last.start > on:
         raise ValidationError(
             "The plan's last step has not begun yet: pause it, or cancel it, instead."
         )
