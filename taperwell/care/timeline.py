@@ -159,13 +159,9 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     ):
         points = [(r.day, float(r.total)) for r in responses if r.instrument == instrument]
         series.append(Series(title, points, 0, high, "", axis=f"score 0-{high}"))
-    minutes: dict[date, int] = {}
-    try:
-        from taperwell.checkins.care_links import practice_minutes_by_day
+    from taperwell.checkins.care_links import practice_minutes_by_day
 
-        minutes = practice_minutes_by_day(patient, start=start, end=today)
-    except (ImportError, TypeError):  # the skills log is not there yet
-        minutes = {}
+    minutes = practice_minutes_by_day(patient, start=start, end=today)
     series.append(
         Series(
             "Practice minutes",
@@ -193,13 +189,9 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         .select_related("author")
         .order_by("created_at")
     )
-    goals = []
-    try:
-        from taperwell.goals.models import Goal
+    from taperwell.goals.models import Goal
 
-        goals = list(Goal.objects.filter(patient=patient).order_by("pk")[:10])
-    except (ImportError, Exception):
-        goals = []
+    goals = list(Goal.objects.filter(patient=patient).order_by("pk")[:10])
     drawn = [
         {
             "series": s,

@@ -170,18 +170,14 @@ def _need_from_checkin(checkin: Any) -> str | None:
 
 
 def _todays_checkin(patient: Patient, today: date) -> Any:
-    try:
-        from taperwell.checkins.models import CheckIn
-    except ImportError:
-        return None
-    return CheckIn.objects.filter(patient=patient, day=today, status="current").first()
+    from taperwell.checkins.models import CheckIn, EntryStatus
+
+    return CheckIn.objects.filter(patient=patient, day=today, status=EntryStatus.CURRENT).first()
 
 
 def _need_from_flags(patient: Patient) -> str | None:
-    try:
-        from taperwell.care.models import Flag, FlagStatus
-    except ImportError:
-        return None
+    from taperwell.care.models import Flag, FlagStatus
+
     rules = (
         Flag.objects.filter(patient=patient, status=FlagStatus.OPEN, rule__in=FLAG_NEEDS)
         .order_by("rank", "-raised_at")

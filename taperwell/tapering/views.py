@@ -110,10 +110,8 @@ def _plan_for(
 
 
 def _patient_reasons(patient) -> str:
-    try:
-        from taperwell.checkins.models import TaperReasons
-    except ImportError:
-        return ""
+    from taperwell.checkins.models import TaperReasons
+
     reasons = TaperReasons.objects.filter(patient=patient).first()
     return reasons.reasons if reasons else ""
 

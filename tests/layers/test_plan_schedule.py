@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from taperwell.tapering.selectors import schedule_of
 from taperwell.tapering.schedule import schedule_from_document
+from taperwell.tapering.selectors import schedule_of
 
 # Three steps as the engine stores them: 90 → 80 → 70 MME a day, a month apart; the last is
 # open-ended (no end date).
