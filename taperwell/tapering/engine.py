@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical import cli_taper
-from taperwell.clinical.cli import BadInput
 from taperwell.clinical.guidelines import load_pack
 from taperwell.clinical.taper import pause, plan_taper, resume, slow_down, step_back
 from taperwell.clinical.taper_catalogue import Pace, load_paces, pack_mme
+from taperwell.clinical.taper_input import BadInput, parse_medication, parse_pauses, parse_policy
 from taperwell.clinical.taper_model import Schedule, TaperError
 
 
@@ -113,7 +113,7 @@ def regimen_from_medications(medications: list[Any]) -> list[dict[str, Any]]:
 
 
 def _policy(raw: dict[str, Any]):
-    return cli_taper._policy(
+    return parse_policy(
         {k: v for k, v in raw.items() if k not in {"pace", "source", "rapid_reason"}},
         {"reason": raw["rapid_reason"]} if raw.get("rapid_reason") else None,
     )
@@ -123,16 +123,14 @@ def build_schedule(inputs: dict[str, Any], revisions: list[dict[str, Any]]) -> S
     try:
         pack = load_pack(inputs.get("guideline", "cdc-2022"))
         mme = pack_mme(pack)
-        regimen = [
-            cli_taper._medication(m, i, {}, pack) for i, m in enumerate(inputs["medications"])
-        ]
+        regimen = [parse_medication(m, i, {}, pack) for i, m in enumerate(inputs["medications"])]
         if not regimen:
             raise PlanError("There are no scheduled opioid doses to plan a taper from.")
         schedule = plan_taper(
             regimen,
             date.fromisoformat(inputs["start_date"]),
             _policy(inputs["policy"]),
-            pauses=cli_taper._pauses(inputs.get("pauses")),
+            pauses=parse_pauses(inputs.get("pauses")),
             mme=mme,
         )
         for revision in revisions:
