@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from taperwell.clinical.instruments import highest_total
 from taperwell.tapering.schedule import schedule_of
 
 WIDTH, HEIGHT, PAD = 1100, 120, 24
@@ -152,11 +153,8 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     ):
         points = [(c.day, getattr(c, field)) for c in checkins]
         series.append(Series(title, points, low, high, "", axis="0-10"))
-    for instrument, title, high in (
-        ("peg", "PEG", 10),
-        ("phq9", "PHQ-9", 27),
-        ("gad7", "GAD-7", 21),
-    ):
+    for instrument, title in (("peg", "PEG"), ("phq9", "PHQ-9"), ("gad7", "GAD-7")):
+        high = highest_total(instrument)
         points = [(r.day, float(r.total)) for r in responses if r.instrument == instrument]
         series.append(Series(title, points, 0, high, "", axis=f"score 0-{high}"))
     from taperwell.checkins.care_links import practice_minutes_by_day

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from taperwell.clinical.instruments import highest_total
+
 STRIP_DAYS = 14
 SCORED = ("peg", "phq9", "gad7")
 FLAGS_SHOWN = 4  # the most serious first; the rest are one click away on the care page
@@ -115,7 +117,7 @@ def latest_scores(patient: Any) -> list[Score]:
     ).only("instrument", "day", "total", "band")
     for response in rows.order_by("day", "pk"):
         by_instrument[response.instrument].append(response)
-    out_of = {"peg": 10, "phq9": 27, "gad7": 21}
+    out_of = {name: highest_total(name) for name in ("peg", "phq9", "gad7")}
     titles = {"peg": "PEG", "phq9": "PHQ-9", "gad7": "GAD-7"}
     scores = []
     for name in SCORED:

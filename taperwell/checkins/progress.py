@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from taperwell.access import own_patient_record
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_sum
+from taperwell.clinical.instruments import highest_total
 from taperwell.goals.selectors import done_by_day
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.models import Patient
@@ -125,11 +126,13 @@ def progress_charts(patient: Patient, *, today: date) -> list[Chart]:
             y_max=10,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
-    for key, title, y_max, note in (
-        ("peg", "PEG: pain and daily life (0 to 10)", 10, "lower is better"),
-        ("phq9", "PHQ-9: mood questionnaire (0 to 27)", 27, "lower is better"),
-        ("sows", "SOWS: withdrawal questionnaire (0 to 64)", 64, "lower is better"),
+    for key, name, note in (
+        ("peg", "PEG: pain and daily life", "lower is better"),
+        ("phq9", "PHQ-9: mood questionnaire", "lower is better"),
+        ("sows", "SOWS: withdrawal questionnaire", "lower is better"),
     ):
+        y_max = highest_total(key)
+        title = f"{name} (0 to {y_max})"
         points = instrument(key)
         if not points:
             continue

@@ -14,6 +14,7 @@ from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.instruments import highest_total
 from taperwell.goals.models import ActivityDone, ActivityStatus, DoneStatus, Goal, GoalStatus
 from taperwell.medications.selectors import (
     DoseOfRecord,
@@ -249,22 +250,27 @@ def _charts(
             markers=marks,
         )
     )
+    phq9, gad7, sows = highest_total("phq9"), highest_total("gad7"), highest_total("sows")
     charts.append(
         svg.chart(
-            "PHQ-9 (0-27) and GAD-7 (0-21) totals",
+            f"PHQ-9 (0-{phq9}) and GAD-7 (0-{gad7}) totals",
             [svg.Series("PHQ-9", instrument("phq9")), svg.Series("GAD-7", instrument("gad7"))],
             start=start,
             end=end,
-            y_max=27,
+            y_max=max(phq9, gad7),
             markers=marks,
         )
     )
+    # SOWS shares the 0-10 axis of the daily withdrawal answer: scaled by its top over 10.
+    sows_scale = sows / 10
     charts.append(
         svg.chart(
-            "Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-64)",
+            f"Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-{sows})",
             [
                 svg.Series("Withdrawal", _weekly([(d, float(w)) for d, _, w in daily])),
-                svg.Series("SOWS / 6.4", [(d, v / 6.4) for d, v in instrument("sows")]),
+                svg.Series(
+                    f"SOWS / {sows_scale:g}", [(d, v / sows_scale) for d, v in instrument("sows")]
+                ),
             ],
             start=start,
             end=end,
