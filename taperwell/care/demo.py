@@ -22,6 +22,7 @@ from taperwell.tapering.engine import (
     policy_for_pace,
     regimen_from_medications,
 )
+from taperwell.tapering.models import RevisionKind
 from taperwell.tapering.selectors import schedule_of
 from taperwell.tapering.services import (
     local_today,
@@ -256,7 +257,7 @@ def _load_patient(patient: Patient, user, today) -> None:
             plan_revise(
                 plan=plan,
                 by=user,
-                kind="pause",
+                kind=RevisionKind.PAUSE,
                 on=today - timedelta(days=paused),
                 reason="Family illness; holding this dose for now",
             )

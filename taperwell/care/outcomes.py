@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Subquery
 
 from taperwell.care.models import Flag, FlagEvent, FlagEventKind, Severity, rule_label
-from taperwell.patients.models import Patient
+from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import PlanStatus, TaperPlan
 from taperwell.tapering.selectors import schedule_of
 
@@ -64,7 +64,7 @@ def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
         reduced = [pid for pid, c in changes.items() if c <= -cut]
         return len([pid for pid in reduced if held(pid)]), len(changes)
 
-    active = patients.filter(status="active").count()
+    active = patients.filter(status=PatientStatus.ACTIVE).count()
     checkins = CheckIn.objects.filter(
         patient__clinic=clinic, status=EntryStatus.CURRENT, day__gt=since, day__lte=today
     ).count()

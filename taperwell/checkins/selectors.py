@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
+from taperwell.clinics.selectors import clinic_today  # noqa: F401  the one clinic_today; called from here too
 from taperwell.patients.models import Patient
 from taperwell.tapering.schedule import PlanSchedule
 
 BASELINE_DAYS = 7
-
-
-def clinic_today(clinic: Clinic, now: datetime | None = None) -> date:
-    """Today's date where the clinic is, which is the day a check-in belongs to."""
-    now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 def current_checkins(patient: Patient) -> QuerySet[CheckIn]:

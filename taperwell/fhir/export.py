@@ -19,7 +19,7 @@ from taperwell.clinical.formulary import load_formulary
 from taperwell.goals.models import Goal
 from taperwell.medications.models import MedicationStatus, PatientMedication
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseSource, dose_of_record
-from taperwell.patients.models import Patient
+from taperwell.patients.models import TAKING_PART, Patient
 from taperwell.reports.summary import rxcui_of
 from taperwell.tapering.models import PlanStatus
 from taperwell.tapering.selectors import current_plan, schedule_of
@@ -78,7 +78,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
         "resourceType": "Patient",
         "id": str(patient.public_id),
         "identifier": patient_identifiers(patient),
-        "active": patient.status in ("active", "maintenance"),  # maintenance is still in care
+        "active": patient.status in TAKING_PART,  # maintenance is still in care
         "name": [name],
     }
     if patient.preferred_name:

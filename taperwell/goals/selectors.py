@@ -26,10 +26,6 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def active_goals(patient: Patient) -> QuerySet[Goal]:
-    return Goal.objects.filter(patient=patient, status=GoalStatus.ACTIVE)
-
-
 def active_activities(patient: Patient) -> QuerySet[Activity]:
     return Activity.objects.filter(
         patient=patient, status=ActivityStatus.ACTIVE, goal__status=GoalStatus.ACTIVE

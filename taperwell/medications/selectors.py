@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -14,7 +13,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
@@ -26,6 +24,7 @@ from taperwell.clinical.mme import (
     check_dose,
 )
 from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
+from taperwell.clinics.selectors import clinic_today
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -383,7 +382,7 @@ def _json(value: Decimal | None) -> float | None:
 
 
 def _clinic_today(clinic: Any) -> date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    return clinic_today(clinic)
 
 
 def _is_opioid(drug: str) -> bool:

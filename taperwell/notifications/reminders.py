@@ -38,7 +38,7 @@ from taperwell.notifications.schedule import (
     upcoming_step,
     zone_for,
 )
-from taperwell.patients.models import Patient, PatientStatus
+from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.webpush.services import notice_push_send
 
@@ -127,7 +127,7 @@ def reminders_due(
         facts = facts_for([patient], now=now, prefs={patient.pk: pref})[patient.pk]
     zone = zone_for(patient, pref)
     yesterday, today = local_days(patient, pref, now)
-    today_url = "/today/"
+    today_url = reverse("patients:today")
     found: list[Due] = []
     every = checkin_every_days(patient)
     for day in (yesterday, today):
@@ -158,7 +158,7 @@ def reminders_due(
                 _end_of(day, zone),
                 "A few minutes of practice",
                 "A short skill can help today feel steadier.",
-                "/skills/",
+                reverse("skills:index"),
             )
         )
         for slot in slots_from(steps_of(facts.plan, patient, day), pref):
@@ -186,7 +186,7 @@ def reminders_due(
                 at_local(start, dt.time(0), zone),
                 "Your next step is in two days",
                 f"On {start:%A %d %B} your next step starts: {step.text}"[:400],
-                "/my-medicines/",
+                reverse("checkins:medicines"),
             )
         )
     enrolled = patient.enrolled_at.astimezone(zone).date() if patient.enrolled_at else None
@@ -384,9 +384,7 @@ def sweep_patient(patient: Patient, now: dt.datetime) -> dict[str, int]:
 
 
 def patients_to_remind(ids: Iterable[int] | None = None):
-    rows = Patient.objects.filter(
-        user__isnull=False, status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE]
-    ).select_related("clinic", "user")
+    rows = Patient.objects.taking_part().filter(user__isnull=False).select_related("clinic", "user")
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows

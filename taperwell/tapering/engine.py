@@ -17,6 +17,7 @@ from taperwell.clinical.taper import pause, plan_taper, resume, slow_down, step_
 from taperwell.clinical.taper_catalogue import Pace, load_paces, pack_mme
 from taperwell.clinical.taper_input import BadInput, parse_medication, parse_pauses, parse_policy
 from taperwell.clinical.taper_model import Schedule, TaperError
+from taperwell.tapering.models import RevisionKind
 
 
 class PlanError(ValueError):
@@ -144,16 +145,16 @@ def _apply(schedule: Schedule, revision: dict[str, Any], mme) -> Schedule:
     on = date.fromisoformat(revision["on"])
     reason = revision.get("reason", "")
     kind = revision["kind"]
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         return pause(schedule, on=on, reason=reason)
-    if kind == "resume":
+    if kind == RevisionKind.RESUME:
         policy = _policy(revision["policy"]) if revision.get("policy") else None
         return resume(schedule, on=on, reason=reason, policy=policy, mme=mme)
-    if kind == "slow-down":
+    if kind == RevisionKind.SLOW_DOWN:
         return slow_down(
             schedule, on=on, policy=_policy(revision["policy"]), reason=reason, mme=mme
         )
-    if kind == "step-back":
+    if kind == RevisionKind.STEP_BACK:
         return step_back(schedule, on=on, reason=reason, to_index=revision.get("to_index"), mme=mme)
     raise PlanError(f"unknown revision {kind!r}")
 

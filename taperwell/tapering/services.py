@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
+from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import PatientStatus
 from taperwell.patients.phase import patient_phase_set
 from taperwell.tapering.engine import PlanError, schedule_json
@@ -24,6 +25,7 @@ from taperwell.tapering.models import (
     PauseRequest,
     PauseRequestStatus,
     PlanStatus,
+    RevisionKind,
     TaperEvent,
     TaperEventKind,
     TaperPlan,
@@ -43,9 +45,8 @@ def _must_be_clinician(user: Any) -> None:
 
 
 def local_today(clinic: Any) -> date:
-    import zoneinfo
-
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    """`clinics.selectors.clinic_today` under its older name here."""
+    return clinic_today(clinic)
 
 
 def _schedule(inputs: dict[str, Any], revisions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -295,10 +296,10 @@ def plan_discard(*, plan: TaperPlan, by: Any, reason: str = "") -> TaperPlan:
 
 
 _KINDS = {
-    "pause": (TaperEventKind.PAUSED, PlanStatus.PAUSED),
-    "resume": (TaperEventKind.RESUMED, PlanStatus.APPROVED),
-    "slow-down": (TaperEventKind.SLOWED, PlanStatus.APPROVED),
-    "step-back": (TaperEventKind.STEPPED_BACK, PlanStatus.PAUSED),
+    RevisionKind.PAUSE: (TaperEventKind.PAUSED, PlanStatus.PAUSED),
+    RevisionKind.RESUME: (TaperEventKind.RESUMED, PlanStatus.APPROVED),
+    RevisionKind.SLOW_DOWN: (TaperEventKind.SLOWED, PlanStatus.APPROVED),
+    RevisionKind.STEP_BACK: (TaperEventKind.STEPPED_BACK, PlanStatus.PAUSED),
 }
 
 
@@ -333,7 +334,7 @@ def plan_revise(
         revision["to_index"] = to_index
     revisions = [*plan.revisions, revision]
     before_mme = _mme_on(plan.schedule, on)
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         # A pause is always possible: it holds the stored dose and never asks the engine to
         # replan, so a plan the engine would now plan differently (or refuse) can still pause.
         schedule = _held_on(plan.schedule, on=on, reason=revision["reason"])
@@ -351,7 +352,7 @@ def plan_revise(
     TaperEvent.objects.create(
         plan=plan, kind=event_kind, by=by, reason=revision["reason"], details=details
     )
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         PauseRequest.objects.filter(patient=plan.patient, status=PauseRequestStatus.OPEN).update(
             status=PauseRequestStatus.ANSWERED, answered_by=by, answered_at=timezone.now()
         )
@@ -368,7 +369,7 @@ def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str
         raise ValidationError("That flag belongs to another patient.")
     if flag.status == FlagStatus.RESOLVED:
         return
-    resolution = Resolution.PAUSED if kind == "pause" else Resolution.CHANGED_PLAN
+    resolution = Resolution.PAUSED if kind == RevisionKind.PAUSE else Resolution.CHANGED_PLAN
     flag_resolve(flag=flag, by=by, resolution=resolution, note=reason)
 
 
@@ -422,17 +423,6 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
     )
     # After the taper comes maintenance: check-ins at the clinic's slower cadence.
     patient_phase_set(patient=plan.patient, phase=PatientStatus.MAINTENANCE, by=by)
-    return plan
-
-
-@transaction.atomic
-def plan_cancel(*, plan: TaperPlan, by: Any, reason: str) -> TaperPlan:
-    _must_be_clinician(by)
-    if plan.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED):
-        raise ValidationError("This plan is already closed.")
-    plan.status = PlanStatus.CANCELLED
-    plan.save(update_fields=["status"])
-    TaperEvent.objects.create(plan=plan, kind=TaperEventKind.CANCELLED, by=by, reason=reason)
     return plan
 
 
