@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from taperwell.charts import DateScale, ValueScale, step_line
 from taperwell.clinical.instruments import highest_total
 from taperwell.tapering.schedule import schedule_of
 
@@ -31,25 +32,16 @@ class Series:
 
 
 def _x(day: date, start: date, end: date) -> float:
-    span = max((end - start).days, 1)
-    return LEFT + (WIDTH - LEFT - PAD) * (day - start).days / span
+    return DateScale(start, end, LEFT, WIDTH - LEFT - PAD).x(day)
 
 
 def _y(value: float, low: float, high: float) -> float:
-    span = (high - low) or 1
-    return HEIGHT - PAD + -((HEIGHT - 2 * PAD) * (value - low) / span)
+    return ValueScale(low, high, HEIGHT - PAD, HEIGHT - 2 * PAD, clamp=False).y(value)
 
 
 def step_points(points: list[tuple[date, float]], end: date) -> list[tuple[date, float]]:
     """A value held until the next one: a corner at each change, and the last held to `end`."""
-    out: list[tuple[date, float]] = []
-    for day, value in points:
-        if out and out[-1][1] != value:
-            out.append((day, out[-1][1]))
-        out.append((day, value))
-    if out and out[-1][0] < end:
-        out.append((end, out[-1][1]))
-    return out
+    return step_line(points, end)
 
 
 def polyline(series: Series, start: date, end: date) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from taperwell.care.models import Flag
+from taperwell.charts import step_line, weekly
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.formulary import load_formulary
@@ -173,28 +174,13 @@ def step_marks(schedule: PlanSchedule) -> list[tuple[date, str]]:
 def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
     """Daily MME of the dose of record as a step line: each day it may change, held until the
     next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
-    points: list[tuple[date, float]] = []
     records = dose_of_record_series(patient, start=start, end=end, pack=pack)
-    for day, record in records.items():
-        if record.mme_per_day is None:
-            continue
-        value = float(record.mme_per_day)
-        if points:
-            points.append((day, points[-1][1]))
-        points.append((day, value))
-    if points and points[-1][0] != end:
-        points.append((end, points[-1][1]))
-    return points
+    known = [(day, float(r.mme_per_day)) for day, r in records.items() if r.mme_per_day is not None]
+    return step_line(known, end, every_day=True)
 
 
 def _weekly(values: list[tuple[date, float]], *, total: bool = False) -> list[tuple[date, float]]:
-    buckets: dict[date, list[float]] = {}
-    for day, value in values:
-        buckets.setdefault(day - timedelta(days=day.weekday()), []).append(value)
-    return [
-        (monday + timedelta(days=3), sum(vals) if total else sum(vals) / len(vals))
-        for monday, vals in sorted(buckets.items())
-    ]
+    return weekly(values, total=total)
 
 
 def _charts(
