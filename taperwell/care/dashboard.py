@@ -38,11 +38,9 @@ class Filters:
     search: str = ""
 
 
-def _last_checkin() -> Subquery | None:
-    try:
-        from taperwell.checkins.models import CheckIn, EntryStatus
-    except ImportError:  # the check-in app is not there: nobody has checked in
-        return None
+def _last_checkin() -> Subquery:
+    from taperwell.checkins.models import CheckIn, EntryStatus
+
     return Subquery(
         CheckIn.objects.filter(patient=OuterRef("pk"), status=EntryStatus.CURRENT)
         .order_by("-day")
@@ -62,9 +60,7 @@ def triage_queryset(user: Any, filters: Filters, *, today: date) -> QuerySet[Pat
         top_raised=Subquery(open_flags.values("raised_at")[:1]),
         seen_rank=Subquery(unresolved.values("rank")[:1]),
     )
-    last = _last_checkin()
-    if last is not None:
-        patients = patients.annotate(last_checkin=last)
+    patients = patients.annotate(last_checkin=_last_checkin())
     if filters.mine:
         patients = patients.filter(care_team__member__user=user)
     if filters.rule:
@@ -79,7 +75,7 @@ def triage_queryset(user: Any, filters: Filters, *, today: date) -> QuerySet[Pat
         patients = patients.filter(
             Exists(TaperPlan.objects.filter(patient=OuterRef("pk"), status=PlanStatus.PAUSED))
         )
-    if filters.quiet_days is not None and last is not None:
+    if filters.quiet_days is not None:
         since = today - timedelta(days=filters.quiet_days)
         patients = patients.filter(Q(last_checkin__lt=since) | Q(last_checkin__isnull=True))
     if filters.search:

@@ -5,7 +5,7 @@ Idempotent: a patient who already has medicines on file is left as they are.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,6 +22,8 @@ from taperwell.tapering.engine import (
     policy_for_pace,
     regimen_from_medications,
 )
+from taperwell.tapering.models import RevisionKind
+from taperwell.tapering.selectors import schedule_of
 from taperwell.tapering.services import (
     local_today,
     plan_approve,
@@ -196,7 +198,7 @@ def _finished_taper(patient: Patient, user, today) -> None:
         agreement="10% of the starting dose a month, pause if needed.",
         today=today - timedelta(days=FINISHED_PLAN_DAYS),  # approved the day it began
     )
-    last_step = date.fromisoformat(plan.schedule["steps"][-1]["start_date"])
+    last_step = schedule_of(plan).steps[-1].start
     finished_on = today - timedelta(days=FINISHED_DAYS_AGO)
     plan_complete(plan=plan, by=user, on=finished_on, reason="Last step reached; doing well.")
     for medication in active_medications(patient):
@@ -255,7 +257,7 @@ def _load_patient(patient: Patient, user, today) -> None:
             plan_revise(
                 plan=plan,
                 by=user,
-                kind="pause",
+                kind=RevisionKind.PAUSE,
                 on=today - timedelta(days=paused),
                 reason="Family illness; holding this dose for now",
             )

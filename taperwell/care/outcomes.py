@@ -10,16 +10,9 @@ from typing import Any
 from django.db.models import Count, OuterRef, Subquery
 
 from taperwell.care.models import Flag, FlagEvent, FlagEventKind, Severity, rule_label
-from taperwell.patients.models import Patient
+from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import PlanStatus, TaperPlan
-
-
-def _mme_now(schedule: dict[str, Any], today: date) -> Decimal | None:
-    current = None
-    for step in schedule.get("steps", []):
-        if date.fromisoformat(step["start_date"]) <= today:
-            current = Decimal(str(step["mme_per_day"]))
-    return current
+from taperwell.tapering.selectors import schedule_of
 
 
 def _first_and_last_peg(patient_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
@@ -54,8 +47,11 @@ def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
     )
     changes: dict[int, Decimal] = {}
     for plan in plans:
-        baseline = Decimal(str(plan.schedule.get("baseline_mme_per_day") or 0))
-        now = _mme_now(plan.schedule, today)
+        schedule = schedule_of(plan)
+        baseline = schedule.baseline_mme_per_day or Decimal(0)
+        # Where the plan has brought the patient: the last step begun, even on a finished plan.
+        latest = schedule.latest_started(today)
+        now = latest.mme_per_day if latest is not None else None
         if baseline and now is not None:
             changes[plan.patient_id] = (now - baseline) / baseline * 100
     pegs = _first_and_last_peg(list(changes))
@@ -68,7 +64,7 @@ def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
         reduced = [pid for pid, c in changes.items() if c <= -cut]
         return len([pid for pid in reduced if held(pid)]), len(changes)
 
-    active = patients.filter(status="active").count()
+    active = patients.filter(status=PatientStatus.ACTIVE).count()
     checkins = CheckIn.objects.filter(
         patient__clinic=clinic, status=EntryStatus.CURRENT, day__gt=since, day__lte=today
     ).count()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from taperwell.care.models import Flag, FlagStatus
+from taperwell.tapering.models import PlanStatus
 
 UNRESOLVED = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
 
@@ -75,7 +76,7 @@ def suggested_action(flag: Flag, *, plan: Any, patient: Any) -> SuggestedAction 
     if flag.action in {"pause", "slow"}:
         if plan is None:
             return None
-        if flag.action == "pause" and plan.status == "paused":
+        if flag.action == "pause" and plan.status == PlanStatus.PAUSED:
             return SuggestedAction(label="", missing="The taper is already paused.")
         decision = "pause" if flag.action == "pause" else "slow-down"
         url = reverse("tapering:plan", args=[plan.public_id])

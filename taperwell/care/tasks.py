@@ -103,12 +103,10 @@ def evaluate_bumps_later(patient_id: int) -> int:
 def sweep_bump_rules() -> int:
     """Every patient, four times a day: rules such as missed check-ins fire with no new entry."""
     from taperwell.care.services import bumps_evaluate
-    from taperwell.patients.models import Patient, PatientStatus
+    from taperwell.patients.models import Patient
 
     raised = 0
-    patients = Patient.objects.filter(
-        status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE], user__isnull=False
-    ).select_related("clinic")
+    patients = Patient.objects.taking_part().filter(user__isnull=False).select_related("clinic")
     for patient in patients.iterator(chunk_size=500):
         try:
             raised += len(bumps_evaluate(patient=patient))

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from taperwell.charts import DateScale, ValueScale, step_line
+from taperwell.clinical.instruments import highest_total
+from taperwell.tapering.schedule import schedule_of
+
 WIDTH, HEIGHT, PAD = 1100, 120, 24
 LEFT = 64  # room for the y-axis labels
 FLAG_LANE = 46  # the height of the flags' own lane above the charts
@@ -28,25 +32,16 @@ class Series:
 
 
 def _x(day: date, start: date, end: date) -> float:
-    span = max((end - start).days, 1)
-    return LEFT + (WIDTH - LEFT - PAD) * (day - start).days / span
+    return DateScale(start, end, LEFT, WIDTH - LEFT - PAD).x(day)
 
 
 def _y(value: float, low: float, high: float) -> float:
-    span = (high - low) or 1
-    return HEIGHT - PAD + -((HEIGHT - 2 * PAD) * (value - low) / span)
+    return ValueScale(low, high, HEIGHT - PAD, HEIGHT - 2 * PAD, clamp=False).y(value)
 
 
 def step_points(points: list[tuple[date, float]], end: date) -> list[tuple[date, float]]:
     """A value held until the next one: a corner at each change, and the last held to `end`."""
-    out: list[tuple[date, float]] = []
-    for day, value in points:
-        if out and out[-1][1] != value:
-            out.append((day, out[-1][1]))
-        out.append((day, value))
-    if out and out[-1][0] < end:
-        out.append((end, out[-1][1]))
-    return out
+    return step_line(points, end)
 
 
 def polyline(series: Series, start: date, end: date) -> str:
@@ -119,12 +114,7 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     from taperwell.medications.selectors import dose_of_record_series
 
     plan = current_plan(patient)
-    steps = []
-    if plan is not None and plan.schedule:
-        steps = [
-            (date.fromisoformat(step["start_date"]), step)
-            for step in plan.schedule.get("steps", [])
-        ]
+    steps = [(step.start, step.document) for step in schedule_of(plan).steps]
     # The MME line is the dose of record on each day it can change, held until the next.
     records = dose_of_record_series(patient, start=start, end=today)
     mme_points: list[tuple[date, float]] = [
@@ -155,20 +145,13 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     ):
         points = [(c.day, getattr(c, field)) for c in checkins]
         series.append(Series(title, points, low, high, "", axis="0-10"))
-    for instrument, title, high in (
-        ("peg", "PEG", 10),
-        ("phq9", "PHQ-9", 27),
-        ("gad7", "GAD-7", 21),
-    ):
+    for instrument, title in (("peg", "PEG"), ("phq9", "PHQ-9"), ("gad7", "GAD-7")):
+        high = highest_total(instrument)
         points = [(r.day, float(r.total)) for r in responses if r.instrument == instrument]
         series.append(Series(title, points, 0, high, "", axis=f"score 0-{high}"))
-    minutes: dict[date, int] = {}
-    try:
-        from taperwell.checkins.care_links import practice_minutes_by_day
+    from taperwell.checkins.care_links import practice_minutes_by_day
 
-        minutes = practice_minutes_by_day(patient, start=start, end=today)
-    except (ImportError, TypeError):  # the skills log is not there yet
-        minutes = {}
+    minutes = practice_minutes_by_day(patient, start=start, end=today)
     series.append(
         Series(
             "Practice minutes",
@@ -196,13 +179,9 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
         .select_related("author")
         .order_by("created_at")
     )
-    goals = []
-    try:
-        from taperwell.goals.models import Goal
+    from taperwell.goals.models import Goal
 
-        goals = list(Goal.objects.filter(patient=patient).order_by("pk")[:10])
-    except (ImportError, Exception):
-        goals = []
+    goals = list(Goal.objects.filter(patient=patient).order_by("pk")[:10])
     drawn = [
         {
             "series": s,
@@ -253,10 +232,8 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
 
 def _baseline_mme(plan: Any) -> float | None:
     """The plan's pre-taper MME a day (what the schedule started from), if it says."""
-    if plan is None or not plan.schedule:
-        return None
-    value = plan.schedule.get("baseline_mme_per_day")
-    return float(value) if value not in (None, "") else None
+    value = schedule_of(plan).baseline_mme_per_day
+    return float(value) if value is not None else None
 
 
 def _nice_top(value: float) -> float:

@@ -37,6 +37,7 @@ from taperwell.care.services import (
 )
 from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.tapering.engine import pack_for
+from taperwell.tapering.models import PlanStatus
 from taperwell.tapering.services import local_today
 
 PAGE_SIZE = 50
@@ -122,7 +123,9 @@ def patient_care(request: HttpRequest, public_id: str) -> HttpResponse:
             "plan": plan,
             "position": step_position(plan, today=today),
             "acknowledge_form": AcknowledgeForm(),
-            "resolve_form": ResolveForm(taper_paused=plan is not None and plan.status == "paused"),
+            "resolve_form": ResolveForm(
+                taper_paused=plan is not None and plan.status == PlanStatus.PAUSED
+            ),
             "note_form": NoteForm(),
             "encouragement_form": EncouragementForm(),
             "error_form": EnteredInErrorForm(),

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from taperwell.clinical.instruments import highest_total
+
 STRIP_DAYS = 14
 SCORED = ("peg", "phq9", "gad7")
 FLAGS_SHOWN = 4  # the most serious first; the rest are one click away on the care page
@@ -126,7 +128,7 @@ def latest_scores(patient: Any) -> list[Score]:
     ).only("instrument", "day", "total", "band")
     for response in rows.order_by("day", "pk"):
         by_instrument[response.instrument].append(response)
-    out_of = {"peg": 10, "phq9": 27, "gad7": 21}
+    out_of = {name: highest_total(name) for name in ("peg", "phq9", "gad7")}
     titles = {"peg": "PEG", "phq9": "PHQ-9", "gad7": "GAD-7"}
     scores = []
     for name in SCORED:
@@ -157,7 +159,12 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
     from taperwell.medications.selectors import dose_of_record
     from taperwell.monitoring.selectors import monitoring_due
     from taperwell.monitoring.templatetags.monitoring_tags import labelled
-    from taperwell.tapering.selectors import current_plan, plan_steps_for_patient, step_position
+    from taperwell.tapering.selectors import (
+        current_plan,
+        plan_steps_for_patient,
+        schedule_of,
+        step_position,
+    )
 
     plan = current_plan(patient)
     flags = open_flags(patient)
@@ -165,13 +172,13 @@ def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
         flag.suggested = suggested_action(flag, plan=plan, patient=patient)  # type: ignore[attr-defined]
     days, strip = checkin_strip(patient, today=today)
     steps = plan_steps_for_patient(plan, today=today)
-    following = steps["next"]
+    following = schedule_of(plan).following(today)
     return {
         "record": dose_of_record(patient, on=today),
         "plan": plan,
         "position": step_position(plan, today=today),
         "steps": steps,
-        "next_on": date.fromisoformat(following["start_date"]) if following else None,
+        "next_on": following.start if following else None,
         "days": days,
         "strip": strip,
         "scores": latest_scores(patient),

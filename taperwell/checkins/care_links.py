@@ -1,7 +1,9 @@
 """Calls into the care team's apps (flags, bump rules, taper plan, medicines, skills).
 
-Those apps are separate domains; each call here is one place to read what they offer. A call
-whose service is not installed yet says so in the log instead of breaking the patient's page.
+Those apps are separate domains; each call here is one place to read what they offer. They are
+always installed: a missing one is a crash, never a quiet log line (a self-harm flag must never
+go unraised because an import failed). The imports sit inside the functions because the care
+apps import the check-in app's models.
 """
 
 from __future__ import annotations
@@ -52,15 +54,10 @@ def raise_flag(
     )
 
 
-def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: str) -> bool:
+def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: str) -> None:
     """An urgent flag for the care team: the patient reported thoughts of self-harm."""
-    try:
-        from taperwell.care.services import flag_raise
-    except ImportError:
-        logger.error(
-            "care.services.flag_raise missing: self-harm flag NOT raised for %s", patient.pk
-        )
-        return False
+    from taperwell.care.services import flag_raise
+
     flag_raise(
         patient=patient,
         rule=SELF_HARM_RULE,
@@ -71,7 +68,6 @@ def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: st
         step_date=None,
         source=source,
     )
-    return True
 
 
 def evaluate_bumps(*, patient: Patient, today: date | None = None) -> None:
@@ -79,11 +75,8 @@ def evaluate_bumps(*, patient: Patient, today: date | None = None) -> None:
 
     A failure here must never lose the check-in that was just saved, so it is logged.
     """
-    try:
-        from taperwell.care.services import bumps_evaluate
-    except ImportError:
-        logger.warning("care.services.bumps_evaluate missing: bump rules not run")
-        return
+    from taperwell.care.services import bumps_evaluate
+
     try:
         bumps_evaluate(patient=patient, today=today)
     except Exception:
@@ -95,11 +88,8 @@ def evaluate_bumps_soon(*, patient: Patient) -> None:
 
     The urgent self-harm flag never waits for this: it is raised with the entry itself.
     """
-    try:
-        from taperwell.care.tasks import evaluate_bumps_later
-    except ImportError:
-        logger.warning("care.tasks.evaluate_bumps_later missing: bump rules not queued")
-        return
+    from taperwell.care.tasks import evaluate_bumps_later
+
     try:
         evaluate_bumps_later(patient.pk)
     except Exception:
@@ -107,10 +97,8 @@ def evaluate_bumps_soon(*, patient: Patient) -> None:
 
 
 def current_plan(patient: Patient) -> Any | None:
-    try:
-        from taperwell.tapering.selectors import current_plan as select
-    except ImportError:
-        return None
+    from taperwell.tapering.selectors import current_plan as select
+
     return select(patient)
 
 
@@ -118,33 +106,22 @@ def plan_steps(plan: Any, *, today: date, language: str | None = None) -> dict[s
     """The plan's steps for the patient's pages, worded in `language` (the active one)."""
     if plan is None:
         return None
-    try:
-        from taperwell.tapering.selectors import plan_steps_for_patient
-        from taperwell.tapering.wording import steps_in_language
-    except ImportError:
-        return None
+    from taperwell.tapering.selectors import plan_steps_for_patient
+    from taperwell.tapering.wording import steps_in_language
+
     steps = plan_steps_for_patient(plan, today=today)
     return steps_in_language(steps, language=language or get_language())
 
 
 def active_medications(patient: Patient) -> list[Any]:
-    try:
-        from taperwell.medications.selectors import active_medications as select
-    except ImportError:
-        return []
+    from taperwell.medications.selectors import active_medications as select
+
     return list(select(patient))
 
 
 def is_tapering(patient: Patient) -> bool:
-    """Whether an approved plan is running (falls back to the patient's wish before plans exist)."""
-    plan = current_plan(patient)
-    if plan is not None:
-        return True
-    try:
-        import taperwell.tapering.selectors  # noqa: F401
-    except ImportError:
-        return bool(patient.wants_to_taper)
-    return False
+    """Whether an approved (or paused) plan is in force."""
+    return current_plan(patient) is not None
 
 
 def pause_request_create(*, patient: Patient, reason: str, by: Any) -> Any:
@@ -155,23 +132,13 @@ def pause_request_create(*, patient: Patient, reason: str, by: Any) -> Any:
 
 def open_pause_request(patient: Patient) -> Any | None:
     """The patient's latest pause request that no clinician has answered yet, or None."""
-    try:
-        from taperwell.tapering.models import PauseRequest, PauseRequestStatus
-    except ImportError:
-        return None
+    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+
     return (
         PauseRequest.objects.filter(patient=patient, status=PauseRequestStatus.OPEN)
         .order_by("-created_at")
         .first()
     )
-
-
-def pause_requests_supported() -> bool:
-    try:
-        from taperwell.tapering.services import pause_request_create  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def suggested_practice(
@@ -182,10 +149,8 @@ def suggested_practice(
     `checkin_read=True`: `checkin` is today's check-in as already read (None: not yet)."""
     from django.urls import NoReverseMatch, reverse
 
-    try:
-        from taperwell.skills.selectors import suggestion_for
-    except (ImportError, AttributeError):
-        return None
+    from taperwell.skills.selectors import suggestion_for
+
     try:
         suggestion = suggestion_for(patient, checkin=checkin, checkin_read=checkin_read)
         practice = suggestion.practice
@@ -206,10 +171,8 @@ def suggested_practice(
 
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
     """Minutes of practice a day, from the skills log, when it exists."""
-    try:
-        from taperwell.skills.selectors import practice_minutes_by_day as minutes
-    except ImportError:
-        return {}
+    from taperwell.skills.selectors import practice_minutes_by_day as minutes
+
     return {day: value for day, value in minutes(patient, start, end).items() if value}
 
 
@@ -250,10 +213,8 @@ def next_group_session(patient: Patient) -> dict[str, Any] | None:
     from django.urls import reverse
     from django.utils import timezone
 
-    try:
-        from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
-    except ImportError:
-        return None
+    from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
+
     zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
     mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
     session = (
@@ -284,8 +245,6 @@ def next_group_session(patient: Patient) -> dict[str, Any] | None:
 
 
 def unread_messages(user: Any) -> int:
-    try:
-        from taperwell.messaging.selectors import unread_count
-    except ImportError:
-        return 0
+    from taperwell.messaging.selectors import unread_count
+
     return unread_count(user)

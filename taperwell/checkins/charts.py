@@ -11,6 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from taperwell import charts
+from taperwell.charts import DateScale, ValueScale
+
 WIDTH, HEIGHT = 360, 170
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 28
 
@@ -107,14 +110,11 @@ def draw(
     markers: Sequence[date] = (),
 ) -> Chart:
     """Place `series` on the chart between `start` and `end` (dates) and 0..y_max (values)."""
-    span = max((end - start).days, 1)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x_of(day: date) -> float:
-        return LEFT + inner_w * (day - start).days / span
-
-    def y_of(value: float) -> float:
-        return TOP + inner_h * (1 - min(value, chart.y_max) / chart.y_max)
+    days = DateScale(start, end, LEFT, inner_w)
+    values = ValueScale(0, chart.y_max, TOP + inner_h, inner_h)
+    span = days.span
+    x_of, y_of = days.x, values.y
 
     chart.points = [(x_of(day), y_of(value)) for day, value in series]
     # Whole-number ticks, each drawn where its own value sits (45.4 and 90.8 read as precision
@@ -131,15 +131,7 @@ def weekly(
     values: Sequence[tuple[date, float]], *, start: date, end: date
 ) -> list[tuple[date, float]]:
     """Average by week (Monday first), dated at the week's middle, or its last day so far."""
-    buckets: dict[date, list[float]] = {}
-    for day, value in values:
-        if start <= day <= end:
-            monday = day - timedelta(days=day.weekday())
-            buckets.setdefault(monday, []).append(float(value))
-    return [
-        (min(monday + timedelta(days=3), end), sum(vals) / len(vals))
-        for monday, vals in sorted(buckets.items())
-    ]
+    return charts.weekly(values, start=start, end=end)
 
 
 def short_day(day: date) -> str:
@@ -150,12 +142,7 @@ def short_day(day: date) -> str:
 def weekly_sum(
     values: Sequence[tuple[date, float]], *, start: date, end: date
 ) -> list[tuple[date, float]]:
-    buckets: dict[date, float] = {}
-    for day, value in values:
-        if start <= day <= end:
-            monday = day - timedelta(days=day.weekday())
-            buckets[monday] = buckets.get(monday, 0.0) + float(value)
-    return [(min(m + timedelta(days=3), end), v) for m, v in sorted(buckets.items())]
+    return charts.weekly(values, start=start, end=end, total=True)
 
 
 def month_change(

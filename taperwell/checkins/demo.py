@@ -134,10 +134,8 @@ def _response(patient: Patient, instrument: str, day: date, answers: list[int]):
 
 
 def _step_offsets(patient: Patient, today: date, fallback: list[int]) -> list[int]:
-    try:
-        from taperwell.tapering.selectors import dose_change_dates
-    except ImportError:
-        return fallback
+    from taperwell.tapering.selectors import dose_change_dates
+
     return [(today - d).days for d in dose_change_dates(patient) if d <= today] or fallback
 
 

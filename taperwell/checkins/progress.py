@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET
 from taperwell.access import own_patient_record
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_sum
+from taperwell.clinical.instruments import highest_total
 from taperwell.goals.selectors import done_by_day
 from taperwell.medications.selectors import load_dose_rows
 from taperwell.patients.decorators import patient_page
 from taperwell.patients.models import Patient
+from taperwell.tapering.selectors import schedule_of
 
 DAYS = 84  # twelve weeks
 
@@ -106,12 +108,8 @@ def progress_charts(
         .values_list("day", "instrument", "total")
     )
     plan = care_links.current_plan(patient)
-    steps = care_links.plan_steps(plan, today=today) or {}
-    step_dates = [
-        date.fromisoformat(s["start_date"])
-        for s in steps.get("steps", [])
-        if s.get("change_percent")
-    ]
+    schedule = schedule_of(plan)
+    step_dates = list(schedule.dose_change_days())
     charts: list[Chart] = []
 
     def series(index: int) -> list[tuple[date, float]]:
@@ -120,7 +118,7 @@ def progress_charts(
     def instrument(key: str) -> list[tuple[date, float]]:
         return [(d, float(t)) for d, i, t in answers if i == key]
 
-    mme = _mme_series(patient, start=start, today=today) if steps.get("steps") else []
+    mme = _mme_series(patient, start=start, today=today) if schedule.steps else []
     if mme:
         chart = Chart(
             "mme",
@@ -171,11 +169,13 @@ def progress_charts(
             y_max=10,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
-    for key, title, y_max in (
-        ("peg", gettext("PEG: pain and daily life (0 to 10)"), 10),
-        ("phq9", gettext("PHQ-9: mood questionnaire (0 to 27)"), 27),
-        ("sows", gettext("SOWS: withdrawal questionnaire (0 to 64)"), 64),
+    for key, name in (
+        ("peg", gettext("PEG: pain and daily life")),
+        ("phq9", gettext("PHQ-9: mood questionnaire")),
+        ("sows", gettext("SOWS: withdrawal questionnaire")),
     ):
+        y_max = highest_total(key)
+        title = gettext("%(name)s (0 to %(top)s)") % {"name": name, "top": y_max}
         points = instrument(key)
         if not points:
             continue

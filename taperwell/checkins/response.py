@@ -36,7 +36,7 @@ class CheckInResponse:
 
     @property
     def sentence(self) -> str:
-        """"Withdrawal was hard today." or "Pain, sleep and mood were hard today."."""
+        """ "Withdrawal was hard today." or "Pain, sleep and mood were hard today."."""
         words = [str(REASON_WORDS[reason]) for reason in self.reasons]
         if not words:
             return ""

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
+from taperwell.clinics.selectors import clinic_today  # noqa: F401  the one clinic_today; called from here too
 from taperwell.patients.models import Patient
+from taperwell.tapering.schedule import PlanSchedule
 
 BASELINE_DAYS = 7
-
-
-def clinic_today(clinic: Clinic, now: datetime | None = None) -> date:
-    """Today's date where the clinic is, which is the day a check-in belongs to."""
-    now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 def current_checkins(patient: Patient) -> QuerySet[CheckIn]:
@@ -191,22 +185,19 @@ def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list
     return due
 
 
-def step_timeline(steps: dict | None, *, today: date) -> list[dict]:
+def step_timeline(schedule: PlanSchedule, *, today: date) -> list[dict]:
     """The approved schedule's steps as dates and words, marked past, now or to come."""
-    if not steps:
-        return []
     rows = []
-    for step in steps.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+    for step in schedule.steps:
+        start, end = step.start, step.end
         when = "past" if end is not None and end < today else "future" if start > today else "now"
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "text": step.get("text", ""),
-                "mme": step.get("mme_per_day"),
-                "paused": bool(step.get("paused")),
+                "text": step.text,
+                "mme": step.document.get("mme_per_day"),  # as approved, unrounded
+                "paused": step.paused,
                 "when": when,
             }
         )

@@ -32,6 +32,8 @@ from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import dose_of_record, load_dose_rows
 from taperwell.patients.decorators import patient_page
+from taperwell.tapering.models import PlanStatus
+from taperwell.tapering.selectors import schedule_of
 
 HISTORY_DAYS = 30
 
@@ -85,12 +87,7 @@ def checkin_saved(request: HttpRequest) -> HttpResponse:
         return redirect("checkins:new")
     plan = care_links.current_plan(patient)
     pause_request = care_links.open_pause_request(patient)
-    can_pause = (
-        plan is not None
-        and plan.status != "paused"
-        and pause_request is None
-        and care_links.pause_requests_supported()
-    )
+    can_pause = plan is not None and plan.status != PlanStatus.PAUSED and pause_request is None
     return render(
         request,
         "checkins/checkin_saved.html",
@@ -227,13 +224,12 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,
-            "timeline": selectors.step_timeline(steps, today=today),
+            "timeline": selectors.step_timeline(schedule_of(plan), today=today),
             "reasons": reasons,
             "reasons_form": ReasonsForm(
                 initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
             ),
             "pause_form": PauseRequestForm(),
-            "can_request_pause": care_links.pause_requests_supported(),
             "pause_request": care_links.open_pause_request(patient),
             "naloxone": care_links.naloxone_card(
                 patient, tapering=plan is not None, today=today, record=record
@@ -247,7 +243,7 @@ def medicines(request: HttpRequest) -> HttpResponse:
 def pause_request(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="pause request", write=True)
     form = PauseRequestForm(request.POST)
-    if form.is_valid() and care_links.pause_requests_supported():
+    if form.is_valid():
         care_links.pause_request_create(
             patient=patient, reason=form.cleaned_data["reason"].strip(), by=request.user
         )

@@ -3,51 +3,31 @@
 Each command reads JSON from a file path or `-` (stdin) and prints JSON on stdout (exit 0).
 Bad input prints one clear line on stderr and exits with 2.
 The commands themselves live in `cli_core` (mme, review, score), `cli_taper` (taper, bumps) and
-`cli_screen` (screen).
+`cli_screen` (screen); they read and write through `cli_io`, and the taper documents are parsed by
+the public `taper_input` (which the web app calls too). None of them imports this module.
 """
 
 from __future__ import annotations
 
-import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
-EXIT_BAD_INPUT = 2
+from taperwell.clinical import cli_core, cli_screen, cli_taper
+from taperwell.clinical.cli_io import EXIT_BAD_INPUT, fail, print_json, read_json_input
+from taperwell.clinical.taper_input import BadInput
 
-
-class BadInput(Exception):  # noqa: N818 - reads as what the person gave
-    """Raised for input a command cannot use; the message is shown to the person as is."""
-
-
-def read_json_input(path: str) -> Any:
-    """Read a JSON document from a path, or from stdin when the path is `-`."""
-    try:
-        if path == "-":
-            text = sys.stdin.read()
-        else:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-    except OSError as error:
-        raise BadInput(f"cannot read {path}: {error.strerror}") from error
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BadInput(f"{path} is not valid JSON: {error.msg} (line {error.lineno})") from error
-
-
-def print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
-
-
-def fail(message: str) -> NoReturn:
-    sys.stderr.write(f"taperwell: error: {message}\n")
-    raise SystemExit(EXIT_BAD_INPUT)
+# Where they were first defined; the commands import them from `cli_io` and `taper_input`.
+__all__ = [
+    "COMMAND_NAMES",
+    "EXIT_BAD_INPUT",
+    "BadInput",
+    "add_commands",
+    "fail",
+    "print_json",
+    "read_json_input",
+]
 
 
 def _modules() -> list[Any]:
-    from taperwell.clinical import cli_core, cli_screen, cli_taper
-
     return [cli_core, cli_taper, cli_screen]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from taperwell.clinical.cli import BadInput, fail, print_json, read_json_input
+from taperwell.clinical.cli_io import fail, print_json, read_json_input
 from taperwell.clinical.formulary import UnknownDrug, resolve_name
 from taperwell.clinical.guidelines import (
     DEFAULT_PACK,
@@ -34,6 +34,7 @@ from taperwell.clinical.instruments import (
 )
 from taperwell.clinical.mme import DoseError, MedicationDose, calculate_mme, parse_combination
 from taperwell.clinical.review import History, review
+from taperwell.clinical.taper_input import BadInput
 
 COMMAND_NAMES: tuple[str, ...] = ("mme", "review", "score")
 

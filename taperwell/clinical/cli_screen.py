@@ -13,8 +13,9 @@ import argparse
 import sys
 from typing import Any
 
-from taperwell.clinical.cli import BadInput, fail, print_json
+from taperwell.clinical.cli_io import fail, print_json
 from taperwell.clinical.risk_language import LANGUAGES, screen
+from taperwell.clinical.taper_input import BadInput
 
 COMMAND_NAMES: tuple[str, ...] = ("screen",)
 

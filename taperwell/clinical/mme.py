@@ -273,13 +273,6 @@ def mme_factor(
     )
 
 
-def factor_rule(
-    drug: Drug, *, form: str | None, pack: GuidelinePack, unit: str | None = None
-) -> FactorRule:
-    """The pack's factor entry for `drug` (see `mme_factor`)."""
-    return _factor_rule(drug, form=form, pack=pack, unit=unit)
-
-
 def _factor_rule(
     drug: Drug, *, form: str | None, pack: GuidelinePack, unit: str | None
 ) -> FactorRule:

@@ -86,13 +86,8 @@ LOST_TOLERANCE_WARNING = (
     "Going back up: tolerance falls within about a week of a lower dose, so an earlier dose can "
     "now cause an overdose. Confirm naloxone is at home and someone there can use it (VA-OTDT)."
 )
-NEVER_ABRUPT_NOTE = (
-    "Never stop suddenly or skip ahead: sudden stops have caused serious withdrawal, pain, "
-    "distress and suicide (FDA-2019-TAPER)."
-)
 _MAX_STEPS = 2000
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
-_FREQUENCY = {1: "once a day", 2: "twice a day", 3: "three times a day", 4: "four times a day"}
 
 # One medication's doses in a state: (time, amount) per administration; empty once stopped.
 _Doses = tuple[tuple[str, Fraction], ...]
@@ -616,7 +611,7 @@ class UnsafeScheduleError(TaperError):
         super().__init__(f"the plan was not made because it would break a safety rule: {reason}")
 
 
-def check_steps(
+def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one place
     planner: _Planner,
     steps: Sequence[Step],
     *,

@@ -55,11 +55,8 @@ def member_leave(*, member: Member) -> None:
 
 def _raise_urgent_flag(post: Post, found: TextRisk) -> bool:
     patient = post.author.patient
-    try:
-        from taperwell.care.services import flag_raise
-    except ImportError:
-        log.error("care.services.flag_raise missing: peer post %s NOT flagged", post.public_id)
-        return False
+    from taperwell.care.services import flag_raise  # care imports the community's models
+
     today = timezone.now().astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
     flag_raise(
         patient=patient,

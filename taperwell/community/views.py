@@ -20,7 +20,7 @@ from taperwell.community.forms import (
     ReplyForm,
     TopicForm,
 )
-from taperwell.community.models import Member, ReactionKind
+from taperwell.community.models import Member, PostStatus, ReactionKind
 from taperwell.patients.decorators import patient_page
 
 EVERYONE = (Role.PATIENT, *CARE_ROLES)
@@ -95,7 +95,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _after_posting(request: HttpRequest, post) -> HttpResponse:
-    if post.status == "held":
+    if post.status == PostStatus.HELD:
         return render(request, "community/held.html", {"post": post})
     return redirect("community:topic", public_id=(post.topic or post).public_id)
 

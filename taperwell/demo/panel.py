@@ -13,8 +13,8 @@ from taperwell.care.models import Flag
 from taperwell.checkins.models import CheckIn
 from taperwell.clinics.models import Clinic, Membership
 from taperwell.medications.models import PatientMedication
-from taperwell.patients.models import CareTeamMember, Patient
-from taperwell.tapering.models import TaperPlan
+from taperwell.patients.models import CareTeamMember, Patient, PatientStatus
+from taperwell.tapering.models import PlanStatus, TaperPlan
 
 CHUNK = 200  # patients per check-in batch, so a year each stays within memory
 
@@ -33,7 +33,7 @@ def panel_bulk_create(
     plan_every: int = 2,
 ) -> list[Patient]:
     patients = Patient.objects.bulk_create(
-        Patient(clinic=clinic, full_name=f"Panel Patient {n:05d}", status="active")
+        Patient(clinic=clinic, full_name=f"Panel Patient {n:05d}", status=PatientStatus.ACTIVE)
         for n in range(first_number, first_number + size)
     )
     if doctor is not None:
@@ -83,7 +83,7 @@ def panel_bulk_create(
     )
     if schedule is not None:
         TaperPlan.objects.bulk_create(
-            TaperPlan(patient=p, status="approved", schedule=schedule, inputs=inputs or {})
+            TaperPlan(patient=p, status=PlanStatus.APPROVED, schedule=schedule, inputs=inputs or {})
             for p in patients[::plan_every]
         )
     return patients

@@ -19,10 +19,10 @@ from taperwell.clinical.formulary import load_formulary
 from taperwell.goals.models import Goal
 from taperwell.medications.models import MedicationStatus, PatientMedication
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseSource, dose_of_record
-from taperwell.patients.models import Patient
+from taperwell.patients.models import TAKING_PART, Patient
 from taperwell.reports.summary import rxcui_of
 from taperwell.tapering.models import PlanStatus
-from taperwell.tapering.selectors import current_plan
+from taperwell.tapering.selectors import current_plan, schedule_of
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 LOINC = "http://loinc.org"
@@ -78,7 +78,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
         "resourceType": "Patient",
         "id": str(patient.public_id),
         "identifier": patient_identifiers(patient),
-        "active": patient.status in ("active", "maintenance"),  # maintenance is still in care
+        "active": patient.status in TAKING_PART,  # maintenance is still in care
         "name": [name],
     }
     if patient.preferred_name:
@@ -270,13 +270,12 @@ def care_plan(patient: Patient, today: date) -> dict[str, Any] | None:
     if plan is None or not plan.schedule:
         return None
     activities = []
-    for step in plan.schedule.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+    for planned in schedule_of(plan).steps:
+        step, start, end = planned.document, planned.start, planned.end
         if end is not None and end < today:
             status = "completed"
         elif start <= today:
-            status = "on-hold" if step.get("paused") else "in-progress"
+            status = "on-hold" if planned.paused else "in-progress"
         else:
             status = "scheduled"
         period = {"start": start.isoformat()}

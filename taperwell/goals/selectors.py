@@ -19,15 +19,12 @@ from taperwell.goals.models import (
     GoalStatus,
 )
 from taperwell.patients.models import Patient
+from taperwell.tapering.selectors import schedule_of
 
 
 def week_start(day: date) -> date:
     """Weeks start on Monday."""
     return day - timedelta(days=day.weekday())
-
-
-def active_goals(patient: Patient) -> QuerySet[Goal]:
-    return Goal.objects.filter(patient=patient, status=GoalStatus.ACTIVE)
 
 
 def active_activities(patient: Patient) -> QuerySet[Activity]:
@@ -85,9 +82,11 @@ def mme_drop_percent(plan: Any, steps: dict[str, Any] | None) -> Decimal | None:
     if plan is None or not current:
         return None
     try:
-        baseline = Decimal(str((plan.schedule or {})["baseline_mme_per_day"]))
+        baseline = schedule_of(plan).baseline_mme_per_day
         now = Decimal(str(current["mme_per_day"]))
     except (KeyError, TypeError, InvalidOperation):
+        return None
+    if baseline is None:
         return None
     if not baseline.is_finite() or not now.is_finite() or baseline <= 0:
         return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -14,7 +13,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
@@ -26,6 +24,7 @@ from taperwell.clinical.mme import (
     check_dose,
 )
 from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
+from taperwell.clinics.selectors import clinic_today
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -39,6 +38,7 @@ from taperwell.tapering.models import (
     TaperEventKind,
     TaperPlan,
 )
+from taperwell.tapering.schedule import PlanStep, schedule_of
 
 
 def active_medications(patient: Any) -> list[PatientMedication]:
@@ -389,7 +389,7 @@ def _json(value: Decimal | None) -> float | None:
 
 
 def _clinic_today(clinic: Any) -> date:
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    return clinic_today(clinic)
 
 
 def _is_opioid(drug: str) -> bool:
@@ -527,16 +527,11 @@ def _replaced_by(med: PatientMedication, keys: set[tuple[str, str, bool]]) -> bo
     return (name, med.release or "", kind) in keys or (name, "", kind) in keys
 
 
-def _step_in_force(plan: Any, on: date) -> tuple[int, dict[str, Any]] | None:
-    for i, step in enumerate((plan.schedule or {}).get("steps", [])):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= on and (end is None or on <= end):
-            return i, step
-    return None
+def _step_in_force(plan: Any, on: date) -> PlanStep | None:
+    return schedule_of(plan).step_on(on)
 
 
-def _plan_on(plans: list[Any], on: date) -> tuple[Any, int, dict[str, Any]] | None:
+def _plan_on(plans: list[Any], on: date) -> tuple[Any, PlanStep] | None:
     """The latest approved plan with a step in force on `on`.
 
     A completed plan counts until the day it was completed; cancelled plans and drafts never.
@@ -552,7 +547,7 @@ def _plan_on(plans: list[Any], on: date) -> tuple[Any, int, dict[str, Any]] | No
             continue
         found = _step_in_force(plan, on)
         if found is not None:
-            return plan, found[0], found[1]
+            return plan, found
     return None
 
 
@@ -645,14 +640,14 @@ def _dose_of_record(
             lines=tuple(lines),
             warnings=tuple(warnings),
         )
-    plan, index, step = found
+    plan, planned = found
+    step = planned.document
     keys = _planned_keys(plan)
     replaced = tuple(m for m in opioids if _replaced_by(m, keys))
     kept = [m for m in opioids if m not in replaced]
     plan_lines = [_plan_line(raw) for raw in step.get("medications", [])]
     kept_lines = [_medicine_line(m) for m in kept]
-    step_mme = step.get("mme_per_day")
-    scheduled = None if step_mme is None else Decimal(str(step_mme))
+    scheduled = planned.mme_per_day
     extra, warnings = _mme_of_lines(kept_lines, pack)
     mme = None if scheduled is None or extra is None else scheduled + extra
     kept_scheduled, _ = _mme_of_lines([line for line in kept_lines if not line.as_needed], pack)
@@ -665,17 +660,17 @@ def _dose_of_record(
     scheduled_total = (
         None if scheduled is None or kept_scheduled is None else scheduled + kept_scheduled
     )
-    paused = plan.status == PlanStatus.PAUSED or bool(step.get("paused"))
+    paused = plan.status == PlanStatus.PAUSED or planned.paused
     return DoseOfRecord(
         on=on,
         source=DoseSource.PLAN,
-        since=date.fromisoformat(step["start_date"]),
+        since=planned.start,
         mme_per_day=mme,
         scheduled_mme_per_day=scheduled_total,
         lines=(*plan_lines, *kept_lines),
         plan_id=plan.public_id,
         plan_pk=plan.pk,
-        step_index=step.get("index", index + 1),
+        step_index=planned.index,
         paused=paused,
         replaced=replaced,
         warnings=tuple(warnings),
@@ -684,8 +679,7 @@ def _dose_of_record(
 
 
 def _plan_start(plan: Any) -> date | None:
-    steps = (plan.schedule or {}).get("steps", [])
-    return date.fromisoformat(steps[0]["start_date"]) if steps else None
+    return schedule_of(plan).first_day
 
 
 def _completed_on(plan: Any) -> date | None:
@@ -829,8 +823,7 @@ def dose_of_record_series(
     plans, medicines = _rows_of(patient)
     days = {start, end}
     for plan in plans:
-        for step in (plan.schedule or {}).get("steps", []):
-            days.add(date.fromisoformat(step["start_date"]))
+        days.update(step.start for step in schedule_of(plan).steps)
         if plan.completed_on:
             days.add(plan.completed_on)
     for med in medicines:

@@ -8,7 +8,7 @@ import zoneinfo
 from django.utils import timezone
 
 from taperwell.clinics.models import Clinic, Role
-from taperwell.meetings.models import GroupSession
+from taperwell.meetings.models import GroupSession, SessionKind
 from taperwell.meetings.services import sessions_create
 
 
@@ -24,7 +24,7 @@ def load(clinic: Clinic) -> None:
         led_by=lead.user if lead else None,
         weeks=4,
         title="Mindfulness and ACT group",
-        kind="mindfulness",
+        kind=SessionKind.MINDFULNESS,
         description="An hour to practice noticing pain without fighting it, and to choose "
         "what matters. Come as you are.",
         starts_at=dt.datetime.combine(next_tuesday, dt.time(17, 30), tzinfo=zone),
@@ -37,7 +37,7 @@ def load(clinic: Clinic) -> None:
         clinic=clinic,
         led_by=lead.user if lead else None,
         title="Pain education: how pain works",
-        kind="pain_school",
+        kind=SessionKind.PAIN_SCHOOL,
         starts_at=dt.datetime.combine(
             next_tuesday + dt.timedelta(days=2), dt.time(12), tzinfo=zone
         ),

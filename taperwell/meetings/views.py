@@ -17,7 +17,7 @@ from taperwell.meetings import services
 from taperwell.meetings.forms import SessionForm
 from taperwell.meetings.models import Attendance, GroupSession, Rsvp, RsvpStatus
 from taperwell.patients.decorators import patient_page
-from taperwell.patients.models import Patient, PatientStatus
+from taperwell.patients.models import Patient
 
 EVERYONE = (Role.PATIENT, *CARE_ROLES)
 
@@ -74,10 +74,8 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def _other_members(session: GroupSession, rsvps: list[Rsvp]) -> list[Patient]:
     """The clinic's patients in the program who did not say they were coming."""
     return list(
-        Patient.objects.filter(
-            clinic_id=session.clinic_id,
-            status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE],
-        )
+        Patient.objects.taking_part()
+        .filter(clinic_id=session.clinic_id)
         .exclude(pk__in=[r.patient_id for r in rsvps])
         .order_by("full_name")
     )

@@ -13,13 +13,11 @@ log = logging.getLogger(__name__)
 def sweep_monitoring_now() -> int:
     from taperwell.monitoring.selectors import monitoring_due
     from taperwell.monitoring.services import monitoring_flags_raise
-    from taperwell.patients.models import Patient, PatientStatus
+    from taperwell.patients.models import Patient
     from taperwell.tapering.services import local_today
 
     raised = 0
-    patients = Patient.objects.filter(
-        status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE]
-    ).select_related("clinic")
+    patients = Patient.objects.taking_part().select_related("clinic")
     for patient in patients.iterator(chunk_size=500):
         try:
             items = monitoring_due(patient, today=local_today(patient.clinic))

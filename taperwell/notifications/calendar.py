@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from taperwell.notifications.models import CalendarFeed
-from taperwell.notifications.schedule import dose_slots, plan_steps, preference_for, zone_for
+from taperwell.notifications.schedule import dose_slots, plan_schedule, preference_for, zone_for
 
 PRODID = "-//taperwell//calendar feed//EN"
 
@@ -89,14 +89,13 @@ def _feed_calendar(feed: CalendarFeed) -> bytes:
                 alarm_minutes=feed.alarm_minutes,
             )
         )
-    steps = plan_steps(patient, today) or {}
-    for step in steps.get("steps", []):
-        step_day = dt.date.fromisoformat(step["start_date"])
+    for step in plan_schedule(patient).steps:
+        step_day = step.start
         if step_day < today:
             continue
         summary = _("Taper step starts")
-        if feed.show_drug_names and step.get("text"):
-            summary = _("Taper step: %(step)s") % {"step": step["text"]}
+        if feed.show_drug_names and step.text:
+            summary = _("Taper step: %(step)s") % {"step": step.text}
         cal.add_component(
             _event(
                 f"step-{step_day}-{patient.public_id}",

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import last_checkin_days, schedules_for
 from taperwell.medications.selectors import naloxone_expiries
 from taperwell.notifications.models import Preference
@@ -92,10 +93,6 @@ def local_days(patient: Patient, pref: Preference, now: dt.datetime) -> tuple[dt
 def _checkins(
     patients: Sequence[Patient], prefs: dict[int, Preference], now: dt.datetime
 ) -> list[tuple[int, dt.date]]:
-    try:
-        from taperwell.checkins.models import CheckIn
-    except ImportError:
-        return []
     wanted: set[tuple[int, dt.date]] = set()
     for patient in patients:
         try:
@@ -108,18 +105,14 @@ def _checkins(
     rows = CheckIn.objects.filter(
         patient_id__in={pid for pid, _ in wanted},
         day__in={day for _, day in wanted},
-        status="current",
+        status=EntryStatus.CURRENT,
     ).values_list("patient_id", "day")
     return [row for row in rows if row in wanted]
 
 
 def _last_questionnaires(ids: list[int]) -> list[tuple[int, str, dt.date]]:
-    try:
-        from taperwell.checkins.models import QuestionnaireResponse
-    except ImportError:
-        return []
     return list(
-        QuestionnaireResponse.objects.filter(patient_id__in=ids, status="current")
+        QuestionnaireResponse.objects.filter(patient_id__in=ids, status=EntryStatus.CURRENT)
         .order_by()
         .values("patient_id", "instrument")
         .annotate(last=Max("day"))

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, time_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,11 +38,11 @@ from taperwell.notifications.schedule import (
     after_quiet_hours,
     at_local,
     slots_from,
-    step_after,
     steps_of,
+    upcoming_step,
     zone_for,
 )
-from taperwell.patients.models import Patient, PatientStatus
+from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.webpush.services import notice_push_send
 
@@ -143,7 +143,7 @@ def _reminders_due(
         facts = facts_for([patient], now=now, prefs={patient.pk: pref})[patient.pk]
     zone = zone_for(patient, pref)
     yesterday, today = local_days(patient, pref, now)
-    today_url = "/today/"
+    today_url = reverse("patients:today")
     found: list[Due] = []
     every = checkin_every_days(patient)
     for day in (yesterday, today):
@@ -174,7 +174,7 @@ def _reminders_due(
                 _end_of(day, zone),
                 _("A few minutes of practice"),
                 _("A short skill can help today feel steadier."),
-                "/skills/",
+                reverse("skills:index"),
             )
         )
         for slot in slots_from(steps_of(facts.plan, patient, day), pref):
@@ -191,11 +191,10 @@ def _reminders_due(
                     today_url,
                 )
             )
-    step = step_after(steps_of(facts.plan, patient, today))
+    step = upcoming_step(facts.plan, patient, today)
     if step:
-        start = dt.date.fromisoformat(step["start_date"])
+        start = step.start
         remind_on = start - dt.timedelta(days=2)
-        on_day = f"{start:%A, %B} {start.day}"  # "Monday, December 21", as a US clinic writes it
         found.append(
             Due(
                 Kind.TAPER_STEP,
@@ -205,9 +204,9 @@ def _reminders_due(
                 _("Your next step is in two days"),
                 (
                     _("On %(day)s your next step starts: %(step)s")
-                    % {"day": date_format(start, _("l, F j")), "step": step.get("text", "")}
+                    % {"day": date_format(start, _("l, F j")), "step": step.text}
                 )[:400],
-                "/my-medicines/",
+                reverse("checkins:medicines"),
             )
         )
     enrolled = patient.enrolled_at.astimezone(zone).date() if patient.enrolled_at else None
@@ -270,7 +269,9 @@ def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
             _("%(session)s starts at %(time)s.")
             % {
                 "session": r.session.title,
-                "time": clock(timezone.localtime(r.session.starts_at, zone_for(patient, Preference()))),
+                "time": clock(
+                    timezone.localtime(r.session.starts_at, zone_for(patient, Preference()))
+                ),
             },
             reverse("meetings:detail", args=[r.session.public_id]),
         )
@@ -415,9 +416,7 @@ def sweep_patient(patient: Patient, now: dt.datetime) -> dict[str, int]:
 
 
 def patients_to_remind(ids: Iterable[int] | None = None):
-    rows = Patient.objects.filter(
-        user__isnull=False, status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE]
-    ).select_related("clinic", "user")
+    rows = Patient.objects.taking_part().filter(user__isnull=False).select_related("clinic", "user")
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
     return rows

@@ -1,6 +1,6 @@
 """What a patient's days look like: time zone, dose times, taper steps. Shared by the reminder
-job and the calendar feed. Other apps are read through their selectors, guarded, so this works
-before (or without) a taper plan."""
+job and the calendar feed. The taper plan is read through the tapering selectors; a plan that cannot
+be read is logged and left out, so one patient's plan never stops everyone's reminders."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from taperwell.notifications.models import Preference
 from taperwell.patients.models import Patient
+from taperwell.tapering.models import PlanStatus
+from taperwell.tapering.selectors import (
+    PlanSchedule,
+    PlanStep,
+    current_plan,
+    plan_steps_for_patient,
+    schedule_of,
+)
 
 log = logging.getLogger(__name__)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -38,26 +46,21 @@ def parse_times(text: str) -> list[dt.time]:
     return sorted(set(times))
 
 
-def plan_steps(patient: Patient, today: dt.date) -> dict[str, Any] | None:
+def _plan_of(patient: Patient) -> Any | None:
     try:
-        from taperwell.tapering.selectors import current_plan
-    except ImportError:
-        return None
-    try:
-        plan = current_plan(patient)
+        return current_plan(patient)
     except Exception:  # a plan we cannot read must never stop everyone's reminders
         log.exception("could not read the taper plan of patient %s", patient.pk)
         return None
-    return steps_of(plan, patient, today)
+
+
+def plan_steps(patient: Patient, today: dt.date) -> dict[str, Any] | None:
+    return steps_of(_plan_of(patient), patient, today)
 
 
 def steps_of(plan: Any, patient: Patient, today: dt.date) -> dict[str, Any] | None:
     """Where the patient is on a plan already loaded (the sweep loads a whole chunk's at once)."""
     if plan is None:
-        return None
-    try:
-        from taperwell.tapering.selectors import plan_steps_for_patient
-    except ImportError:
         return None
     try:
         return plan_steps_for_patient(plan, today=today)
@@ -80,6 +83,30 @@ def dose_label(time_text: str) -> str:
     from taperwell.clinical.taper_text import part_of_day
 
     return str(DOSE_LABELS[part_of_day(time_text)])
+
+
+def plan_schedule(patient: Patient) -> PlanSchedule:
+    """The approved schedule in force (empty without a plan, or when it cannot be read)."""
+    plan = _plan_of(patient)
+    try:
+        return schedule_of(plan)
+    except Exception:  # a plan we cannot read must never stop everyone's reminders
+        log.exception("could not read the taper plan of patient %s", patient.pk)
+        return schedule_of(None)
+
+
+def upcoming_step(plan: Any, patient: Patient, today: dt.date) -> PlanStep | None:
+    """The next approved step of a plan already loaded: none while the plan is paused."""
+    if plan is None:
+        return None
+    try:
+        schedule = schedule_of(plan)
+    except Exception:  # a plan we cannot read must never stop everyone's reminders
+        log.exception("could not read the taper plan of patient %s", patient.pk)
+        return None
+    if plan.status == PlanStatus.PAUSED or schedule.ends_paused:
+        return None
+    return schedule.following(today)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,16 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+# Taking part in the program: daily check-ins, or maintenance after a finished taper.
+TAKING_PART = (PatientStatus.ACTIVE, PatientStatus.MAINTENANCE)
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def taking_part(self) -> PatientQuerySet:
+        """Patients in the program now: active or in maintenance (not invited, not left)."""
+        return self.filter(status__in=TAKING_PART)
+
+
 class Patient(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.OneToOneField(
@@ -88,6 +98,8 @@ class Patient(models.Model):
     )
     enrolled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PatientQuerySet.as_manager()
 
     class Meta:
         ordering = ["full_name"]

@@ -8,9 +8,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from taperwell.patients.models import Patient, PatientStatus
+from taperwell.patients.models import TAKING_PART, Patient, PatientStatus
 
-PHASES = (PatientStatus.ACTIVE, PatientStatus.MAINTENANCE)
+PHASES = TAKING_PART
 
 
 def checkin_every_days(patient: Patient) -> int:

@@ -9,7 +9,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from taperwell.access import patients_visible_to
-from taperwell.patients.models import CareTeamMember, Patient
+from taperwell.clinics.selectors import clinic_today
+from taperwell.patients.models import CareTeamMember, Patient, PatientStatus
 
 
 def panel_for(user: Any, *, mine_only: bool = False, search: str = "") -> QuerySet[Patient]:
@@ -78,7 +79,7 @@ def patient_banner(patient: Patient, *, today: date | None = None) -> Banner:
         state = "Taper paused" if plan.status == PlanStatus.PAUSED else "Tapering"
         if dose.from_plan and dose.step_index:
             state += f", step {dose.step_index}"
-    elif patient.status == "maintenance":
+    elif patient.status == PatientStatus.MAINTENANCE:
         state = "Taper finished (maintenance)"
     else:
         state = "No taper plan"
@@ -96,8 +97,4 @@ def patient_banner(patient: Patient, *, today: date | None = None) -> Banner:
 
 
 def _clinic_today(patient: Patient) -> date:
-    import zoneinfo
-
-    from django.utils import timezone
-
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
+    return clinic_today(patient.clinic)

@@ -23,6 +23,7 @@ from taperwell.checkins.selectors import (
     last_checkin_days,
     questionnaires_due,
 )
+from taperwell.goals.models import GoalStatus
 from taperwell.goals.selectors import dose_milestone, goals_with_week
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import (
@@ -52,7 +53,7 @@ def today(request: HttpRequest) -> HttpResponse:
     load_dose_rows(patient)
     plan = plan_in_force_of(patient)
     checkin = checkin_on(patient, day)
-    goals = [g for g in goals_with_week(patient, today=day) if g.status == "active"]
+    goals = [g for g in goals_with_week(patient, today=day) if g.status == GoalStatus.ACTIVE]
     steps = care_links.plan_steps(plan, today=day)
     every = checkin_every_days(patient)
     next_checkin = None

@@ -37,6 +37,7 @@ from taperwell.patients.models import Patient
 from taperwell.reports.models import ResearchChoice, ResearchConsent
 from taperwell.skills.models import PracticeSession, SessionStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
+from taperwell.tapering.selectors import schedule_of
 
 # CMS cell-size suppression policy (ResDAC, https://resdac.org/articles/cms-cell-size-suppression-policy):
 # no cell holding a value of 1 to 10 may be shown. Below 11 participants there is no export; a
@@ -227,9 +228,9 @@ def research_export(clinic: Any) -> bytes:
     records = doses_of_record(patients)
     for p in patients:
         plan = plans.get(p.pk)
-        schedule = (plan.schedule or {}) if plan else {}
-        steps = schedule.get("steps", [])
-        baseline = schedule.get("baseline_mme_per_day", "")
+        schedule = schedule_of(plan)
+        steps = schedule.steps
+        baseline = schedule.document.get("baseline_mme_per_day", "")
         tables["participants.csv"].append(
             [
                 ids[p.pk],
@@ -243,14 +244,16 @@ def research_export(clinic: Any) -> bytes:
             ]
         )
         for step in steps:
+            # The numbers as stored: the export writes what was approved, unrounded.
+            stored = step.document
             tables["taper_steps.csv"].append(
                 [
                     ids[p.pk],
-                    step.get("index"),
-                    study_day(p.pk, date.fromisoformat(step["start_date"])),
-                    _percent(step.get("mme_per_day"), baseline),
-                    step.get("change_percent"),
-                    str(bool(step.get("paused"))).lower(),
+                    stored.get("index"),
+                    study_day(p.pk, step.start),
+                    _percent(stored.get("mme_per_day"), baseline),
+                    stored.get("change_percent"),
+                    str(step.paused).lower(),
                 ]
             )
     _suppress_small(tables["participants.csv"], 1)

@@ -13,9 +13,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy
 
 from taperwell.care.models import Flag
+from taperwell.charts import step_line, weekly
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.instruments import highest_total
 from taperwell.goals.models import ActivityDone, ActivityStatus, DoneStatus, Goal, GoalStatus
 from taperwell.medications.selectors import (
     DoseOfRecord,
@@ -33,7 +35,7 @@ from taperwell.reports.models import VisitNote
 from taperwell.skills.selectors import practice_minutes_by_day
 from taperwell.tapering.engine import pack_for
 from taperwell.tapering.models import TaperPlan
-from taperwell.tapering.selectors import current_plan
+from taperwell.tapering.selectors import PlanSchedule, current_plan, schedule_of
 
 # Sections a patient may leave out when they share the summary. "patient" is always there.
 SECTIONS = [
@@ -110,7 +112,7 @@ def visit_summary(
     pack = pack_for(patient.clinic)
     summary.guideline = pack.label
     plan = current_plan(patient)
-    steps = list((plan.schedule or {}).get("steps", [])) if plan else []
+    schedule = schedule_of(plan)
     # The dose of record on the period's last day: the same figure every page shows.
     summary.record = dose_of_record(patient, on=end, pack=pack)
     summary.mme = summary.record.mme_per_day
@@ -120,13 +122,18 @@ def visit_summary(
     if summary.has("plan") and plan is not None:
         summary.plan = plan
         # Staff read each step in the dose of record's short words, not the patient's sentences.
-        steps = [{**s, "compact": "; ".join(line.text for line in step_lines(s))} for s in steps]
-        summary.steps_so_far = [s for s in steps if date.fromisoformat(s["start_date"]) <= end]
-        later = [s for s in steps if date.fromisoformat(s["start_date"]) > end]
+        steps = [
+            {**s.document, "compact": "; ".join(line.text for line in step_lines(s.document))}
+            for s in schedule.steps
+        ]
+        summary.steps_so_far = [
+            s for s, step in zip(steps, schedule.steps, strict=True) if step.start <= end
+        ]
+        later = [s for s, step in zip(steps, schedule.steps, strict=True) if step.start > end]
         summary.next_step = later[0] if later else None
         summary.upcoming_steps = later
     if summary.has("charts"):
-        summary.charts = _charts(patient, steps, start=start, end=end, pack=pack)
+        summary.charts = _charts(patient, schedule, start=start, end=end, pack=pack)
     if summary.has("flags"):
         summary.flags = _flags(patient, start=start, end=end, notes=notes)
     if summary.has("checkins"):
@@ -162,50 +169,31 @@ def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
     summary.guideline = result.guideline
 
 
-def step_marks(steps: list[dict[str, Any]]) -> list[tuple[date, str]]:
-    return [
-        (date.fromisoformat(s["start_date"]), f"step {s.get('index', '')}".strip())
-        for s in steps
-        if s.get("change_percent")
-    ]
+def step_marks(schedule: PlanSchedule) -> list[tuple[date, str]]:
+    return [(s.start, f"step {s.index}") for s in schedule.steps if s.changes_dose]
 
 
 def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
     """Daily MME of the dose of record as a step line: each day it may change, held until the
     next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
-    points: list[tuple[date, float]] = []
     records = dose_of_record_series(patient, start=start, end=end, pack=pack)
-    for day, record in records.items():
-        if record.mme_per_day is None:
-            continue
-        value = float(record.mme_per_day)
-        if points:
-            points.append((day, points[-1][1]))
-        points.append((day, value))
-    if points and points[-1][0] != end:
-        points.append((end, points[-1][1]))
-    return points
+    known = [(day, float(r.mme_per_day)) for day, r in records.items() if r.mme_per_day is not None]
+    return step_line(known, end, every_day=True)
 
 
 def _weekly(values: list[tuple[date, float]], *, total: bool = False) -> list[tuple[date, float]]:
-    buckets: dict[date, list[float]] = {}
-    for day, value in values:
-        buckets.setdefault(day - timedelta(days=day.weekday()), []).append(value)
-    return [
-        (monday + timedelta(days=3), sum(vals) if total else sum(vals) / len(vals))
-        for monday, vals in sorted(buckets.items())
-    ]
+    return weekly(values, total=total)
 
 
 def _charts(
     patient: Patient,
-    steps: list[dict[str, Any]],
+    schedule: PlanSchedule,
     *,
     start: date,
     end: date,
     pack: Any,
 ) -> list[svg.SvgChart]:
-    marks = step_marks(steps)
+    marks = step_marks(schedule)
     daily = list(
         CheckIn.objects.filter(
             patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end
@@ -250,22 +238,27 @@ def _charts(
             markers=marks,
         )
     )
+    phq9, gad7, sows = highest_total("phq9"), highest_total("gad7"), highest_total("sows")
     charts.append(
         svg.chart(
-            "PHQ-9 (0-27) and GAD-7 (0-21) totals",
+            f"PHQ-9 (0-{phq9}) and GAD-7 (0-{gad7}) totals",
             [svg.Series("PHQ-9", instrument("phq9")), svg.Series("GAD-7", instrument("gad7"))],
             start=start,
             end=end,
-            y_max=27,
+            y_max=max(phq9, gad7),
             markers=marks,
         )
     )
+    # SOWS shares the 0-10 axis of the daily withdrawal answer: scaled by its top over 10.
+    sows_scale = sows / 10
     charts.append(
         svg.chart(
-            "Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-64)",
+            f"Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-{sows})",
             [
                 svg.Series("Withdrawal", _weekly([(d, float(w)) for d, _, w in daily])),
-                svg.Series("SOWS / 6.4", [(d, v / 6.4) for d, v in instrument("sows")]),
+                svg.Series(
+                    f"SOWS / {sows_scale:g}", [(d, v / sows_scale) for d, v in instrument("sows")]
+                ),
             ],
             start=start,
             end=end,

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
+from taperwell.charts import DateScale, ValueScale
+
 WIDTH, HEIGHT = 400, 130
 LEFT, RIGHT, TOP, BOTTOM = 40, 12, 20, 30
 
@@ -98,14 +100,10 @@ def chart(
     values = [v for one in series for _, v in one.points]
     top = y_max if y_max is not None else max([*values, 1.0]) * 1.1
     top = top or 1.0
-    span = max((end - start).days, 1)
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def x_of(day: date) -> float:
-        return LEFT + inner_w * min(max((day - start).days, 0), span) / span
-
-    def y_of(value: float) -> float:
-        return TOP + inner_h * (1 - min(max(value, 0.0), top) / top)
+    days = DateScale(start, end, LEFT, inner_w, clamp=True)
+    span = days.span
+    x_of, y_of = days.x, ValueScale(0.0, top, TOP + inner_h, inner_h).y
 
     text = _describe(series, unit, markers, start, end)
     out = [

@@ -21,7 +21,7 @@ from taperwell.access import (
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record
 from taperwell.clinics.models import CLINICAL_ROLES, Role
-from taperwell.patients.models import PatientStatus
+from taperwell.patients.models import TAKING_PART
 from taperwell.rtm.csv import csv_text
 from taperwell.rtm.forms import CareTimeForm, EnteredInErrorForm
 from taperwell.rtm.models import CareTimeEntry
@@ -104,9 +104,7 @@ def _month_rows(request: HttpRequest) -> tuple[list, tuple[int, int], object]:
     year, month = parse_month(request.GET.get("month"), today=today)
     first, last = month_bounds(year, month)
     patients = list(
-        patients_visible_to(request.user)
-        .filter(status__in=[PatientStatus.ACTIVE, PatientStatus.MAINTENANCE])
-        .order_by("full_name")
+        patients_visible_to(request.user).filter(status__in=TAKING_PART).order_by("full_name")
     )
     rows = month_for_patients(
         patients, first=first, last=last, zone=zoneinfo.ZoneInfo(clinic.time_zone)

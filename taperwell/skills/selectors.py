@@ -3,25 +3,18 @@ summary, and which practice to offer at the right moment."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Sum
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from taperwell.clinics.models import Clinic
+from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import Patient
 from taperwell.skills.models import FlarePlan, PracticeSession, SessionStatus
 from taperwell.skills.practices import PACER_SLUG, Practice, load_practices
-
-
-def clinic_today(clinic: Clinic, now: datetime | None = None) -> date:
-    now = now or timezone.now()
-    return now.astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
 
 
 def _done() -> Any:
@@ -170,18 +163,14 @@ def _need_from_checkin(checkin: Any) -> str | None:
 
 
 def _todays_checkin(patient: Patient, today: date) -> Any:
-    try:
-        from taperwell.checkins.models import CheckIn
-    except ImportError:
-        return None
-    return CheckIn.objects.filter(patient=patient, day=today, status="current").first()
+    from taperwell.checkins.models import CheckIn, EntryStatus
+
+    return CheckIn.objects.filter(patient=patient, day=today, status=EntryStatus.CURRENT).first()
 
 
 def _need_from_flags(patient: Patient) -> str | None:
-    try:
-        from taperwell.care.models import Flag, FlagStatus
-    except ImportError:
-        return None
+    from taperwell.care.models import Flag, FlagStatus
+
     rules = (
         Flag.objects.filter(patient=patient, status=FlagStatus.OPEN, rule__in=FLAG_NEEDS)
         .order_by("rank", "-raised_at")

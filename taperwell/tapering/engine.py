@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical import cli_taper
-from taperwell.clinical.cli import BadInput
 from taperwell.clinical.guidelines import load_pack
 from taperwell.clinical.taper import pause, plan_taper, resume, slow_down, step_back
 from taperwell.clinical.taper_catalogue import Pace, load_paces, pack_mme
+from taperwell.clinical.taper_input import BadInput, parse_medication, parse_pauses, parse_policy
 from taperwell.clinical.taper_model import Schedule, TaperError
+from taperwell.tapering.models import RevisionKind
 
 
 class PlanError(ValueError):
@@ -113,7 +114,7 @@ def regimen_from_medications(medications: list[Any]) -> list[dict[str, Any]]:
 
 
 def _policy(raw: dict[str, Any]):
-    return cli_taper._policy(
+    return parse_policy(
         {k: v for k, v in raw.items() if k not in {"pace", "source", "rapid_reason"}},
         {"reason": raw["rapid_reason"]} if raw.get("rapid_reason") else None,
     )
@@ -123,16 +124,14 @@ def build_schedule(inputs: dict[str, Any], revisions: list[dict[str, Any]]) -> S
     try:
         pack = load_pack(inputs.get("guideline", "cdc-2022"))
         mme = pack_mme(pack)
-        regimen = [
-            cli_taper._medication(m, i, {}, pack) for i, m in enumerate(inputs["medications"])
-        ]
+        regimen = [parse_medication(m, i, {}, pack) for i, m in enumerate(inputs["medications"])]
         if not regimen:
             raise PlanError("There are no scheduled opioid doses to plan a taper from.")
         schedule = plan_taper(
             regimen,
             date.fromisoformat(inputs["start_date"]),
             _policy(inputs["policy"]),
-            pauses=cli_taper._pauses(inputs.get("pauses")),
+            pauses=parse_pauses(inputs.get("pauses")),
             mme=mme,
         )
         for revision in revisions:
@@ -146,16 +145,16 @@ def _apply(schedule: Schedule, revision: dict[str, Any], mme) -> Schedule:
     on = date.fromisoformat(revision["on"])
     reason = revision.get("reason", "")
     kind = revision["kind"]
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         return pause(schedule, on=on, reason=reason)
-    if kind == "resume":
+    if kind == RevisionKind.RESUME:
         policy = _policy(revision["policy"]) if revision.get("policy") else None
         return resume(schedule, on=on, reason=reason, policy=policy, mme=mme)
-    if kind == "slow-down":
+    if kind == RevisionKind.SLOW_DOWN:
         return slow_down(
             schedule, on=on, policy=_policy(revision["policy"]), reason=reason, mme=mme
         )
-    if kind == "step-back":
+    if kind == RevisionKind.STEP_BACK:
         return step_back(schedule, on=on, reason=reason, to_index=revision.get("to_index"), mme=mme)
     raise PlanError(f"unknown revision {kind!r}")
 

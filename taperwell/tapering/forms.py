@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.taper_catalogue import load_paces
+from taperwell.tapering.models import RevisionKind
 
 
 def pace_choices() -> list[tuple[str, str]]:
@@ -69,12 +70,10 @@ class DiscardForm(forms.Form):
     )
 
 
+COMPLETE = "complete"  # not a revision: the plan is finished (`plan_complete`)
 KIND_CHOICES = [
-    ("pause", _("Pause (keep today's dose)")),
-    ("resume", _("Resume")),
-    ("slow-down", _("Slow down")),
-    ("step-back", _("Step back to an earlier dose")),
-    ("complete", _("Finish the plan (its last step has begun)")),
+    *RevisionKind.choices,
+    (COMPLETE, _("Finish the plan (its last step has begun)")),
 ]
 
 
@@ -100,7 +99,7 @@ class ReviseForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("kind") == "slow-down" and not (
+        if data.get("kind") == RevisionKind.SLOW_DOWN and not (
             data.get("percent") and data.get("interval_days")
         ):
             self.add_error("percent", _("Give the slower percent and days between steps."))

@@ -30,6 +30,15 @@ class PlanStatus(models.TextChoices):
 IN_FORCE = (PlanStatus.APPROVED, PlanStatus.PAUSED)
 
 
+class RevisionKind(models.TextChoices):
+    """A clinician's change to an approved plan, kept in `TaperPlan.revisions` and replayed."""
+
+    PAUSE = "pause", _("Pause (keep today's dose)")
+    RESUME = "resume", _("Resume")
+    SLOW_DOWN = "slow-down", _("Slow down")
+    STEP_BACK = "step-back", _("Step back to an earlier dose")
+
+
 class TaperPlan(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="taper_plans")

@@ -9,6 +9,11 @@ from decimal import Decimal
 from typing import Any, cast
 
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
+from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: import it from here
+    PlanSchedule,
+    PlanStep,
+    schedule_of,
+)
 
 
 def current_plan(patient: Any) -> TaperPlan | None:
@@ -29,43 +34,35 @@ def plans_in_force(patient_ids: Iterable[int]) -> dict[int, TaperPlan]:
     return plans
 
 
-def _step_on(steps: list[dict[str, Any]], today: date) -> int | None:
-    for i, step in enumerate(steps):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= today and (end is None or today <= end):
-            return i
-    return None
-
-
 def plan_steps_for_patient(plan: TaperPlan | None, *, today: date) -> dict[str, Any]:
     """The approved snapshot only: this step, the next one, all steps, and whether it is paused.
 
-    Each step is a `cli_taper.step_document` with its plain-words "text".
+    Each step is the stored `cli_taper.step_document` with its plain-words "text" (templates and
+    the API show it as approved); read dates and numbers through `schedule_of`.
     """
     if plan is None or not plan.schedule:
         return {"current": None, "next": None, "steps": [], "paused": False}
-    steps = list(plan.schedule.get("steps", []))
-    index = _step_on(steps, today)
-    if index is None:
-        upcoming = [s for s in steps if date.fromisoformat(s["start_date"]) > today]
-        current, following = None, (upcoming[0] if upcoming else None)
-    else:
-        current = steps[index]
-        following = steps[index + 1] if index + 1 < len(steps) else None
-    paused = plan.status == PlanStatus.PAUSED or bool(steps and steps[-1].get("paused"))
-    return {"current": current, "next": following, "steps": steps, "paused": paused}
+    schedule = schedule_of(plan)
+    current = schedule.step_on(today)
+    following = schedule.following(today)
+    paused = plan.status == PlanStatus.PAUSED or schedule.ends_paused
+    return {
+        "current": current.document if current else None,
+        "next": following.document if following else None,
+        "steps": [step.document for step in schedule.steps],
+        "paused": paused,
+    }
 
 
 def step_position(plan: TaperPlan | None, *, today: date) -> tuple[int, int] | None:
     """(k, n): on step k of n, counting only steps that change the dose."""
     if plan is None or not plan.schedule:
         return None
-    steps = plan.schedule.get("steps", [])
-    index = _step_on(steps, today)
-    if index is None:
-        return (0, len(steps))
-    return (index + 1, len(steps))
+    schedule = schedule_of(plan)
+    current = schedule.step_on(today)
+    if current is None:
+        return (0, len(schedule.steps))
+    return (current.position + 1, len(schedule.steps))
 
 
 def dose_change_dates(patient: Any) -> list[date]:
@@ -75,9 +72,7 @@ def dose_change_dates(patient: Any) -> list[date]:
     ).only("schedule")
     days: set[date] = set()
     for plan in plans:
-        for step in (plan.schedule or {}).get("steps", []):
-            if step.get("change_percent"):
-                days.add(date.fromisoformat(step["start_date"]))
+        days.update(schedule_of(plan).dose_change_days())
     return sorted(days)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
+from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import PatientStatus
 from taperwell.patients.phase import patient_phase_set
 from taperwell.tapering.engine import PlanError, schedule_json
@@ -25,10 +26,12 @@ from taperwell.tapering.models import (
     PauseRequest,
     PauseRequestStatus,
     PlanStatus,
+    RevisionKind,
     TaperEvent,
     TaperEventKind,
     TaperPlan,
 )
+from taperwell.tapering.schedule import schedule_from_document, schedule_of
 from taperwell.tapering.selectors import current_plan, scheduled_mme_of_record
 
 LOST_TOLERANCE = (
@@ -43,9 +46,8 @@ def _must_be_clinician(user: Any) -> None:
 
 
 def local_today(clinic: Any) -> date:
-    import zoneinfo
-
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(clinic.time_zone)).date()
+    """`clinics.selectors.clinic_today` under its older name here."""
+    return clinic_today(clinic)
 
 
 def _schedule(inputs: dict[str, Any], revisions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -311,10 +313,10 @@ def plan_discard(*, plan: TaperPlan, by: Any, reason: str = "") -> TaperPlan:
 
 
 _KINDS = {
-    "pause": (TaperEventKind.PAUSED, PlanStatus.PAUSED),
-    "resume": (TaperEventKind.RESUMED, PlanStatus.APPROVED),
-    "slow-down": (TaperEventKind.SLOWED, PlanStatus.APPROVED),
-    "step-back": (TaperEventKind.STEPPED_BACK, PlanStatus.PAUSED),
+    RevisionKind.PAUSE: (TaperEventKind.PAUSED, PlanStatus.PAUSED),
+    RevisionKind.RESUME: (TaperEventKind.RESUMED, PlanStatus.APPROVED),
+    RevisionKind.SLOW_DOWN: (TaperEventKind.SLOWED, PlanStatus.APPROVED),
+    RevisionKind.STEP_BACK: (TaperEventKind.STEPPED_BACK, PlanStatus.PAUSED),
 }
 
 
@@ -349,7 +351,7 @@ def plan_revise(
         revision["to_index"] = to_index
     revisions = [*plan.revisions, revision]
     before_mme = _mme_on(plan.schedule, on)
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         # A pause is always possible: it holds the stored dose and never asks the engine to
         # replan, so a plan the engine would now plan differently (or refuse) can still pause.
         schedule = _held_on(plan.schedule, on=on, reason=revision["reason"])
@@ -367,7 +369,7 @@ def plan_revise(
     TaperEvent.objects.create(
         plan=plan, kind=event_kind, by=by, reason=revision["reason"], details=details
     )
-    if kind == "pause":
+    if kind == RevisionKind.PAUSE:
         PauseRequest.objects.filter(patient=plan.patient, status=PauseRequestStatus.OPEN).update(
             status=PauseRequestStatus.ANSWERED, answered_by=by, answered_at=timezone.now()
         )
@@ -384,42 +386,35 @@ def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str
         raise ValidationError("That flag belongs to another patient.")
     if flag.status == FlagStatus.RESOLVED:
         return
-    resolution = Resolution.PAUSED if kind == "pause" else Resolution.CHANGED_PLAN
+    resolution = Resolution.PAUSED if kind == RevisionKind.PAUSE else Resolution.CHANGED_PLAN
     flag_resolve(flag=flag, by=by, resolution=resolution, note=reason)
 
 
 def _held_on(schedule: dict[str, Any], *, on: date, reason: str) -> dict[str, Any]:
     """The stored schedule held at the dose in force on `on`; later steps are set aside."""
-    steps = schedule.get("steps", [])
-    for position, step in enumerate(steps):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= on and (end is None or on <= end):
-            if step.get("paused"):
-                raise ValidationError("The plan is already paused.")
-            if not step.get("mme_per_day") and step.get("kind") == "stop":
-                raise ValidationError("The taper is complete; there is nothing to pause.")
-            note = (
-                f"Paused on {on.isoformat()}: {reason}. "
-                "This dose continues until the care team resumes the plan."
-            )
-            held = {
-                **step,
-                "end_date": None,
-                "paused": True,
-                "notes": [*step.get("notes", []), note],
-            }
-            return {**schedule, "steps": [*steps[:position], held]}
-    raise ValidationError(f"The plan has no step on {on.isoformat()} to pause.")
+    current = schedule_from_document(schedule).step_on(on)
+    if current is None:
+        raise ValidationError(f"The plan has no step on {on.isoformat()} to pause.")
+    if current.paused:
+        raise ValidationError("The plan is already paused.")
+    if not current.mme_per_day and current.kind == "stop":
+        raise ValidationError("The taper is complete; there is nothing to pause.")
+    note = (
+        f"Paused on {on.isoformat()}: {reason}. "
+        "This dose continues until the care team resumes the plan."
+    )
+    step = current.document
+    held = {
+        **step,
+        "end_date": None,
+        "paused": True,
+        "notes": [*step.get("notes", []), note],
+    }
+    return {**schedule, "steps": [*schedule.get("steps", [])[: current.position], held]}
 
 
-def _mme_on(schedule: dict[str, Any], on: date) -> float | None:
-    for step in schedule.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
-        if start <= on and (end is None or on <= end):
-            return step["mme_per_day"]
-    return None
+def _mme_on(schedule: dict[str, Any], on: date) -> Decimal | None:
+    return schedule_from_document(schedule).mme_on(on)
 
 
 @transaction.atomic
@@ -429,8 +424,8 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
     plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in IN_FORCE:
         raise ValidationError("Only an approved plan can be finished.")
-    steps = (plan.schedule or {}).get("steps", [])
-    if not steps or date.fromisoformat(steps[-1]["start_date"]) > on:
+    last = schedule_of(plan).last_step
+    if last is None or last.start > on:
         raise ValidationError(
             "The plan's last step has not begun yet: pause it, or cancel it, instead."
         )
@@ -445,17 +440,6 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
     )
     # After the taper comes maintenance: check-ins at the clinic's slower cadence.
     patient_phase_set(patient=plan.patient, phase=PatientStatus.MAINTENANCE, by=by)
-    return plan
-
-
-@transaction.atomic
-def plan_cancel(*, plan: TaperPlan, by: Any, reason: str) -> TaperPlan:
-    _must_be_clinician(by)
-    if plan.status in (PlanStatus.CANCELLED, PlanStatus.COMPLETED):
-        raise ValidationError("This plan is already closed.")
-    plan.status = PlanStatus.CANCELLED
-    plan.save(update_fields=["status"])
-    TaperEvent.objects.create(plan=plan, kind=TaperEventKind.CANCELLED, by=by, reason=reason)
     return plan
 
 

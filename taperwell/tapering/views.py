@@ -14,13 +14,14 @@ from taperwell.access import care_team_required, patient_for_user, role_of, role
 from taperwell.clinics.models import CLINICAL_ROLES, PLAN_WRITING_ROLES, Role
 from taperwell.tapering.engine import PlanError, pace_by_id, pack_for, policy_for_pace
 from taperwell.tapering.forms import (
+    COMPLETE,
     ApproveForm,
     DiscardForm,
     DraftForm,
     ReviseForm,
     TreatmentDecisionForm,
 )
-from taperwell.tapering.models import PlanStatus, TaperPlan
+from taperwell.tapering.models import PlanStatus, RevisionKind, TaperPlan
 from taperwell.tapering.selectors import draft_starting_point, plan_steps_for_patient, plans_of
 from taperwell.tapering.services import (
     LOST_TOLERANCE,
@@ -116,10 +117,8 @@ def _plan_for(
 
 
 def _patient_reasons(patient) -> str:
-    try:
-        from taperwell.checkins.models import TaperReasons
-    except ImportError:
-        return ""
+    from taperwell.checkins.models import TaperReasons
+
     reasons = TaperReasons.objects.filter(patient=patient).first()
     return reasons.reasons if reasons else ""
 
@@ -267,7 +266,7 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         policy = None
-        if data["kind"] == "slow-down":
+        if data["kind"] == RevisionKind.SLOW_DOWN:
             policy = {
                 "percent": str(data["percent"]),
                 "interval_days": data["interval_days"],
@@ -275,7 +274,7 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
                 "order": plan.inputs["policy"].get("order", []),
             }
         try:
-            if data["kind"] == "complete":
+            if data["kind"] == COMPLETE:
                 plan_complete(plan=plan, by=request.user, on=data["on"], reason=data["reason"])
             else:
                 plan_revise(
@@ -292,9 +291,9 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
             form.add_error(None, " ".join(error.messages))
         else:
             messages.success(request, "Plan changed. The patient sees the change in plain words.")
-            if data["kind"] == "step-back":
+            if data["kind"] == RevisionKind.STEP_BACK:
                 messages.warning(request, LOST_TOLERANCE)
-            if data["flag"] and data["kind"] != "complete":
+            if data["flag"] and data["kind"] != COMPLETE:
                 messages.success(request, "The flag is resolved with this decision.")
                 return redirect("care:patient", public_id=plan.patient.public_id)
             return redirect("tapering:plan", public_id=plan.public_id)

@@ -33,4 +33,3 @@ def test_an_invitation_email_that_fails_to_send_is_sent_once_when_the_mail_serve
     assert send_due_invitation_emails_now() == 1
     assert send_due_invitation_emails_now() == 0
     assert len(mail.outbox) == 1
-
