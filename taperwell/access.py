@@ -124,16 +124,20 @@ def patients_listed(request: HttpRequest, patients: Iterable[Patient], *, what: 
     audit_record_list(request=request, what=what, patients=patients)
 
 
+# Facts a domain app reads with the patient in the same query (name -> expression factory).
+# The app registers its own in AppConfig.ready(), so this base module imports no domain app:
+# enrolment adds `has_consent`, which every patient page checks.
+OWN_PATIENT_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+
+
 def own_patient(request: HttpRequest) -> Patient | None:
     """The signed-in person's own patient record with its clinic, loaded once per request."""
     if not hasattr(request, "_own_patient"):
-        from taperwell.enrolment.services import current_consent_given
-
         user = request.user
-        # `has_consent` rides along in the same query: every patient page checks it.
+        annotations = {name: make() for name, make in OWN_PATIENT_ANNOTATIONS.items()}
         request._own_patient = (  # type: ignore[attr-defined]
             Patient.objects.select_related("clinic")
-            .annotate(has_consent=current_consent_given())
+            .annotate(**annotations)
             .filter(user=user)
             .first()
             if user.is_authenticated
