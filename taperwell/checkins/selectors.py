@@ -185,17 +185,23 @@ def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list
     return due
 
 
-def step_timeline(schedule: PlanSchedule, *, today: date) -> list[dict]:
-    """The approved schedule's steps as dates and words, marked past, now or to come."""
+def step_timeline(
+    schedule: PlanSchedule, *, today: date, worded: list[dict] | None = None
+) -> list[dict]:
+    """The approved schedule's steps as dates and words, marked past, now or to come.
+
+    `worded`: the same steps worded in the reader's language (`care_links.plan_steps`); without
+    it, the stored English words."""
+    texts = [step.get("text", "") for step in worded] if worded else []
     rows = []
-    for step in schedule.steps:
+    for position, step in enumerate(schedule.steps):
         start, end = step.start, step.end
         when = "past" if end is not None and end < today else "future" if start > today else "now"
         rows.append(
             {
                 "start": start,
                 "end": end,
-                "text": step.text,
+                "text": texts[position] if position < len(texts) else step.text,
                 "mme": step.document.get("mme_per_day"),  # as approved, unrounded
                 "paused": step.paused,
                 "when": when,

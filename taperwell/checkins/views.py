@@ -224,7 +224,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,
-            "timeline": selectors.step_timeline(schedule_of(plan), today=today),
+            "timeline": selectors.step_timeline(
+                schedule_of(plan), today=today, worded=(steps or {}).get("steps")
+            ),
             "reasons": reasons,
             "reasons_form": ReasonsForm(
                 initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None

@@ -23,6 +23,7 @@ from typing import Any
 from taperwell.clinical.taper_text import part_of_day
 from taperwell.medications.models import DoseLog, DoseSlot
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, step_lines
+from taperwell.tapering.schedule import step_from_document
 
 TIMES = "\u00d7"  # the multiplication sign, as in "20 mg x 1" on a card
 MAX_DRAWN = 6  # more tablets than this at one time are written, not drawn
@@ -337,7 +338,7 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
             changes.append(f"{name}as needed up to {_n(old)} → {_n(new)} a day")
         else:
             changes.append(f"{labels[when]} {name}{_n(old)} → {_n(new)} {shown.unit}")
-    return {"on": date.fromisoformat(following["start_date"]), "changes": changes}
+    return {"on": step_from_document(following).start, "changes": changes}
 
 
 def cards_context(

@@ -138,6 +138,11 @@ def _step(position: int, document: Mapping[str, Any]) -> PlanStep:
     )
 
 
+def step_from_document(document: Mapping[str, Any]) -> PlanStep:
+    """One stored step as read by the pages (`plan_steps_for_patient`'s "current" or "next")."""
+    return _step(int(document.get("index", 1)) - 1, document)
+
+
 def schedule_from_document(document: Mapping[str, Any] | None) -> PlanSchedule:
     """Read a schedule document (stored, or just built by the engine before it is saved)."""
     document = document or {}

@@ -15,6 +15,7 @@ from taperwell.clinical.prescription import (
     worksheet_lines,
 )
 from taperwell.tapering.models import PrescribingPolicy, TaperPlan
+from taperwell.tapering.schedule import schedule_of
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,8 @@ def worksheet_steps(plan: TaperPlan, *, today: date) -> list[WorksheetStep]:
         return []
     fill_length = fill_length_for(plan.patient.clinic)
     steps = []
-    for step in plan.schedule.get("steps", []):
-        start = date.fromisoformat(step["start_date"])
-        end = date.fromisoformat(step["end_date"]) if step.get("end_date") else None
+    for planned in schedule_of(plan).steps:
+        step, start, end = planned.document, planned.start, planned.end
         days = fill_days(start=start, end=end, today=today, fill_length=fill_length)
         if days == 0:
             continue  # the step is over

@@ -60,11 +60,15 @@ def test_a_push_to_a_spanish_speaking_patient_is_in_spanish_and_still_says_nothi
     assert dose["title"] == "Un recordatorio de su clínica"
 
 
+# The address is shown once, whole, in the page (with a copy button and a webcal: link).
+FEED_ADDRESS = r'id="feed-address"[^>]*>http://testserver([^<]+)<'
+
+
 def test_the_calendar_feed_of_a_spanish_speaking_patient_is_in_spanish(client, rosa):
     Preference.objects.create(user=rosa.user, dose_times="08:00, 20:00")
     client.force_login(rosa.user)
     page = client.post("/notices/calendar/", {"action": "replace"}, follow=True)
-    url = re.search(r'value="http://testserver([^"]+)"', page.content.decode()).group(1)
+    url = re.search(FEED_ADDRESS, page.content.decode()).group(1)
     client.logout()  # a calendar app does not sign in, and sends no language
     feed = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     summaries = {str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")}

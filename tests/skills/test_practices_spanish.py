@@ -86,9 +86,11 @@ def test_a_clinic_practice_comes_in_both_languages(client, patient, settings, tm
     settings.LANGUAGES = [("en", "English"), ("es", "Español")]
     client.force_login(patient.user)
     url = "/skills/practice/walking-meditation/"
-    spanish = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    _reads(patient, "es")
+    spanish = html.unescape(client.get(url).content.decode())
     assert "Meditación caminando" in spanish
     assert "Camine <strong>despacio</strong>." in spanish
+    _reads(patient, "en")
     english = client.get(url).content.decode()
     assert "Walking meditation" in english
     assert "Camine" not in english
@@ -138,7 +140,15 @@ def test_a_broken_spanish_file_leaves_the_english_one_shown(patient, settings, t
 @pytest.mark.django_db
 def test_the_skills_page_lists_the_practices_in_spanish(client, patient, settings):
     settings.LANGUAGES = [("en", "English"), ("es", "Español")]
+    _reads(patient, "es")
     client.force_login(patient.user)
-    page = html.unescape(client.get("/skills/", HTTP_ACCEPT_LANGUAGE="es").content.decode())
+    page = html.unescape(client.get("/skills/").content.decode())
     assert "Surfear las ganas" in page
     assert "Urge surfing" not in page
+
+
+def _reads(patient, language):
+    """A signed-in patient's pages follow their preferred language, not the browser's."""
+    patient.preferred_language = language
+    patient.save(update_fields=["preferred_language"])
+
