@@ -20,7 +20,10 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext
+
 from taperwell.clinical.taper_text import part_of_day
+from taperwell.core.clock import clock
 from taperwell.medications.models import DoseLog, DoseSlot
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, step_lines
 from taperwell.tapering.schedule import step_from_document
@@ -223,7 +226,11 @@ def _labels(times: Iterable[str]) -> dict[str, str]:
     times = list(times)
     slots = [slot_of(t) for t in times]
     return {
-        t: (str(DoseSlot(s).label) if slots.count(s) == 1 else f"{DoseSlot(s).label} ({t})")
+        t: (
+            str(DoseSlot(s).label)
+            if slots.count(s) == 1
+            else f"{DoseSlot(s).label} ({clock(time.fromisoformat(t))})"
+        )
         for t, s in zip(times, slots, strict=True)
     }
 
@@ -335,7 +342,10 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
     for when, shown, old, new in changed:
         name = f"{shown.name} " if named else ""
         if when == "as needed":
-            changes.append(f"{name}as needed up to {_n(old)} → {_n(new)} a day")
+            changes.append(
+                gettext("%(name)sas needed up to %(old)s → %(new)s a day")
+                % {"name": name, "old": _n(old), "new": _n(new)}
+            )
         else:
             changes.append(f"{labels[when]} {name}{_n(old)} → {_n(new)} {shown.unit}")
     return {"on": step_from_document(following).start, "changes": changes}
