@@ -45,14 +45,14 @@ def test_the_admin_changes_the_crisis_wording_and_a_patient_reads_it(
     assert_no_sideways_scroll(page)
     screenshot(page, f"clinic-settings-{tag}")
 
-    page.get_by_label("Crisis line wording").fill(NEW_WORDING)
+    page.get_by_label("Crisis line wording", exact=True).fill(NEW_WORDING)
     page.get_by_label("Time zone").fill("America/New York")
     page.get_by_role("button", name="Save settings").click()
     expect(
         page.get_by_text("America/New York is not a time zone we know. Did you mean")
     ).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was saved yet.")
-    expect(page.get_by_label("Crisis line wording")).to_have_value(NEW_WORDING)
+    expect(page.get_by_label("Crisis line wording", exact=True)).to_have_value(NEW_WORDING)
     assert_accessible(page)
     assert_no_sideways_scroll(page)
     screenshot(page, f"clinic-settings-error-{tag}")

@@ -43,7 +43,9 @@ def test_marias_visit_view_fits_one_screen_at_1440_px(page, live_server, product
     page.get_by_role("navigation", name="This patient").get_by_role("link", name="Visit").click()
 
     expect(page.locator("[data-visit=plan]")).to_contain_text("Step")
-    expect(page.locator("[data-visit=strip] tbody tr")).to_have_count(5)
+    expect(page.locator("[data-visit=strip] tbody tr")).to_have_count(
+        6
+    )  # pain, mood, sleep, withdrawal, practice, doses marked taken
     expect(page.locator("[data-visit=strip] tbody tr").first.locator("td")).to_have_count(14)
     expect(page.locator("[data-visit=scores]")).to_contain_text("PHQ-9")
     expect(page.locator("[data-visit=flags] .flag-line").first).to_be_visible()

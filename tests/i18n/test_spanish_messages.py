@@ -103,7 +103,7 @@ def test_the_patients_own_pdf_is_in_spanish(client, rosa, tmp_path):
     assert "Mi resumen para la cita" in text
     assert "Mis medicinas hoy" in text
     assert "Página 1 de" in text
-    assert "¿Necesita hablar ahora? Llame o envíe un texto al 988" in text
+    assert "¿Necesita hablar ahora? Llame al 988 y oprima el 2" in text
     assert "My visit summary" not in text
 
 
