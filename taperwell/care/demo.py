@@ -103,6 +103,9 @@ MEDICINES = {
     "George Miller": [
         ("hydrocodone", "tablet", "IR", "5", "mg", ["08:00", "20:00"], None, "Twice a day"),
     ],
+    "Rosa Delgado": [
+        ("morphine", "tablet", "ER", "15", "mg", ["08:00", "20:00"], None, "Every 12 hours"),
+    ],
     "Samuel Davis": [
         (
             "oxycodone",
@@ -127,6 +130,8 @@ PLANS = {
     "Maria Alvarez": (60, "standard", None),
     "James Carter": (75, "standard", 12),
     "Robert Williams": (35, "slowest", None),
+    # Rosa reads Spanish: her plan, dose cards and steps show the Spanish pages in full.
+    "Rosa Delgado": (20, "standard", None),
 }
 
 # full name: [(rule, severity, reason, action, days ago, source)]. Maria's flags (her PHQ-9

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -79,6 +79,7 @@ class CardItem:
     amount: Decimal
     units: tuple[DoseUnit, ...]
     wear_hours: int | None = None
+    strength_unit: str = ""  # "mg/mL" for a solution; `unit` stays the unit of `amount`
 
     @property
     def parts(self) -> list[dict[str, Any]]:
@@ -102,9 +103,14 @@ class CardItem:
         return rows
 
     def _unit_text(self, unit: DoseUnit) -> str:
+        strength_unit = self.strength_unit or self.unit
         if self.kind == "liquid":
-            return f"{_n(unit.count)} mL of {_n(unit.strength)} {self.unit}"
-        return f"{_n(unit.strength)} {self.unit} {TIMES} {_n(unit.count)}"
+            return gettext("%(ml)s mL of %(strength)s %(unit)s") % {
+                "ml": _n(unit.count),
+                "strength": _n(unit.strength),
+                "unit": strength_unit,
+            }
+        return f"{_n(unit.strength)} {strength_unit} {TIMES} {_n(unit.count)}"
 
     @property
     def dose_text(self) -> str:
@@ -194,6 +200,29 @@ class AsNeededCard:
         return self.taken[-1].idempotency_key if self.taken else None
 
 
+def _by_product(
+    line: DoseLine, units: tuple[DoseUnit, ...]
+) -> dict[DoseLine, tuple[DoseUnit, ...]]:
+    """The units of one time grouped by the product they are: the line's own, or another
+    product of the same medicine named on the unit (its release, form and unit)."""
+    groups: dict[tuple[str, str, str], list[DoseUnit]] = {}
+    for unit in units:
+        groups.setdefault((unit.release, unit.form, unit.unit), []).append(unit)
+    found: dict[DoseLine, tuple[DoseUnit, ...]] = {}
+    for (release, form, unit_name), members in groups.items():
+        product = line
+        if release or form or unit_name:
+            product = replace(
+                line,
+                release=release or line.release,
+                form=form or line.form,
+                unit=unit_name or line.unit,
+                wear_hours=None,
+            )
+        found[product] = tuple(members)
+    return found
+
+
 def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
     """The record's scheduled doses grouped by time ("08:00" → items), times in order."""
     by_time: dict[str, list[CardItem]] = {}
@@ -203,18 +232,23 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
         for admin in line.administrations:
             if not admin.units or admin.amount <= 0:
                 continue
-            by_time.setdefault(admin.time, []).append(
-                CardItem(
-                    line_key=line_key(line),
-                    drug=line.drug,
-                    product=line.name,
-                    kind=kind_of(line),
-                    unit=line.unit,
-                    amount=admin.amount,
-                    units=admin.units,
-                    wear_hours=line.wear_hours,
+            # A formulation change puts another product of the same medicine in the line
+            # (oral solution beside ER tablets): each product gets its own item, so a
+            # measure of liquid is never shown as tablets.
+            for product, units in _by_product(line, admin.units).items():
+                by_time.setdefault(admin.time, []).append(
+                    CardItem(
+                        line_key=line_key(line),
+                        drug=line.drug,
+                        product=product.name,
+                        kind=kind_of(product),
+                        unit=line.unit,
+                        amount=sum((u.strength * u.count for u in units), Decimal(0)),
+                        units=units,
+                        wear_hours=line.wear_hours if product is line else None,
+                        strength_unit=product.unit,
+                    )
                 )
-            )
     return {t: by_time[t] for t in sorted(by_time)}
 
 

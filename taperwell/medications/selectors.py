@@ -213,10 +213,17 @@ class DoseSource(models.TextChoices):
 
 @dataclass(frozen=True)
 class DoseUnit:
-    """Tablets (or patches) of one strength taken together: 1 x 15 mg."""
+    """Tablets (or patches) of one strength taken together: 1 x 15 mg.
+
+    `release`, `form` and `unit` are set when this unit is another product of the same medicine
+    than its line (a plan's formulation change: 7 mL of the 2 mg/mL oral solution in a line of
+    ER tablets); empty means the line's own product."""
 
     strength: Decimal
     count: Decimal
+    release: str = ""
+    form: str = ""
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -275,16 +282,25 @@ class DoseLine:
             return f"{self.name}: no dose given"
         parts = []
         for a in self.administrations:
-            pieces = " + ".join(
-                (f"{_n(u.count)} {self.form or 'dose'}s of " if u.count != 1 else "")
-                + f"{_n(u.strength)} {self.unit}"
-                for u in a.units
-            )
+            pieces = " + ".join(self._unit_words(u) for u in a.units)
             parts.append(f"{pieces} at {a.time}")
         text = f"{self.name}: " + "; ".join(parts)
         if self.wear_hours:
             text += f" (a new patch every {self.wear_hours // 24} days)"
         return text
+
+    def _unit_words(self, u: DoseUnit) -> str:
+        """"15 mg", "2 tablets of 5 mg", or another product of the same medicine named in full
+        (a formulation change): "7 mL of the 2 mg/mL IR solution", "5 mg IR tablet"."""
+        unit = u.unit or self.unit
+        other = (u.release or self.release, u.form or self.form) != (self.release, self.form)
+        product = " ".join(p for p in (u.release, u.form) if p) if other else ""
+        if "solution" in (u.form or self.form or ""):
+            return f"{_n(u.count)} mL of the {_n(u.strength)} {unit} {product or self.form}".strip()
+        strength = f"{_n(u.strength)} {unit}" + (f" {product}" if product else "")
+        if u.count != 1:
+            return f"{_n(u.count)} {u.form or self.form or 'dose'}s of {strength}"
+        return strength
 
     def regimen_entry(self) -> dict[str, Any] | None:
         """This line in the taper engine's input format (`doses` by time), or None if as needed."""
@@ -460,7 +476,13 @@ def _plan_line(raw: dict[str, Any]) -> DoseLine:
     strengths: set[Decimal] = set()
     for time, units in (raw.get("administrations") or {}).items():
         parts = tuple(
-            DoseUnit(strength=Decimal(str(u["strength"])), count=Decimal(str(u["count"])))
+            DoseUnit(
+                strength=Decimal(str(u["strength"])),
+                count=Decimal(str(u["count"])),
+                release=u.get("release") or "",
+                form=u.get("form") or "",
+                unit=u.get("unit") or "",
+            )
             for u in units
         )
         strengths.update(u.strength for u in parts)
