@@ -104,6 +104,18 @@ def stranger_patient(other_clinic):
 
 
 @pytest.fixture(autouse=True)
+def _each_test_starts_in_english():
+    """A request in Spanish leaves Spanish active in this thread (the middleware activates a
+    language and nothing resets it between tests): each test starts in the site's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_the_second_factor(monkeypatch):
     """`client.force_login(user)` stands for a finished sign-in, so for someone who has an
     authenticator it also records the code step, as allauth does when the code is typed.

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from taperwell.clinics.models import Role
 
 PATIENT_LINKS = [
     ("patients:today", _("Today")),
-    ("checkins:new", _("Check in")),
-    ("skills:index", _("Skills")),
+    # A tab's word must fit a fifth of a 320 px screen in every language: "tab" words may be
+    # shorter than the page titles they lead to.
+    ("checkins:new", pgettext_lazy("tab", "Check in")),
+    ("skills:index", pgettext_lazy("tab", "Skills")),
     ("messaging:inbox", _("Messages")),
     ("checkins:medicines", _("My medicines")),
     ("goals:index", _("Goals")),
