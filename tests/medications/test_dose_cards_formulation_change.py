@@ -62,7 +62,7 @@ def test_a_measure_of_oral_solution_is_shown_as_liquid_not_as_tablets():
 def test_tablets_and_solution_at_one_time_are_two_items_with_their_own_products():
     morning = _cards()["08:00"]
     assert [(i.product, i.kind, i.dose_text) for i in morning] == [
-        ("morphine ER tablet", "tablet", "15 mg × 1"),
+        ("morphine ER tablet", "tablet", "15 mg \u00d7 1"),
         ("morphine IR solution", "liquid", "7 mL of 2 mg/mL"),
     ]
 
