@@ -18,6 +18,7 @@ from icalendar import Alarm, Calendar, Event
 
 from taperwell.notifications.models import CalendarFeed
 from taperwell.notifications.schedule import dose_slots, plan_schedule, preference_for, zone_for
+from taperwell.tapering.wording import steps_in_language
 
 PRODID = "-//taperwell//calendar feed//EN"
 
@@ -89,13 +90,18 @@ def _feed_calendar(feed: CalendarFeed) -> bytes:
                 alarm_minutes=feed.alarm_minutes,
             )
         )
-    for step in plan_schedule(patient).steps:
+    steps = plan_schedule(patient).steps
+    # The step's words in the language active now (the patient's), worded again from its doses.
+    worded = steps_in_language(
+        {"steps": [step.document for step in steps]}, language=translation.get_language()
+    )["steps"]
+    for step, document in zip(steps, worded, strict=True):
         step_day = step.start
         if step_day < today:
             continue
         summary = _("Taper step starts")
         if feed.show_drug_names and step.text:
-            summary = _("Taper step: %(step)s") % {"step": step.text}
+            summary = _("Taper step: %(step)s") % {"step": document.get("text", step.text)}
         cal.add_component(
             _event(
                 f"step-{step_day}-{patient.public_id}",

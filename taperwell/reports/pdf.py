@@ -37,8 +37,21 @@ def patient_summary_html(summary: Summary) -> str:
             "show": dict.fromkeys(summary.sections, True),
             "made": timezone.now(),
             "crisis_text": crisis_help(summary.patient.clinic, language=get_language())["text"],
+            "next_step_text": _next_step_words(summary, language=get_language()),
         },
     )
+
+
+def _next_step_words(summary: Summary, *, language: str) -> str:
+    """The next step in the reader's language, worded again from its doses (and the step
+    before it, which decides what the words say has stopped)."""
+    from taperwell.tapering.wording import steps_in_language
+
+    if not summary.next_step:
+        return ""
+    documents = [*summary.steps_so_far, *summary.upcoming_steps]
+    worded = steps_in_language({"steps": documents}, language=language)["steps"]
+    return str(worded[len(summary.steps_so_far)].get("text", ""))
 
 
 def patient_summary_pdf(summary: Summary) -> bytes:

@@ -7,7 +7,7 @@ import datetime as dt
 import html
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.cli_taper import schedule_document
@@ -79,3 +79,37 @@ def test_the_current_and_next_steps_are_the_worded_ones(approved_plan):
     assert worded["current"]["text"].startswith("A partir del ")
     assert worded["next"]["text"].startswith("A partir del ")
     assert worded["current"] is worded["steps"][0]
+
+
+def test_a_spanish_readers_calendar_names_the_coming_steps_in_spanish(
+    patient, approved_plan, reads_spanish
+):
+    from icalendar import Calendar
+
+    from taperwell.notifications.calendar import feed_calendar
+    from taperwell.notifications.models import CalendarFeed
+    from taperwell.notifications.services import calendar_feed_replace
+
+    calendar_feed_replace(patient=patient, show_drug_names=True)
+    feed = CalendarFeed.objects.get(patient=patient, revoked_at__isnull=True)
+    events = Calendar.from_ical(feed_calendar(feed)).walk("VEVENT")
+    steps = [str(e["summary"]) for e in events if str(e["uid"]).startswith("step-")]
+    assert steps, "the plan's coming steps are in the feed"
+    assert all("A partir del " in s and "From " not in s for s in steps), steps
+
+
+def test_a_spanish_readers_own_pdf_words_the_next_change_in_spanish(
+    client, patient, approved_plan, reads_spanish
+):
+    from django.urls import reverse
+
+    from taperwell.reports.pdf import patient_summary_html
+    from taperwell.reports.summary import visit_summary
+
+    client.force_login(patient.user)
+    response = client.get(reverse("reports:my_summary"), {"sections": ["medicines", "plan"]})
+    assert response["Content-Type"] == "application/pdf"
+    with translation.override("es"):
+        page = html.unescape(patient_summary_html(visit_summary(patient, sections=["plan"])))
+    assert "A partir del " in page
+    assert approved_plan.schedule["steps"][1]["text"] not in page
