@@ -100,7 +100,12 @@ def plans(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _plan_for(
-    request: HttpRequest, public_id: str, *, write: bool = False, roles=None
+    request: HttpRequest,
+    public_id: str,
+    *,
+    write: bool = False,
+    roles=None,
+    what: str = "taper plan",
 ) -> TaperPlan:
     plan = TaperPlan.objects.filter(public_id=public_id).select_related("patient").first()
     if plan is None:
@@ -108,7 +113,7 @@ def _plan_for(
     patient = patient_for_user(
         request,
         plan.patient.public_id,
-        what="taper plan",
+        what=what,
         write=write,
         roles=roles or CLINICAL_ROLES,
     )

@@ -21,7 +21,9 @@ from taperwell.tapering.worksheet import fill_length_for, worksheet_steps
 @require_GET
 @role_required(*PLAN_WRITING_ROLES)
 def worksheet(request: HttpRequest, public_id: str) -> HttpResponse:
-    plan = _plan_for(request, public_id, roles=PLAN_WRITING_ROLES)
+    plan = _plan_for(
+        request, public_id, roles=PLAN_WRITING_ROLES, what="prescription worksheet"
+    )
     if not plan.schedule:
         raise Http404("Only an approved plan has a prescription worksheet")
     today = local_today(plan.patient.clinic)

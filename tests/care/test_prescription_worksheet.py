@@ -115,3 +115,12 @@ def test_a_clinics_fill_length_is_refused_beyond_the_bound_in_the_data(clinic):
     with pytest.raises(ValidationError):
         too_long.full_clean()
     PrescribingPolicy(clinic=clinic, fill_days=load_fill_policy().at_most).full_clean()
+
+
+def test_opening_the_worksheet_is_audited_as_the_worksheet(client, clinician, approved):
+    from taperwell.audit.models import AuditEvent
+
+    client.force_login(clinician)
+    client.get(reverse("tapering:worksheet", args=[approved.public_id]))
+    last = AuditEvent.objects.filter(patient=approved.patient).order_by("pk").last()
+    assert last.what == "prescription worksheet"
