@@ -125,9 +125,10 @@ def site(tmp_path_factory):
         deadline = time.monotonic() + 30
         while True:
             try:
-                if requests.get(f"{base}/healthz", timeout=2).status_code == 200:
+                if requests.get(f"{base}/healthz", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            # Not up yet, or a worker still importing the site on a busy machine: ask again.
+            except (requests.ConnectionError, requests.Timeout):
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
                 pytest.fail("gunicorn did not start:\n" + (work / "gunicorn.log").read_text())
