@@ -238,7 +238,9 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
             for product, units in _by_product(line, admin.units).items():
                 by_time.setdefault(admin.time, []).append(
                     CardItem(
-                        line_key=line_key(line),
+                        # Each product its own key: tablets and solution at one time are two
+                        # marks of the day, never one key recorded twice.
+                        line_key=line_key(product),
                         drug=line.drug,
                         product=product.name,
                         kind=kind_of(product),
@@ -253,7 +255,8 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
 
 
 def as_needed_lines(record: DoseOfRecord) -> list[DoseLine]:
-    return [line for line in record.lines if line.as_needed]
+    """The as-needed lines still taken (a plan's last step stops one: it has no card)."""
+    return [line for line in record.lines if line.as_needed and not line.stopped]
 
 
 def _labels(times: Iterable[str]) -> dict[str, str]:

@@ -1,0 +1,167 @@
+"""Each step shape the taper engine writes, read back from what the pages show: a formulation
+change marked taken, an as-needed line's last step, the API's units, several patches of one
+strength."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+
+from taperwell.medications.dose_cards import dose_cards, scheduled_items
+from taperwell.medications.models import DoseLog, PatientMedication
+from taperwell.medications.selectors import dose_of_record, step_lines
+from taperwell.medications.services import doselog_record
+from taperwell.tapering.schedule import schedule_of
+from taperwell.tapering.services import plan_approve, plan_draft
+from tests.care.builders import ten_percent_inputs
+
+SOLUTION = {"release": "IR", "form": "solution", "unit": "mg/mL"}
+
+# The last step of an as-needed line the plan tapers, as the engine stores it.
+AS_NEEDED_STOP = {
+    "index": 4,
+    "kind": "stop",
+    "start_date": "2027-09-13",
+    "text": "From Monday 13 September: stop taking oxycodone.",
+    "medications": [
+        {
+            "drug": "oxycodone",
+            "release": "IR",
+            "form": "tablet",
+            "unit": "mg",
+            "as_needed": True,
+            "daily_dose": 0,
+            "administrations": {},
+        }
+    ],
+}
+
+# Two 100 mcg/h patches worn together (a 200 mcg/h dose).
+TWO_PATCHES = {
+    "index": 1,
+    "start_date": "2027-01-04",
+    "medications": [
+        {
+            "drug": "fentanyl",
+            "release": "ER",
+            "form": "patch",
+            "unit": "mcg/h",
+            "daily_dose": 200,
+            "wear_hours": 72,
+            "administrations": {"08:00": [{"strength": 100, "count": 2}]},
+        }
+    ],
+}
+
+
+def _lines(step):
+    return SimpleNamespace(lines=step_lines(step))
+
+
+def test_the_last_step_of_an_as_needed_line_shows_no_as_needed_card():
+    cards, as_needed = dose_cards(_lines(AS_NEEDED_STOP))
+
+    assert cards == []
+    assert as_needed == []
+
+
+def test_the_dose_of_record_words_for_an_as_needed_line_stopped_say_stopped():
+    (line,) = step_lines(AS_NEEDED_STOP)
+
+    assert line.stopped
+    assert line.text == "oxycodone IR tablet: stopped"
+
+
+def test_two_patches_of_one_strength_are_worded_as_patches():
+    (line,) = step_lines(TWO_PATCHES)
+
+    assert line.text == (
+        "fentanyl ER patch: 2 patches of 100 mcg/h at 08:00 (a new patch every 3 days)"
+    )
+
+
+@pytest.fixture
+def on_morphine_solution_step(patient, clinician):
+    """A patient whose approved morphine ER plan is on a step with ER tablets and the oral
+    solution at one time of day; returns that day."""
+    patient.clinic.time_zone = "UTC"
+    patient.clinic.save()
+    PatientMedication.objects.create(
+        patient=patient,
+        drug="morphine",
+        form="tablet",
+        release="ER",
+        strength=Decimal(30),
+        unit="mg",
+        times=["08:00", "20:00"],
+    )
+    start = date(2026, 1, 5)
+    morphine = [
+        {"drug": "morphine", "release": "ER", "strength": "30", "times": ["08:00", "20:00"]}
+    ]
+    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start, morphine))
+    plan_approve(plan=plan, by=clinician, agreement="Ten percent a month.", today=start)
+    plan.refresh_from_db()
+    for planned in schedule_of(plan).steps:
+        units = planned.document["medications"][0]["administrations"].get("08:00", [])
+        if {bool(u.get("form")) for u in units} == {True, False}:
+            return planned.start
+    raise AssertionError("the engine wrote no step with tablets and solution at 08:00")
+
+
+@pytest.mark.django_db
+def test_marking_a_time_with_tablets_and_oral_solution_taken_records_both(
+    patient, on_morphine_solution_step
+):
+    now = datetime.combine(on_morphine_solution_step, time(9), tzinfo=UTC)
+
+    rows = doselog_record(patient=patient, by=patient.user, key=uuid.uuid4(), time="08:00", now=now)
+
+    saved = DoseLog.objects.filter(patient=patient, undone_at__isnull=True)
+    assert len(rows) == 2
+    assert sorted(row.product for row in saved) == ["morphine ER tablet", "morphine IR solution"]
+    record = dose_of_record(patient, on=on_morphine_solution_step)
+    (morning, *_), _ = dose_cards(record, log=saved)
+    assert morning.is_taken
+
+
+@pytest.mark.django_db
+def test_the_api_shape_names_the_product_of_a_formulation_change_unit(
+    patient, on_morphine_solution_step
+):
+    document = dose_of_record(patient, on=on_morphine_solution_step).as_document()
+
+    (line,) = document["lines"]
+    (morning,) = [a for a in line["administrations"] if a["time"] == "08:00"]
+    liquid = [u for u in morning["units"] if u["form"] == "solution"]
+    assert liquid
+    assert all((u["release"], u["unit"]) == ("IR", "mg/mL") for u in liquid)
+    tablets = [u for u in morning["units"] if u["form"] != "solution"]
+    assert all((u["release"], u["form"], u["unit"]) == ("ER", "tablet", "mg") for u in tablets)
+
+
+def test_a_measure_of_solution_beside_tablets_is_its_own_card_item():
+    step = {
+        "index": 2,
+        "start_date": "2027-03-15",
+        "medications": [
+            {
+                "drug": "morphine",
+                "release": "ER",
+                "form": "tablet",
+                "unit": "mg",
+                "daily_dose": 39,
+                "administrations": {
+                    "08:00": [{"strength": 15, "count": 1}, {"strength": 2, "count": 2, **SOLUTION}]
+                },
+            }
+        ],
+    }
+
+    items = scheduled_items(_lines(step))["08:00"]
+
+    assert len({item.line_key for item in items}) == 2
