@@ -301,6 +301,8 @@ class DoseLine:
         if "solution" in (u.form or self.form or ""):
             return f"{_n(u.count)} mL of the {_n(u.strength)} {unit} {product or self.form}".strip()
         strength = f"{_n(u.strength)} {unit}" + (f" {product}" if product else "")
+        if u.count == Decimal("0.5"):
+            return f"half a {u.form or self.form or 'dose'} of {strength}"
         if u.count != 1:
             return f"{_n(u.count)} {_plural(u.form or self.form or 'dose')} of {strength}"
         return strength

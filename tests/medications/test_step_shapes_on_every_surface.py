@@ -165,3 +165,28 @@ def test_a_measure_of_solution_beside_tablets_is_its_own_card_item():
     items = scheduled_items(_lines(step))["08:00"]
 
     assert len({item.line_key for item in items}) == 2
+
+
+def test_half_a_tablet_is_worded_as_half_a_tablet_in_the_dose_of_record():
+    step = {
+        "index": 3,
+        "start_date": "2027-03-01",
+        "medications": [
+            {
+                "drug": "oxycodone",
+                "release": "IR",
+                "form": "tablet",
+                "unit": "mg",
+                "daily_dose": "12.5",
+                "administrations": {
+                    "08:00": [{"strength": 5, "count": 1}, {"strength": 5, "count": 0.5}],
+                    "20:00": [{"strength": 5, "count": 1}],
+                },
+            }
+        ],
+    }
+    (line,) = step_lines(step)
+
+    assert line.text == "oxycodone IR tablet: 5 mg + half a tablet of 5 mg at 08:00; 5 mg at 20:00"
+    (morning,) = scheduled_items(_lines(step))["08:00"]
+    assert morning.dose_text == "5 mg \u00d7 1 + 5 mg \u00d7 \u00bd"
