@@ -5,17 +5,18 @@ strength."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
+from taperwell.api.services import api_token_create
 from taperwell.medications.dose_cards import dose_cards, scheduled_items
 from taperwell.medications.models import DoseLog, PatientMedication
 from taperwell.medications.selectors import dose_of_record, step_lines
 from taperwell.medications.services import doselog_record
-from taperwell.tapering.schedule import schedule_of
+from taperwell.tapering.schedule import schedule_from_document
 from taperwell.tapering.services import plan_approve, plan_draft
 from tests.care.builders import ten_percent_inputs
 
@@ -84,10 +85,23 @@ def test_two_patches_of_one_strength_are_worded_as_patches():
     )
 
 
+MORPHINE_ER = [{"drug": "morphine", "release": "ER", "strength": "30", "times": ["08:00", "20:00"]}]
+
+
+def _solution_step_offset(draft):
+    """Days from the draft's start to its first step with tablets and solution at 08:00."""
+    steps = schedule_from_document(draft.draft).steps
+    for planned in steps:
+        units = planned.document["medications"][0]["administrations"].get("08:00", [])
+        if {bool(u.get("form")) for u in units} == {True, False}:
+            return (planned.start - steps[0].start).days
+    raise AssertionError("the engine wrote no step with tablets and solution at 08:00")
+
+
 @pytest.fixture
 def on_morphine_solution_step(patient, clinician):
-    """A patient whose approved morphine ER plan is on a step with ER tablets and the oral
-    solution at one time of day; returns that day."""
+    """A patient whose approved morphine ER plan is, today, on a step with ER tablets and the
+    oral solution at one time of day; returns today."""
     patient.clinic.time_zone = "UTC"
     patient.clinic.save()
     PatientMedication.objects.create(
@@ -99,18 +113,12 @@ def on_morphine_solution_step(patient, clinician):
         unit="mg",
         times=["08:00", "20:00"],
     )
-    start = date(2026, 1, 5)
-    morphine = [
-        {"drug": "morphine", "release": "ER", "strength": "30", "times": ["08:00", "20:00"]}
-    ]
-    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start, morphine))
+    today = datetime.now(tz=UTC).date()
+    trial = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(today, MORPHINE_ER))
+    start = today - timedelta(days=_solution_step_offset(trial))
+    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start, MORPHINE_ER))
     plan_approve(plan=plan, by=clinician, agreement="Ten percent a month.", today=start)
-    plan.refresh_from_db()
-    for planned in schedule_of(plan).steps:
-        units = planned.document["medications"][0]["administrations"].get("08:00", [])
-        if {bool(u.get("form")) for u in units} == {True, False}:
-            return planned.start
-    raise AssertionError("the engine wrote no step with tablets and solution at 08:00")
+    return today
 
 
 @pytest.mark.django_db
@@ -130,10 +138,14 @@ def test_marking_a_time_with_tablets_and_oral_solution_taken_records_both(
 
 
 @pytest.mark.django_db
-def test_the_api_shape_names_the_product_of_a_formulation_change_unit(
-    patient, on_morphine_solution_step
+def test_the_api_names_the_product_of_a_formulation_change_unit(
+    client, patient, on_morphine_solution_step
 ):
-    document = dose_of_record(patient, on=on_morphine_solution_step).as_document()
+    token = api_token_create(user=patient.user, name="phone").raw
+    response = client.get("/api/v1/me/medicines", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 200
+    document = response.json()["dose_of_record"]
 
     (line,) = document["lines"]
     (morning,) = [a for a in line["administrations"] if a["time"] == "08:00"]
