@@ -343,6 +343,37 @@ def _amounts(lines: Iterable[DoseLine]) -> dict[tuple[str, str], tuple[DoseLine,
     return found
 
 
+def _same_medicine(listed: DoseLine, planned: DoseLine) -> bool:
+    """Whether a medicine-list line is the one a plan line tapers. A part left blank on the list
+    (no form, no release) matches any: an exact key missed it and read the dose before as 0."""
+
+    def agree(a: str, b: str) -> bool:
+        return not a or not b or a.casefold() == b.casefold()
+
+    return (
+        listed.drug.casefold() == planned.drug.casefold()
+        and listed.as_needed == planned.as_needed
+        and agree(listed.release, planned.release)
+        and agree(listed.form, planned.form)
+    )
+
+
+def _listed_amounts(
+    listed: Iterable[DoseLine], planned: tuple[DoseLine, ...]
+) -> dict[tuple[str, str], tuple[DoseLine, Decimal]]:
+    """Before the plan starts: the medicine list's amounts under the keys of the plan lines
+    they become (two rows of one medicine at one time add up)."""
+    found: dict[tuple[str, str], tuple[DoseLine, Decimal]] = {}
+    for line in listed:
+        match = next((p for p in planned if _same_medicine(line, p)), None)
+        if match is None:
+            continue
+        for (_, when), (_, amount) in _amounts([line]).items():
+            key = (line_key(match), when)
+            found[key] = (match, found.get(key, (match, Decimal(0)))[1] + amount)
+    return found
+
+
 def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str, Any] | None:
     """{"on": date, "changes": ["evening 25 → 20 mg", ...]} for the plan's next step, or None.
 
@@ -357,8 +388,7 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
     if steps.get("current"):
         before = _amounts(step_lines(steps["current"]))
     else:
-        planned = {key for key, _ in after}
-        before = {k: v for k, v in _amounts(record.lines).items() if k[0] in planned}
+        before = _listed_amounts(record.lines, step_lines(following))
     times = sorted({t for _, t in (*before, *after) if t != "as needed"})
     labels = {t: label.lower() for t, label in _labels(times).items()}
     changed = []

@@ -5,18 +5,19 @@ strength."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
 from taperwell.api.services import api_token_create
-from taperwell.medications.dose_cards import dose_cards, scheduled_items
+from taperwell.medications.dose_cards import dose_cards, next_change, scheduled_items
 from taperwell.medications.models import DoseLog, PatientMedication
 from taperwell.medications.selectors import dose_of_record, step_lines
 from taperwell.medications.services import doselog_record
 from taperwell.tapering.schedule import schedule_from_document
+from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
 from taperwell.tapering.services import plan_approve, plan_draft
 from tests.care.builders import ten_percent_inputs
 
@@ -202,3 +203,33 @@ def test_half_a_tablet_is_worded_as_half_a_tablet_in_the_dose_of_record():
     assert line.text == "oxycodone IR tablet: 5 mg + half a tablet of 5 mg at 08:00; 5 mg at 20:00"
     (morning,) = scheduled_items(_lines(step))["08:00"]
     assert morning.dose_text == "5 mg \u00d7 1 + 5 mg \u00d7 \u00bd"
+
+
+@pytest.mark.django_db
+def test_before_the_plan_starts_the_next_change_counts_down_from_a_medicine_entered_without_a_form(
+    patient, clinician
+):
+    PatientMedication.objects.create(
+        patient=patient,
+        drug="oxycodone",
+        form="",
+        release="ER",
+        strength=Decimal(30),
+        unit="mg",
+        times=["08:00", "20:00"],
+    )
+    today = date(2026, 1, 5)
+    start = today + timedelta(days=7)
+    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start))
+    plan_approve(plan=plan, by=clinician, agreement="Ten percent a month.", today=today)
+    steps = plan_steps_for_patient(current_plan(patient), today=today)
+
+    change = next_change(dose_of_record(patient, on=today), steps)
+
+    assert change is not None
+    assert change["changes"]
+    assert all(not words.split(" → ")[0].endswith(" 0") for words in change["changes"])
+    assert any(
+        words.startswith("morning 30 → ") or words.startswith("evening 30 → ")
+        for words in change["changes"]
+    )
