@@ -4,12 +4,14 @@ strength."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from taperwell.api.services import api_token_create
 from taperwell.medications.dose_cards import dose_cards, next_change, scheduled_items
@@ -233,3 +235,28 @@ def test_before_the_plan_starts_the_next_change_counts_down_from_a_medicine_ente
         words.startswith("morning 30 → ") or words.startswith("evening 30 → ")
         for words in change["changes"]
     )
+
+
+@pytest.mark.django_db
+def test_on_today_the_morning_card_with_tablets_and_solution_shows_both_and_is_marked_taken(
+    client, patient, on_morphine_solution_step
+):
+    client.force_login(patient.user)
+    today = reverse("patients:today")
+    html = client.get(today).content.decode()
+    card = html[html.index('data-time="08:00"') :]
+    card = card[: card.index("</article>")]
+    assert "morphine ER tablet" in card
+    assert "morphine IR solution" in card
+    assert " mL of 2 mg/mL" in card
+    key = re.search(r'name="key" value="([0-9a-f-]+)"', card).group(1)
+
+    response = client.post(
+        reverse("medications:dose_taken"), {"key": key, "time": "08:00", "next": "today"}
+    )
+
+    assert response.status_code == 302
+    html = client.get(today).content.decode()
+    card = html[html.index('data-time="08:00"') - 40 :]
+    assert card[: card.index("</article>")].count("is-taken") == 1
+    assert "Taken at" in card[: card.index("</article>")]
