@@ -307,6 +307,52 @@ class DoseLine:
             return f"{_n(u.count)} {_plural(u.form or self.form or 'dose')} of {strength}"
         return strength
 
+    def by_product(self) -> tuple[DoseLine, ...]:
+        """This line as one line per product taken (a formulation change puts the oral solution
+        or IR tablets in a line of ER tablets), each with its own units and amounts, in the
+        line's unit (mg); the line's own product first. A line of one product is itself."""
+        if self.as_needed or not any(
+            u.release or u.form or u.unit for a in self.administrations for u in a.units
+        ):
+            return (self,)
+        products: dict[tuple[str, str, str], list[Administration]] = {}
+        for a in self.administrations:
+            groups: dict[tuple[str, str, str], list[DoseUnit]] = {}
+            for u in a.units:
+                groups.setdefault((u.release, u.form, u.unit), []).append(u)
+            for key, units in groups.items():
+                amount = sum((u.strength * u.count for u in units), Decimal(0))
+                products.setdefault(key, []).append(Administration(a.time, amount, tuple(units)))
+        lines = []
+        for (release, form, unit), administrations in sorted(
+            products.items(), key=lambda item: any(item[0])
+        ):
+            own = not (release or form or unit)
+            lines.append(
+                replace(
+                    self,
+                    release=release or self.release,
+                    form=form or self.form,
+                    strengths=tuple(
+                        sorted({u.strength for a in administrations for u in a.units}, reverse=True)
+                    ),
+                    # Each unit now belongs to its line's product; a solution keeps its mg/mL.
+                    administrations=tuple(
+                        replace(
+                            a,
+                            units=tuple(
+                                DoseUnit(strength=u.strength, count=u.count, unit=u.unit)
+                                for u in a.units
+                            ),
+                        )
+                        for a in administrations
+                    ),
+                    daily_dose=sum((a.amount for a in administrations), Decimal(0)),
+                    wear_hours=self.wear_hours if own else None,
+                )
+            )
+        return tuple(lines)
+
     def regimen_entry(self) -> dict[str, Any] | None:
         """This line in the taper engine's input format (`doses` by time), or None if as needed."""
         if self.as_needed or not self.administrations:

@@ -14,6 +14,7 @@ import pytest
 from django.urls import reverse
 
 from taperwell.api.services import api_token_create
+from taperwell.fhir.export import PRODUCT, medication_statements
 from taperwell.medications.dose_cards import dose_cards, next_change, scheduled_items
 from taperwell.medications.models import DoseLog, PatientMedication
 from taperwell.medications.selectors import dose_of_record, step_lines
@@ -260,3 +261,38 @@ def test_on_today_the_morning_card_with_tablets_and_solution_shows_both_and_is_m
     card = html[html.index('data-time="08:00"') - 40 :]
     assert card[: card.index("</article>")].count("is-taken") == 1
     assert "Taken at" in card[: card.index("</article>")]
+
+
+@pytest.mark.django_db
+def test_the_fhir_export_codes_each_product_of_a_formulation_change_with_its_own_doses(
+    patient, on_morphine_solution_step
+):
+    statements = medication_statements(patient, today=on_morphine_solution_step)
+
+    planned = {
+        coding["code"]: statement
+        for statement in statements
+        if statement.get("basedOn")
+        for coding in statement["medicationCodeableConcept"]["coding"]
+        if coding["system"] == PRODUCT
+    }
+    assert set(planned) == {"morphine|ER|tablet", "morphine|IR|solution"}
+    record = dose_of_record(patient, on=on_morphine_solution_step)
+    (line,) = record.lines
+    for code, statement in planned.items():
+        release, form = code.split("|")[1:]
+        total = sum(
+            Decimal(str(d["doseAndRate"][0]["doseQuantity"]["value"]))
+            * len(d["timing"]["repeat"]["timeOfDay"])
+            for d in statement["dosage"]
+        )
+        expected = sum(
+            u.strength * u.count
+            for a in line.administrations
+            for u in a.units
+            if ((u.release or line.release), (u.form or line.form)) == (release, form)
+        )
+        assert total == expected, code
+        texts = {d["text"] for d in statement["dosage"]}
+        assert all(("mL" in text) == (form == "solution") for text in texts), texts
+    assert len({s["id"] for s in statements}) == len(statements)
