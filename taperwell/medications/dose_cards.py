@@ -223,6 +223,12 @@ def _by_product(
     return found
 
 
+def _product_key(line: DoseLine, product: DoseLine) -> str:
+    if product is line:
+        return line_key(line)
+    return f"{line_key(line)}|{product.release} {product.form}".casefold()
+
+
 def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
     """The record's scheduled doses grouped by time ("08:00" → items), times in order."""
     by_time: dict[str, list[CardItem]] = {}
@@ -239,8 +245,9 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
                 by_time.setdefault(admin.time, []).append(
                     CardItem(
                         # Each product its own key: tablets and solution at one time are two
-                        # marks of the day, never one key recorded twice.
-                        line_key=line_key(product),
+                        # marks of the day, never one key recorded twice (nor the key of
+                        # another plan line of that product).
+                        line_key=_product_key(line, product),
                         drug=line.drug,
                         product=product.name,
                         kind=kind_of(product),

@@ -296,3 +296,29 @@ def test_the_fhir_export_codes_each_product_of_a_formulation_change_with_its_own
         texts = {d["text"] for d in statement["dosage"]}
         assert all(("mL" in text) == (form == "solution") for text in texts), texts
     assert len({s["id"] for s in statements}) == len(statements)
+
+
+def test_a_formulation_change_to_ir_tablets_never_shares_the_key_of_a_plan_line_of_ir_tablets():
+    def oxycodone(release, units):
+        return {
+            "drug": "oxycodone",
+            "release": release,
+            "form": "tablet",
+            "unit": "mg",
+            "daily_dose": 10,
+            "administrations": {"08:00": units},
+        }
+
+    step = {
+        "index": 5,
+        "start_date": "2027-05-24",
+        "medications": [
+            oxycodone("ER", [{"strength": 5, "count": 1, "release": "IR", "form": "tablet"}]),
+            oxycodone("IR", [{"strength": 5, "count": 1}]),
+        ],
+    }
+
+    items = scheduled_items(_lines(step))["08:00"]
+
+    assert [item.product for item in items] == ["oxycodone IR tablet", "oxycodone IR tablet"]
+    assert len({item.line_key for item in items}) == 2
