@@ -138,8 +138,11 @@ class MedicineOut(Schema):
 
 
 class DoseUnitOut(Schema):
-    strength: float
-    count: float
+    strength: float = Field(description="In `unit`: mg a tablet, mg/mL of a solution, mcg/h")
+    count: float = Field(description="Tablets or patches, or mL of a solution")
+    release: str = Field(description="This unit's product: a formulation change names its own")
+    form: str = Field(description="tablet, solution, patch, ...")
+    unit: str = Field(description="The strength's unit: mg, mg/mL, mcg/h")
 
 
 class DoseAdministrationOut(Schema):

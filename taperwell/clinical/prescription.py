@@ -101,6 +101,13 @@ class WorksheetLine:
         return counts.pop() if len(counts) == 1 else None
 
     @property
+    def per_dose_words(self) -> str | None:
+        """The same count each dose with its unit ("1 tablet", "7 mL", "half a tablet"), else
+        None: a bare "7" beside a solution could be read as tablets."""
+        same = self.same_each_dose
+        return None if same is None else _count(same, self.dispense_unit)
+
+    @property
     def quantity_words(self) -> str:
         return f"{self.quantity} ({number_in_words(self.quantity)})"
 

@@ -207,9 +207,10 @@ def _plan_dosages(line: DoseLine) -> list[dict[str, Any]]:
 
 
 def plan_medication_statement(
-    line: DoseLine, record: DoseOfRecord, patient: Patient
+    line: DoseLine, record: DoseOfRecord, patient: Patient, *, other_product: bool = False
 ) -> dict[str, Any]:
-    """The dose of record from the approved plan's step in force, as its own statement."""
+    """The dose of record from the approved plan's step in force, as its own statement
+    (`other_product`: another product of a plan line, a formulation change, with its own id)."""
     found = load_formulary().find(line.drug)
     coding = []
     if found is not None and found.rxcui:
@@ -219,6 +220,8 @@ def plan_medication_statement(
         {"system": PRODUCT, "code": f"{line.drug}|{line.release}|{line.form}", "display": label}
     )
     key = f"{TW}/plan/{record.plan_id}/step/{record.step_index}/{line.drug}|{line.release}"
+    if other_product:
+        key += f"|{line.form}"
     resource: dict[str, Any] = {
         "resourceType": "MedicationStatement",
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, key)),
@@ -261,7 +264,13 @@ def medication_statements(patient: Patient, *, today: date) -> list[dict[str, An
         statements.append(resource)
     for line in record.lines:
         if line.source == DoseSource.PLAN and not line.stopped:
-            statements.append(plan_medication_statement(line, record, patient))
+            # A formulation change is its own product: the oral solution is coded as the
+            # solution with its own doses, never as more of the line's ER tablets.
+            for product in line.by_product():
+                other = (product.release, product.form) != (line.release, line.form)
+                statements.append(
+                    plan_medication_statement(product, record, patient, other_product=other)
+                )
     return statements
 
 

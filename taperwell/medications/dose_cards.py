@@ -223,6 +223,12 @@ def _by_product(
     return found
 
 
+def _product_key(line: DoseLine, product: DoseLine) -> str:
+    if product is line:
+        return line_key(line)
+    return f"{line_key(line)}|{product.release} {product.form}".casefold()
+
+
 def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
     """The record's scheduled doses grouped by time ("08:00" → items), times in order."""
     by_time: dict[str, list[CardItem]] = {}
@@ -238,7 +244,10 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
             for product, units in _by_product(line, admin.units).items():
                 by_time.setdefault(admin.time, []).append(
                     CardItem(
-                        line_key=line_key(line),
+                        # Each product its own key: tablets and solution at one time are two
+                        # marks of the day, never one key recorded twice (nor the key of
+                        # another plan line of that product).
+                        line_key=_product_key(line, product),
                         drug=line.drug,
                         product=product.name,
                         kind=kind_of(product),
@@ -253,7 +262,8 @@ def scheduled_items(record: DoseOfRecord) -> dict[str, list[CardItem]]:
 
 
 def as_needed_lines(record: DoseOfRecord) -> list[DoseLine]:
-    return [line for line in record.lines if line.as_needed]
+    """The as-needed lines still taken (a plan's last step stops one: it has no card)."""
+    return [line for line in record.lines if line.as_needed and not line.stopped]
 
 
 def _labels(times: Iterable[str]) -> dict[str, str]:
@@ -340,6 +350,37 @@ def _amounts(lines: Iterable[DoseLine]) -> dict[tuple[str, str], tuple[DoseLine,
     return found
 
 
+def _same_medicine(listed: DoseLine, planned: DoseLine) -> bool:
+    """Whether a medicine-list line is the one a plan line tapers. A part left blank on the list
+    (no form, no release) matches any: an exact key missed it and read the dose before as 0."""
+
+    def agree(a: str, b: str) -> bool:
+        return not a or not b or a.casefold() == b.casefold()
+
+    return (
+        listed.drug.casefold() == planned.drug.casefold()
+        and listed.as_needed == planned.as_needed
+        and agree(listed.release, planned.release)
+        and agree(listed.form, planned.form)
+    )
+
+
+def _listed_amounts(
+    listed: Iterable[DoseLine], planned: tuple[DoseLine, ...]
+) -> dict[tuple[str, str], tuple[DoseLine, Decimal]]:
+    """Before the plan starts: the medicine list's amounts under the keys of the plan lines
+    they become (two rows of one medicine at one time add up)."""
+    found: dict[tuple[str, str], tuple[DoseLine, Decimal]] = {}
+    for line in listed:
+        match = next((p for p in planned if _same_medicine(line, p)), None)
+        if match is None:
+            continue
+        for (_, when), (_, amount) in _amounts([line]).items():
+            key = (line_key(match), when)
+            found[key] = (match, found.get(key, (match, Decimal(0)))[1] + amount)
+    return found
+
+
 def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str, Any] | None:
     """{"on": date, "changes": ["evening 25 → 20 mg", ...]} for the plan's next step, or None.
 
@@ -354,8 +395,7 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
     if steps.get("current"):
         before = _amounts(step_lines(steps["current"]))
     else:
-        planned = {key for key, _ in after}
-        before = {k: v for k, v in _amounts(record.lines).items() if k[0] in planned}
+        before = _listed_amounts(record.lines, step_lines(following))
     times = sorted({t for _, t in (*before, *after) if t != "as needed"})
     labels = {t: label.lower() for t, label in _labels(times).items()}
     changed = []

@@ -265,19 +265,22 @@ class DoseLine:
 
     @property
     def stopped(self) -> bool:
-        return not self.as_needed and self.daily_dose == 0
+        if self.as_needed:
+            # A plan's last step for an as-needed line: none a day (never "no limit given").
+            return self.as_needed_max_per_day == 0
+        return self.daily_dose == 0
 
     @property
     def text(self) -> str:
         """Plain words for patients and staff: "20 mg at 08:00; 15 mg + 10 mg at 20:00"."""
+        if self.stopped:
+            return f"{self.name}: stopped"
         if self.as_needed:
             if self.as_needed_strength is None:
                 return f"{self.name}: as needed (no dose given)"
             most = self.as_needed_max_per_day
             limit = f", at most {most} a day" if most else " (no daily limit given)"
             return f"{self.name}: {_n(self.as_needed_strength)} {self.unit} as needed{limit}"
-        if self.stopped:
-            return f"{self.name}: stopped"
         if not self.administrations:
             return f"{self.name}: no dose given"
         parts = []
@@ -290,7 +293,7 @@ class DoseLine:
         return text
 
     def _unit_words(self, u: DoseUnit) -> str:
-        """"15 mg", "2 tablets of 5 mg", or another product of the same medicine named in full
+        """ "15 mg", "2 tablets of 5 mg", or another product of the same medicine named in full
         (a formulation change): "7 mL of the 2 mg/mL IR solution", "5 mg IR tablet"."""
         unit = u.unit or self.unit
         other = (u.release or self.release, u.form or self.form) != (self.release, self.form)
@@ -298,9 +301,57 @@ class DoseLine:
         if "solution" in (u.form or self.form or ""):
             return f"{_n(u.count)} mL of the {_n(u.strength)} {unit} {product or self.form}".strip()
         strength = f"{_n(u.strength)} {unit}" + (f" {product}" if product else "")
+        if u.count == Decimal("0.5"):
+            return f"half a {u.form or self.form or 'dose'} of {strength}"
         if u.count != 1:
-            return f"{_n(u.count)} {u.form or self.form or 'dose'}s of {strength}"
+            return f"{_n(u.count)} {_plural(u.form or self.form or 'dose')} of {strength}"
         return strength
+
+    def by_product(self) -> tuple[DoseLine, ...]:
+        """This line as one line per product taken (a formulation change puts the oral solution
+        or IR tablets in a line of ER tablets), each with its own units and amounts, in the
+        line's unit (mg); the line's own product first. A line of one product is itself."""
+        if self.as_needed or not any(
+            u.release or u.form or u.unit for a in self.administrations for u in a.units
+        ):
+            return (self,)
+        products: dict[tuple[str, str, str], list[Administration]] = {}
+        for a in self.administrations:
+            groups: dict[tuple[str, str, str], list[DoseUnit]] = {}
+            for u in a.units:
+                groups.setdefault((u.release, u.form, u.unit), []).append(u)
+            for key, units in groups.items():
+                amount = sum((u.strength * u.count for u in units), Decimal(0))
+                products.setdefault(key, []).append(Administration(a.time, amount, tuple(units)))
+        lines = []
+        for (release, form, unit), administrations in sorted(
+            products.items(), key=lambda item: any(item[0])
+        ):
+            own = not (release or form or unit)
+            lines.append(
+                replace(
+                    self,
+                    release=release or self.release,
+                    form=form or self.form,
+                    strengths=tuple(
+                        sorted({u.strength for a in administrations for u in a.units}, reverse=True)
+                    ),
+                    # Each unit now belongs to its line's product; a solution keeps its mg/mL.
+                    administrations=tuple(
+                        replace(
+                            a,
+                            units=tuple(
+                                DoseUnit(strength=u.strength, count=u.count, unit=u.unit)
+                                for u in a.units
+                            ),
+                        )
+                        for a in administrations
+                    ),
+                    daily_dose=sum((a.amount for a in administrations), Decimal(0)),
+                    wear_hours=self.wear_hours if own else None,
+                )
+            )
+        return tuple(lines)
 
     def regimen_entry(self) -> dict[str, Any] | None:
         """This line in the taper engine's input format (`doses` by time), or None if as needed."""
@@ -377,7 +428,15 @@ class DoseOfRecord:
                             "time": a.time,
                             "amount": _json(a.amount),
                             "units": [
-                                {"strength": _json(u.strength), "count": _json(u.count)}
+                                {
+                                    "strength": _json(u.strength),
+                                    "count": _json(u.count),
+                                    # Each unit names its product: a formulation change's
+                                    # solution is never read as tablets of the line's.
+                                    "release": u.release or line.release,
+                                    "form": u.form or line.form,
+                                    "unit": u.unit or line.unit,
+                                }
                                 for u in a.units
                             ],
                         }
@@ -398,6 +457,11 @@ class DoseOfRecord:
 
 def _n(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def _plural(form: str) -> str:
+    """ "tablets", "capsules", "patches"."""
+    return f"{form}es" if form.endswith(("ch", "sh", "s", "x")) else f"{form}s"
 
 
 def _json(value: Decimal | None) -> float | None:
@@ -505,7 +569,8 @@ def _plan_as_needed_line(raw: dict[str, Any]) -> DoseLine:
     """An as-needed line the plan tapers: the most a day, as units of one strength."""
     units = [u for us in (raw.get("administrations") or {}).values() for u in us]
     strength = Decimal(str(units[0]["strength"])) if units else None
-    most = int(sum((Decimal(str(u["count"])) for u in units), Decimal(0))) if units else None
+    # No units left is the plan's last step for this line: none a day (stopped).
+    most = int(sum((Decimal(str(u["count"])) for u in units), Decimal(0))) if units else 0
     daily = Decimal(str(raw.get("daily_dose", 0)))
     return DoseLine(
         drug=raw["drug"],

@@ -124,3 +124,27 @@ def test_opening_the_worksheet_is_audited_as_the_worksheet(client, clinician, ap
     client.get(reverse("tapering:worksheet", args=[approved.public_id]))
     last = AuditEvent.objects.filter(patient=approved.patient).order_by("pk").last()
     assert last.what == "prescription worksheet"
+
+
+def test_a_formulation_change_has_its_own_row_in_ml_with_its_concentration(
+    client, clinician, patient
+):
+    morphine = [
+        {"drug": "morphine", "release": "ER", "strength": "30", "times": ["08:00", "20:00"]}
+    ]
+    start = local_today(patient.clinic) + timedelta(days=7)
+    plan = plan_draft(patient=patient, by=clinician, inputs=ten_percent_inputs(start, morphine))
+    plan_approve(plan=plan, by=clinician, agreement="Agreed together")
+    client.force_login(clinician)
+
+    page = client.get(reverse("tapering:worksheet", args=[plan.public_id])).content.decode()
+
+    rows = [row.split("</tr>")[0] for row in page.split("<tr>")]
+    rows = [row for row in rows if "morphine IR solution 2 mg/mL" in row]
+    assert rows
+    for row in rows:
+        assert "tablet" not in row.split("</td>", 1)[1]
+        assert "</strong> mL</td>" in row
+        cells = row.split("<td")
+        per_dose = cells[3]
+        assert "mL" in per_dose or "varies" in per_dose

@@ -175,3 +175,84 @@ def test_the_worksheet_counts_what_every_step_of_a_real_schedule_takes_each_day(
         counted = sum((line.strength * line.per_day for line in lines), Decimal(0))
         daily = sum(Decimal(str(m["daily_dose"])) for m in step["medications"])
         assert counted == daily, step["index"]
+
+
+REGIMENS = {
+    "morphine ER to oral solution": [
+        {"drug": "morphine", "release": "ER", "doses": {"08:00": 30, "20:00": 30}}
+    ],
+    "oxycodone ER to IR tablets": [
+        {"drug": "oxycodone", "release": "ER", "doses": {"08:00": 20, "20:00": 20}}
+    ],
+    "hydromorphone ER to IR tablets": [
+        {"drug": "hydromorphone", "release": "ER", "doses": {"08:00": 8}}
+    ],
+    "methadone tablets and solution": [
+        {"drug": "methadone", "release": "IR", "doses": {"08:00": 10, "20:00": 10}}
+    ],
+    "fentanyl patches": [
+        {
+            "drug": "fentanyl",
+            "release": "ER",
+            "form": "patch",
+            "unit": "mcg/h",
+            "doses": {"08:00": 200},
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("regimen", REGIMENS.values(), ids=list(REGIMENS))
+def test_every_step_of_every_shape_has_one_row_per_product_taken_counted_in_its_own_unit(
+    regimen: list[dict[str, Any]],
+) -> None:
+    document = plan(regimen, percent=10, interval=28)
+    for step in document["steps"]:
+        lines = worksheet_lines(step["medications"], days=1)
+        products = {
+            (
+                m["drug"],
+                u.get("release") or m["release"],
+                u.get("form") or m["form"],
+                Decimal(str(u["strength"])),
+                u.get("unit") or m["unit"],
+            )
+            for m in step["medications"]
+            for units in m["administrations"].values()
+            for u in units
+        }
+        rows = {(w.drug, w.release, w.form, w.strength, w.unit) for w in lines}
+        assert rows == products, step["index"]
+        counted = sum((line.strength * line.per_day for line in lines), Decimal(0))
+        daily = sum(Decimal(str(m["daily_dose"])) for m in step["medications"])
+        assert counted == daily, step["index"]
+        for line in lines:
+            expected = {"solution": "mL", "patch": "patches", "tablet": "tablets"}[line.form]
+            assert line.dispense_unit == expected, (step["index"], line.product)
+            assert (line.wear_hours is not None) == (line.form == "patch"), line.product
+
+
+def test_the_count_per_dose_names_its_unit() -> None:
+    solution = {
+        "drug": "morphine",
+        "release": "ER",
+        "form": "tablet",
+        "unit": "mg",
+        "daily_dose": 28,
+        "administrations": {
+            "08:00": [
+                {"strength": 2, "count": 7, "release": "IR", "form": "solution", "unit": "mg/mL"}
+            ],
+            "20:00": [
+                {"strength": 2, "count": 7, "release": "IR", "form": "solution", "unit": "mg/mL"}
+            ],
+        },
+    }
+    (liquid,) = worksheet_lines([solution], days=28)
+    (half,) = worksheet_lines([oxy_er(a0800=[(5, "0.5")], a2000=[(5, "0.5")])], days=28)
+    assert liquid.product == "morphine IR solution 2 mg/mL"
+    assert liquid.per_dose_words == "7 mL"
+    assert half.per_dose_words == "half a tablet"
+    assert (
+        worksheet_lines([oxy_er(a0800=[(5, 2)], a2000=[(5, 1)])], days=1)[0].per_dose_words is None
+    )
