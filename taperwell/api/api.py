@@ -37,6 +37,7 @@ from taperwell.skills.models import PracticeSession, SessionStatus
 from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
 
 if TYPE_CHECKING:
+    from taperwell.checkins.models import CheckIn, QuestionnaireResponse
     from taperwell.patients.models import Patient
 
 api = NinjaAPI(
@@ -85,7 +86,7 @@ class Page(s.Schema):
 # --- shapes -------------------------------------------------------------------------------
 
 
-def _checkin(c: Any) -> dict[str, Any]:
+def _checkin(c: CheckIn) -> dict[str, Any]:
     return {
         "id": c.public_id,
         "day": c.day,
@@ -258,7 +259,7 @@ def my_questionnaires(request: HttpRequest, page: Query[Page]) -> Any:
     return [_questionnaire(r) for r in rows[page.offset : page.offset + page.limit]]
 
 
-def _questionnaire(r: Any) -> dict[str, Any]:
+def _questionnaire(r: QuestionnaireResponse) -> dict[str, Any]:
     return {
         "id": r.public_id,
         "instrument": r.instrument,
