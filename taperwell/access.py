@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -25,10 +25,15 @@ from taperwell.audit.services import audit_record, audit_record_list
 from taperwell.clinics.models import CARE_ROLES, Clinic, Membership, Role
 from taperwell.patients.models import Patient
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from taperwell.accounts.models import User
+
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 
-def membership_of(user: Any) -> Membership | None:
+def membership_of(user: User | AnonymousUser) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     membership: Membership | None = getattr(user, "membership", None)
@@ -37,12 +42,12 @@ def membership_of(user: Any) -> Membership | None:
     return membership
 
 
-def role_of(user: Any) -> str | None:
+def role_of(user: User | AnonymousUser) -> str | None:
     membership = membership_of(user)
     return membership.role if membership else None
 
 
-def clinic_of(user: Any) -> Clinic | None:
+def clinic_of(user: User | AnonymousUser) -> Clinic | None:
     membership = membership_of(user)
     return membership.clinic if membership else None
 
@@ -69,7 +74,7 @@ care_team_required = role_required(*CARE_ROLES)
 patient_required = role_required(Role.PATIENT)
 
 
-def patients_visible_to(user: Any) -> QuerySet[Patient]:
+def patients_visible_to(user: User | AnonymousUser) -> QuerySet[Patient]:
     """Patients this person may see: their clinic's for the care team, themselves for a patient."""
     membership = membership_of(user)
     if membership is None:

@@ -103,6 +103,18 @@ def stranger_patient(other_clinic):
     return factories.make_patient(other_clinic, full_name="Someone Elsewhere")
 
 
+@pytest.fixture
+def ladder_people(patient, clinician, counsellor, front_desk, clinic_admin):
+    """Everyone a permission-ladder test signs in as, by persona name (tests/ladder.py)."""
+    return {
+        "patient": patient.user,
+        "clinician": clinician,
+        "counsellor": counsellor,
+        "front_desk": front_desk,
+        "clinic_admin": clinic_admin,
+    }
+
+
 @pytest.fixture(autouse=True)
 def _each_test_starts_in_english():
     """A request in Spanish leaves Spanish active in this thread (the middleware activates a

@@ -3,7 +3,7 @@ on the client's real address."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -13,6 +13,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 
 from taperwell.core.net import client_ip
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 # allauth's emails that would point at its sign-up page, which is closed here: taperwell sends
 # its own words instead (templates/account/email/), with no link to sign up.
@@ -44,7 +47,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    def is_mfa_enabled(self, user: Any, types: Any = None) -> bool:
+    def is_mfa_enabled(self, user: User, types: Any = None) -> bool:
         """A passkey is a way in, never the second sign-in step: after a patient adds one, the
         password alone still signs them in, as before; staff are asked for their authenticator
         code (the page that asks takes a code, and only a typed code counts for them)."""
@@ -53,7 +56,7 @@ class MFAAdapter(DefaultMFAAdapter):
         types = [t for t in types if t != Authenticator.Type.WEBAUTHN]
         return bool(types) and super().is_mfa_enabled(user, types)
 
-    def generate_authenticator_name(self, user: Any, type: Any) -> str:
+    def generate_authenticator_name(self, user: User, type: Any) -> str:
         """The name a new passkey starts with ("My passkey", then "Passkey 2", ...)."""
         n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
         if n == 0:

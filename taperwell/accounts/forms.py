@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
@@ -11,6 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.accounts.services import session_keep_signed_in
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from taperwell.accounts.models import User
 
 
 class LoginForm(AllauthLoginForm):
@@ -28,7 +33,7 @@ class LoginForm(AllauthLoginForm):
 
     def login(self, request: HttpRequest, redirect_url: str | None = None) -> HttpResponse:
         response: HttpResponse = super().login(request, redirect_url)
-        user: Any = getattr(request, "user", None)
+        user: User | AnonymousUser | None = getattr(request, "user", None)
         if (
             self.cleaned_data.get("keep_signed_in")
             and user is not None

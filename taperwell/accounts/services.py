@@ -8,7 +8,6 @@ passed two-factor is read from there, never from whether the person owns an auth
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
@@ -41,7 +40,7 @@ def second_factor_required(user: object) -> bool:
     return bool(settings.REQUIRE_STAFF_MFA) and needs_second_factor(user)
 
 
-def has_authenticator(user: Any) -> bool:
+def has_authenticator(user: User) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 

@@ -62,13 +62,13 @@ def _authenticator_removed(sender: Any, instance: Authenticator, **kwargs: Any) 
 
 @receiver(password_changed)
 @receiver(password_set)
-def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _password_changed(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if request is not None and getattr(getattr(request, "user", None), "pk", None) == user.pk:
         session_end_keep_signed_in(request=request)
 
 
 @receiver(user_logged_in)
-def _passkey_sign_in_kept(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _passkey_sign_in_kept(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     if (
         request is not None
         and request.method == "POST"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -35,6 +35,10 @@ from taperwell.clinics.models import CARE_ROLES, CLINICAL_ROLES, Role
 from taperwell.medications.models import PatientMedication
 from taperwell.skills.models import PracticeSession, SessionStatus
 from taperwell.tapering.selectors import current_plan, plan_steps_for_patient
+
+if TYPE_CHECKING:
+    from taperwell.checkins.models import CheckIn, QuestionnaireResponse
+    from taperwell.patients.models import Patient
 
 api = NinjaAPI(
     title="taperwell API",
@@ -82,7 +86,7 @@ class Page(s.Schema):
 # --- shapes -------------------------------------------------------------------------------
 
 
-def _checkin(c: Any) -> dict[str, Any]:
+def _checkin(c: CheckIn) -> dict[str, Any]:
     return {
         "id": c.public_id,
         "day": c.day,
@@ -127,7 +131,7 @@ def _step(step: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _plan(patient: Any) -> dict[str, Any] | None:
+def _plan(patient: Patient) -> dict[str, Any] | None:
     plan = current_plan(patient)
     if plan is None:
         return None
@@ -141,7 +145,7 @@ def _plan(patient: Any) -> dict[str, Any] | None:
     }
 
 
-def _flag(f: Flag, patient: Any) -> dict[str, Any]:
+def _flag(f: Flag, patient: Patient) -> dict[str, Any]:
     return {
         "id": f.public_id,
         "patient_id": patient.public_id,
@@ -154,19 +158,19 @@ def _flag(f: Flag, patient: Any) -> dict[str, Any]:
     }
 
 
-def _checkins(patient: Any, page: Page) -> list[dict[str, Any]]:
+def _checkins(patient: Patient, page: Page) -> list[dict[str, Any]]:
     rows = checkins.current_checkins(patient).order_by("-day")[
         page.offset : page.offset + page.limit
     ]
     return [_checkin(c) for c in rows]
 
 
-def _medicines(patient: Any) -> list[dict[str, Any]]:
+def _medicines(patient: Patient) -> list[dict[str, Any]]:
     rows = PatientMedication.objects.filter(patient=patient).order_by("status", "drug", "pk")
     return [_medicine(m) for m in rows]
 
 
-def _flags(patient: Any, status: str | None) -> list[dict[str, Any]]:
+def _flags(patient: Patient, status: str | None) -> list[dict[str, Any]]:
     rows = Flag.objects.filter(patient=patient).order_by("rank", "-raised_at")
     rows = rows.filter(status=status) if status else rows.filter(status__in=UNRESOLVED)
     return [_flag(f, patient) for f in rows[:MAX_PAGE]]
@@ -255,7 +259,7 @@ def my_questionnaires(request: HttpRequest, page: Query[Page]) -> Any:
     return [_questionnaire(r) for r in rows[page.offset : page.offset + page.limit]]
 
 
-def _questionnaire(r: Any) -> dict[str, Any]:
+def _questionnaire(r: QuestionnaireResponse) -> dict[str, Any]:
     return {
         "id": r.public_id,
         "instrument": r.instrument,
@@ -302,7 +306,7 @@ def my_medicines(request: HttpRequest) -> Any:
     return {**_dose_parts(patient), "medicines": _medicines(patient)}
 
 
-def _dose_parts(patient: Any) -> dict[str, Any]:
+def _dose_parts(patient: Patient) -> dict[str, Any]:
     """The dose of record and the naloxone status, the same figures every page shows."""
     from taperwell.medications.selectors import dose_of_record, naloxone_status
 

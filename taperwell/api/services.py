@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from taperwell.accounts.services import second_factor_required
 from taperwell.api.models import TOKEN_PREFIX, ApiToken, token_digest
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class NewToken:
 
 @transaction.atomic
 def api_token_create(
-    *, user: Any, name: str, read_only: bool = False, second_factor: bool = False
+    *, user: User, name: str, read_only: bool = False, second_factor: bool = False
 ) -> NewToken:
     """A new token for `user`, working for `API_TOKEN_LIFETIME_DAYS`.
 
@@ -49,7 +52,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
     if token.user_id != by.pk:
         raise PermissionError("Only the owner revokes a token.")
     if token.revoked_at is None:
@@ -59,7 +62,7 @@ def api_token_revoke(*, token: ApiToken, by: Any) -> ApiToken:
 
 
 @transaction.atomic
-def api_tokens_revoke_all(*, user: Any) -> int:
+def api_tokens_revoke_all(*, user: User) -> int:
     """Every token of `user` stops working now (e.g. when their authenticator is removed)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()

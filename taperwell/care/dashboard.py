@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -27,6 +27,9 @@ from taperwell.medications.selectors import (
 from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.selectors import step_position
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def _last_checkin() -> Subquery:
     )
 
 
-def triage_queryset(user: Any, filters: Filters, *, today: date) -> QuerySet[Patient]:
+def triage_queryset(user: User, filters: Filters, *, today: date) -> QuerySet[Patient]:
     open_flags = Flag.objects.filter(patient=OuterRef("pk"), status=FlagStatus.OPEN).order_by(
         "rank", "raised_at"
     )

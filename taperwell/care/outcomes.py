@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, OuterRef, Subquery
 
@@ -13,6 +13,9 @@ from taperwell.care.models import Flag, FlagEvent, FlagEventKind, Severity, rule
 from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.models import PlanStatus, TaperPlan
 from taperwell.tapering.selectors import schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 
 def _first_and_last_peg(patient_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
@@ -34,7 +37,7 @@ def _first_and_last_peg(patient_ids: list[int]) -> dict[int, tuple[Decimal, Deci
     return {pk: (first, last) for pk, first, last in rows if first is not None}
 
 
-def clinic_outcomes(clinic: Any, *, today: date, days: int) -> dict[str, Any]:
+def clinic_outcomes(clinic: Clinic, *, today: date, days: int) -> dict[str, Any]:
     from taperwell.checkins.models import CheckIn, EntryStatus
 
     since = today - timedelta(days=days)

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from taperwell.care.models import Flag, FlagStatus
+from taperwell.care.models import ClinicalNote, Flag, FlagStatus
 from taperwell.tapering.models import PlanStatus
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
+    from taperwell.tapering.models import TaperPlan
 
 UNRESOLVED = (FlagStatus.OPEN, FlagStatus.ACKNOWLEDGED)
 
 
-def open_flags(patient: Any) -> list[Flag]:
+def open_flags(patient: Patient) -> list[Flag]:
     """Flags not yet resolved, the most serious and oldest first."""
     return list(
         Flag.objects.filter(patient=patient, status__in=UNRESOLVED).order_by("rank", "raised_at")
     )
 
 
-def flags_of(patient: Any) -> list[Flag]:
+def flags_of(patient: Patient) -> list[Flag]:
     """Every flag of the patient with its events: unresolved first, then the latest."""
     from django.db.models import Case, IntegerField, Value, When
 
@@ -36,7 +41,7 @@ def flags_of(patient: Any) -> list[Flag]:
     )
 
 
-def can_read_notes(user: Any, patient: Any) -> bool:
+def can_read_notes(user: User, patient: Patient) -> bool:
     """Clinicians read notes; staff and admins only when their clinic allows it."""
     from taperwell.access import role_of
     from taperwell.clinics.models import CLINICAL_ROLES
@@ -46,9 +51,7 @@ def can_read_notes(user: Any, patient: Any) -> bool:
     return bool(patient.clinic.staff_can_read_clinical_notes)
 
 
-def notes_of(patient: Any) -> list[Any]:
-    from taperwell.care.models import ClinicalNote
-
+def notes_of(patient: Patient) -> list[ClinicalNote]:
     return list(
         ClinicalNote.objects.filter(patient=patient)
         .select_related("author")
@@ -67,7 +70,9 @@ class SuggestedAction:
     fix_url: str = ""  # where to put that right
 
 
-def suggested_action(flag: Flag, *, plan: Any, patient: Any) -> SuggestedAction | None:
+def suggested_action(
+    flag: Flag, *, plan: TaperPlan | None, patient: Patient
+) -> SuggestedAction | None:
     """What the one-click button on a flag does, given the plan in force and the patient's phone."""
     from django.urls import reverse
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +28,10 @@ from taperwell.care.models import (
 )
 from taperwell.clinics.models import CLINICAL_ROLES
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
+
 # Bump flags older than this are history, not news: a re-run never raises them again.
 BUMP_LOOKBACK_DAYS = 7
 # The rules look back at most 28 days (withdrawal that lasts after a step); 60 days of history
@@ -37,7 +41,7 @@ RULES_HISTORY_DAYS = 60
 
 def _raise(
     *,
-    patient: Any,
+    patient: Patient,
     rule: str,
     severity: str,
     reason: str,
@@ -77,7 +81,7 @@ def _raise(
 @transaction.atomic
 def flag_raise(
     *,
-    patient: Any,
+    patient: Patient,
     rule: str,
     severity: str,
     reason: str,
@@ -100,13 +104,13 @@ def flag_raise(
     return flag
 
 
-def _must_be_clinical(user: Any) -> None:
+def _must_be_clinical(user: User) -> None:
     if role_of(user) not in CLINICAL_ROLES:
         raise PermissionDenied("Only clinicians act on flags.")
 
 
 @transaction.atomic
-def flag_acknowledge(*, flag: Flag, by: Any, note: str = "") -> Flag:
+def flag_acknowledge(*, flag: Flag, by: User, note: str = "") -> Flag:
     """Seen and being handled. An urgent flag needs a note saying what is being done."""
     _must_be_clinical(by)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
@@ -123,7 +127,7 @@ def flag_acknowledge(*, flag: Flag, by: Any, note: str = "") -> Flag:
 
 
 @transaction.atomic
-def flag_resolve(*, flag: Flag, by: Any, resolution: str, note: str = "") -> Flag:
+def flag_resolve(*, flag: Flag, by: User, resolution: str, note: str = "") -> Flag:
     """Closed with what was done. Urgent flags cannot be closed without a note."""
     _must_be_clinical(by)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
@@ -148,7 +152,7 @@ def flag_resolve(*, flag: Flag, by: Any, resolution: str, note: str = "") -> Fla
     return flag
 
 
-def _taper_is_paused(patient: Any) -> bool:
+def _taper_is_paused(patient: Patient) -> bool:
     from taperwell.tapering.models import PlanStatus
     from taperwell.tapering.selectors import current_plan
 
@@ -156,7 +160,7 @@ def _taper_is_paused(patient: Any) -> bool:
     return plan is not None and plan.status == PlanStatus.PAUSED
 
 
-def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
+def bumps_evaluate(*, patient: Patient, today: date | None = None) -> list[Flag]:
     """Run the bump rules over the patient's history and store the flags not stored before.
 
     Only flags from the last week are stored, so old history never raises stale alarms.
@@ -206,7 +210,7 @@ def bumps_evaluate(*, patient: Any, today: date | None = None) -> list[Flag]:
     return raised
 
 
-def _enrolled_on(patient: Any) -> date | None:
+def _enrolled_on(patient: Patient) -> date | None:
     """The clinic's calendar day the patient enrolled on: missed check-ins count from it."""
     import zoneinfo
 
@@ -216,7 +220,7 @@ def _enrolled_on(patient: Any) -> date | None:
 
 
 @transaction.atomic
-def note_create(*, patient: Any, author: Any, body: str) -> ClinicalNote:
+def note_create(*, patient: Patient, author: User, body: str) -> ClinicalNote:
     _must_be_clinical(author)
     note = ClinicalNote(patient=patient, author=author, body=body.strip())
     note.full_clean()
@@ -225,7 +229,7 @@ def note_create(*, patient: Any, author: Any, body: str) -> ClinicalNote:
 
 
 @transaction.atomic
-def note_mark_entered_in_error(*, note: ClinicalNote, by: Any, reason: str) -> ClinicalNote:
+def note_mark_entered_in_error(*, note: ClinicalNote, by: User, reason: str) -> ClinicalNote:
     """Notes are never deleted; the author (or another clinician) marks a wrong one, saying why."""
     _must_be_clinical(by)
     if not reason.strip():
@@ -241,7 +245,7 @@ def note_mark_entered_in_error(*, note: ClinicalNote, by: Any, reason: str) -> C
 
 
 @transaction.atomic
-def encouragement_send(*, patient: Any, author: Any, body: str) -> Encouragement:
+def encouragement_send(*, patient: Patient, author: User, body: str) -> Encouragement:
     message = Encouragement(patient=patient, author=author, body=body.strip())
     message.full_clean()
     message.save()

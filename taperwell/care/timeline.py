@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taperwell.charts import DateScale, ValueScale, step_line
 from taperwell.clinical.instruments import highest_total
 from taperwell.tapering.schedule import schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
+    from taperwell.tapering.models import TaperPlan
 
 WIDTH, HEIGHT, PAD = 1100, 120, 24
 LEFT = 64  # room for the y-axis labels
@@ -93,7 +97,7 @@ def summary(title: str, values: list[float], unit: str = "") -> str:
     )
 
 
-def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
+def build(patient: Patient, *, today: date, days: int = 120) -> dict[str, Any]:
     from taperwell.care.models import Flag
     from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
     from taperwell.tapering.selectors import current_plan
@@ -230,7 +234,7 @@ def build(patient: Any, *, today: date, days: int = 120) -> dict[str, Any]:
     }
 
 
-def _baseline_mme(plan: Any) -> float | None:
+def _baseline_mme(plan: TaperPlan | None) -> float | None:
     """The plan's pre-taper MME a day (what the schedule started from), if it says."""
     value = schedule_of(plan).baseline_mme_per_day
     return float(value) if value is not None else None

@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taperwell.clinical.instruments import highest_total
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
 
 STRIP_DAYS = 14
 SCORED = ("peg", "phq9", "gad7")
@@ -67,7 +70,7 @@ def _level(value: int | None, *, high_is_bad: bool) -> int:
     return 0
 
 
-def checkin_strip(patient: Any, *, today: date) -> tuple[list[date], list[StripRow]]:
+def checkin_strip(patient: Patient, *, today: date) -> tuple[list[date], list[StripRow]]:
     """The last 14 days (oldest first) and a row per measure: pain, mood, sleep, withdrawal,
     practice minutes and doses marked taken. Three queries."""
     from taperwell.checkins.care_links import practice_minutes_by_day
@@ -117,7 +120,7 @@ def checkin_strip(patient: Any, *, today: date) -> tuple[list[date], list[StripR
     return days, rows
 
 
-def latest_scores(patient: Any) -> list[Score]:
+def latest_scores(patient: Patient) -> list[Score]:
     """PEG, PHQ-9 and GAD-7: the latest total, its change from the one before and from the first
     (the baseline). One query."""
     from taperwell.checkins.models import EntryStatus, QuestionnaireResponse
@@ -152,7 +155,7 @@ def latest_scores(patient: Any) -> list[Score]:
     return scores
 
 
-def visit_summary(patient: Any, *, today: date) -> dict[str, Any]:
+def visit_summary(patient: Patient, *, today: date) -> dict[str, Any]:
     """Everything the visit view shows, except the banner (its own tag, which carries the
     naloxone status)."""
     from taperwell.care.selectors import open_flags, suggested_action

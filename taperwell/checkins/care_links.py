@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 
 from taperwell.patients.models import Patient
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.checkins.models import CheckIn
+    from taperwell.tapering.models import PauseRequest, TaperPlan
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +107,9 @@ def current_plan(patient: Patient) -> Any | None:
     return select(patient)
 
 
-def plan_steps(plan: Any, *, today: date, language: str | None = None) -> dict[str, Any] | None:
+def plan_steps(
+    plan: TaperPlan | None, *, today: date, language: str | None = None
+) -> dict[str, Any] | None:
     """The plan's steps for the patient's pages, worded in `language` (the active one)."""
     if plan is None:
         return None
@@ -124,13 +131,13 @@ def is_tapering(patient: Patient) -> bool:
     return current_plan(patient) is not None
 
 
-def pause_request_create(*, patient: Patient, reason: str, by: Any) -> Any:
+def pause_request_create(*, patient: Patient, reason: str, by: User) -> PauseRequest:
     from taperwell.tapering.services import pause_request_create as create
 
     return create(patient=patient, reason=reason, by=by)
 
 
-def open_pause_request(patient: Patient) -> Any | None:
+def open_pause_request(patient: Patient) -> PauseRequest | None:
     """The patient's latest pause request that no clinician has answered yet, or None."""
     from taperwell.tapering.models import PauseRequest, PauseRequestStatus
 
@@ -142,7 +149,7 @@ def open_pause_request(patient: Patient) -> Any | None:
 
 
 def suggested_practice(
-    patient: Patient, *, checkin: Any = None, checkin_read: bool = False
+    patient: Patient, *, checkin: CheckIn | None = None, checkin_read: bool = False
 ) -> dict[str, Any] | None:
     """Today's practice from the skills app: {"title", "minutes", "url", "need", "reason"}, or
     None. `need` is set when the check-in or a flag calls for a particular skill now.
@@ -244,7 +251,7 @@ def next_group_session(patient: Patient) -> dict[str, Any] | None:
     }
 
 
-def unread_messages(user: Any) -> int:
+def unread_messages(user: User) -> int:
     from taperwell.messaging.selectors import unread_count
 
     return unread_count(user)

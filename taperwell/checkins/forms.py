@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.html import format_html
@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from taperwell.clinical.instruments import Instrument
 from taperwell.core import widgets
 from taperwell.goals.models import Activity
+
+if TYPE_CHECKING:
+    from taperwell.checkins.models import CheckIn
+    from taperwell.medications.models import NaloxonePlan
 
 SCALE_CHOICES = [(n, str(n)) for n in range(11)]
 
@@ -219,7 +223,7 @@ def _as_choice(value: bool | None, declined: bool = False) -> str:
     return "yes" if value else "no"
 
 
-def checkin_initial(checkin: Any) -> dict[str, Any]:
+def checkin_initial(checkin: CheckIn) -> dict[str, Any]:
     """A saved check-in as the form's starting values, for editing today's entry."""
     return {
         "pain": checkin.pain,
@@ -344,7 +348,7 @@ class NaloxonePlanForm(forms.Form):
     )
 
     @classmethod
-    def initial_from(cls, plan: Any) -> dict[str, Any]:
+    def initial_from(cls, plan: NaloxonePlan | None) -> dict[str, Any]:
         if plan is None:
             return {}
         return {

@@ -9,9 +9,12 @@ service, from the same answers, whatever this page shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from taperwell.checkins.models import CheckIn
 
 # The cut points for a hard day, in one place. source = "none": no guideline defines a "hard
 # day" on these 0-10 self-ratings. The values are issue 16's (pain or withdrawal 7 and up, sleep
@@ -46,7 +49,7 @@ class CheckInResponse:
         return _("%(what)s were hard today.") % {"what": listed.capitalize()}
 
 
-def checkin_response(checkin: Any) -> CheckInResponse:
+def checkin_response(checkin: CheckIn) -> CheckInResponse:
     """Read one saved check-in against the hard-day cut points."""
     reasons = [
         name for name, limit in HARD_DAY_AT_LEAST.items() if getattr(checkin, name) >= limit

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import logging
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +25,9 @@ from taperwell.community.models import (
 )
 from taperwell.community.safety import TextRisk, screen_text
 from taperwell.patients.models import Patient
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 log = logging.getLogger(__name__)
 SELF_HARM_RULE = "peer-post-self-harm"
@@ -130,7 +133,9 @@ def report_create(*, post: Post, reporter: Member, reason: str = "") -> Report:
     return report
 
 
-def _event(post: Post | None, action: str, by: Any, reason: str = "", member: Member | None = None):
+def _event(
+    post: Post | None, action: str, by: User, reason: str = "", member: Member | None = None
+):
     clinic = post.clinic if post else member.clinic  # type: ignore[union-attr]
     ModerationEvent.objects.create(
         clinic=clinic, action=action, post=post, member=member, reason=reason, by=by
@@ -138,7 +143,7 @@ def _event(post: Post | None, action: str, by: Any, reason: str = "", member: Me
 
 
 @transaction.atomic
-def post_hide(*, post: Post, by: Any, reason: str) -> Post:
+def post_hide(*, post: Post, by: User, reason: str) -> Post:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so the author understands.")})
     post.status = PostStatus.HIDDEN
@@ -150,7 +155,7 @@ def post_hide(*, post: Post, by: Any, reason: str) -> Post:
 
 
 @transaction.atomic
-def post_release(*, post: Post, by: Any) -> Post:
+def post_release(*, post: Post, by: User) -> Post:
     post.status = PostStatus.VISIBLE
     post.hidden_reason = ""
     post.save(update_fields=["status", "hidden_reason"])
@@ -160,7 +165,7 @@ def post_release(*, post: Post, by: Any) -> Post:
 
 
 @transaction.atomic
-def topic_lock(*, topic: Post, by: Any, locked: bool) -> Post:
+def topic_lock(*, topic: Post, by: User, locked: bool) -> Post:
     topic.locked_at = timezone.now() if locked else None
     topic.save(update_fields=["locked_at"])
     _event(topic, ModerationAction.LOCK if locked else ModerationAction.UNLOCK, by)
@@ -168,7 +173,7 @@ def topic_lock(*, topic: Post, by: Any, locked: bool) -> Post:
 
 
 @transaction.atomic
-def member_mute(*, member: Member, by: Any, days: int, reason: str) -> Member:
+def member_mute(*, member: Member, by: User, days: int, reason: str) -> Member:
     member.muted_until = timezone.now() + dt.timedelta(days=days)
     member.save(update_fields=["muted_until"])
     _event(None, ModerationAction.MUTE, by, f"{days} days: {reason.strip()}"[:240], member=member)

@@ -9,7 +9,10 @@ to 988 only: a clinic with another crisis number writes its own Spanish wording.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 NATIONAL_LINE = "988"
 SPANISH_TEXT_KEYWORD = "AYUDA"  # texted to 988, it reaches the Spanish-language line
@@ -24,7 +27,7 @@ def is_spanish(language: str | None) -> bool:
     return bool(language) and str(language).lower().split("-")[0] == "es"
 
 
-def crisis_help(clinic: Any | None, *, language: str | None) -> dict[str, str]:
+def crisis_help(clinic: Clinic | None, *, language: str | None) -> dict[str, str]:
     """The crisis bar and page's words and numbers for one clinic (None: signed out).
 
     `text` is the clinic's wording in the reader's language; a clinic that left its Spanish

@@ -13,11 +13,17 @@ Work done outside a request (reminder emails, pushes, the calendar feed, the exp
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
 
 STAFF_LANGUAGE = "en"
 
@@ -30,11 +36,11 @@ def supported(code: str | None) -> str:
     return settings.LANGUAGE_CODE.split("-")[0]
 
 
-def language_for_patient(patient: Any) -> str:
+def language_for_patient(patient: Patient) -> str:
     return supported(getattr(patient, "preferred_language", None))
 
 
-def language_for_user(user: Any) -> str | None:
+def language_for_user(user: User | AnonymousUser) -> str | None:
     """The language a signed-in person's pages and messages use; None when not known."""
     from taperwell.access import membership_of
     from taperwell.clinics.models import Role

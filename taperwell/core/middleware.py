@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from taperwell.accounts.models import User
 
 
 class NoStoreForSignedInMiddleware:
@@ -106,7 +111,7 @@ class ClinicTimeZoneMiddleware:
             timezone.deactivate()
 
 
-def _load_membership_with_clinic(user: Any) -> None:
+def _load_membership_with_clinic(user: User | AnonymousUser | None) -> None:
     """The person's membership and clinic in one query, kept on the user for the views after."""
     if user is None or not user.is_authenticated:
         return

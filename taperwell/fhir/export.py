@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taperwell.care.models import Flag
 from taperwell.care.selectors import UNRESOLVED
@@ -23,6 +23,9 @@ from taperwell.patients.models import TAKING_PART, Patient
 from taperwell.reports.summary import rxcui_of
 from taperwell.tapering.models import PlanStatus
 from taperwell.tapering.selectors import current_plan, schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 LOINC = "http://loinc.org"
@@ -98,7 +101,7 @@ def patient_resource(patient: Patient) -> dict[str, Any]:
     return resource
 
 
-def record_number_system(clinic: Any) -> str:
+def record_number_system(clinic: Clinic) -> str:
     """The clinic's identifier system for its record numbers (MRNs), stable per clinic."""
     return f"{TW}/clinics/{clinic.slug}/record-number"
 

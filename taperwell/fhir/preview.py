@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from taperwell.clinical.formulary import load_formulary
 from taperwell.fhir.export import TW
 from taperwell.fhir.inbound import BundlePatient, ImportResult, same_person
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class ImportPreview:
     warnings: tuple[str, ...]
 
 
-def import_preview(patient: Any, result: ImportResult) -> ImportPreview:
+def import_preview(patient: Patient, result: ImportResult) -> ImportPreview:
     from taperwell.medications.models import PatientMedication
     from taperwell.medications.selectors import active_medications, mme_of
     from taperwell.tapering.engine import pack_for

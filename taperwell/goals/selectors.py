@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy
@@ -20,6 +20,9 @@ from taperwell.goals.models import (
 )
 from taperwell.patients.models import Patient
 from taperwell.tapering.selectors import schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.tapering.models import TaperPlan
 
 
 def week_start(day: date) -> date:
@@ -72,7 +75,7 @@ QUARTER_LOWER = Milestone(
 )
 
 
-def mme_drop_percent(plan: Any, steps: dict[str, Any] | None) -> Decimal | None:
+def mme_drop_percent(plan: TaperPlan | None, steps: dict[str, Any] | None) -> Decimal | None:
     """How much lower today's approved step is than the plan's starting dose, in percent.
 
     Read from the clinician-approved plan only: the current step's MME a day against the plan's
@@ -93,7 +96,7 @@ def mme_drop_percent(plan: Any, steps: dict[str, Any] | None) -> Decimal | None:
     return (baseline - now) / baseline * 100
 
 
-def dose_milestone(plan: Any, steps: dict[str, Any] | None) -> Milestone | None:
+def dose_milestone(plan: TaperPlan | None, steps: dict[str, Any] | None) -> Milestone | None:
     drop = mme_drop_percent(plan, steps)
     return QUARTER_LOWER if drop is not None and drop >= QUARTER_LOWER_PERCENT else None
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -40,8 +40,12 @@ from taperwell.tapering.models import (
 )
 from taperwell.tapering.schedule import PlanStep, schedule_of
 
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
+    from taperwell.patients.models import Patient
 
-def active_medications(patient: Any) -> list[PatientMedication]:
+
+def active_medications(patient: Patient) -> list[PatientMedication]:
     if hasattr(patient, "dose_medicines"):  # read already in this request (`load_dose_rows`)
         return active_medications_of(patient)
     return list(
@@ -51,7 +55,7 @@ def active_medications(patient: Any) -> list[PatientMedication]:
     )
 
 
-def medication_list(patient: Any) -> list[PatientMedication]:
+def medication_list(patient: Patient) -> list[PatientMedication]:
     """Every row, stopped and entered-in-error included, with who changed it."""
     return list(
         PatientMedication.objects.filter(patient=patient)
@@ -108,7 +112,7 @@ def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
 
 
 def medication_review(
-    patient: Any, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
+    patient: Patient, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
 ) -> Review:
     """The clinical core's review of what the patient takes: the dose of record (`record`, or
     today's) for the opioids, the medicine list for everything else."""
@@ -161,11 +165,11 @@ def medication_review(
     return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
 
-def naloxone_plan_of(patient: Any) -> NaloxonePlan | None:
+def naloxone_plan_of(patient: Patient) -> NaloxonePlan | None:
     return NaloxonePlan.objects.filter(patient=patient).first()
 
 
-def naloxone_expires_on(patient: Any) -> date | None:
+def naloxone_expires_on(patient: Patient) -> date | None:
     """The expiry of the naloxone the patient keeps at home (the reminder sweep reads this).
 
     None when there is no plan, no date, or the patient said they have none at home.
@@ -184,7 +188,7 @@ def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
 
 
 def naloxone_advice(
-    patient: Any, *, tapering: bool, record: DoseOfRecord | None = None
+    patient: Patient, *, tapering: bool, record: DoseOfRecord | None = None
 ) -> NaloxoneAdvice | None:
     """The clinical core's naloxone advice with the clinic's pack, or None if it cannot review.
 
@@ -468,7 +472,7 @@ def _json(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _clinic_today(clinic: Any) -> date:
+def _clinic_today(clinic: Clinic) -> date:
     return clinic_today(clinic)
 
 
@@ -588,7 +592,7 @@ def _plan_as_needed_line(raw: dict[str, Any]) -> DoseLine:
     )
 
 
-def _planned_keys(plan: Any) -> set[tuple[str, str, bool]]:
+def _planned_keys(plan: TaperPlan) -> set[tuple[str, str, bool]]:
     """(drug, release, as needed) of each medicine the plan tapers, from its inputs."""
     keys = set()
     for entry in (plan.inputs or {}).get("medications", []):
@@ -614,7 +618,7 @@ def _replaced_by(med: PatientMedication, keys: set[tuple[str, str, bool]]) -> bo
     return (name, med.release or "", kind) in keys or (name, "", kind) in keys
 
 
-def _step_in_force(plan: Any, on: date) -> PlanStep | None:
+def _step_in_force(plan: TaperPlan, on: date) -> PlanStep | None:
     return schedule_of(plan).step_on(on)
 
 
@@ -765,11 +769,11 @@ def _dose_of_record(
     )
 
 
-def _plan_start(plan: Any) -> date | None:
+def _plan_start(plan: TaperPlan) -> date | None:
     return schedule_of(plan).first_day
 
 
-def _completed_on(plan: Any) -> date | None:
+def _completed_on(plan: TaperPlan) -> date | None:
     details = getattr(plan, "completed", None)
     if isinstance(details, str):  # some backends hand a JSON subquery back undecoded
         details = json.loads(details)
@@ -847,7 +851,7 @@ def doses_of_record(
     return answers
 
 
-def load_dose_rows(patient: Any) -> None:
+def load_dose_rows(patient: Patient) -> None:
     """Prefetch what `dose_of_record` reads onto one patient (two queries), so a page that also
     needs the plan in force or the medicine list reads them from there."""
     from django.db.models import prefetch_related_objects
@@ -855,7 +859,7 @@ def load_dose_rows(patient: Any) -> None:
     prefetch_related_objects([patient], dose_medicines_prefetch(), dose_plans_prefetch())
 
 
-def plan_in_force_of(patient: Any) -> Any | None:
+def plan_in_force_of(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
     `load_dose_rows` fetched."""
     plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
@@ -863,13 +867,13 @@ def plan_in_force_of(patient: Any) -> Any | None:
     return plans[0] if plans else None
 
 
-def active_medications_of(patient: Any) -> list[PatientMedication]:
+def active_medications_of(patient: Patient) -> list[PatientMedication]:
     """`active_medications`, from the rows `load_dose_rows` fetched."""
     rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
     return sorted(rows, key=lambda m: (m.drug, m.created_at))
 
 
-def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
+def _rows_of(patient: Patient) -> tuple[list[TaperPlan], list[PatientMedication]]:
     if hasattr(patient, "dose_plans") and hasattr(patient, "dose_medicines"):
         # read already in this request (`load_dose_rows`)
         plans = list(patient.dose_plans)
@@ -887,7 +891,7 @@ def _rows_of(patient: Any) -> tuple[list[Any], list[PatientMedication]]:
 
 
 def dose_of_record_by_day(
-    patient: Any, days: Iterable[date], *, pack: Any = None
+    patient: Patient, days: Iterable[date], *, pack: Any = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on each of `days`, loading the patient's rows once (two queries)."""
     from taperwell.tapering.engine import pack_for
@@ -900,7 +904,7 @@ def dose_of_record_by_day(
 
 
 def dose_of_record_series(
-    patient: Any, *, start: date, end: date, pack: Any = None
+    patient: Patient, *, start: date, end: date, pack: Any = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on `start`, `end` and every day between on which it may change (a
     step begins, a plan is completed, a medicine starts or stops): for charts. Two queries."""
@@ -921,7 +925,7 @@ def dose_of_record_series(
     }
 
 
-def dose_of_record(patient: Any, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:
+def dose_of_record(patient: Patient, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:
     """What the patient takes on `on` (the clinic's today by default): the one dose every page,
     PDF, export and API answer shows. The approved plan's step in force, else the medicine list.
     """
@@ -1060,6 +1064,6 @@ def naloxone_statuses(
     }
 
 
-def naloxone_status(patient: Any, *, today: date | None = None) -> NaloxoneStatus:
+def naloxone_status(patient: Patient, *, today: date | None = None) -> NaloxoneStatus:
     """The one naloxone status every page shows (the patient's plan and the medicine list)."""
     return naloxone_statuses([patient], today=today)[patient.pk]

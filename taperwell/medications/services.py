@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -30,6 +30,10 @@ from taperwell.medications.models import (
 )
 from taperwell.medications.selectors import dose_of
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
+
 FIELDS = (
     "drug",
     "form",
@@ -44,7 +48,7 @@ FIELDS = (
 )
 
 
-def _must_prescribe(user: Any) -> None:
+def _must_prescribe(user: User) -> None:
     if role_of(user) != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician changes the medicine list.")
 
@@ -83,7 +87,7 @@ def _check_dose(med: PatientMedication, drug: Any) -> None:
 
 
 @transaction.atomic
-def medication_add(*, patient: Any, by: Any, **fields: Any) -> PatientMedication:
+def medication_add(*, patient: Patient, by: User, **fields: Any) -> PatientMedication:
     _must_prescribe(by)
     med = PatientMedication(patient=patient, created_by=by, updated_by=by, **fields)
     _from_formulary(med)
@@ -95,7 +99,7 @@ def medication_add(*, patient: Any, by: Any, **fields: Any) -> PatientMedication
 
 @transaction.atomic
 def medication_update(
-    *, medication: PatientMedication, by: Any, reason: str = "", **fields: Any
+    *, medication: PatientMedication, by: User, reason: str = "", **fields: Any
 ) -> PatientMedication:
     _must_prescribe(by)
     if medication.status != MedicationStatus.ACTIVE:
@@ -119,7 +123,12 @@ def medication_update(
 
 @transaction.atomic
 def medication_set_status(
-    *, medication: PatientMedication, by: Any, status: str, reason: str = "", on: date | None = None
+    *,
+    medication: PatientMedication,
+    by: User,
+    status: str,
+    reason: str = "",
+    on: date | None = None,
 ) -> PatientMedication:
     """Stop a medicine, or mark it entered in error. Never deleted."""
     _must_prescribe(by)
@@ -145,7 +154,7 @@ def medication_set_status(
 
 
 @transaction.atomic
-def risk_profile_update(*, patient: Any, by: Any, **fields: Any) -> RiskProfile:
+def risk_profile_update(*, patient: Patient, by: User, **fields: Any) -> RiskProfile:
     if role_of(by) not in {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH}:
         raise PermissionDenied("Only clinicians record the risk history.")
     profile, _ = RiskProfile.objects.get_or_create(patient=patient)
@@ -160,7 +169,7 @@ def risk_profile_update(*, patient: Any, by: Any, **fields: Any) -> RiskProfile:
 @transaction.atomic
 def naloxone_plan_save(
     *,
-    patient: Any,
+    patient: Patient,
     has_naloxone: bool | None,
     kept_where: str = "",
     expires_on: date | None = None,
@@ -192,20 +201,20 @@ class DoseLogClosedError(ValueError):
     """A mark of an earlier day: the log can be changed for the day only."""
 
 
-def _must_be_the_patient(patient: Any, by: Any) -> None:
+def _must_be_the_patient(patient: Patient, by: User) -> None:
     if role_of(by) != Role.PATIENT or by.pk != patient.user_id:
         raise PermissionDenied("Only the patient marks their own doses.")
 
 
-def _clinic_day(patient: Any, at: datetime) -> date:
+def _clinic_day(patient: Patient, at: datetime) -> date:
     return at.astimezone(zoneinfo.ZoneInfo(patient.clinic.time_zone)).date()
 
 
 @transaction.atomic
 def doselog_record(
     *,
-    patient: Any,
-    by: Any,
+    patient: Patient,
+    by: User,
     key: uuid.UUID,
     time: str = "",
     line: str = "",
@@ -299,7 +308,7 @@ def dose_slot_of(time: str) -> str:
 
 @transaction.atomic
 def doselog_undo(
-    *, patient: Any, by: Any, key: uuid.UUID, now: datetime | None = None
+    *, patient: Patient, by: User, key: uuid.UUID, now: datetime | None = None
 ) -> list[DoseLog]:
     """Take back the mark made with `key` (kept, with `undone_at`). Only the day's own marks
     change; undoing twice changes nothing the second time."""

@@ -3,7 +3,7 @@ works with htmx (the cards come back as a fragment) and without JavaScript (back
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +22,9 @@ from taperwell.medications.services import (
     doselog_undo,
 )
 from taperwell.patients.decorators import patient_page
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
 
 CHANGED = "Your plan changed since this page opened. Here are today's doses."
 
@@ -58,7 +61,7 @@ def dose_undo(request: HttpRequest) -> HttpResponse:
     return _answer(request, patient, form)
 
 
-def _answer(request: HttpRequest, patient: Any, form: Any) -> HttpResponse:
+def _answer(request: HttpRequest, patient: Patient, form: Any) -> HttpResponse:
     where = (form.cleaned_data.get("next") if form.is_valid() else None) or "today"
     if not request.htmx:
         page = "checkins:medicines" if where == "medicines" else "patients:today"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from taperwell.clinics.models import Clinic
 from taperwell.meetings.models import Attendance, GroupSession, Place, Rsvp, RsvpStatus
 from taperwell.patients.models import Patient
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 
 @transaction.atomic
@@ -56,7 +59,7 @@ def rsvp_set(*, session: GroupSession, patient: Patient, going: bool) -> Rsvp:
 
 @transaction.atomic
 def attendance_mark(
-    *, session: GroupSession, by: Any, present: set[int], patients: list[Patient]
+    *, session: GroupSession, by: User, present: set[int], patients: list[Patient]
 ) -> int:
     """Who came, once the session has begun. `patients` are those who said they were coming
     (each marked came or not); anyone else of the clinic in `present` is marked as came."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -14,8 +14,11 @@ from taperwell.audit.services import audit_record
 from taperwell.clinics.models import CLINICAL_ROLES, Clinic, Role
 from taperwell.messaging.models import ClinicMessaging, Message, MessageRead, Thread
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
-def threads_visible_to(user: Any) -> QuerySet[Thread]:
+
+def threads_visible_to(user: User) -> QuerySet[Thread]:
     role = role_of(user)
     if role == Role.PATIENT:
         return Thread.objects.filter(patient__user=user, clinic=clinic_of(user))
@@ -24,12 +27,12 @@ def threads_visible_to(user: Any) -> QuerySet[Thread]:
     return Thread.objects.none()
 
 
-def _unread_messages(user: Any) -> QuerySet[Message]:
+def _unread_messages(user: User) -> QuerySet[Message]:
     read = MessageRead.objects.filter(message=OuterRef("pk"), reader=user)
     return Message.objects.filter(~Exists(read), retracted_at__isnull=True).exclude(sender=user)
 
 
-def inbox_for(user: Any) -> QuerySet[Thread]:
+def inbox_for(user: User) -> QuerySet[Thread]:
     unread = _unread_messages(user).values_list("pk", flat=True)
     return (
         threads_visible_to(user)
@@ -39,7 +42,7 @@ def inbox_for(user: Any) -> QuerySet[Thread]:
     )
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     return _unread_messages(user).filter(thread__in=threads_visible_to(user)).count()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
@@ -18,6 +18,9 @@ from taperwell.clinics.models import CLINICAL_ROLES, Role
 from taperwell.messaging import selectors, services
 from taperwell.messaging.forms import MessageForm, ReplyTimeForm, ThreadForm
 from taperwell.messaging.models import ClinicMessaging
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 # Message threads carry clinical talk: the patient and clinicians read them, front desk does not.
 EVERYONE = (Role.PATIENT, *CLINICAL_ROLES)
@@ -43,7 +46,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _sent(request: HttpRequest, risk: Any, clinic: Any) -> None:
+def _sent(request: HttpRequest, risk: Any, clinic: Clinic) -> None:
     if risk.risky:
         flash.warning(
             request,

@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
 
 from taperwell.monitoring.models import Kind, MonitoringPolicy, MonitoringRecord, RecordStatus
 from taperwell.monitoring.schedule import DueItem, Policy, due_item, load_policy
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
+    from taperwell.patients.models import Patient
 
 
 @lru_cache(maxsize=1)
@@ -25,7 +29,7 @@ class ClinicPolicy:
     agreement_tiers: tuple[str, ...]
 
 
-def clinic_policy(clinic: Any) -> ClinicPolicy:
+def clinic_policy(clinic: Clinic) -> ClinicPolicy:
     """The cited defaults, with the clinic's own intervals where it set them."""
     base = default_policy()
     own = MonitoringPolicy.objects.filter(clinic=clinic).first()
@@ -43,7 +47,7 @@ def clinic_policy(clinic: Any) -> ClinicPolicy:
     )
 
 
-def records_of(patient: Any) -> list[MonitoringRecord]:
+def records_of(patient: Patient) -> list[MonitoringRecord]:
     """Every record of a patient, newest first, entered-in-error ones included (struck through)."""
     return list(
         MonitoringRecord.objects.filter(patient=patient).select_related("by", "marked_in_error_by")
@@ -68,7 +72,7 @@ class PatientNeeds:
     naloxone_advised: bool
 
 
-def needs_of(patient: Any, policy: ClinicPolicy) -> PatientNeeds:
+def needs_of(patient: Patient, policy: ClinicPolicy) -> PatientNeeds:
     from taperwell.medications.selectors import active_medications, mme_of, naloxone_advice
     from taperwell.tapering.engine import pack_for
     from taperwell.tapering.selectors import current_plan
@@ -91,7 +95,7 @@ def needs_of(patient: Any, policy: ClinicPolicy) -> PatientNeeds:
 
 
 def monitoring_due(
-    patient: Any,
+    patient: Patient,
     *,
     today: date,
     records: list[MonitoringRecord] | None = None,

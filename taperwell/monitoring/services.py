@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,12 +14,17 @@ from taperwell.clinics.models import Role
 from taperwell.monitoring.models import Finding, Kind, MonitoringRecord, RecordStatus
 from taperwell.monitoring.schedule import DueItem, DueState
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.care.models import Flag
+    from taperwell.patients.models import Patient
+
 # Clinicians record (nurse practitioners sign in with the clinician role).
 RECORDING_ROLES = frozenset({Role.CLINICIAN})
 FLAG_RULE = "monitoring-{kind}"
 
 
-def _must_record(user: Any) -> None:
+def _must_record(user: User) -> None:
     if role_of(user) not in RECORDING_ROLES:
         raise PermissionDenied("Only clinicians record monitoring.")
 
@@ -27,8 +32,8 @@ def _must_record(user: Any) -> None:
 @transaction.atomic
 def monitoring_record_create(
     *,
-    patient: Any,
-    by: Any,
+    patient: Patient,
+    by: User,
     kind: str,
     done_on: date,
     finding: str = "",
@@ -70,7 +75,9 @@ def monitoring_record_create(
     return record
 
 
-def _resolve_overdue_flags(*, patient: Any, kind: str, by: Any, record: MonitoringRecord) -> None:
+def _resolve_overdue_flags(
+    *, patient: Patient, kind: str, by: User, record: MonitoringRecord
+) -> None:
     from taperwell.care.models import Flag, FlagEvent, FlagEventKind, FlagStatus
 
     flags = Flag.objects.filter(patient=patient, rule=FLAG_RULE.format(kind=kind)).exclude(
@@ -89,7 +96,7 @@ def _resolve_overdue_flags(*, patient: Any, kind: str, by: Any, record: Monitori
 
 @transaction.atomic
 def monitoring_record_mark_entered_in_error(
-    *, record: MonitoringRecord, by: Any, reason: str
+    *, record: MonitoringRecord, by: User, reason: str
 ) -> MonitoringRecord:
     """Kept, struck through, with who, when and why. Nothing is deleted."""
     _must_record(by)
@@ -116,13 +123,13 @@ OVERDUE_REASONS = {
 
 
 @transaction.atomic
-def monitoring_flags_raise(*, patient: Any, items: list[DueItem]) -> list[Any]:
+def monitoring_flags_raise(*, patient: Patient, items: list[DueItem]) -> list[Flag]:
     """A low ("for information") flag for each overdue item, once for each due date: the flag's
     day is the date the item fell due, so a daily sweep never raises the same one twice."""
     from taperwell.care.models import FlagSource, Severity
     from taperwell.care.services import flag_raise
 
-    raised = []
+    raised: list[Flag] = []
     for item in items:
         if item.state != DueState.OVERDUE or item.due_on is None:
             continue

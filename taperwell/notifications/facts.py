@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -22,6 +22,9 @@ from taperwell.medications.selectors import naloxone_expiries
 from taperwell.notifications.models import Preference
 from taperwell.notifications.schedule import zone_for
 from taperwell.patients.models import Patient, PatientStatus
+
+if TYPE_CHECKING:
+    from taperwell.tapering.models import TaperPlan
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ class Facts:
     # the clinic's questionnaire schedule: instrument → (every how many days, only while tapering)
     questionnaire_schedule: dict[str, tuple[int, bool]] = field(default_factory=dict)
     naloxone_expiry: dt.date | None = None
-    plan: Any = None  # the taper plan in force
+    plan: TaperPlan | None = None  # the taper plan in force
     rsvps: list[Any] = field(default_factory=list)  # with their sessions
     unread: list[Any] = field(default_factory=list)  # messages from the care team, with threads
 

@@ -9,7 +9,7 @@ import logging
 import re
 import zoneinfo
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
 
@@ -24,11 +24,15 @@ from taperwell.tapering.selectors import (
     schedule_of,
 )
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.tapering.models import TaperPlan
+
 log = logging.getLogger(__name__)
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 
-def preference_for(user: Any) -> Preference:
+def preference_for(user: User) -> Preference:
     pref = Preference.objects.filter(user=user).first()
     return pref if pref is not None else Preference(user=user)
 
@@ -58,7 +62,7 @@ def plan_steps(patient: Patient, today: dt.date) -> dict[str, Any] | None:
     return steps_of(_plan_of(patient), patient, today)
 
 
-def steps_of(plan: Any, patient: Patient, today: dt.date) -> dict[str, Any] | None:
+def steps_of(plan: TaperPlan | None, patient: Patient, today: dt.date) -> dict[str, Any] | None:
     """Where the patient is on a plan already loaded (the sweep loads a whole chunk's at once)."""
     if plan is None:
         return None
@@ -95,7 +99,7 @@ def plan_schedule(patient: Patient) -> PlanSchedule:
         return schedule_of(None)
 
 
-def upcoming_step(plan: Any, patient: Patient, today: dt.date) -> PlanStep | None:
+def upcoming_step(plan: TaperPlan | None, patient: Patient, today: dt.date) -> PlanStep | None:
     """The next approved step of a plan already loaded: none while the plan is paused."""
     if plan is None:
         return None

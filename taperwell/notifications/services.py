@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,8 +23,11 @@ from taperwell.notifications.schedule import preference_for
 from taperwell.patients.models import Patient
 from taperwell.webpush.services import notice_push_send
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
-def notifications_mark_read(*, user: Any) -> int:
+
+def notifications_mark_read(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.patients.models import Patient
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 IDENTITY_FIELDS = ("date_of_birth", "record_number", "phone", "preferred_language")
 
@@ -21,7 +24,7 @@ def identity_widgets() -> dict[str, Any]:
     }
 
 
-def clean_identity(form: forms.Form, *, clinic: Any, patient: Patient | None) -> None:
+def clean_identity(form: forms.Form, *, clinic: Clinic, patient: Patient | None) -> None:
     """A birth date not in the future, and a record number not already used at this clinic."""
     from taperwell.patients.selectors import record_number_taken
 

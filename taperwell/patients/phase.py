@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from taperwell.patients.models import TAKING_PART, Patient, PatientStatus
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 PHASES = TAKING_PART
 
@@ -21,7 +24,7 @@ def checkin_every_days(patient: Patient) -> int:
 
 
 @transaction.atomic
-def patient_phase_set(*, patient: Patient, phase: str, by: Any) -> bool:
+def patient_phase_set(*, patient: Patient, phase: str, by: User) -> bool:
     """Move a patient between daily check-ins and maintenance. Returns whether anything changed.
 
     Only patients taking part move (not someone invited or who has left). Each change is an

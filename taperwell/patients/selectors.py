@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,8 +12,12 @@ from taperwell.access import patients_visible_to
 from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import CareTeamMember, Patient, PatientStatus
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.clinics.models import Clinic
 
-def panel_for(user: Any, *, mine_only: bool = False, search: str = "") -> QuerySet[Patient]:
+
+def panel_for(user: User, *, mine_only: bool = False, search: str = "") -> QuerySet[Patient]:
     """The patients a care-team member sees in their list, with care teams in one extra query."""
     patients = patients_visible_to(user)
     if mine_only:
@@ -31,7 +35,7 @@ def care_team_of(patient: Patient) -> list[CareTeamMember]:
     return list(patient.care_team.select_related("member__user").order_by("role"))
 
 
-def record_number_taken(clinic: Any, number: str, *, patient: Patient | None = None) -> bool:
+def record_number_taken(clinic: Clinic, number: str, *, patient: Patient | None = None) -> bool:
     """Is this record number (MRN) already another patient's at the clinic?"""
     others = Patient.objects.filter(clinic=clinic, record_number=number.strip())
     if patient is not None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record
 from taperwell.patients.models import Patient
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
 
 IDENTITY_LABELS = {
     "date_of_birth": "date of birth",
@@ -19,7 +22,7 @@ IDENTITY_LABELS = {
 
 
 @transaction.atomic
-def patient_identity_update(*, patient: Patient, by: Any, **fields: Any) -> list[str]:
+def patient_identity_update(*, patient: Patient, by: User, **fields: Any) -> list[str]:
     """Change the identity fields given; audited with the names (not values) of what changed."""
     unknown = set(fields) - set(IDENTITY_LABELS)
     if unknown:

@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.core import signing
@@ -26,6 +26,9 @@ from taperwell.reports.models import ExportStatus, PatientExport
 from taperwell.reports.pdf import patient_summary_pdf
 from taperwell.reports.summary import PATIENT_SECTIONS, visit_summary
 from taperwell.skills.models import PracticeSession
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
 
 LINK_LIFETIME = timedelta(hours=48)
 SALT = "taperwell.reports.export-download"
@@ -98,7 +101,7 @@ def _cell(value: Any, zone: ZoneInfo) -> Any:
     return value
 
 
-def _csv(model: Any, columns: list[str], patient: Any) -> str:
+def _csv(model: Any, columns: list[str], patient: Patient) -> str:
     zone = ZoneInfo(patient.clinic.time_zone)
     buffer = io.StringIO()
     writer = csv_safety.writer(buffer, lineterminator="\n")
@@ -108,7 +111,7 @@ def _csv(model: Any, columns: list[str], patient: Any) -> str:
     return buffer.getvalue()
 
 
-def _dose_log_csv(patient: Any) -> str:
+def _dose_log_csv(patient: Patient) -> str:
     from taperwell.medications.dose_cards import DOSE_LOG_COLUMNS, dose_log_rows
 
     buffer = io.StringIO()
@@ -118,7 +121,7 @@ def _dose_log_csv(patient: Any) -> str:
     return buffer.getvalue()
 
 
-def export_zip(patient: Any) -> bytes:
+def export_zip(patient: Patient) -> bytes:
     """The ZIP, its README and PDF in the patient's language."""
     from taperwell.core.language import language_for_patient
 
@@ -126,7 +129,7 @@ def export_zip(patient: Any) -> bytes:
         return _export_zip(patient)
 
 
-def _export_zip(patient: Any) -> bytes:
+def _export_zip(patient: Patient) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         bundle = patient_bundle(patient, today=clinic_today(patient.clinic))

@@ -25,7 +25,7 @@ import zoneinfo
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import OuterRef, Subquery
 
@@ -38,6 +38,9 @@ from taperwell.reports.models import ResearchChoice, ResearchConsent
 from taperwell.skills.models import PracticeSession, SessionStatus
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.selectors import schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 # CMS cell-size suppression policy (ResDAC, https://resdac.org/articles/cms-cell-size-suppression-policy):
 # no cell holding a value of 1 to 10 may be shown. Below 11 participants there is no export; a
@@ -168,7 +171,7 @@ def mme_band(mme: float | int | str | None) -> str:
     return [label for low, label in MME_BANDS if value >= low][-1]
 
 
-def consenting_patients(clinic: Any) -> Iterable[Patient]:
+def consenting_patients(clinic: Clinic) -> Iterable[Patient]:
     latest = ResearchConsent.objects.filter(patient=OuterRef("pk")).order_by("-recorded_at", "-pk")
     return (
         Patient.objects.filter(clinic=clinic)
@@ -204,7 +207,7 @@ def _percent(mme: Any, baseline: Any) -> int | str:
         return ""
 
 
-def research_export(clinic: Any) -> bytes:
+def research_export(clinic: Clinic) -> bytes:
     """A ZIP of CSV files plus the data dictionary; `TooFewParticipants` below the minimum."""
     patients = list(consenting_patients(clinic))
     if len(patients) < MINIMUM_PARTICIPANTS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
@@ -12,9 +12,15 @@ from taperwell.medications.models import PatientMedication
 from taperwell.medications.services import medication_add
 from taperwell.reports.models import ResearchChoice, ResearchConsent, VisitNote
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
+
 
 @transaction.atomic
-def medicines_import(*, patient: Any, by: Any, result: ImportResult) -> list[PatientMedication]:
+def medicines_import(
+    *, patient: Patient, by: User, result: ImportResult
+) -> list[PatientMedication]:
     """Add every matched medicine to the patient's list (through the medicines service, so each
     addition is checked and recorded as usual). Unknown and skipped lines are left for a person."""
     created = []
@@ -28,7 +34,7 @@ def medicines_import(*, patient: Any, by: Any, result: ImportResult) -> list[Pat
 
 
 @transaction.atomic
-def research_consent_record(*, patient: Any, given: bool) -> ResearchConsent:
+def research_consent_record(*, patient: Patient, given: bool) -> ResearchConsent:
     row = ResearchConsent(
         patient=patient, choice=ResearchChoice.GIVEN if given else ResearchChoice.WITHDRAWN
     )
@@ -38,7 +44,7 @@ def research_consent_record(*, patient: Any, given: bool) -> ResearchConsent:
 
 
 @transaction.atomic
-def visit_note_create(*, patient: Any, body: str) -> VisitNote:
+def visit_note_create(*, patient: Patient, body: str) -> VisitNote:
     note = VisitNote(patient=patient, body=body.strip())
     note.full_clean()
     note.save()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
 
@@ -36,6 +36,9 @@ from taperwell.skills.selectors import practice_minutes_by_day
 from taperwell.tapering.engine import pack_for
 from taperwell.tapering.models import TaperPlan
 from taperwell.tapering.selectors import PlanSchedule, current_plan, schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.medications.models import PatientMedication
 
 # Sections a patient may leave out when they share the summary. "patient" is always there.
 SECTIONS = [
@@ -149,7 +152,7 @@ def visit_summary(
     return summary
 
 
-def rxcui_of(med: Any) -> str:
+def rxcui_of(med: PatientMedication) -> str:
     """The RxNorm ingredient code stored on the row, or the formulary's for its name."""
     if med.rxcui:
         return str(med.rxcui)

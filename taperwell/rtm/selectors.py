@@ -7,12 +7,15 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 
 from taperwell.rtm.models import ActivityKind, CareTimeEntry, EntryStatus
 from taperwell.rtm.month import MonthCounts, Rules, Threshold, load_rules, thresholds_reached
+
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +25,7 @@ def rules() -> Rules:
 
 @dataclass(frozen=True)
 class PatientMonth:
-    patient: Any
+    patient: Patient
     counts: MonthCounts
     reached: list[Threshold]
 
@@ -115,7 +118,7 @@ def month_for_patients(
     return months
 
 
-def care_time_of(patient: Any, *, first: dt.date, last: dt.date) -> list[CareTimeEntry]:
+def care_time_of(patient: Patient, *, first: dt.date, last: dt.date) -> list[CareTimeEntry]:
     return list(
         CareTimeEntry.objects.filter(patient=patient, on__gte=first, on__lte=last).select_related(
             "by", "marked_in_error_by"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,11 +13,15 @@ from taperwell.access import role_of
 from taperwell.clinics.models import CLINICAL_ROLES
 from taperwell.rtm.models import CareTimeEntry, EntryStatus
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
+
 # Clinicians and behavioural-health clinicians manage the treatment and log their time.
 LOGGING_ROLES = CLINICAL_ROLES
 
 
-def _must_log(user: Any) -> None:
+def _must_log(user: User) -> None:
     if role_of(user) not in LOGGING_ROLES:
         raise PermissionDenied("Only clinicians log care time.")
 
@@ -25,8 +29,8 @@ def _must_log(user: Any) -> None:
 @transaction.atomic
 def care_time_create(
     *,
-    patient: Any,
-    by: Any,
+    patient: Patient,
+    by: User,
     kind: str,
     on: date,
     minutes: int,
@@ -46,7 +50,9 @@ def care_time_create(
 
 
 @transaction.atomic
-def care_time_mark_entered_in_error(*, entry: CareTimeEntry, by: Any, reason: str) -> CareTimeEntry:
+def care_time_mark_entered_in_error(
+    *, entry: CareTimeEntry, by: User, reason: str
+) -> CareTimeEntry:
     """Kept, struck through, no longer counted; with who, when and why."""
     _must_log(by)
     if not reason.strip():

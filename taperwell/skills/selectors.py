@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,9 @@ from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import Patient
 from taperwell.skills.models import FlarePlan, PracticeSession, SessionStatus
 from taperwell.skills.practices import PACER_SLUG, Practice, load_practices
+
+if TYPE_CHECKING:
+    from taperwell.checkins.models import CheckIn
 
 
 def _done() -> Any:
@@ -147,7 +150,7 @@ def _thresholds() -> dict[str, int]:
     }
 
 
-def _need_from_checkin(checkin: Any) -> str | None:
+def _need_from_checkin(checkin: CheckIn) -> str | None:
     levels = _thresholds()
     # Order matters when several are high: withdrawal first, then craving, pain, mood.
     if (getattr(checkin, "withdrawal", None) or 0) >= levels["withdrawal"]:
@@ -185,7 +188,11 @@ def practice_of_the_day(practices: list[Practice], today: date) -> Practice:
 
 
 def suggestion_for(
-    patient: Patient, *, checkin: Any = None, today: date | None = None, checkin_read: bool = False
+    patient: Patient,
+    *,
+    checkin: CheckIn | None = None,
+    today: date | None = None,
+    checkin_read: bool = False,
 ) -> Suggestion:
     """The practice to offer now, and why. At most two queries (today's check-in, open flags);
     `checkin_read=True`: the caller has read today's check-in already (`checkin`, None if none)."""
@@ -207,7 +214,7 @@ def suggestion_for(
     )
 
 
-def suggested_practice(patient: Patient, *, checkin: Any = None) -> Practice:
+def suggested_practice(patient: Patient, *, checkin: CheckIn | None = None) -> Practice:
     """The fitting practice after a check-in (high withdrawal or pain → the breathing pacer,
     craving → urge surfing, low mood → savouring or values), or from an open care-team flag,
     otherwise the practice of the day. Without `checkin`, today's check-in is used if any."""

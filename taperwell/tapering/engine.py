@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taperwell.clinical import cli_taper
 from taperwell.clinical.guidelines import load_pack
@@ -19,12 +19,15 @@ from taperwell.clinical.taper_input import BadInput, parse_medication, parse_pau
 from taperwell.clinical.taper_model import Schedule, TaperError
 from taperwell.tapering.models import RevisionKind
 
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
+
 
 class PlanError(ValueError):
     """A plan the engine cannot make; the message says why in plain words."""
 
 
-def pack_for(clinic: Any):
+def pack_for(clinic: Clinic):
     """The clinic's guideline pack with its state overlay, when there is one for its state."""
     name = clinic.guideline_pack or "cdc-2022"
     if clinic.jurisdiction:

@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from taperwell.tapering.models import TaperPlan
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,6 @@ def schedule_from_document(document: Mapping[str, Any] | None) -> PlanSchedule:
     )
 
 
-def schedule_of(plan: Any) -> PlanSchedule:
+def schedule_of(plan: TaperPlan | None) -> PlanSchedule:
     """The approved schedule of `plan` (a `TaperPlan`, or None for no plan: an empty schedule)."""
     return schedule_from_document(plan.schedule if plan is not None else None)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: import it from here
@@ -15,8 +15,13 @@ from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: imp
     schedule_of,
 )
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.notifications.models import Notification
+    from taperwell.patients.models import Patient
 
-def current_plan(patient: Any) -> TaperPlan | None:
+
+def current_plan(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
     if hasattr(patient, "dose_plans"):  # read already in this request (`load_dose_rows`)
         from taperwell.medications.selectors import plan_in_force_of
@@ -65,7 +70,7 @@ def step_position(plan: TaperPlan | None, *, today: date) -> tuple[int, int] | N
     return (current.position + 1, len(schedule.steps))
 
 
-def dose_change_dates(patient: Any) -> list[date]:
+def dose_change_dates(patient: Patient) -> list[date]:
     """Start dates of approved steps that changed a dose (for the bump rules)."""
     plans = TaperPlan.objects.filter(
         patient=patient, status__in=(*IN_FORCE, PlanStatus.COMPLETED)
@@ -76,7 +81,7 @@ def dose_change_dates(patient: Any) -> list[date]:
     return sorted(days)
 
 
-def plans_of(patient: Any) -> list[TaperPlan]:
+def plans_of(patient: Patient) -> list[TaperPlan]:
     return list(
         TaperPlan.objects.filter(patient=patient)
         .select_related("created_by", "approved_by")
@@ -84,7 +89,7 @@ def plans_of(patient: Any) -> list[TaperPlan]:
     )
 
 
-def scheduled_mme_of_record(patient: Any, *, on: date) -> Decimal | None:
+def scheduled_mme_of_record(patient: Patient, *, on: date) -> Decimal | None:
     """Today's scheduled MME/day from the dose of record (as-needed doses are never planned,
     so they are left out on both sides when a plan's first dose is compared with it)."""
     from taperwell.medications.selectors import dose_of_record
@@ -102,7 +107,7 @@ class StartingPoint:
     texts: tuple[str, ...] = ()  # each scheduled line in plain words
 
 
-def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
+def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     """A new draft starts from the dose of record, never from a pre-taper medicine list."""
     from taperwell.medications.selectors import dose_of_record
 
@@ -119,7 +124,7 @@ def draft_starting_point(patient: Any, *, on: date) -> StartingPoint:
 PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
 
 
-def plan_change_notice(user: Any) -> Any | None:
+def plan_change_notice(user: User) -> Notification | None:
     """The latest notice of a newly approved plan from the last week, for the patient's Today."""
     from datetime import timedelta
 

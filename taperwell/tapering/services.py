@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,18 +34,24 @@ from taperwell.tapering.models import (
 from taperwell.tapering.schedule import schedule_from_document, schedule_of
 from taperwell.tapering.selectors import current_plan, scheduled_mme_of_record
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.care.models import Flag
+    from taperwell.clinics.models import Clinic
+    from taperwell.patients.models import Patient
+
 LOST_TOLERANCE = (
     "Any dose increase after a reduction carries a risk of overdose: tolerance may already be "
     "lower. Tell the patient and check naloxone."
 )
 
 
-def _must_be_clinician(user: Any) -> None:
+def _must_be_clinician(user: User) -> None:
     if role_of(user) != Role.CLINICIAN:
         raise PermissionDenied("Only a clinician can approve or change a taper plan.")
 
 
-def local_today(clinic: Any) -> date:
+def local_today(clinic: Clinic) -> date:
     """`clinics.selectors.clinic_today` under its older name here."""
     return clinic_today(clinic)
 
@@ -59,7 +65,7 @@ def _schedule(inputs: dict[str, Any], revisions: list[dict[str, Any]]) -> dict[s
 
 @transaction.atomic
 def plan_draft(
-    *, patient: Any, by: Any, inputs: dict[str, Any], patient_preference: str = ""
+    *, patient: Patient, by: User, inputs: dict[str, Any], patient_preference: str = ""
 ) -> TaperPlan:
     """A new draft; the engine must be able to plan it (bad input raises ValidationError)."""
     if role_of(by) not in {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH}:
@@ -153,7 +159,7 @@ def _comparable_mme_of_record(plan: TaperPlan, *, on: date) -> Decimal | None:
 def plan_approve(
     *,
     plan: TaperPlan,
-    by: Any,
+    by: User,
     agreement: str,
     today: date | None = None,
     shown_start: date | None = None,
@@ -226,7 +232,7 @@ def _number(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def naloxone_words(patient: Any) -> str:
+def naloxone_words(patient: Patient) -> str:
     """The one naloxone status, for the approval page and the decision log."""
     from taperwell.medications.selectors import naloxone_status
 
@@ -297,7 +303,7 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, toda
 
 
 @transaction.atomic
-def plan_discard(*, plan: TaperPlan, by: Any, reason: str = "") -> TaperPlan:
+def plan_discard(*, plan: TaperPlan, by: User, reason: str = "") -> TaperPlan:
     """Set an unwanted draft aside; it is kept, marked discarded, and the decision logged."""
     if role_of(by) not in {Role.CLINICIAN, Role.BEHAVIOURAL_HEALTH}:
         raise PermissionDenied("Only clinicians discard draft plans.")
@@ -324,13 +330,13 @@ _KINDS = {
 def plan_revise(
     *,
     plan: TaperPlan,
-    by: Any,
+    by: User,
     kind: str,
     on: date,
     reason: str,
     policy: dict[str, Any] | None = None,
     to_index: int | None = None,
-    resolves_flag: Any = None,
+    resolves_flag: Flag | None = None,
 ) -> TaperPlan:
     """Pause, resume, slow down or step back an approved plan; the patient sees it at once.
 
@@ -378,7 +384,7 @@ def plan_revise(
     return plan
 
 
-def _resolve_flag(flag: Any, *, plan: TaperPlan, by: Any, kind: str, reason: str) -> None:
+def _resolve_flag(flag: Flag, *, plan: TaperPlan, by: User, kind: str, reason: str) -> None:
     from taperwell.care.models import FlagStatus, Resolution
     from taperwell.care.services import flag_resolve
 
@@ -418,7 +424,7 @@ def _mme_on(schedule: dict[str, Any], on: date) -> Decimal | None:
 
 
 @transaction.atomic
-def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPlan:
+def plan_complete(*, plan: TaperPlan, by: User, on: date, reason: str) -> TaperPlan:
     """Close a plan whose last step has begun: the taper is done (or reached its target)."""
     _must_be_clinician(by)
     plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
@@ -444,7 +450,7 @@ def plan_complete(*, plan: TaperPlan, by: Any, on: date, reason: str) -> TaperPl
 
 
 @transaction.atomic
-def pause_request_create(*, patient: Any, reason: str = "", by: Any) -> PauseRequest:
+def pause_request_create(*, patient: Patient, reason: str = "", by: User) -> PauseRequest:
     """The patient asks for a pause: stored, logged on the plan, and raised as a care flag."""
     from taperwell.care.services import flag_raise
 

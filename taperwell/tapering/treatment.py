@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -24,6 +24,10 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+    from taperwell.patients.models import Patient
 
 SOURCE = "CDC-2022"
 SOURCE_LABEL = "CDC-2022 Rec 12"
@@ -45,7 +49,7 @@ class TreatmentMedicine(models.TextChoices):
 def treatment_decision_record(
     *,
     plan: TaperPlan,
-    by: Any,
+    by: User,
     oud_concern: bool,
     step: str,
     medicine: str,
@@ -96,7 +100,7 @@ class TreatmentDecision:
     plan_public_id: Any
 
 
-def latest_treatment_decision(patient: Any) -> TreatmentDecision | None:
+def latest_treatment_decision(patient: Patient) -> TreatmentDecision | None:
     event = (
         TaperEvent.objects.filter(plan__patient=patient, kind=TaperEventKind.TREATMENT)
         .select_related("by", "plan")
@@ -162,7 +166,7 @@ def patient_words(*, step: str, medicine: str) -> str:
     )
 
 
-def latest_for_patient(patient: Any) -> dict[str, str] | None:
+def latest_for_patient(patient: Patient) -> dict[str, str] | None:
     """The patient's own view of the latest decision: a title and plain words."""
     decision = latest_treatment_decision(patient)
     if decision is None:

@@ -8,7 +8,7 @@ notice. A push service that answers 404 or 410 has forgotten the device: the sub
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,6 +22,9 @@ from taperwell.webpush.models import PushSubscription
 from taperwell.webpush.payload import push_payload
 from taperwell.webpush.vapid import vapid
 
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+
 log = logging.getLogger(__name__)
 
 GONE = {404, 410}
@@ -31,7 +34,7 @@ TTL_SECONDS = 12 * 60 * 60  # a reminder older than half a day is no help; let t
 
 @transaction.atomic
 def push_subscription_save(
-    *, user: Any, endpoint: str, p256dh: str, auth: str, device: str = ""
+    *, user: User, endpoint: str, p256dh: str, auth: str, device: str = ""
 ) -> PushSubscription:
     """Keep this device's subscription. The endpoint is the device: subscribing again from the
     same browser updates its keys, and a shared device follows whoever subscribed last."""
@@ -50,7 +53,7 @@ def push_subscription_save(
 
 
 @transaction.atomic
-def push_subscription_remove(*, user: Any, endpoint: str) -> int:
+def push_subscription_remove(*, user: User, endpoint: str) -> int:
     deleted, _ = PushSubscription.objects.filter(user=user, endpoint=endpoint).delete()
     return deleted
 

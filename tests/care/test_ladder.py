@@ -4,30 +4,27 @@ writes); wrong method → 405. Write views included (the shared table is GET onl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from django.urls import reverse
 
 from taperwell.care.services import flag_raise, note_create
 from taperwell.tapering.services import local_today, plan_approve, plan_draft
 from tests import factories
 from tests.care.builders import oxycodone_er, ten_percent_inputs
+from tests.ladder import (
+    Ladder,
+    Rung,
+    check_anonymous_is_sent_to_sign_in,
+    check_another_clinic_gets_not_found,
+    check_it_works,
+    check_wrong_method_is_refused,
+    check_wrong_role_is_refused,
+    rung_name,
+    scoped,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Rung:
-    name: str
-    url: str
-    allowed: str
-    wrong_role: str
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-    ok: int = 200
-    wrong_method: str = "delete"
 
 
 VIEWS = [
@@ -39,7 +36,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"phase": "maintenance"},
-        302,
         "get",
     ),
     Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "front_desk"),
@@ -50,7 +46,6 @@ VIEWS = [
         "front_desk",
         "post",
         {"note": "Called"},
-        302,
         "get",
     ),
     Rung(
@@ -60,7 +55,6 @@ VIEWS = [
         "clinic_admin",
         "post",
         {"resolution": "called", "note": "ok"},
-        302,
         "get",
     ),
     Rung(
@@ -70,7 +64,6 @@ VIEWS = [
         "front_desk",
         "post",
         {"body": "Seen"},
-        302,
         "get",
     ),
     Rung(
@@ -80,7 +73,6 @@ VIEWS = [
         "front_desk",
         "post",
         {},
-        302,
         "get",
     ),
     Rung(
@@ -90,7 +82,6 @@ VIEWS = [
         "front_desk",
         "post",
         {"body": "Well done"},
-        302,
         "get",
     ),
     Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "front_desk"),
@@ -105,7 +96,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"drug": "gabapentin", "strength": "300", "unit": "mg", "times_text": "08:00"},
-        302,
         "delete",
     ),
     Rung("medicine edit", "/clinic/medicines/{medication}/edit/", "clinician", "counsellor"),
@@ -116,7 +106,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"status": "stopped", "reason": "done"},
-        302,
         "get",
     ),
     Rung(
@@ -126,7 +115,6 @@ VIEWS = [
         "front_desk",
         "post",
         {"sleep_apnea": "on"},
-        302,
         "get",
     ),
     Rung("taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "front_desk"),
@@ -137,7 +125,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"pace": "standard", "start_date": "2026-04-06"},
-        302,
         "delete",
     ),
     Rung("taper plan", "/clinic/taper-plans/{plan}/", "counsellor", "front_desk"),
@@ -148,7 +135,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"agreement": "Agreed"},
-        302,
         "get",
     ),
     Rung(
@@ -158,7 +144,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"reason": "Not needed"},
-        302,
         "get",
     ),
     Rung(
@@ -168,7 +153,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"kind": "pause", "on": "2026-02-10", "reason": "Needs a rest"},
-        302,
         "get",
     ),
     Rung("taper print", "/clinic/taper-plans/{approved}/print/", "clinician", "front_desk"),
@@ -176,7 +160,7 @@ VIEWS = [
 
 
 @pytest.fixture
-def personas(patient, clinician, counsellor, front_desk, clinic_admin):
+def ladder(patient, clinician, ladder_people):
     medication = oxycodone_er(patient, clinician)
     other = factories.make_patient(patient.clinic, full_name="Second Patient")
     oxycodone_er(other, clinician)
@@ -195,13 +179,9 @@ def personas(patient, clinician, counsellor, front_desk, clinic_admin):
         source="bump-rules",
     )
     note = note_create(patient=patient, author=clinician, body="A note")
-    return {
-        "patient": patient.user,
-        "clinician": clinician,
-        "counsellor": counsellor,
-        "front_desk": front_desk,
-        "clinic_admin": clinic_admin,
-        "ids": {
+    return Ladder(
+        people=ladder_people,
+        ids={
             "patient": patient.public_id,
             "flag": flag.public_id,
             "note": note.public_id,
@@ -209,44 +189,29 @@ def personas(patient, clinician, counsellor, front_desk, clinic_admin):
             "plan": plan.public_id,
             "approved": approved.public_id,
         },
-    }
+    )
 
 
-def _url(rung, personas):
-    return rung.url.format(**personas["ids"])
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_right_person_can_use_the_view(client, ladder, rung):
+    check_it_works(client, ladder, rung)
 
 
-def _call(client, rung, personas, method=None):
-    return getattr(client, method or rung.method)(_url(rung, personas), rung.data)
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, ladder, rung):
+    check_anonymous_is_sent_to_sign_in(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_right_person_can_use_the_view(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    assert _call(client, rung, personas).status_code == rung.ok
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_role_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, personas, rung):
-    response = _call(client, rung, personas)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize("rung", scoped(VIEWS), ids=rung_name)
+def test_someone_from_another_clinic_gets_not_found(client, ladder, other_clinic, rung):
+    check_another_clinic_gets_not_found(client, ladder, rung, ladder.stranger(rung, other_clinic))
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_role_is_refused(client, personas, rung):
-    client.force_login(personas[rung.wrong_role])
-    assert _call(client, rung, personas).status_code == 403
-
-
-@pytest.mark.parametrize("rung", [r for r in VIEWS if "{" in r.url], ids=lambda r: r.name)
-def test_someone_from_another_clinic_gets_not_found(client, personas, other_clinic, rung):
-    stranger = factories.make_staff(other_clinic, personas[rung.allowed].membership.role)
-    client.force_login(stranger)
-    assert _call(client, rung, personas).status_code == 404
-
-
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_method_is_refused(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    assert _call(client, rung, personas, rung.wrong_method).status_code == 405
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_method_is_refused(client, ladder, rung):
+    check_wrong_method_is_refused(client, ladder, rung)

@@ -3,29 +3,26 @@ another clinic → 404; wrong role → 403; wrong method → 405."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
-from django.urls import reverse
 
 from taperwell.monitoring.models import MonitoringRecord
 from taperwell.rtm.models import CareTimeEntry
 from tests import factories
+from tests.ladder import (
+    Ladder,
+    Rung,
+    check_anonymous_is_sent_to_sign_in,
+    check_another_clinic_gets_not_found,
+    check_it_works,
+    check_wrong_method_is_refused,
+    check_wrong_role_is_refused,
+    rung_name,
+    scoped,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@dataclass(frozen=True)
-class Rung:
-    name: str
-    url: str
-    allowed: str
-    wrong_role: str
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-    ok: int = 200
-    wrong_method: str = "delete"
 
 
 CONFIRMED = {"reason": "Wrong patient", "confirm": "on"}
@@ -38,7 +35,6 @@ VIEWS = [
         "counsellor",
         "post",
         {"kind": "pdmp", "done_on": "2026-01-05", "finding": "expected"},
-        302,
     ),
     Rung(
         "monitoring in error",
@@ -47,7 +43,6 @@ VIEWS = [
         "counsellor",
         "post",
         CONFIRMED,
-        302,
         "get",
     ),
     Rung("care time", "/clinic/patients/{patient}/care-time/", "clinician", "front_desk"),
@@ -58,7 +53,6 @@ VIEWS = [
         "front_desk",
         "post",
         {"kind": "management", "on": "2026-01-05", "minutes": "10", "what": "Reviewed"},
-        302,
     ),
     Rung(
         "care time in error",
@@ -67,7 +61,6 @@ VIEWS = [
         "front_desk",
         "post",
         CONFIRMED,
-        302,
         "get",
     ),
     Rung("month report", "/clinic/remote-monitoring/", "clinic_admin", "counsellor"),
@@ -76,62 +69,46 @@ VIEWS = [
 
 
 @pytest.fixture
-def personas(patient, clinician, counsellor, front_desk, clinic_admin):
+def ladder(patient, clinician, ladder_people):
     record = MonitoringRecord.objects.create(
         patient=patient, by=clinician, kind="udt", done_on=date(2026, 1, 5), finding="expected"
     )
     entry = CareTimeEntry.objects.create(
         patient=patient, by=clinician, kind="call", on=date(2026, 1, 5), minutes=5, what="Call"
     )
-    return {
-        "patient": patient.user,
-        "clinician": clinician,
-        "counsellor": counsellor,
-        "front_desk": front_desk,
-        "clinic_admin": clinic_admin,
-        "ids": {"patient": patient.public_id, "record": record.public_id, "entry": entry.public_id},
-    }
+    return Ladder(
+        people=ladder_people,
+        ids={"patient": patient.public_id, "record": record.public_id, "entry": entry.public_id},
+    )
 
 
-def _call(client, rung, personas, method=None):
-    url = rung.url.format(**personas["ids"])
-    return getattr(client, method or rung.method)(url, rung.data)
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_right_person_can_use_the_view(client, ladder, rung):
+    check_it_works(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_right_person_can_use_the_view(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    assert _call(client, rung, personas).status_code == rung.ok
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, ladder, rung):
+    check_anonymous_is_sent_to_sign_in(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, personas, rung):
-    response = _call(client, rung, personas)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_role_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_role_is_refused(client, personas, rung):
-    client.force_login(personas[rung.wrong_role])
-    assert _call(client, rung, personas).status_code == 403
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_a_patient_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung, "patient")
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_a_patient_is_refused(client, personas, rung):
-    client.force_login(personas["patient"])
-    assert _call(client, rung, personas).status_code == 403
-
-
-@pytest.mark.parametrize("rung", [r for r in VIEWS if "{" in r.url], ids=lambda r: r.name)
-def test_someone_from_another_clinic_gets_not_found(client, personas, other_clinic, rung):
-    stranger = factories.make_staff(other_clinic, personas[rung.allowed].membership.role)
-    client.force_login(stranger)
-    assert _call(client, rung, personas).status_code == 404
+@pytest.mark.parametrize("rung", scoped(VIEWS), ids=rung_name)
+def test_someone_from_another_clinic_gets_not_found(client, ladder, other_clinic, rung):
+    check_another_clinic_gets_not_found(client, ladder, rung, ladder.stranger(rung, other_clinic))
 
 
 def test_the_month_report_of_another_clinic_lists_none_of_our_patients(
-    client, personas, other_clinic
+    client, ladder, other_clinic
 ):
     stranger = factories.make_staff(other_clinic, "clinician")
     client.force_login(stranger)
@@ -141,7 +118,6 @@ def test_the_month_report_of_another_clinic_lists_none_of_our_patients(
     assert len(rows) == 1  # the header only
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_method_is_refused(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    assert _call(client, rung, personas, rung.wrong_method).status_code == 405
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_method_is_refused(client, ladder, rung):
+    check_wrong_method_is_refused(client, ladder, rung)

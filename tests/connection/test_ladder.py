@@ -4,37 +4,35 @@ clinic → 404; wrong role → 403; wrong method → 405."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from taperwell.community.models import Member, Post
 from taperwell.meetings.models import GroupSession
 from taperwell.messaging.services import thread_create
-from tests import factories
-
-
-@dataclass(frozen=True)
-class Rung:
-    name: str
-    url: str
-    allowed: str
-    wrong_role: str | None
-    method: str = "get"  # how the allowed person uses it
-    wrong_method: str = "delete"
-    scoped: bool = False
-    data: tuple = ()
-
+from tests.ladder import (
+    Ladder,
+    Rung,
+    check_anonymous_is_sent_to_sign_in,
+    check_another_clinic_gets_not_found,
+    check_it_works,
+    check_wrong_method_is_refused,
+    check_wrong_role_is_refused,
+    rung_name,
+    scoped,
+    with_wrong_role,
+)
 
 VIEWS = [
     Rung("inbox", "/messages/", "patient", None),
     Rung("new message", "/messages/new/", "clinician", None),
     Rung("reply time", "/messages/reply-time/", "clinic_admin", "clinician"),
-    Rung("thread", "/messages/{thread}/", "clinician", None, scoped=True),
-    Rung("withdraw", "/messages/m/{message}/withdraw/", "patient", None, "post", "get", True),
-    Rung("attachment", "/messages/m/{message}/attachment/", "patient", None, scoped=True),
+    Rung("thread", "/messages/{thread}/", "clinician", None),
+    Rung(
+        "withdraw", "/messages/m/{message}/withdraw/", "patient", None, "post", wrong_method="get"
+    ),
+    Rung("attachment", "/messages/m/{message}/attachment/", "patient", None),
     Rung("group", "/group/", "patient", None),
     Rung(
         "join",
@@ -42,58 +40,54 @@ VIEWS = [
         "patient",
         "clinician",
         "post",
-        "get",
-        data=(("display_name", "New name"),),
+        data={"display_name": "New name"},
+        wrong_method="get",
     ),
-    Rung("leave", "/group/leave/", "patient", "clinician", "post", "get"),
+    Rung("leave", "/group/leave/", "patient", "clinician", "post", wrong_method="get"),
     Rung("new topic", "/group/new/", "patient", "clinician"),
     Rung("moderation", "/group/moderation/", "counsellor", "clinician"),
-    Rung("topic", "/group/{topic}/", "patient", None, scoped=True),
+    Rung("topic", "/group/{topic}/", "patient", None),
     Rung(
         "support",
         "/group/p/{topic}/support/",
         "patient",
         "clinician",
         "post",
-        "get",
-        True,
-        (("kind", "support"),),
+        data={"kind": "support"},
+        wrong_method="get",
     ),
-    Rung("report", "/group/p/{topic}/report/", "patient", "clinician", "post", "get", True),
+    Rung("report", "/group/p/{topic}/report/", "patient", "clinician", "post", wrong_method="get"),
     Rung(
         "hide",
         "/group/p/{topic}/hide/",
         "counsellor",
         "clinician",
         "post",
-        "get",
-        True,
-        (("reason", "x"),),
+        data={"reason": "x"},
+        wrong_method="get",
     ),
-    Rung("show", "/group/p/{topic}/show/", "counsellor", "patient", "post", "get", True),
-    Rung("lock", "/group/p/{topic}/lock/", "counsellor", "front_desk", "post", "get", True),
+    Rung("show", "/group/p/{topic}/show/", "counsellor", "patient", "post", wrong_method="get"),
+    Rung("lock", "/group/p/{topic}/lock/", "counsellor", "front_desk", "post", wrong_method="get"),
     Rung(
         "mute",
         "/group/m/{member}/mute/",
         "counsellor",
         "patient",
         "post",
-        "get",
-        True,
-        (("days", "2"), ("reason", "x")),
+        data={"days": "2", "reason": "x"},
+        wrong_method="get",
     ),
     Rung("sessions", "/sessions/", "patient", None),
     Rung("new session", "/sessions/new/", "counsellor", "patient"),
-    Rung("session", "/sessions/{session}/", "patient", None, scoped=True),
+    Rung("session", "/sessions/{session}/", "patient", None),
     Rung(
         "rsvp",
         "/sessions/{session}/rsvp/",
         "patient",
         "counsellor",
         "post",
-        "get",
-        True,
-        (("going", "yes"),),
+        data={"going": "yes"},
+        wrong_method="get",
     ),
     Rung(
         "attendance",
@@ -101,8 +95,7 @@ VIEWS = [
         "counsellor",
         "patient",
         "post",
-        "get",
-        True,
+        wrong_method="get",
     ),
     Rung("notices", "/notices/", "patient", "clinician"),
     Rung("reminder settings", "/notices/settings/", "patient", "clinician"),
@@ -111,7 +104,7 @@ VIEWS = [
 
 
 @pytest.fixture
-def people(clinic, patient, clinician, counsellor, front_desk, clinic_admin, other_patient):
+def ladder(clinic, patient, other_patient, ladder_people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     thread = thread_create(
@@ -132,20 +125,16 @@ def people(clinic, patient, clinician, counsellor, front_desk, clinic_admin, oth
         starts_at=timezone.now() + dt.timedelta(days=1),
         capacity=5,
     )
-    return {
-        "patient": patient.user,
-        "clinician": clinician,
-        "counsellor": counsellor,
-        "front_desk": front_desk,
-        "clinic_admin": clinic_admin,
-        "ids": {
+    return Ladder(
+        people=ladder_people,
+        ids={
             "thread": thread.public_id,
             "message": thread.messages.get().public_id,
             "topic": topic.public_id,
             "member": author.public_id,
             "session": session.public_id,
         },
-    }
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -153,51 +142,34 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _url(rung, people):
-    return rung.url.format(**people["ids"])
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_right_person_can_use_the_page(client, ladder, rung):
+    check_it_works(client, ladder, rung)
 
 
-def _use(client, rung, people):
-    return getattr(client, rung.method)(_url(rung, people), dict(rung.data))
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, ladder, rung):
+    check_anonymous_is_sent_to_sign_in(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_right_person_can_use_the_page(client, people, rung):
-    client.force_login(people[rung.allowed])
-    assert _use(client, rung, people).status_code in ({200} if rung.method == "get" else {302})
+@pytest.mark.parametrize("rung", with_wrong_role(VIEWS), ids=rung_name)
+def test_the_wrong_role_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, people, rung):
-    response = _use(client, rung, people)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
-@pytest.mark.parametrize("rung", [r for r in VIEWS if r.wrong_role], ids=lambda r: r.name)
-def test_the_wrong_role_is_refused(client, people, rung):
-    client.force_login(people[rung.wrong_role])
-    assert _use(client, rung, people).status_code == 403
-
-
-@pytest.mark.parametrize("rung", [r for r in VIEWS if r.scoped], ids=lambda r: r.name)
-def test_someone_from_another_clinic_gets_not_found(client, people, other_clinic, rung):
-    role = people[rung.allowed].membership.role
-    if role == "patient":
-        stranger = factories.make_patient(other_clinic).user
+@pytest.mark.parametrize("rung", scoped(VIEWS), ids=rung_name)
+def test_someone_from_another_clinic_gets_not_found(client, ladder, other_clinic, rung):
+    stranger = ladder.stranger(rung, other_clinic)
+    if rung.allowed == "patient":  # a patient of the other clinic, in its group too
         Member.objects.create(
             clinic=other_clinic, patient=stranger.patient, display_name="Elsewhere"
         )
-    else:
-        stranger = factories.make_staff(other_clinic, role)
-    client.force_login(stranger)
-    assert _use(client, rung, people).status_code == 404
+    check_another_clinic_gets_not_found(client, ladder, rung, stranger)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_method_is_refused(client, people, rung):
-    client.force_login(people[rung.allowed])
-    assert getattr(client, rung.wrong_method)(_url(rung, people)).status_code == 405
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_method_is_refused(client, ladder, rung):
+    check_wrong_method_is_refused(client, ladder, rung)
 
 
 def test_the_calendar_feed_needs_no_sign_in_but_only_answers_get(client, patient):

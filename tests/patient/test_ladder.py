@@ -4,17 +4,27 @@ entry → 404; wrong role → 403; GET → 405."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from taperwell.checkins.models import CheckIn
 from taperwell.checkins.selectors import clinic_today
 from taperwell.goals.services import activity_create, goal_create
+from tests.ladder import (
+    Ladder,
+    Rung,
+    check_anonymous_is_sent_to_sign_in,
+    check_another_clinic_gets_not_found,
+    check_it_works,
+    check_wrong_method_is_refused,
+    check_wrong_role_is_refused,
+    rung_name,
+    scoped,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def things(patient):
+def ladder(patient, ladder_people):
     goal = goal_create(patient=patient, title="Walk to the park")
     step = activity_create(patient=patient, goal=goal, title="Walk to the corner", times_per_week=3)
     checkin = CheckIn.objects.create(
@@ -26,45 +36,52 @@ def things(patient):
         withdrawal=1,
         craving=1,
     )
-    return {"goal": goal.public_id, "step": step.public_id, "checkin": checkin.public_id}
+    return Ladder(
+        people=ladder_people,
+        ids={"goal": goal.public_id, "step": step.public_id, "checkin": checkin.public_id},
+    )
+
+
+def _action(name: str, url: str, data: dict[str, str]) -> Rung:
+    return Rung(name, url, "patient", "clinician", "post", data, wrong_method="get")
 
 
 ACTIONS = [
-    ("/checkin/{checkin}/entered-in-error/", {"reason": "Wrong day", "confirm": "on"}),
-    ("/my-medicines/pause/", {"reason": ""}),
-    ("/my-medicines/reasons/", {"reasons": "Clear head"}),
-    ("/goals/{goal}/steps/", {"title": "Stand up slowly", "times_per_week": "2"}),
-    ("/goals/steps/{step}/done/", {}),
-    ("/goals/{goal}/reached/", {}),
+    _action(
+        "check-in in error",
+        "/checkin/{checkin}/entered-in-error/",
+        {"reason": "Wrong day", "confirm": "on"},
+    ),
+    _action("pause", "/my-medicines/pause/", {"reason": ""}),
+    _action("reasons", "/my-medicines/reasons/", {"reasons": "Clear head"}),
+    _action(
+        "goal step", "/goals/{goal}/steps/", {"title": "Stand up slowly", "times_per_week": "2"}
+    ),
+    _action("step done", "/goals/steps/{step}/done/", {}),
+    _action("goal reached", "/goals/{goal}/reached/", {}),
 ]
 
 
-@pytest.mark.parametrize(("url", "data"), ACTIONS)
-def test_the_patient_can_do_it(client, patient, things, url, data):
-    client.force_login(patient.user)
-    assert client.post(url.format(**things), data).status_code == 302
+@pytest.mark.parametrize("rung", ACTIONS, ids=rung_name)
+def test_the_patient_can_do_it(client, ladder, rung):
+    check_it_works(client, ladder, rung)
 
 
-@pytest.mark.parametrize(("url", "data"), ACTIONS)
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, things, url, data):
-    response = client.post(url.format(**things), data)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+@pytest.mark.parametrize("rung", ACTIONS, ids=rung_name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, ladder, rung):
+    check_anonymous_is_sent_to_sign_in(client, ladder, rung)
 
 
-@pytest.mark.parametrize(("url", "data"), ACTIONS)
-def test_a_clinician_is_refused(client, clinician, things, url, data):
-    client.force_login(clinician)
-    assert client.post(url.format(**things), data).status_code == 403
+@pytest.mark.parametrize("rung", ACTIONS, ids=rung_name)
+def test_a_clinician_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize(("url", "data"), ACTIONS)
-def test_get_is_refused(client, patient, things, url, data):
-    client.force_login(patient.user)
-    assert client.get(url.format(**things)).status_code == 405
+@pytest.mark.parametrize("rung", ACTIONS, ids=rung_name)
+def test_get_is_refused(client, ladder, rung):
+    check_wrong_method_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize("url", [u for u, _ in ACTIONS if "{" in u], ids=lambda u: u.split("/")[1])
-def test_another_patient_gets_not_found(client, stranger_patient, things, url):
-    client.force_login(stranger_patient.user)
-    assert client.post(url.format(**things), {}).status_code == 404
+@pytest.mark.parametrize("rung", scoped(ACTIONS), ids=rung_name)
+def test_another_patient_gets_not_found(client, ladder, stranger_patient, rung):
+    check_another_clinic_gets_not_found(client, ladder, rung, stranger_patient.user)

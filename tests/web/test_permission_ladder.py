@@ -3,23 +3,21 @@ wrong role → 403; wrong method → 405."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.urls import reverse
 
 from tests import factories
-
-
-@dataclass(frozen=True)
-class Rung:
-    name: str
-    url: str  # with {patient} / {invitation} placeholders
-    allowed: str  # persona fixture that may use it
-    wrong_role: str | None  # persona that must get 403
-    wrong_method: str = "delete"
-    scoped: bool = False  # names one clinic's object, so another clinic gets 404
-
+from tests.ladder import (
+    Ladder,
+    Rung,
+    check_anonymous_is_sent_to_sign_in,
+    check_another_clinic_gets_not_found,
+    check_it_works,
+    check_wrong_method_is_refused,
+    check_wrong_role_is_refused,
+    rung_name,
+    scoped,
+)
 
 VIEWS = [
     Rung("today", "/today/", "patient", "clinician"),
@@ -34,16 +32,10 @@ VIEWS = [
     Rung("goals", "/goals/", "patient", "clinician"),
     Rung("welcome", "/enrol/welcome/", "patient", "clinician"),
     Rung("panel", "/clinic/patients/", "clinician", "patient"),
-    Rung("record", "/clinic/patients/{patient}/", "clinician", "patient", scoped=True),
+    Rung("record", "/clinic/patients/{patient}/", "clinician", "patient"),
     Rung("invitation list", "/clinic/invitations/", "front_desk", "counsellor"),
     Rung("invitation new", "/clinic/invitations/new/", "front_desk", "patient"),
-    Rung(
-        "invitation detail",
-        "/clinic/invitations/{invitation}/",
-        "front_desk",
-        "patient",
-        scoped=True,
-    ),
+    Rung("invitation detail", "/clinic/invitations/{invitation}/", "front_desk", "patient"),
     Rung("skills", "/skills/", "patient", "clinician"),
     Rung("breathing pacer", "/skills/breathe/", "patient", "clinician"),
     Rung("practice", "/skills/practice/body-scan/", "patient", "counsellor"),
@@ -59,14 +51,10 @@ VIEWS = [
     ),
     # The care team's workspace; its write views climb the ladder in tests/care/test_ladder.py
     Rung("triage", "/clinic/triage/", "clinician", "patient"),  # search comes by POST
-    Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "patient", scoped=True),
-    Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "patient", scoped=True),
-    Rung(
-        "medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "patient", scoped=True
-    ),
-    Rung(
-        "taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "front_desk", scoped=True
-    ),
+    Rung("care page", "/clinic/patients/{patient}/care/", "counsellor", "patient"),
+    Rung("timeline", "/clinic/patients/{patient}/timeline/", "counsellor", "patient"),
+    Rung("medicines", "/clinic/patients/{patient}/medicines/", "counsellor", "patient"),
+    Rung("taper plans", "/clinic/patients/{patient}/taper/", "counsellor", "front_desk"),
     Rung("outcomes", "/clinic/outcomes/", "clinic_admin", "front_desk"),
     Rung("guidelines", "/clinic/guidelines/", "counsellor", "patient"),
     Rung("clinic settings", "/clinic/settings/", "clinic_admin", "front_desk"),
@@ -83,67 +71,36 @@ def invitation(clinic, front_desk):
 
 
 @pytest.fixture
-def personas(
-    request,
-    clinic,
-    patient,
-    clinician,
-    counsellor,
-    front_desk,
-    clinic_admin,
-    stranger_clinician,
-    invitation,
-):
-    return {
-        "patient": patient.user,
-        "clinician": clinician,
-        "counsellor": counsellor,
-        "front_desk": front_desk,
-        "clinic_admin": clinic_admin,
-        "stranger": stranger_clinician,
-        "ids": {"patient": patient.public_id, "invitation": invitation.public_id},
-    }
+def ladder(patient, invitation, ladder_people):
+    return Ladder(
+        people=ladder_people,
+        ids={"patient": patient.public_id, "invitation": invitation.public_id},
+    )
 
 
-def _url(rung: Rung, personas: dict) -> str:
-    return rung.url.format(**personas["ids"])
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_right_person_can_use_the_page(client, ladder, rung):
+    check_it_works(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_right_person_can_use_the_page(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    response = client.get(_url(rung, personas))
-    assert response.status_code == 200
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_an_anonymous_visitor_is_sent_to_sign_in(client, ladder, rung):
+    check_anonymous_is_sent_to_sign_in(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_an_anonymous_visitor_is_sent_to_sign_in(client, personas, rung):
-    url = _url(rung, personas)
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-    assert "next=" in response["Location"]
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_role_is_refused(client, ladder, rung):
+    check_wrong_role_is_refused(client, ladder, rung)
 
 
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_role_is_refused(client, personas, rung):
-    client.force_login(personas[rung.wrong_role])
-    assert client.get(_url(rung, personas)).status_code == 403
+@pytest.mark.parametrize("rung", scoped(VIEWS), ids=rung_name)
+def test_someone_from_another_clinic_gets_not_found(client, ladder, other_clinic, rung):
+    check_another_clinic_gets_not_found(client, ladder, rung, ladder.stranger(rung, other_clinic))
 
 
-@pytest.mark.parametrize("rung", [r for r in VIEWS if r.scoped], ids=lambda r: r.name)
-def test_someone_from_another_clinic_gets_not_found(client, personas, other_clinic, rung):
-    # Same role as the person allowed in, so only the clinic differs.
-    stranger = factories.make_staff(other_clinic, personas[rung.allowed].membership.role)
-    client.force_login(stranger)
-    assert client.get(_url(rung, personas)).status_code == 404
-
-
-@pytest.mark.parametrize("rung", VIEWS, ids=lambda r: r.name)
-def test_the_wrong_method_is_refused(client, personas, rung):
-    client.force_login(personas[rung.allowed])
-    response = getattr(client, rung.wrong_method)(_url(rung, personas))
-    assert response.status_code == 405
+@pytest.mark.parametrize("rung", VIEWS, ids=rung_name)
+def test_the_wrong_method_is_refused(client, ladder, rung):
+    check_wrong_method_is_refused(client, ladder, rung)
 
 
 @pytest.mark.parametrize("url", ["/crisis/", "/healthz", "/enrol/"])

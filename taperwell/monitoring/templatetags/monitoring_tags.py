@@ -6,7 +6,7 @@ is shown to clinical roles.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -16,11 +16,14 @@ from taperwell.monitoring.models import Kind
 from taperwell.monitoring.selectors import monitoring_due
 from taperwell.tapering.services import local_today
 
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
+
 register = template.Library()
 
 
 @register.inclusion_tag("monitoring/_due.html", takes_context=True)
-def monitoring_due_card(context: dict[str, Any], patient: Any) -> dict[str, Any]:
+def monitoring_due_card(context: dict[str, Any], patient: Patient) -> dict[str, Any]:
     items = monitoring_due(patient, today=local_today(patient.clinic))
     return {
         "patient": patient,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -10,11 +10,14 @@ from taperwell.access import role_of
 from taperwell.clinics.models import CLINICAL_ROLES
 from taperwell.patients.selectors import patient_banner as banner_for
 
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
+
 register = template.Library()
 
 
 @register.inclusion_tag("patients/_banner.html", takes_context=True)
-def patient_banner(context: Any, patient: Any) -> dict[str, Any]:
+def patient_banner(context: Any, patient: Patient) -> dict[str, Any]:
     """Front desk sees who the patient is and that they need clinical attention, never why."""
     request = context.get("request")
     clinical = request is not None and role_of(request.user) in CLINICAL_ROLES
@@ -22,6 +25,6 @@ def patient_banner(context: Any, patient: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("patients/_identity_block.html")
-def patient_identity(patient: Any) -> dict[str, Any]:
+def patient_identity(patient: Patient) -> dict[str, Any]:
     """A small block for printed pages and PDFs: name, birth date, record number, phone."""
     return {"patient": patient}

@@ -4,7 +4,7 @@ timer, for clinicians on the care page (nothing for other roles)."""
 from __future__ import annotations
 
 import zoneinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 
@@ -15,11 +15,14 @@ from taperwell.rtm.selectors import month_for_patients
 from taperwell.rtm.services import LOGGING_ROLES
 from taperwell.tapering.services import local_today
 
+if TYPE_CHECKING:
+    from taperwell.patients.models import Patient
+
 register = template.Library()
 
 
 @register.inclusion_tag("rtm/_month_card_or_nothing.html", takes_context=True)
-def rtm_month_card(context: dict[str, Any], patient: Any) -> dict[str, Any]:
+def rtm_month_card(context: dict[str, Any], patient: Patient) -> dict[str, Any]:
     if role_of(context["request"].user) not in LOGGING_ROLES:
         return {"show": False}
     today = local_today(patient.clinic)
