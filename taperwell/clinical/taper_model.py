@@ -324,3 +324,13 @@ class Schedule:
             if step.start <= day and (step.end is None or day <= step.end):
                 return step
         return None
+
+
+def stopped_at(step: Step, previous: Step | None = None) -> list[DrugDose]:
+    """The lines this step leaves with no dose; with the step before it, only those that were
+    still taken then (a line stopped earlier is not stopped again)."""
+    stopped = [dose for dose in step.doses if not dose.administrations]
+    if previous is None:
+        return stopped
+    before = {(d.drug, d.release, d.form, d.as_needed) for d in previous.doses if d.administrations}
+    return [d for d in stopped if (d.drug, d.release, d.form, d.as_needed) in before]

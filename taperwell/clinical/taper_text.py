@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from taperwell.clinical.taper_model import DrugDose, Step, UnitDose
+from taperwell.clinical.taper_model import DrugDose, Step, UnitDose, stopped_at
 from taperwell.clinical.taper_units import plain
 
 _NUMBERS = {
@@ -110,12 +110,10 @@ def describe_step(
         return taper_text_es.describe_step(step, previous=previous, drug_names=drug_names)
     lines: list[str] = []
     by_time: dict[str, list[str]] = {}
-    stopped: list[DrugDose] = []
     as_needed: list[str] = []
     for dose in step.doses:
         if not dose.administrations:
-            stopped.append(dose)
-            continue
+            continue  # a stopped line: named below
         if dose.wear_hours is not None:
             for admin in dose.administrations:
                 units = " + ".join(_unit_words(u, dose) for u in admin.units)
@@ -140,11 +138,7 @@ def describe_step(
     for time in sorted(by_time):
         lines.append(f"{labels[time]}: " + " + ".join(by_time[time]))
     lines.extend(as_needed)
-    if previous is not None:
-        before = {
-            (d.drug, d.release, d.form, d.as_needed) for d in previous.doses if d.administrations
-        }
-        stopped = [d for d in stopped if (d.drug, d.release, d.form, d.as_needed) in before]
+    stopped = stopped_at(step, previous)
     if stopped and step.kind == "stop":
         names = [d.drug for d in step.doses]
         lines.append(

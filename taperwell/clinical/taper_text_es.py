@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from taperwell.clinical.formulary import DATA_DIR, DataError, read_toml
-from taperwell.clinical.taper_model import DrugDose, Step, UnitDose
+from taperwell.clinical.taper_model import DrugDose, Step, UnitDose, stopped_at
 from taperwell.clinical.taper_units import plain
 
 WORDING_PATH = DATA_DIR / "taper_text_es.toml"
@@ -158,12 +158,10 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
     """The step as a patient who reads Spanish reads it (see `taper_text.describe_step`)."""
     lines: list[str] = []
     by_time: dict[str, list[str]] = {}
-    stopped: list[DrugDose] = []
     as_needed: list[str] = []
     for dose in step.doses:
         if not dose.administrations:
-            stopped.append(dose)
-            continue
+            continue  # a stopped line: named below
         if dose.wear_hours is not None:
             for admin in dose.administrations:
                 units = " + ".join(_unit_words(u, dose) for u in admin.units)
@@ -190,11 +188,7 @@ def describe_step(step: Step, *, previous: Step | None = None, drug_names: bool 
     for time in sorted(by_time):
         lines.append(f"{labels[time]}: " + " + ".join(by_time[time]))
     lines.extend(as_needed)
-    if previous is not None:
-        before = {
-            (d.drug, d.release, d.form, d.as_needed) for d in previous.doses if d.administrations
-        }
-        stopped = [d for d in stopped if (d.drug, d.release, d.form, d.as_needed) in before]
+    stopped = stopped_at(step, previous)
     if stopped and step.kind == "stop":
         names = [d.drug for d in step.doses]
         lines.append(
