@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
@@ -184,7 +184,7 @@ def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
         .exclude(has_naloxone=False)
         .values_list("patient_id", "expires_on")
     )
-    return dict(rows)
+    return {patient_id: expires for patient_id, expires in rows if expires is not None}
 
 
 def naloxone_advice(
@@ -647,7 +647,9 @@ def _as_date(value: Any) -> date:
         return value.date()
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
-    return value
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"Not a date: {value!r}")
 
 
 def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, list[str]]:
@@ -783,12 +785,12 @@ def _completed_on(plan: TaperPlan) -> date | None:
     return _as_date(at) if at is not None else None
 
 
-def dose_plans_prefetch() -> Prefetch:
+def dose_plans_prefetch() -> Prefetch[str, QuerySet[TaperPlan]]:
     """For list pages: `prefetch_related(dose_plans_prefetch(), dose_medicines_prefetch())`."""
     return Prefetch("taper_plans", queryset=_plans_queryset_all(), to_attr="dose_plans")
 
 
-def dose_medicines_prefetch() -> Prefetch:
+def dose_medicines_prefetch() -> Prefetch[str, QuerySet[PatientMedication]]:
     return Prefetch(
         "medications",
         queryset=PatientMedication.objects.exclude(status=MedicationStatus.ENTERED_IN_ERROR),
@@ -796,7 +798,7 @@ def dose_medicines_prefetch() -> Prefetch:
     )
 
 
-def _plans_queryset_all() -> Any:
+def _plans_queryset_all() -> QuerySet[TaperPlan]:
     completed_on = TaperEvent.objects.filter(
         plan=OuterRef("pk"), kind=TaperEventKind.COMPLETED
     ).order_by("-at")
@@ -862,22 +864,34 @@ def load_dose_rows(patient: Patient) -> None:
 def plan_in_force_of(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
     `load_dose_rows` fetched."""
-    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    plans = [p for p in _loaded_plans(patient) if p.status in IN_FORCE]
     plans.sort(key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True)
     return plans[0] if plans else None
 
 
 def active_medications_of(patient: Patient) -> list[PatientMedication]:
     """`active_medications`, from the rows `load_dose_rows` fetched."""
-    rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
+    rows = [m for m in _loaded_medicines(patient) if m.status == MedicationStatus.ACTIVE]
     return sorted(rows, key=lambda m: (m.drug, m.created_at))
+
+
+def _loaded_plans(patient: Patient) -> list[TaperPlan]:
+    """The plans `dose_plans_prefetch` put on the patient (`to_attr`: the model declares none)."""
+    plans: list[TaperPlan] = vars(patient)["dose_plans"]
+    return plans
+
+
+def _loaded_medicines(patient: Patient) -> list[PatientMedication]:
+    """The medicines `dose_medicines_prefetch` put on the patient (`to_attr`)."""
+    medicines: list[PatientMedication] = vars(patient)["dose_medicines"]
+    return medicines
 
 
 def _rows_of(patient: Patient) -> tuple[list[TaperPlan], list[PatientMedication]]:
     if hasattr(patient, "dose_plans") and hasattr(patient, "dose_medicines"):
         # read already in this request (`load_dose_rows`)
-        plans = list(patient.dose_plans)
-        medicines = sorted(patient.dose_medicines, key=lambda m: (m.drug, m.created_at))
+        plans = list(_loaded_plans(patient))
+        medicines = sorted(_loaded_medicines(patient), key=lambda m: (m.drug, m.created_at))
     else:
         plans = list(_plans_queryset_all().filter(patient=patient))
         medicines = list(
@@ -986,7 +1000,7 @@ class NaloxoneStatus:
 
         if self.state == NaloxoneState.AT_HOME:
             text = gettext("You have naloxone at home.")
-            if self.expires_soon:
+            if self.expires_soon and self.expires_on:
                 text += " " + gettext(
                     "It runs out on %(day)s. Ask your pharmacy for a new one."
                 ) % {"day": date_format(self.expires_on, gettext("F j"))}
