@@ -15,6 +15,7 @@ from taperwell.clinical.instruments import highest_total
 from taperwell.tapering.schedule import schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.care.models import Flag
     from taperwell.patients.models import Patient
     from taperwell.tapering.models import TaperPlan
 
@@ -67,7 +68,7 @@ def y_ticks(series: Series) -> list[dict[str, Any]]:
 FLAG_SHAPES = {"urgent": "diamond", "high": "triangle"}
 
 
-def flag_marks(flags: list[Any], start: date, end: date) -> list[dict[str, Any]]:
+def flag_marks(flags: list[Flag], start: date, end: date) -> list[dict[str, Any]]:
     """Each flag as a marker in the flags' lane: its shape by severity, stacked on the same day."""
     seen: dict[date, int] = {}
     marks = []

@@ -41,6 +41,7 @@ from taperwell.tapering.models import (
 from taperwell.tapering.schedule import PlanStep, schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.clinical.guidelines import GuidelinePack
     from taperwell.clinics.models import Clinic
     from taperwell.patients.models import Patient
 
@@ -92,7 +93,7 @@ def dose_of(med: PatientMedication) -> MedicationDose | str:
     )
 
 
-def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
+def mme_of(medications: list[PatientMedication], pack: GuidelinePack) -> Decimal | None:
     """Total MME/day of the scheduled and as-needed opioids, or None if it cannot be counted."""
     formulary = load_formulary()
     doses = []
@@ -112,7 +113,11 @@ def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
 
 
 def medication_review(
-    patient: Patient, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
+    patient: Patient,
+    pack: GuidelinePack,
+    *,
+    tapering: bool = False,
+    record: DoseOfRecord | None = None,
 ) -> Review:
     """The clinical core's review of what the patient takes: the dose of record (`record`, or
     today's) for the opioids, the medicine list for everything else."""
@@ -622,7 +627,7 @@ def _step_in_force(plan: TaperPlan, on: date) -> PlanStep | None:
     return schedule_of(plan).step_on(on)
 
 
-def _plan_on(plans: list[Any], on: date) -> tuple[Any, PlanStep] | None:
+def _plan_on(plans: list[TaperPlan], on: date) -> tuple[TaperPlan, PlanStep] | None:
     """The latest approved plan with a step in force on `on`.
 
     A completed plan counts until the day it was completed; cancelled plans and drafts never.
@@ -652,7 +657,7 @@ def _as_date(value: Any) -> date:
     raise TypeError(f"Not a date: {value!r}")
 
 
-def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, list[str]]:
+def _mme_of_lines(lines: list[DoseLine], pack: GuidelinePack) -> tuple[Decimal | None, list[str]]:
     """MME/day of medicine-list lines (as needed at their most), or None with the reason."""
     doses: list[MedicationDose] = []
     warnings: list[str] = []
@@ -700,7 +705,7 @@ def medicines_entered(medications: list[PatientMedication]) -> list[PatientMedic
 
 
 def _dose_of_record(
-    *, on: date, medications: list[PatientMedication], plans: list[Any], pack: Any
+    *, on: date, medications: list[PatientMedication], plans: list[TaperPlan], pack: GuidelinePack
 ) -> DoseOfRecord:
     listed = [m for m in medications if _on_list(m, on)]
     opioids = [m for m in listed if _is_opioid(m.drug)]
@@ -809,7 +814,7 @@ def _plans_queryset_all() -> QuerySet[TaperPlan]:
 
 
 def doses_of_record(
-    patients: Iterable[Any], *, on: date | None = None, pack: Any = None
+    patients: Iterable[Patient], *, on: date | None = None, pack: GuidelinePack | None = None
 ) -> dict[int, DoseOfRecord]:
     """`dose_of_record` for many patients with two queries (none with the prefetches above).
 
@@ -819,7 +824,7 @@ def doses_of_record(
 
     patients = list(patients)
     missing = [p.pk for p in patients if not hasattr(p, "dose_plans")]
-    plans: dict[int, list[Any]] = defaultdict(list)
+    plans: dict[int, list[TaperPlan]] = defaultdict(list)
     medicines: dict[int, list[PatientMedication]] = defaultdict(list)
     if missing:
         for plan in _plans_queryset_all().filter(patient_id__in=missing):
@@ -831,7 +836,7 @@ def doses_of_record(
         )
         for med in rows.order_by("drug", "created_at"):
             medicines[med.patient_id].append(med)
-    packs: dict[int, Any] = {}
+    packs: dict[int, GuidelinePack] = {}
     answers = {}
     for patient in patients:
         if pack is None and patient.clinic_id not in packs:
@@ -905,7 +910,7 @@ def _rows_of(patient: Patient) -> tuple[list[TaperPlan], list[PatientMedication]
 
 
 def dose_of_record_by_day(
-    patient: Patient, days: Iterable[date], *, pack: Any = None
+    patient: Patient, days: Iterable[date], *, pack: GuidelinePack | None = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on each of `days`, loading the patient's rows once (two queries)."""
     from taperwell.tapering.engine import pack_for
@@ -918,7 +923,7 @@ def dose_of_record_by_day(
 
 
 def dose_of_record_series(
-    patient: Patient, *, start: date, end: date, pack: Any = None
+    patient: Patient, *, start: date, end: date, pack: GuidelinePack | None = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on `start`, `end` and every day between on which it may change (a
     step begins, a plan is completed, a medicine starts or stops): for charts. Two queries."""
@@ -939,7 +944,9 @@ def dose_of_record_series(
     }
 
 
-def dose_of_record(patient: Patient, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:
+def dose_of_record(
+    patient: Patient, *, on: date | None = None, pack: GuidelinePack | None = None
+) -> DoseOfRecord:
     """What the patient takes on `on` (the clinic's today by default): the one dose every page,
     PDF, export and API answer shows. The approved plan's step in force, else the medicine list.
     """
@@ -1053,7 +1060,7 @@ def _naloxone_status(
 
 
 def naloxone_statuses(
-    patients: Iterable[Any], *, today: date | None = None
+    patients: Iterable[Patient], *, today: date | None = None
 ) -> dict[int, NaloxoneStatus]:
     """`naloxone_status` for many patients in three queries."""
     patients = list(patients)

@@ -53,9 +53,7 @@ def thread_for_user(request: HttpRequest, public_id: Any, *, write: bool = False
         raise Http404("No such conversation")
     try:
         thread = (
-            threads_visible_to(user)
-            .select_related("patient", "clinic")
-            .get(public_id=public_id)
+            threads_visible_to(user).select_related("patient", "clinic").get(public_id=public_id)
         )
     except (Thread.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such conversation") from error

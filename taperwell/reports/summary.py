@@ -38,6 +38,7 @@ from taperwell.tapering.models import TaperPlan
 from taperwell.tapering.selectors import PlanSchedule, current_plan, schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.clinical.guidelines import GuidelinePack
     from taperwell.medications.models import PatientMedication
 
 # Sections a patient may leave out when they share the summary. "patient" is always there.
@@ -160,7 +161,7 @@ def rxcui_of(med: PatientMedication) -> str:
     return drug.rxcui if drug is not None else ""
 
 
-def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
+def _medicines(summary: Summary, pack: GuidelinePack, *, tapering: bool) -> None:
     meds = active_medications(summary.patient)
     assert summary.record is not None  # noqa: S101 - set just before
     replaced = summary.record.replaced_ids
@@ -176,7 +177,9 @@ def step_marks(schedule: PlanSchedule) -> list[tuple[date, str]]:
     return [(s.start, f"step {s.index}") for s in schedule.steps if s.changes_dose]
 
 
-def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
+def mme_points(
+    patient: Patient, *, start: date, end: date, pack: GuidelinePack
+) -> list[tuple[date, float]]:
     """Daily MME of the dose of record as a step line: each day it may change, held until the
     next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
     records = dose_of_record_series(patient, start=start, end=end, pack=pack)
@@ -194,7 +197,7 @@ def _charts(
     *,
     start: date,
     end: date,
-    pack: Any,
+    pack: GuidelinePack,
 ) -> list[svg.SvgChart]:
     marks = step_marks(schedule)
     daily = list(
