@@ -29,6 +29,8 @@ from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, st
 from taperwell.tapering.schedule import step_from_document
 
 if TYPE_CHECKING:
+    from datetime import time as time_of_day
+
     from taperwell.medications.models import PatientMedication
     from taperwell.patients.models import Patient
 
@@ -141,7 +143,7 @@ class DoseCard:
     fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)  # the one-time key of its form
 
     @property
-    def clock(self) -> time:
+    def clock(self) -> time_of_day:  # `time` here would name the field above
         hours, minutes = (int(part) for part in self.time.split(":"))
         return time(hours, minutes)
 

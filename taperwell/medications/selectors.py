@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -537,7 +537,7 @@ def _medicine_line(med: PatientMedication) -> DoseLine:
     )
 
 
-def step_lines(step: dict[str, Any]) -> tuple[DoseLine, ...]:
+def step_lines(step: Mapping[str, Any]) -> tuple[DoseLine, ...]:
     """A stored plan step's doses as dose lines (for compact staff wording of each step)."""
     return tuple(_plan_line(raw) for raw in step.get("medications", []))
 

@@ -85,7 +85,9 @@ def facts_for(
 
 
 def _preferences(patients: Sequence[Patient]) -> dict[int, Preference]:
-    saved = {p.user_id: p for p in Preference.objects.filter(user__in=[p.user for p in patients])}
+    saved: dict[int | None, Preference] = {
+        p.user_id: p for p in Preference.objects.filter(user__in=[p.user for p in patients])
+    }
     return {p.pk: saved.get(p.user_id) or Preference(user=p.user) for p in patients}
 
 
