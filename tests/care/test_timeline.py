@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from taperwell.care.models import Flag, FlagSource
-from taperwell.care.timeline import step_points
+from taperwell.charts import step_line
 from taperwell.tapering.services import local_today, plan_approve, plan_draft
 from tests.care.builders import oxycodone_er, ten_percent_inputs
 
@@ -30,7 +30,7 @@ def test_a_held_value_is_drawn_as_steps_not_slopes():
     d = date(2026, 1, 1)
     points = [(d, 90.0), (d + timedelta(days=28), 81.0), (d + timedelta(days=56), 72.0)]
 
-    drawn = step_points(points, d + timedelta(days=60))
+    drawn = step_line(points, d + timedelta(days=60))
 
     assert drawn == [
         (d, 90.0),
