@@ -185,7 +185,7 @@ def build(patient: Patient, *, today: date, days: int = 120) -> dict[str, Any]:
                     else None
                 ),
                 "dots": [
-                    (round(dot.x, 1), round(dot.y, 1), dot.day, number(dot.value))
+                    (round(dot.x, 1), round(dot.y, 1), dot.day, f"{dot.value:g}")
                     for dot in placed.dots
                 ],
             }
