@@ -16,6 +16,7 @@ from taperwell.care.models import Flag
 from taperwell.care.selectors import UNRESOLVED
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.instruments import highest_total
 from taperwell.goals.models import Goal
 from taperwell.medications.models import MedicationStatus, PatientMedication
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseSource, dose_of_record
@@ -40,8 +41,12 @@ BCP47 = "urn:ietf:bcp:47"
 INSTRUMENT_CODES: dict[str, tuple[str | None, str]] = {
     "phq9": ("44261-6", "Patient Health Questionnaire 9 item (PHQ-9) total score [Reported]"),
     "gad7": ("70274-6", "Generalized anxiety disorder 7 item (GAD-7) total score [Reported.PHQ]"),
-    "peg": (None, "PEG (pain, enjoyment of life, general activity) mean score, 0-10"),
-    "sows": (None, "Subjective Opiate Withdrawal Scale (SOWS) total, 0-64"),
+    "peg": (
+        None,
+        "PEG (pain, enjoyment of life, general activity) mean score, "
+        f"0-{highest_total('peg')}",
+    ),
+    "sows": (None, f"Subjective Opiate Withdrawal Scale (SOWS) total, 0-{highest_total('sows')}"),
 }
 NO_LOINC = "No LOINC code is used for this score; the code is taperwell's own."
 PAIN_LOINC = ("72514-3", "Pain severity - 0-10 verbal numeric rating [Score] - Reported")
