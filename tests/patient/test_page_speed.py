@@ -14,6 +14,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
+from taperwell.audit.models import AuditEvent
 from taperwell.checkins.models import CheckIn
 from taperwell.core import widgets
 from taperwell.demo.services import demo_load
@@ -26,13 +27,14 @@ from tests.patient.test_checkin import answers
 ROOT = Path(__file__).resolve().parents[2]
 
 # Queries for one request by a signed-in patient whose session is already fresh: the session,
-# the user, the membership with the clinic, the patient with their consent, the audit row, then
-# the page's own reads (and, for the check-in, its write).
+# the user with their membership, clinic and own patient record with its consent (one query),
+# the audit row, then the page's own reads (and, for the check-in, its write).
+SIGNED_IN_QUERIES = 3
 TODAY_QUERIES = 19  # 18 + the day's doses marked taken (dose cards)
-CHECKIN_FORM_QUERIES = 7
-CHECKIN_POST_QUERIES = 12
-MY_MEDICINES_QUERIES = 13  # 11 + the day's doses marked taken + the treatment decision card
-PROGRESS_QUERIES = 12
+CHECKIN_FORM_QUERIES = 5
+CHECKIN_POST_QUERIES = 10
+MY_MEDICINES_QUERIES = 11  # 9 + the day's doses marked taken + the treatment decision card
+PROGRESS_QUERIES = 10
 
 
 @pytest.fixture
@@ -53,6 +55,27 @@ def test_maria_has_the_data_of_an_everyday_patient(maria):
     assert current_plan(maria) is not None
     days = CheckIn.objects.filter(patient=maria, day__gt=today - timedelta(days=30)).count()
     assert days >= 20
+
+
+def test_a_patient_page_costs_the_session_the_person_and_the_audit_row(
+    client, maria, django_assert_num_queries
+):
+    """The patient's own crisis screen reads nothing of its own: what is left is what every
+    signed-in patient page pays (its role and consent still checked, its read still audited)."""
+    views = AuditEvent.objects.filter(patient=maria, what="crisis screen").count()
+    with django_assert_num_queries(SIGNED_IN_QUERIES):
+        response = client.get("/help-now/")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(patient=maria, what="crisis screen").count() == views + 1
+
+
+def test_a_patient_without_consent_is_still_sent_to_give_it(client, maria):
+    from taperwell.enrolment.models import Consent
+
+    Consent.objects.filter(patient=maria).delete()
+    response = client.get("/help-now/")
+    assert response.status_code == 302
+    assert response["Location"] == "/enrol/welcome/"
 
 
 def test_the_today_page_reads_what_it_shows_in_a_bounded_number_of_queries(
