@@ -204,3 +204,52 @@ def test_chart_coordinates_are_written_as_the_template_filter_would_write_them(v
 def test_the_benchmark_baselines_are_not_served_by_the_site(client, maria):
     assert client.get("/bench/signed-in").status_code == 404
     assert client.get("/bench/bare").status_code == 404
+
+
+# The chart's marks as the template drew them, loop by loop, before they were written in Python.
+CHART_LOOPS = """
+{% for y, label in chart.y_tick_marks %}
+<line x1="{{ chart.plot_left }}" x2="{{ chart.plot_right }}" y1="{{ y }}" y2="{{ y }}" class="grid"/>
+<text x="{{ chart.plot_left|add:-4 }}" y="{{ y }}" class="tick" text-anchor="end" dominant-baseline="middle">{{ label }}</text>
+{% endfor %}
+{% for x, label in chart.marker_marks %}<line x1="{{ x }}" x2="{{ x }}" y1="12" y2="{{ chart.baseline_y }}" class="marker"><title>Dose changed {{ label }}</title></line>{% endfor %}
+{% if chart.bars %}
+  {% with width=chart.bar_width_mark %}{% for x, y, h in chart.bar_marks %}<rect x="{{ x }}" y="{{ y }}" width="{{ width }}" height="{{ h }}" class="bar"/>{% endfor %}{% endwith %}
+{% else %}
+  <polyline points="{{ chart.polyline }}" class="line"/>
+  {% for x, y in chart.dot_marks %}<circle cx="{{ x }}" cy="{{ y }}" r="3.5" class="dot"/>{% endfor %}
+{% endif %}
+{% for x, label in chart.x_tick_marks %}<text x="{{ x }}" y="{{ chart.height|add:-8 }}" class="tick" text-anchor="{% if forloop.first %}start{% elif forloop.last %}end{% else %}middle{% endif %}">{{ label }}</text>{% endfor %}
+|{% for period, value in chart.rows %}<tr><td>{{ period }}</td><td>{{ value }}</td></tr>{% endfor %}
+"""  # noqa: E501
+
+
+def _between_tags(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+([<|])", r">\1", html).strip()
+
+
+@pytest.mark.parametrize("bars", [False, True])
+def test_chart_marks_written_in_python_are_the_markup_the_template_loops_wrote(bars):
+    from datetime import date
+
+    from django.template import Context, Template
+
+    from taperwell.checkins.charts import Chart, draw
+
+    start = date(2026, 9, 1)
+    series = [(start + timedelta(days=d), (d * 7 % 11) + 0.25) for d in range(0, 84, 3)]
+    chart = Chart(
+        key="pain",
+        title="Pain",
+        summary="",
+        value_label="Pain",
+        rows=[("Sep 1 <b>", "5 & 6"), ("Sep 8", "4.5")],
+        y_max=10,
+        bars=bars,
+    )
+    draw(chart, series, start=start, end=start + timedelta(days=83), markers=[date(2026, 10, 3)])
+    expected = Template(CHART_LOOPS).render(Context({"chart": chart}))
+    assert "&lt;b&gt;" in expected
+    assert _between_tags(f"{chart.svg_marks}|{chart.table_rows}") == _between_tags(expected)
