@@ -1,4 +1,5 @@
-"""Radio buttons and check boxes drawn in Python, with the same markup as Django's templates.
+"""Radio buttons, check boxes and text areas drawn in Python, with the same markup as Django's
+templates.
 
 Django draws each option of a choice widget through four nested templates (the list, the option,
 the input, its attributes). On the daily check-in, with a dozen such questions, that was most of
@@ -72,3 +73,18 @@ class RadioSelect(PythonDrawnChoicesMixin, forms.RadioSelect):
 
 class CheckboxSelectMultiple(PythonDrawnChoicesMixin, forms.CheckboxSelectMultiple):
     pass
+
+
+class Textarea(forms.Textarea):
+    """Django's `textarea.html` (and its `attrs.html`) in Python: the same markup."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            widget["value"] or "",
+        )

@@ -175,6 +175,15 @@ def test_choice_widgets_drawn_in_python_write_the_same_markup_as_djangos(
     assert ours(choices=CHOICES).render("answer", value, attrs=attrs) == expected
 
 
+@pytest.mark.parametrize("value", [None, "", "A slow morning.", "<b>5 & 6</b>\nline two"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_note", "rows": 3, "required": True, "disabled": False}]
+)
+def test_a_text_area_drawn_in_python_writes_the_same_markup_as_djangos(value, attrs):
+    expected = forms.Textarea(attrs={"rows": 4}).render("note", value, attrs=attrs)
+    assert widgets.Textarea(attrs={"rows": 4}).render("note", value, attrs=attrs) == expected
+
+
 def test_the_check_in_scale_is_drawn_with_its_ends_and_the_chosen_number():
     from taperwell.checkins.forms import SCALE_CHOICES, ScaleWidget
 
