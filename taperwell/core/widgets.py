@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _attrs(attrs: dict[str, Any]) -> SafeString:
+def attributes(attrs: dict[str, Any]) -> SafeString:
     """Django's `attrs.html`: `False` leaves the attribute out, `True` writes it bare."""
     parts = []
     for name, value in attrs.items():
@@ -37,7 +37,7 @@ def _option(option: dict[str, Any]) -> SafeString:
         option["type"],
         option["name"],
         value,
-        _attrs(option["attrs"]),
+        attributes(option["attrs"]),
     )
     if not option["wrap_label"]:
         return format_html("{}\n\n", tag)
@@ -85,6 +85,6 @@ class Textarea(forms.Textarea):
         return format_html(
             '<textarea name="{}"{}>\n{}</textarea>',
             widget["name"],
-            _attrs(widget["attrs"]),
+            attributes(widget["attrs"]),
             widget["value"] or "",
         )

@@ -262,3 +262,45 @@ def test_chart_marks_written_in_python_are_the_markup_the_template_loops_wrote(b
     expected = Template(CHART_LOOPS).render(Context({"chart": chart}))
     assert "&lt;b&gt;" in expected
     assert _between_tags(f"{chart.svg_marks}|{chart.table_rows}") == _between_tags(expected)
+
+
+def _patient_forms(renderer, *, bound):
+    from datetime import date
+
+    from taperwell.checkins.forms import (
+        CheckInForm,
+        NaloxonePlanForm,
+        PauseRequestForm,
+        QuestionnaireForm,
+        ReasonsForm,
+    )
+    from taperwell.clinical.instruments import get_instrument
+
+    data = {"pain": "3", "note": "<b>a note</b>", "self_harm": "maybe"} if bound else None
+    key = {"idempotency_key": "6f1c1b9e-3d0c-4a52-9a51-6a8e0f7b2c11"}
+    return [
+        CheckInForm(data, initial=key, activities=[], renderer=renderer),
+        ReasonsForm(data, tapering=False, renderer=renderer),
+        PauseRequestForm(data, renderer=renderer),
+        NaloxonePlanForm(data, today=date(2026, 12, 7), renderer=renderer),
+        QuestionnaireForm(
+            data, initial=key, instrument=get_instrument("phq9"), renderer=renderer
+        ),
+    ]
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_field_blocks_drawn_in_python_write_the_same_markup_as_the_field_templates(bound):
+    from taperwell.core.forms import FieldBlockRenderer, FieldTemplatesRenderer
+
+    drawn = _patient_forms(FieldBlockRenderer(), bound=bound)
+    templated = _patient_forms(FieldTemplatesRenderer(), bound=bound)
+    fieldsets = errors = 0
+    for ours, theirs in zip(drawn, templated, strict=True):
+        for name in ours.fields:
+            html = str(ours[name].as_field_group())
+            assert html == str(theirs[name].as_field_group()), name
+            fieldsets += "<fieldset" in html
+            errors += "errorlist" in html
+    assert fieldsets > 5
+    assert (errors > 5) is bound
