@@ -148,12 +148,16 @@ def signed_in_user(user_id: Any) -> User | None:
         f"{_OWN_PATIENT_PREFIX}{name}": make("patient")
         for name, make in OWN_PATIENT_ANNOTATIONS.items()
     }
-    user: User | None = (
-        get_user_model()
-        ._default_manager.select_related("membership__clinic", "patient__clinic")
-        .annotate(**annotations)
-        .filter(pk=user_id)
-        .first()
+    # At most one row (by key): no ordering or limit to build.
+    user: User | None = next(
+        iter(
+            get_user_model()
+            ._default_manager.select_related("membership__clinic", "patient__clinic")
+            .annotate(**annotations)
+            .filter(pk=user_id)
+            .order_by()
+        ),
+        None,
     )
     if user is None:
         return None

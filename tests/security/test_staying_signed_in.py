@@ -239,3 +239,16 @@ def test_signing_in_with_a_password_names_a_backend_that_loads_the_patient_with_
 
     assert client.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
     assert client.session[BACKEND_SESSION_KEY].startswith("taperwell.accounts.backends.")
+
+
+@pytest.mark.django_db
+def test_a_patient_whose_account_is_turned_off_is_signed_out_on_the_next_page(client, patient):
+    _sign_in(client, patient.user.email, keep=True)
+    assert client.get(TODAY).status_code == 200
+    patient.user.is_active = False
+    patient.user.save(update_fields=["is_active"])
+
+    response = client.get(TODAY)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
