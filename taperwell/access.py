@@ -131,23 +131,62 @@ def patients_listed(request: HttpRequest, patients: Iterable[Patient], *, what: 
 
 # Facts a domain app reads with the patient in the same query (name -> expression factory).
 # The app registers its own in AppConfig.ready(), so this base module imports no domain app:
-# enrolment adds `has_consent`, which every patient page checks.
-OWN_PATIENT_ANNOTATIONS: dict[str, Callable[[], Any]] = {}
+# enrolment adds `has_consent`, which every patient page checks. A factory takes the outer
+# query's reference to the patient's key ("pk" on a patient query, "patient" on a user query).
+OWN_PATIENT_ANNOTATIONS: dict[str, Callable[[str], Any]] = {}
+
+_OWN_PATIENT_PREFIX = "own_patient__"
+_OWN_PATIENT_LOADED = "_own_patient_loaded"
+
+
+def signed_in_user(user_id: Any) -> User | None:
+    """The signed-in person with their membership and clinic, and their own patient record with
+    its clinic and annotations, in one query (the sign-in backends' `get_user`, per request)."""
+    from django.contrib.auth import get_user_model
+
+    annotations = {
+        f"{_OWN_PATIENT_PREFIX}{name}": make("patient")
+        for name, make in OWN_PATIENT_ANNOTATIONS.items()
+    }
+    # At most one row (by key): no ordering or limit to build.
+    user: User | None = next(
+        iter(
+            get_user_model()
+            ._default_manager.select_related("membership__clinic", "patient__clinic")
+            .annotate(**annotations)
+            .filter(pk=user_id)
+            .order_by()
+        ),
+        None,
+    )
+    if user is None:
+        return None
+    patient: Patient | None = getattr(user, "patient", None)  # read already; None: not a patient
+    if patient is not None:
+        for name in OWN_PATIENT_ANNOTATIONS:
+            setattr(patient, name, getattr(user, f"{_OWN_PATIENT_PREFIX}{name}"))
+    setattr(user, _OWN_PATIENT_LOADED, True)
+    return user
 
 
 def own_patient(request: HttpRequest) -> Patient | None:
-    """The signed-in person's own patient record with its clinic, loaded once per request."""
+    """The signed-in person's own patient record with its clinic, loaded once per request
+    (with the user, by `signed_in_user`, or here when the user came another way)."""
     if not hasattr(request, "_own_patient"):
         user = request.user
-        annotations = {name: make() for name, make in OWN_PATIENT_ANNOTATIONS.items()}
-        request._own_patient = (  # type: ignore[attr-defined]
-            Patient.objects.select_related("clinic")
-            .annotate(**annotations)
-            .filter(user=user)
-            .first()
-            if user.is_authenticated
-            else None
-        )
+        if not user.is_authenticated:
+            patient = None
+        elif getattr(user, _OWN_PATIENT_LOADED, False):
+            patient = getattr(user, "patient", None)
+        else:
+            annotations = {name: make("pk") for name, make in OWN_PATIENT_ANNOTATIONS.items()}
+            patient = (
+                Patient.objects.select_related("clinic")
+                .annotate(**annotations)
+                .filter(user=user)
+                .first()
+            )
+        request._own_patient = patient  # type: ignore[attr-defined]
     return request._own_patient  # type: ignore[attr-defined,no-any-return]
 
 

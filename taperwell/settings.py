@@ -164,9 +164,11 @@ else:
     }
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, each loading the signed-in person with their membership and
+# own patient record in one query per request (taperwell/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "taperwell.accounts.backends.PasswordBackend",
+    "taperwell.accounts.backends.AccountBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

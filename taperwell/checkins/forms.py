@@ -180,7 +180,7 @@ class CheckInForm(forms.Form):
         label=_("Anything else you want your care team to know? (optional)"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, activities: list[Activity], **kwargs: Any) -> None:
@@ -285,7 +285,7 @@ class ReasonsForm(forms.Form):
     reasons = forms.CharField(
         label=_("Why do you want to lower your dose? In your own words."),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=widgets.Textarea(attrs={"rows": 4}),
         help_text=_("For example: to think more clearly, to worry less about side effects."),
         error_messages={"required": _("Please write a few words, or leave this for later.")},
     )
@@ -304,7 +304,7 @@ class PauseRequestForm(forms.Form):
         label=_("What is making it hard right now? (optional)"),
         required=False,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=widgets.Textarea(attrs={"rows": 3}),
     )
 
 

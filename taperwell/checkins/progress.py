@@ -28,10 +28,11 @@ DAILY_COLUMNS = ("day", "pain", "mood", "withdrawal")
 
 
 def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
+    # The words and the date format looked up once for the table, not once a row.
+    week_of, day_format = gettext("Week of %(day)s"), gettext("M j")
     return [
         (
-            gettext("Week of %(day)s")
-            % {"day": date_format(d - timedelta(days=d.weekday()), gettext("M j"))},
+            week_of % {"day": date_format(d - timedelta(days=d.weekday()), day_format)},
             fmt.format(v),
         )
         for d, v in series
@@ -113,6 +114,7 @@ def progress_charts(
     plan = care_links.current_plan(patient)
     schedule = schedule_of(plan)
     step_dates = list(schedule.dose_change_days())
+    day_format = gettext("M j")
     charts: list[Chart] = []
 
     def instrument(key: str) -> list[tuple[date, float]]:
@@ -130,7 +132,7 @@ def progress_charts(
             )
             % {"now": f"{mme[-1][1]:.0f}", "then": f"{mme[0][1]:.0f}"},
             gettext("Daily dose"),
-            [(date_format(d, gettext("M j")), f"{v:.0f}") for d, v in mme],
+            [(date_format(d, day_format), f"{v:.0f}") for d, v in mme],
             # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
@@ -186,7 +188,7 @@ def progress_charts(
             title,
             summary,
             gettext("Score"),
-            [(date_format(d, gettext("M j")), f"{v:g}") for d, v in points],
+            [(date_format(d, day_format), f"{v:g}") for d, v in points],
             y_max,
         )
         charts.append(draw(chart, points, start=start, end=today, markers=step_dates))

@@ -156,7 +156,6 @@ def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any])
             )
 
 
-@transaction.atomic
 def checkin_submit(
     *,
     patient: Patient,
@@ -166,8 +165,46 @@ def checkin_submit(
     **values: Any,
 ) -> Saved:
     """Record today's check-in. The same submission twice records it once; a second check-in the
-    same day replaces the first (the day keeps one current entry)."""
+    same day replaces the first (the day keeps one current entry).
+
+    One transaction saves it. When two taps race past the first look, the database refuses the
+    second; that transaction is rolled back whole and a second one shows the winner's entry, so
+    no savepoint is needed around the save."""
     day = day or clinic_today(patient.clinic)
+    unknown = set(values) - set(CHECKIN_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown check-in fields: {', '.join(sorted(unknown))}")
+    if values.get("self_harm_thoughts") is not None:
+        values["self_harm_declined"] = False  # an answer given is never "rather not say"
+    if activity is not None and activity.patient_id != patient.pk:
+        raise ValueError("That activity belongs to someone else.")
+    try:
+        return _checkin_save(
+            patient=patient,
+            idempotency_key=idempotency_key,
+            activity=activity,
+            day=day,
+            values=values,
+        )
+    except _RacedError:
+        return _checkin_raced(
+            patient=patient, idempotency_key=idempotency_key, day=day, values=values
+        )
+
+
+class _RacedError(Exception):
+    """Another submission saved the day's entry between our look and our save."""
+
+
+@transaction.atomic
+def _checkin_save(
+    *,
+    patient: Patient,
+    idempotency_key: uuid.UUID,
+    activity: Activity | None,
+    day: date,
+    values: dict[str, Any],
+) -> Saved:
     # One read, under the lock, for both questions: was this very submission saved already (keys
     # are unique per patient: a key another patient used is no replay of this one), and what is
     # the day's current entry.
@@ -180,13 +217,6 @@ def checkin_submit(
     repeat = next((r for r in rows if str(r.idempotency_key) == str(idempotency_key)), None)
     if repeat is not None:
         return _saved(repeat, created=False)
-    unknown = set(values) - set(CHECKIN_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown check-in fields: {', '.join(sorted(unknown))}")
-    if values.get("self_harm_thoughts") is not None:
-        values["self_harm_declined"] = False  # an answer given is never "rather not say"
-    if activity is not None and activity.patient_id != patient.pk:
-        raise ValueError("That activity belongs to someone else.")
     checkin = next((r for r in rows if r.day == day and r.status == EntryStatus.CURRENT), None)
     created = checkin is None
     if checkin is None:
@@ -201,21 +231,27 @@ def checkin_submit(
         exclude=["patient", "activity_done"], validate_unique=False, validate_constraints=False
     )
     try:
-        with transaction.atomic():
-            checkin.save()
-    except IntegrityError:
-        # Two taps raced past the first look: the other one won; show its entry. What this one
-        # said about safety still reaches the care team and still brings help.
-        other = CheckIn.objects.filter(
-            patient=patient, idempotency_key=idempotency_key
-        ).first() or CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)
-        _raise_checkin_flags(patient=patient, day=day, values=values)
-        return _saved(other, created=False, help_needed=help_needed_for(values))
+        checkin.save()
+    except IntegrityError as error:
+        raise _RacedError from error  # out of the transaction, which is rolled back whole
     if activity is not None:
         activity_mark_done(patient=patient, activity=activity, day=day)
     _raise_checkin_flags(patient=patient, day=day, values=values)
     transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     return _saved(checkin, created=created)
+
+
+@transaction.atomic
+def _checkin_raced(
+    *, patient: Patient, idempotency_key: uuid.UUID, day: date, values: dict[str, Any]
+) -> Saved:
+    """Two taps raced past the first look: the other one won; show its entry. What this one
+    said about safety still reaches the care team and still brings help."""
+    other = CheckIn.objects.filter(
+        patient=patient, idempotency_key=idempotency_key
+    ).first() or CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)
+    _raise_checkin_flags(patient=patient, day=day, values=values)
+    return _saved(other, created=False, help_needed=help_needed_for(values))
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Radio buttons and check boxes drawn in Python, with the same markup as Django's templates.
+"""Radio buttons, check boxes and text areas drawn in Python, with the same markup as Django's
+templates.
 
 Django draws each option of a choice widget through four nested templates (the list, the option,
 the input, its attributes). On the daily check-in, with a dozen such questions, that was most of
@@ -15,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _attrs(attrs: dict[str, Any]) -> SafeString:
+def attributes(attrs: dict[str, Any]) -> SafeString:
     """Django's `attrs.html`: `False` leaves the attribute out, `True` writes it bare."""
     parts = []
     for name, value in attrs.items():
@@ -36,7 +37,7 @@ def _option(option: dict[str, Any]) -> SafeString:
         option["type"],
         option["name"],
         value,
-        _attrs(option["attrs"]),
+        attributes(option["attrs"]),
     )
     if not option["wrap_label"]:
         return format_html("{}\n\n", tag)
@@ -72,3 +73,18 @@ class RadioSelect(PythonDrawnChoicesMixin, forms.RadioSelect):
 
 class CheckboxSelectMultiple(PythonDrawnChoicesMixin, forms.CheckboxSelectMultiple):
     pass
+
+
+class Textarea(forms.Textarea):
+    """Django's `textarea.html` (and its `attrs.html`) in Python: the same markup."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            attributes(widget["attrs"]),
+            widget["value"] or "",
+        )

@@ -243,10 +243,10 @@ def has_current_consent(patient: Patient) -> bool:
     return patient.consents.filter(text_version=CONSENT_VERSION).exists()
 
 
-def current_consent_given() -> Exists:
-    """`has_current_consent` as an annotation on a patient query: read with the patient, in the
-    same query, by the pages that check it on every request."""
-    return Exists(Consent.objects.filter(patient=OuterRef("pk"), text_version=CONSENT_VERSION))
+def current_consent_given(patient: str = "pk") -> Exists:
+    """`has_current_consent` as an annotation: read with the patient (or the signed-in user,
+    `patient="patient"`), in the same query, by the pages that check it on every request."""
+    return Exists(Consent.objects.filter(patient=OuterRef(patient), text_version=CONSENT_VERSION))
 
 
 def invitation_email(invitation: Invitation) -> tuple[str, str]:

@@ -153,7 +153,7 @@ def account(request: HttpRequest) -> HttpResponse:
             _attach_errors(form, error)
         else:
             request.session.pop(SESSION_INVITATION, None)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="taperwell.accounts.backends.PasswordBackend")
             return redirect("enrolment:welcome")
     return render(request, "enrolment/account.html", {"form": form, "invitation": invitation})
 

@@ -157,5 +157,21 @@ def schedule_from_document(document: Mapping[str, Any] | None) -> PlanSchedule:
 
 
 def schedule_of(plan: TaperPlan | None) -> PlanSchedule:
-    """The approved schedule of `plan` (a `TaperPlan`, or None for no plan: an empty schedule)."""
-    return schedule_from_document(plan.schedule if plan is not None else None)
+    """The approved schedule of `plan` (a `TaperPlan`, or None for no plan: an empty schedule).
+
+    Read once per loaded plan: the pages ask for it several times in one request (the dose of
+    record, the steps, the charts). The reading is kept on the plan object itself, so it lives
+    no longer than the request that loaded the row, and is read again when `plan.schedule` is
+    replaced (services assign a new document; none changes one in place)."""
+    if plan is None:
+        return schedule_from_document(None)
+    document = plan.schedule
+    read = plan.__dict__.get(_READ)
+    if read is not None and read[0] is document:
+        return read[1]  # type: ignore[no-any-return]
+    schedule = schedule_from_document(document)
+    plan.__dict__[_READ] = (document, schedule)
+    return schedule
+
+
+_READ = "_schedule_read"

@@ -167,13 +167,19 @@ def patient_words(*, step: str, medicine: str) -> str:
 
 
 def latest_for_patient(patient: Patient) -> dict[str, str] | None:
-    """The patient's own view of the latest decision: a title and plain words."""
-    decision = latest_treatment_decision(patient)
-    if decision is None:
+    """The patient's own view of the latest decision: a title and plain words (only the
+    decision's step and medicine are read: no names, no plan)."""
+    details = (
+        TaperEvent.objects.filter(plan__patient=patient, kind=TaperEventKind.TREATMENT)
+        .order_by("-at", "-pk")
+        .values_list("details", flat=True)
+        .first()
+    )
+    if details is None:
         return None
     return {
         "title": gettext(PATIENT_TITLE),
-        "body": patient_words(step=decision.step, medicine=decision.medicine),
+        "body": patient_words(step=details["step"], medicine=details["medicine"]),
     }
 
 

@@ -156,3 +156,16 @@ def test_only_the_schedule_module_reads_a_step_date_from_the_stored_document():
 def test_the_schedule_module_is_the_only_place_that_parses_a_step_date():
     source = (ROOT / "tapering" / "schedule.py").read_text(encoding="utf-8")
     assert "date.fromisoformat(" in source
+
+
+def test_a_plan_is_read_once_and_read_again_when_its_schedule_is_replaced():
+    from taperwell.tapering.models import TaperPlan
+
+    plan = TaperPlan(schedule=DOCUMENT)
+    first = schedule_of(plan)
+    assert schedule_of(plan) is first
+    plan.schedule = {**DOCUMENT, "steps": DOCUMENT["steps"][:1]}
+    again = schedule_of(plan)
+    assert again is not first
+    assert len(again.steps) == 1
+    assert schedule_of(TaperPlan(schedule=DOCUMENT)) is not first  # another plan object: its own

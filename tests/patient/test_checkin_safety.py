@@ -300,3 +300,36 @@ def test_a_patient_who_enrolled_today_is_not_flagged_as_missed(patient):
     patient.save(update_fields=["enrolled_at"])
     bumps_evaluate(patient=patient)
     assert not Flag.objects.filter(patient=patient, rule="missed-checkins").exists()
+
+
+def test_a_tap_that_loses_a_race_shows_the_winners_entry_and_still_raises_its_self_harm_flag(
+    patient,
+):
+    """Two taps at once: both look before either saves. The look is made to miss the winner's
+    entry (as it does when the other tap commits between the look and the save); the database
+    refuses the second save, and what the losing tap said about safety still reaches the team."""
+    from django.db import connection
+
+    key = uuid.uuid4()
+    fields = {"pain": 4, "sleep": 5, "mood": 5, "withdrawal": 1, "craving": 0}
+    winner = checkin_submit(patient=patient, idempotency_key=key, **fields).entry
+
+    looks = []
+
+    def miss_the_first_look(execute, sql, params, many, context):
+        if sql.startswith("SELECT") and 'FROM "checkins_checkin"' in sql and not looks:
+            looks.append(sql)
+            sql = sql.replace(" WHERE ", " WHERE 1 = 0 AND ", 1)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(miss_the_first_look):
+        saved = checkin_submit(
+            patient=patient, idempotency_key=key, self_harm_thoughts=True, **fields
+        )
+
+    assert len(looks) == 1
+    assert saved.entry.pk == winner.pk
+    assert saved.created is False
+    assert saved.help_needed == "self-harm"
+    assert CheckIn.objects.filter(patient=patient).count() == 1
+    assert Flag.objects.get(patient=patient, rule="self-harm").severity == "urgent"

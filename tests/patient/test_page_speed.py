@@ -14,6 +14,7 @@ from django import forms
 from hypothesis import given
 from hypothesis import strategies as st
 
+from taperwell.audit.models import AuditEvent
 from taperwell.checkins.models import CheckIn
 from taperwell.core import widgets
 from taperwell.demo.services import demo_load
@@ -26,13 +27,14 @@ from tests.patient.test_checkin import answers
 ROOT = Path(__file__).resolve().parents[2]
 
 # Queries for one request by a signed-in patient whose session is already fresh: the session,
-# the user, the membership with the clinic, the patient with their consent, the audit row, then
-# the page's own reads (and, for the check-in, its write).
+# the user with their membership, clinic and own patient record with its consent (one query),
+# the audit row, then the page's own reads (and, for the check-in, its write).
+SIGNED_IN_QUERIES = 3
 TODAY_QUERIES = 19  # 18 + the day's doses marked taken (dose cards)
-CHECKIN_FORM_QUERIES = 7
-CHECKIN_POST_QUERIES = 12
-MY_MEDICINES_QUERIES = 13  # 11 + the day's doses marked taken + the treatment decision card
-PROGRESS_QUERIES = 12
+CHECKIN_FORM_QUERIES = 5
+CHECKIN_POST_QUERIES = 8  # in a test, the one transaction is a savepoint: +2
+MY_MEDICINES_QUERIES = 11  # 9 + the day's doses marked taken + the treatment decision card
+PROGRESS_QUERIES = 10
 
 
 @pytest.fixture
@@ -53,6 +55,27 @@ def test_maria_has_the_data_of_an_everyday_patient(maria):
     assert current_plan(maria) is not None
     days = CheckIn.objects.filter(patient=maria, day__gt=today - timedelta(days=30)).count()
     assert days >= 20
+
+
+def test_a_patient_page_costs_the_session_the_person_and_the_audit_row(
+    client, maria, django_assert_num_queries
+):
+    """The patient's own crisis screen reads nothing of its own: what is left is what every
+    signed-in patient page pays (its role and consent still checked, its read still audited)."""
+    views = AuditEvent.objects.filter(patient=maria, what="crisis screen").count()
+    with django_assert_num_queries(SIGNED_IN_QUERIES):
+        response = client.get("/help-now/")
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(patient=maria, what="crisis screen").count() == views + 1
+
+
+def test_a_patient_without_consent_is_still_sent_to_give_it(client, maria):
+    from taperwell.enrolment.models import Consent
+
+    Consent.objects.filter(patient=maria).delete()
+    response = client.get("/help-now/")
+    assert response.status_code == 302
+    assert response["Location"] == "/enrol/welcome/"
 
 
 def test_the_today_page_reads_what_it_shows_in_a_bounded_number_of_queries(
@@ -152,6 +175,15 @@ def test_choice_widgets_drawn_in_python_write_the_same_markup_as_djangos(
     assert ours(choices=CHOICES).render("answer", value, attrs=attrs) == expected
 
 
+@pytest.mark.parametrize("value", [None, "", "A slow morning.", "<b>5 & 6</b>\nline two"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_note", "rows": 3, "required": True, "disabled": False}]
+)
+def test_a_text_area_drawn_in_python_writes_the_same_markup_as_djangos(value, attrs):
+    expected = forms.Textarea(attrs={"rows": 4}).render("note", value, attrs=attrs)
+    assert widgets.Textarea(attrs={"rows": 4}).render("note", value, attrs=attrs) == expected
+
+
 def test_the_check_in_scale_is_drawn_with_its_ends_and_the_chosen_number():
     from taperwell.checkins.forms import SCALE_CHOICES, ScaleWidget
 
@@ -181,3 +213,105 @@ def test_chart_coordinates_are_written_as_the_template_filter_would_write_them(v
 def test_the_benchmark_baselines_are_not_served_by_the_site(client, maria):
     assert client.get("/bench/signed-in").status_code == 404
     assert client.get("/bench/bare").status_code == 404
+
+
+# The chart's marks as the template drew them, loop by loop, before they were written in Python.
+CHART_LOOPS = """
+{% for y, label in chart.y_tick_marks %}
+<line x1="{{ chart.plot_left }}" x2="{{ chart.plot_right }}" y1="{{ y }}" y2="{{ y }}" class="grid"/>
+<text x="{{ chart.plot_left|add:-4 }}" y="{{ y }}" class="tick" text-anchor="end" dominant-baseline="middle">{{ label }}</text>
+{% endfor %}
+{% for x, label in chart.marker_marks %}<line x1="{{ x }}" x2="{{ x }}" y1="12" y2="{{ chart.baseline_y }}" class="marker"><title>Dose changed {{ label }}</title></line>{% endfor %}
+{% if chart.bars %}
+  {% with width=chart.bar_width_mark %}{% for x, y, h in chart.bar_marks %}<rect x="{{ x }}" y="{{ y }}" width="{{ width }}" height="{{ h }}" class="bar"/>{% endfor %}{% endwith %}
+{% else %}
+  {% for points in chart.polylines %}<polyline points="{{ points }}" class="line"/>{% endfor %}
+  {% for x, y in chart.dot_marks %}<circle cx="{{ x }}" cy="{{ y }}" r="3.5" class="dot"/>{% endfor %}
+{% endif %}
+{% for x, label in chart.x_tick_marks %}<text x="{{ x }}" y="{{ chart.height|add:-8 }}" class="tick" text-anchor="{% if forloop.first %}start{% elif forloop.last %}end{% else %}middle{% endif %}">{{ label }}</text>{% endfor %}
+|{% for period, value in chart.rows %}<tr><td>{{ period }}</td><td>{{ value }}</td></tr>{% endfor %}
+"""  # noqa: E501
+
+
+def _between_tags(html: str) -> str:
+    import re
+
+    return re.sub(r">\s+([<|])", r">\1", html).strip()
+
+
+@pytest.mark.parametrize("bars", [False, True])
+def test_chart_marks_written_in_python_are_the_markup_the_template_loops_wrote(bars):
+    from datetime import date
+
+    from django.template import Context, Template
+
+    from taperwell.checkins.charts import Chart, draw
+
+    start = date(2026, 9, 1)
+    # Every third day, with a gap of two weeks: the line is drawn in two runs.
+    series = [
+        (start + timedelta(days=d), (d * 7 % 11) + 0.25) for d in range(0, 84, 3) if not 30 < d < 45
+    ]
+    chart = Chart(
+        key="pain",
+        title="Pain",
+        summary="",
+        value_label="Pain",
+        rows=[("Sep 1 <b>", "5 & 6"), ("Sep 8", "4.5")],
+        y_max=10,
+        bars=bars,
+    )
+    draw(
+        chart,
+        series,
+        start=start,
+        end=start + timedelta(days=83),
+        markers=[date(2026, 10, 3)],
+        every=7,
+    )
+    assert bars or len(chart.polylines) == 2
+    expected = Template(CHART_LOOPS).render(Context({"chart": chart}))
+    assert "&lt;b&gt;" in expected
+    assert _between_tags(f"{chart.svg_marks}|{chart.table_rows}") == _between_tags(expected)
+
+
+def _patient_forms(renderer, *, bound):
+    from datetime import date
+
+    from taperwell.checkins.forms import (
+        CheckInForm,
+        NaloxonePlanForm,
+        PauseRequestForm,
+        QuestionnaireForm,
+        ReasonsForm,
+    )
+    from taperwell.clinical.instruments import get_instrument
+
+    data = {"pain": "3", "note": "<b>a note</b>", "self_harm": "maybe"} if bound else None
+    key = {"idempotency_key": "6f1c1b9e-3d0c-4a52-9a51-6a8e0f7b2c11"}
+    return [
+        CheckInForm(data, initial=key, activities=[], renderer=renderer),
+        ReasonsForm(data, tapering=False, renderer=renderer),
+        PauseRequestForm(data, renderer=renderer),
+        NaloxonePlanForm(data, today=date(2026, 12, 7), renderer=renderer),
+        QuestionnaireForm(
+            data, initial=key, instrument=get_instrument("phq9"), renderer=renderer
+        ),
+    ]
+
+
+@pytest.mark.parametrize("bound", [False, True])
+def test_field_blocks_drawn_in_python_write_the_same_markup_as_the_field_templates(bound):
+    from taperwell.core.forms import FieldBlockRenderer, FieldTemplatesRenderer
+
+    drawn = _patient_forms(FieldBlockRenderer(), bound=bound)
+    templated = _patient_forms(FieldTemplatesRenderer(), bound=bound)
+    fieldsets = errors = 0
+    for ours, theirs in zip(drawn, templated, strict=True):
+        for name in ours.fields:
+            html = str(ours[name].as_field_group())
+            assert html == str(theirs[name].as_field_group()), name
+            fieldsets += "<fieldset" in html
+            errors += "errorlist" in html
+    assert fieldsets > 5
+    assert (errors > 5) is bound

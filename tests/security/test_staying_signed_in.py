@@ -205,3 +205,50 @@ def test_removing_a_lost_phones_passkey_signs_that_phone_out(patient):
     assert not Authenticator.objects.filter(pk=passkey.pk).exists()
     assert phone.get(TODAY).status_code == 302  # signed out
     assert laptop.get(TODAY).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "old_backend",
+    [
+        "django.contrib.auth.backends.ModelBackend",
+        "allauth.account.auth_backends.AuthenticationBackend",
+    ],
+)
+def test_a_session_signed_in_under_a_backends_old_name_stays_signed_in(
+    client, patient, old_backend
+):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    _sign_in(client, patient.user.email, keep=True)
+    session = client.session
+    session[BACKEND_SESSION_KEY] = old_backend
+    session.save()
+
+    assert client.get(TODAY).status_code == 200
+    assert client.session[BACKEND_SESSION_KEY].startswith("taperwell.accounts.backends.")
+
+
+@pytest.mark.django_db
+def test_signing_in_with_a_password_names_a_backend_that_loads_the_patient_with_the_user(
+    client, patient, settings
+):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    _sign_in(client, patient.user.email, keep=False)
+
+    assert client.session[BACKEND_SESSION_KEY] in settings.AUTHENTICATION_BACKENDS
+    assert client.session[BACKEND_SESSION_KEY].startswith("taperwell.accounts.backends.")
+
+
+@pytest.mark.django_db
+def test_a_patient_whose_account_is_turned_off_is_signed_out_on_the_next_page(client, patient):
+    _sign_in(client, patient.user.email, keep=True)
+    assert client.get(TODAY).status_code == 200
+    patient.user.is_active = False
+    patient.user.save(update_fields=["is_active"])
+
+    response = client.get(TODAY)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
