@@ -15,7 +15,12 @@ from taperwell.care.services import flag_raise, flag_resolve
 from taperwell.care.tasks import evaluate_bumps_later
 from taperwell.checkins.signals import checkin_saved
 from taperwell.patients.models import Patient
-from taperwell.patients.signals import flag_answered_by_plan, flag_requested
+from taperwell.patients.signals import (
+    flag_answered_by_plan,
+    flag_requested,
+    flag_words_asked,
+    open_flag_rules_asked,
+)
 from taperwell.tapering.models import RevisionKind, TaperPlan
 
 
@@ -51,7 +56,9 @@ def resolve_flag_answered_by_plan(
 ) -> None:
     """The flag a clinician's plan change answers is resolved with it, in the same transaction."""
     flag = Flag.objects.filter(public_id=flag_id).first()
-    if flag is None or flag.patient_id != plan.patient_id:
+    if flag is None:
+        return
+    if flag.patient_id != plan.patient_id:
         raise ValidationError("That flag belongs to another patient.")
     if flag.status == FlagStatus.RESOLVED:
         return
@@ -63,3 +70,21 @@ def resolve_flag_answered_by_plan(
 def queue_bump_rules(sender: str, *, patient: Patient, **_: Any) -> None:
     """The bump rules run in the background worker, so saving a check-in stays fast."""
     evaluate_bumps_later(patient.pk)
+
+
+@receiver(open_flag_rules_asked)
+def open_flag_rules(sender: str, *, patient: Patient, rules: Any, **_: Any) -> list[str]:
+    return list(
+        Flag.objects.filter(patient=patient, status=FlagStatus.OPEN, rule__in=rules)
+        .order_by("rank", "-raised_at")
+        .values_list("rule", flat=True)
+    )
+
+
+@receiver(flag_words_asked)
+def flag_words(sender: str, *, patient: Patient, flag_id: Any, **_: Any) -> str | None:
+    try:
+        flag = Flag.objects.filter(public_id=flag_id, patient_id=patient.pk).first()
+    except (ValueError, ValidationError):
+        return None
+    return None if flag is None else f"{flag.rule_label}: {flag.reason}"

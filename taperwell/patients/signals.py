@@ -21,6 +21,14 @@ flag_requested = Signal()
 # flag_id (the flag's public id), by, kind (a RevisionKind) and reason.
 flag_answered_by_plan = Signal()
 
+# Questions a record app asks of the care app; exactly one receiver answers.
+# The rules among `rules` of the patient's open flags, most pressing first. Arguments: patient,
+# rules.
+open_flag_rules_asked = Signal()
+# "Rule: reason" of the patient's flag with this public id, or None when it is not theirs.
+# Arguments: patient, flag_id.
+flag_words_asked = Signal()
+
 
 def send_required(signal: Signal, *, sender: str, **arguments: Any) -> None:
     """Send `signal` to its receivers; with none connected, fail loudly.
@@ -30,3 +38,11 @@ def send_required(signal: Signal, *, sender: str, **arguments: Any) -> None:
     caught either."""
     if not signal.send(sender=sender, **arguments):
         raise ImproperlyConfigured(f"nothing receives the signal {sender} sent")
+
+
+def ask(signal: Signal, *, sender: str, **arguments: Any) -> Any:
+    """The one receiver's answer to `signal`; none (or two) is an error, never a guess."""
+    answers = signal.send(sender=sender, **arguments)
+    if len(answers) != 1:
+        raise ImproperlyConfigured(f"{len(answers)} receivers answer the signal {sender} sent")
+    return answers[0][1]

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from taperwell.notifications import selectors as notifications_selectors
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: import it from here
     PlanSchedule,
@@ -17,7 +18,6 @@ from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: imp
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.notifications.models import Notification
     from taperwell.patients.models import Patient
 
 
@@ -121,39 +121,7 @@ def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     )
 
 
-PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
-
-
-def plan_change_notice(user: User) -> Notification | None:
-    """The latest notice of a newly approved plan from the last week, for the patient's Today."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from taperwell.notifications.models import Notification
-
-    since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
-    notice = (
-        Notification.objects.filter(
-            user=user, key__startswith="plan-approved:", created_at__gte=since
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if notice is not None:
-        notice.is_increase = notice.title in _increase_titles()
-    return notice
-
-
-def _increase_titles() -> set[str]:
-    """The title of an increase's notice in every language (it is written in the patient's)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from taperwell.tapering.services import INCREASE_TITLE
-
-    titles = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            titles.add(str(INCREASE_TITLE))
-    return titles
+def plan_change_notice(user: User) -> Any:
+    """For the Today page in patients/views.py until it moves to its own app: read
+    `notifications.selectors.plan_change_notice` there instead."""
+    return notifications_selectors.plan_change_notice(user)
