@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from taperwell.medications.selectors import dose_of_record, plan_in_force_of
 from taperwell.notifications import selectors as notifications_selectors
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: import it from here
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
 def current_plan(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
     if hasattr(patient, "dose_plans"):  # read already in this request (`load_dose_rows`)
-        from taperwell.medications.selectors import plan_in_force_of
-
         return cast("TaperPlan | None", plan_in_force_of(patient))
     return plans_in_force([patient.pk]).get(patient.pk)
 
@@ -92,8 +91,6 @@ def plans_of(patient: Patient) -> list[TaperPlan]:
 def scheduled_mme_of_record(patient: Patient, *, on: date) -> Decimal | None:
     """Today's scheduled MME/day from the dose of record (as-needed doses are never planned,
     so they are left out on both sides when a plan's first dose is compared with it)."""
-    from taperwell.medications.selectors import dose_of_record
-
     return dose_of_record(patient, on=on).scheduled_mme_per_day
 
 
@@ -109,8 +106,6 @@ class StartingPoint:
 
 def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     """A new draft starts from the dose of record, never from a pre-taper medicine list."""
-    from taperwell.medications.selectors import dose_of_record
-
     dose = dose_of_record(patient, on=on)
     planned = [line for line in dose.lines if line.regimen_entry() is not None]
     return StartingPoint(

@@ -13,12 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
 from taperwell.clinics.selectors import clinic_today
+from taperwell.core.language import language_for_patient
+from taperwell.medications.selectors import NaloxoneState, dose_of_record, naloxone_status
 from taperwell.patients.models import PatientStatus
 from taperwell.patients.phase import patient_phase_set
 from taperwell.patients.signals import flag_answered_by_plan, flag_requested, send_required
@@ -150,8 +153,6 @@ def plan_approval_preview(*, plan: TaperPlan, today: date) -> ApprovalPreview:
 def _comparable_mme_of_record(plan: TaperPlan, *, on: date) -> Decimal | None:
     """Today's dose of record counted the way the plan's steps count it: a plan that tapers an
     as-needed line counts its daily maximum (the engine does), one that does not leaves it out."""
-    from taperwell.medications.selectors import dose_of_record
-
     plans_as_needed = any(m.get("as_needed") for m in plan.inputs.get("medications", []))
     if not plans_as_needed:
         return scheduled_mme_of_record(plan.patient, on=on)
@@ -237,8 +238,6 @@ def _number(value: Decimal | None) -> str | None:
 
 def naloxone_words(patient: Patient) -> str:
     """The one naloxone status, for the approval page and the decision log."""
-    from taperwell.medications.selectors import naloxone_status
-
     return f"Naloxone: {naloxone_status(patient).words}."
 
 
@@ -258,11 +257,6 @@ PATIENT_INCREASE_WORDS_NO_NALOXONE = gettext_lazy(
 
 def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, today: date) -> None:
     """A notice in plain words, in the same transaction: the patient never meets a change cold."""
-    from django.utils import translation
-    from django.utils.formats import date_format
-
-    from taperwell.core.language import language_for_patient
-
     patient = plan.patient
     if patient.user_id is None:
         return
@@ -281,8 +275,6 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, toda
                 "day": date_format(start, gettext("F j"))
             }
         if preview.increase:
-            from taperwell.medications.selectors import NaloxoneState, naloxone_status
-
             title = str(INCREASE_TITLE)
             at_home = naloxone_status(patient, today=today).state == NaloxoneState.AT_HOME
             body = str(PATIENT_INCREASE_WORDS if at_home else PATIENT_INCREASE_WORDS_NO_NALOXONE)

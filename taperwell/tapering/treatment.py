@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taperwell.patients.signals import send_required
 from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
+from taperwell.tapering.services import _must_be_clinician
 from taperwell.tapering.signals import plan_changed
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ def treatment_decision_record(
     reason: str,
 ) -> TaperEvent:
     """Log the decision on the plan and tell the patient in plain words. No dose changes."""
-    from taperwell.tapering.services import _must_be_clinician
-
     _must_be_clinician(by)
     if plan.status in (PlanStatus.DRAFT, PlanStatus.DISCARDED):
         raise ValidationError("Record it on an approved plan, not on a draft.")
