@@ -41,13 +41,13 @@ def second_factor_required(user: object) -> bool:
 
 
 def has_authenticator(user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def session_passed_second_factor(request: HttpRequest) -> bool:
     """True when someone typed a code in this very session from an authenticator the person
     still has (a removed one no longer counts)."""
-    records = get_authentication_records(request, request.user)  # type: ignore[arg-type]
+    records = get_authentication_records(request, request.user)
     used = {
         record.get("id")
         for record in records
@@ -55,7 +55,7 @@ def session_passed_second_factor(request: HttpRequest) -> bool:
     }
     if not used:
         return False
-    return Authenticator.objects.filter(user=request.user, pk__in=used).exists()
+    return bool(Authenticator.objects.filter(user=request.user, pk__in=used).exists())
 
 
 @transaction.atomic

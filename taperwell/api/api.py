@@ -457,7 +457,11 @@ def patient_timeline(
                 "title": chart["series"].title,
                 "unit": chart["series"].unit.strip(),
                 "summary": chart["series"].summary,
-                "points": [{"day": d, "value": v} for d, v in chart["series"].points],
+                "points": [
+                    {"day": d, "value": v}
+                    for d, v in chart["series"].series.points
+                    if v is not None
+                ],
             }
             for chart in data["charts"]
         ],

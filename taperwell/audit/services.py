@@ -33,7 +33,7 @@ def audit_record(
     if path is None:
         path = request.get_full_path() if request is not None else ""
     if actor is None and request is not None and request.user.is_authenticated:
-        actor = request.user  # type: ignore[assignment]
+        actor = request.user
     if clinic is None and patient is not None:
         clinic = patient.clinic
     if clinic is None and actor is not None:

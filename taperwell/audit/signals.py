@@ -41,7 +41,7 @@ def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs
     )
 
 
-def _account_for(credentials: Any) -> Any:
+def _account_for(credentials: Any) -> User | None:
     from taperwell.accounts.models import User
 
     typed = (credentials or {}).get("email") or (credentials or {}).get("username") or ""

@@ -8,10 +8,11 @@ prefetches, so it is the same number the care page, the PDF and the exports show
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -30,6 +31,7 @@ from taperwell.tapering.selectors import step_position
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
+    from taperwell.clinical.guidelines import GuidelinePack
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def _taper_state(patient: Patient, today: date) -> tuple[str, bool]:
     return (f"Paused ({words.lower()})" if paused else words), paused
 
 
-def rows_for(page: Any, pack: Any, today: date) -> list[Row]:
+def rows_for(page: Sequence[Patient], pack: GuidelinePack, today: date) -> list[Row]:
     rows = []
     records = doses_of_record(page, on=today, pack=pack)
     for patient in page:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -78,7 +79,7 @@ class Flag(models.Model):
     def __str__(self) -> str:
         return f"{self.get_severity_display()}: {self.rule} for {self.patient} on {self.day}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.rank = SEVERITY_RANK.get(self.severity, 3)
         super().save(*args, **kwargs)
 

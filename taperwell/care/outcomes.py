@@ -15,6 +15,7 @@ from taperwell.tapering.models import PlanStatus, TaperPlan
 from taperwell.tapering.selectors import schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.clinical.guidelines import GuidelinePack
     from taperwell.clinics.models import Clinic
 
 
@@ -125,7 +126,7 @@ def pack_changes(old_id: str, new_id: str) -> list[dict[str, Any]]:
 
     old, new = load_pack(old_id), load_pack(new_id)
 
-    def table(pack: Any) -> dict[str, str]:
+    def table(pack: GuidelinePack) -> dict[str, str]:
         rows = {}
         for rule in pack.factors:
             key = rule.drug + (f" ({', '.join(rule.forms)})" if rule.forms else "")

@@ -10,79 +10,65 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from taperwell.charts import DateScale, ValueScale, step_line
-from taperwell.clinical.instruments import highest_total
+from taperwell.charts import (
+    Axis,
+    DateScale,
+    Frame,
+    Series,
+    ValueScale,
+    column,
+    line,
+    number,
+    shape_path,
+    step_line,
+)
 from taperwell.tapering.schedule import schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.care.models import Flag
     from taperwell.patients.models import Patient
     from taperwell.tapering.models import TaperPlan
 
-WIDTH, HEIGHT, PAD = 1100, 120, 24
-LEFT = 64  # room for the y-axis labels
+# Room on the left for the y-axis labels; the same margin above and below the plot.
+FRAME = Frame(width=1100, height=120, left=64, right=24, top=24, bottom=24)
 FLAG_LANE = 46  # the height of the flags' own lane above the charts
+# The check-in answers the timeline draws, in the order they are read; the day first.
+CHECKIN_COLUMNS = ("day", "pain", "mood", "withdrawal", "sleep")
 
 
 @dataclass
-class Series:
+class Chart:
+    """One chart of the timeline: a series on its own y axis."""
+
+    series: Series
+    values: Axis
     title: str
-    points: list[tuple[date, float]]
-    low: float
-    high: float
-    summary: str
+    summary: str = ""
     unit: str = ""
     axis: str = ""  # the y axis's title, with its unit
     stepped: bool = False  # held until the next point (a dose), rather than joined by slopes
 
 
-def _x(day: date, start: date, end: date) -> float:
-    return DateScale(start, end, LEFT, WIDTH - LEFT - PAD).x(day)
-
-
-def _y(value: float, low: float, high: float) -> float:
-    return ValueScale(low, high, HEIGHT - PAD, HEIGHT - 2 * PAD, clamp=False).y(value)
-
-
-def step_points(points: list[tuple[date, float]], end: date) -> list[tuple[date, float]]:
-    """A value held until the next one: a corner at each change, and the last held to `end`."""
-    return step_line(points, end)
-
-
-def polyline(series: Series, start: date, end: date) -> str:
-    points = step_points(series.points, end) if series.stepped else series.points
-    return " ".join(
-        f"{_x(d, start, end):.1f},{_y(v, series.low, series.high):.1f}" for d, v in points
-    )
-
-
-def y_ticks(series: Series) -> list[dict[str, Any]]:
-    """Three labelled ticks on the y axis: bottom, middle and top of the series' range."""
-    middle = (series.low + series.high) / 2
-    return [
-        {"y": round(_y(v, series.low, series.high), 1), "label": f"{v:g}"}
-        for v in (series.low, middle, series.high)
-    ]
+def y_ticks(chart: Chart, values: ValueScale) -> list[dict[str, Any]]:
+    """Three labelled ticks on the y axis: bottom, middle and top of the chart's range."""
+    return [{"y": round(values.y(v), 1), "label": number(v)} for v in chart.values.ticks()]
 
 
 FLAG_SHAPES = {"urgent": "diamond", "high": "triangle"}
 
 
-def flag_marks(flags: list[Any], start: date, end: date) -> list[dict[str, Any]]:
+def flag_marks(flags: list[Flag], days: DateScale) -> list[dict[str, Any]]:
     """Each flag as a marker in the flags' lane: its shape by severity, stacked on the same day."""
     seen: dict[date, int] = {}
     marks = []
     for flag in flags:
         row = seen.get(flag.day, 0)
         seen[flag.day] = row + 1
-        x, y = round(_x(flag.day, start, end), 1), 12 + 11 * min(row, 2)
+        x, y = round(days.x(flag.day), 1), 12 + 11 * min(row, 2)
         shape = FLAG_SHAPES.get(flag.severity, "circle")
-        if shape == "diamond":
-            path = f"M{x} {y - 6} L{x + 6} {y} L{x} {y + 6} L{x - 6} {y} Z"
-        elif shape == "triangle":
-            path = f"M{x} {y - 6} L{x + 6} {y + 5} L{x - 6} {y + 5} Z"
-        else:
-            path = ""
-        marks.append({"x": x, "y": y, "shape": shape, "path": path, "flag": flag})
+        marks.append(
+            {"x": x, "y": y, "shape": shape, "path": shape_path(shape, x, y, 6), "flag": flag}
+        )
     return marks
 
 
@@ -106,14 +92,14 @@ def build(patient: Patient, *, today: date, days: int = 120) -> dict[str, Any]:
     checkins = list(
         CheckIn.objects.filter(patient=patient, status=EntryStatus.CURRENT, day__gte=start)
         .order_by("day")
-        .only("day", "pain", "mood", "withdrawal", "sleep", "craving")
+        .values_list(*CHECKIN_COLUMNS)
     )
     responses = list(
         QuestionnaireResponse.objects.filter(
             patient=patient, status=EntryStatus.CURRENT, day__gte=start
         )
         .order_by("day")
-        .only("day", "instrument", "total")
+        .values_list("day", "instrument", "total")
     )
     from taperwell.medications.selectors import dose_of_record_series
 
@@ -121,56 +107,54 @@ def build(patient: Patient, *, today: date, days: int = 120) -> dict[str, Any]:
     steps = [(step.start, step.document) for step in schedule_of(plan).steps]
     # The MME line is the dose of record on each day it can change, held until the next.
     records = dose_of_record_series(patient, start=start, end=today)
-    mme_points: list[tuple[date, float]] = [
-        (day, float(record.mme_per_day))
+    mme_points: list[tuple[date, float | None]] = [
+        (day, None if record.mme_per_day is None else float(record.mme_per_day))
         for day, record in records.items()
-        if record.mme_per_day is not None
     ]
-    series = []
+    charts = []
     baseline = _baseline_mme(plan)
-    top = max([v for _, v in mme_points] + ([baseline] if baseline else []) or [1])
-    series.append(
-        Series(
+    known = [v for _, v in mme_points if v is not None]
+    top = max(known + ([baseline] if baseline else []) or [1])
+    charts.append(
+        Chart(
+            Series("MME a day (dose of record)", step_line(mme_points, today)),
+            Axis(0, _nice_top(top)),
             "MME a day (dose of record)",
-            mme_points,
-            0,
-            _nice_top(top),
-            "",
-            " MME",
+            unit=" MME",
             axis="MME/day",
             stepped=True,
         )
     )
-    for field, title, low, high in (
-        ("pain", "Pain (0-10)", 0, 10),
-        ("mood", "Mood (0-10, 10 best)", 0, 10),
-        ("withdrawal", "Withdrawal (0-10)", 0, 10),
-        ("sleep", "Sleep (0-10, 10 best)", 0, 10),
+    for field, title in (
+        ("pain", "Pain (0-10)"),
+        ("mood", "Mood (0-10, 10 best)"),
+        ("withdrawal", "Withdrawal (0-10)"),
+        ("sleep", "Sleep (0-10, 10 best)"),
     ):
-        points = [(c.day, getattr(c, field)) for c in checkins]
-        series.append(Series(title, points, low, high, "", axis="0-10"))
+        points = column(checkins, field, CHECKIN_COLUMNS)
+        charts.append(Chart(Series(title, points, every=1), Axis(0, 10), title, axis="0-10"))
     for instrument, title in (("peg", "PEG"), ("phq9", "PHQ-9"), ("gad7", "GAD-7")):
-        high = highest_total(instrument)
-        points = [(r.day, float(r.total)) for r in responses if r.instrument == instrument]
-        series.append(Series(title, points, 0, high, "", axis=f"score 0-{high}"))
+        axis = Axis.of_instrument(instrument)
+        points = [(d, float(total)) for d, kind, total in responses if kind == instrument]
+        charts.append(Chart(Series(title, points), axis, title, axis=f"score 0-{axis.high:g}"))
     from taperwell.checkins.care_links import practice_minutes_by_day
 
     minutes = practice_minutes_by_day(patient, start=start, end=today)
-    series.append(
-        Series(
+    charts.append(
+        Chart(
+            Series("Practice minutes", sorted(minutes.items()), every=1),
+            Axis(0, _nice_top(max(minutes.values() or [30]))),
             "Practice minutes",
-            sorted(minutes.items()),
-            0,
-            _nice_top(max(minutes.values() or [30])),
-            "",
-            " min",
+            unit=" min",
             axis="minutes",
         )
     )
-    for s in series:
-        s.summary = summary(s.title, [v for _, v in s.points], s.unit)
+    for chart in charts:
+        # The summary counts what was answered, not the corners of the dose's step line.
+        answered = mme_points if chart.stepped else chart.series.points
+        chart.summary = summary(chart.title, [v for _, v in answered if v is not None], chart.unit)
     if baseline:
-        series[0].summary += f" Pre-taper baseline {baseline:g} MME a day."
+        charts[0].summary += f" Pre-taper baseline {baseline:g} MME a day."
     flags = list(
         Flag.objects.filter(patient=patient, day__gte=start)
         .order_by("day")
@@ -186,49 +170,48 @@ def build(patient: Patient, *, today: date, days: int = 120) -> dict[str, Any]:
     from taperwell.goals.models import Goal
 
     goals = list(Goal.objects.filter(patient=patient).order_by("pk")[:10])
-    drawn = [
-        {
-            "series": s,
-            "line": polyline(s, start, today),
-            "ticks": y_ticks(s),
-            "baseline": (
-                {"y": round(_y(baseline, s.low, s.high), 1), "value": baseline}
-                if baseline and s is series[0]
-                else None
-            ),
-            "dots": [
-                (round(_x(d, start, today), 1), round(_y(v, s.low, s.high), 1), d, v)
-                for d, v in s.points
-            ],
-        }
-        for s in series
-    ]
+    x_scale = FRAME.days(start, today)  # `days` is the period's length
+    drawn = []
+    for chart in charts:
+        values = FRAME.values(chart.values, clamp=False)
+        placed = line(chart.series, x_scale, values)
+        drawn.append(
+            {
+                "series": chart,
+                "lines": placed.polylines,
+                "ticks": y_ticks(chart, values),
+                "baseline": (
+                    {"y": round(values.y(baseline), 1), "value": baseline}
+                    if baseline and chart is charts[0]
+                    else None
+                ),
+                "dots": [
+                    (round(dot.x, 1), round(dot.y, 1), dot.day, f"{dot.value:g}")
+                    for dot in placed.dots
+                ],
+            }
+        )
     marks = [
-        {"x": round(_x(d, start, today), 1), "day": d, "step": step}
+        {"x": round(x_scale.x(d), 1), "day": d, "step": step}
         for d, step in steps
-        if start <= d <= today
+        if x_scale.holds(d)
     ]
-    months = []
-    cursor = date(start.year, start.month, 1)
-    while cursor <= today:
-        if cursor >= start:
-            months.append({"x": round(_x(cursor, start, today), 1), "label": cursor.strftime("%b")})
-        cursor = date(cursor.year + (cursor.month // 12), cursor.month % 12 + 1, 1)
+    months = [{"x": round(x_scale.x(m), 1), "label": m.strftime("%b")} for m in x_scale.months()]
     return {
         "start": start,
         "today": today,
         "charts": drawn,
         "steps": marks,
-        "flags": flag_marks(flags, start, today),
+        "flags": flag_marks(flags, x_scale),
         "flag_lane": FLAG_LANE,
-        "left": LEFT,
-        "right": WIDTH - PAD,
+        "left": FRAME.left,
+        "right": FRAME.plot_right,
         "notes": notes,
         "goals": goals,
         "months": months,
-        "width": WIDTH,
-        "height": HEIGHT,
-        "pad": PAD,
+        "width": FRAME.width,
+        "height": FRAME.height,
+        "pad": FRAME.top,
         "plan": plan,
         "record": records.get(today),
     }

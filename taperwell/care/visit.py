@@ -125,7 +125,7 @@ def latest_scores(patient: Patient) -> list[Score]:
     (the baseline). One query."""
     from taperwell.checkins.models import EntryStatus, QuestionnaireResponse
 
-    by_instrument: dict[str, list[Any]] = {name: [] for name in SCORED}
+    by_instrument: dict[str, list[QuestionnaireResponse]] = {name: [] for name in SCORED}
     rows = QuestionnaireResponse.objects.filter(
         patient=patient, status=EntryStatus.CURRENT, instrument__in=SCORED
     ).only("instrument", "day", "total", "band")

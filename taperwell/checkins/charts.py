@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,11 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from taperwell import charts
-from taperwell.charts import DateScale, ValueScale
+from taperwell.charts import Axis, Dot, Frame, Series, bars, line
 
-WIDTH, HEIGHT = 360, 170
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 28
+FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
 
 
 @dataclass
@@ -26,27 +23,18 @@ class Chart:
     value_label: str
     rows: list[tuple[str, str]]  # (period, value) for the table
     y_max: float
-    points: list[tuple[float, float]] = field(default_factory=list)
+    dots: tuple[Dot, ...] = ()
+    polylines: list[str] = field(default_factory=list)  # one per unbroken run of the line
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
     x_ticks: list[tuple[float, str]] = field(default_factory=list)
     markers: list[tuple[float, str]] = field(default_factory=list)
     bars: bool = False
-    width: int = WIDTH
-    height: int = HEIGHT
-
-    @property
-    def polyline(self) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in self.points)
+    width: float = FRAME.width
+    height: float = FRAME.height
 
     @property
     def bar_width(self) -> float:
-        return max(4.0, (WIDTH - LEFT - RIGHT) / max(len(self.points), 1) * 0.6)
-
-    @property
-    def bar_rects(self) -> list[tuple[float, float, float]]:
-        """(x, y, height) of each bar, centred on its point."""
-        half = self.bar_width / 2
-        return [(x - half, y, HEIGHT - BOTTOM - y) for x, y in self.points]
+        return max(4.0, FRAME.inner_width / max(len(self.dots), 1) * 0.6)
 
     # Each coordinate as the template writes it (`floatformat:"1u"`), worked out here once per
     # chart rather than by a template filter on every point of every loop.
@@ -64,11 +52,12 @@ class Chart:
 
     @property
     def dot_marks(self) -> list[tuple[str, str]]:
-        return [(_one(x), _one(y)) for x, y in self.points]
+        return [(_one(dot.x), _one(dot.y)) for dot in self.dots]
 
     @property
     def bar_marks(self) -> list[tuple[str, str, str]]:
-        return [(_one(x), _one(y), _one(h)) for x, y, h in self.bar_rects]
+        drawn = bars(self.dots, width=self.bar_width, baseline=FRAME.baseline)
+        return [(_one(x), _one(y), _one(h)) for x, y, h in drawn]
 
     @property
     def bar_width_mark(self) -> str:
@@ -76,15 +65,15 @@ class Chart:
 
     @property
     def baseline_y(self) -> float:
-        return HEIGHT - BOTTOM
+        return FRAME.baseline
 
     @property
-    def plot_left(self) -> int:
-        return LEFT
+    def plot_left(self) -> float:
+        return FRAME.left
 
     @property
-    def plot_right(self) -> int:
-        return WIDTH - RIGHT
+    def plot_right(self) -> float:
+        return FRAME.plot_right
 
 
 _TENTH = Decimal("0.1")
@@ -97,52 +86,33 @@ def _one(value: float) -> str:
     return f"{tenths + 0:f}"  # + 0: no "-0.0"
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
 def draw(
     chart: Chart,
-    series: Sequence[tuple[date, float]],
+    points: Sequence[tuple[date, float]],
     *,
     start: date,
     end: date,
     markers: Sequence[date] = (),
+    every: int | None = None,
 ) -> Chart:
-    """Place `series` on the chart between `start` and `end` (dates) and 0..y_max (values)."""
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    days = DateScale(start, end, LEFT, inner_w)
-    values = ValueScale(0, chart.y_max, TOP + inner_h, inner_h)
-    span = days.span
-    x_of, y_of = days.x, values.y
-
-    chart.points = [(x_of(day), y_of(value)) for day, value in series]
-    # Whole-number ticks, each drawn where its own value sits (45.4 and 90.8 read as precision
-    # the numbers do not have).
-    whole = sorted({0, round(chart.y_max / 2), math.floor(chart.y_max)})
-    chart.y_ticks = [(y_of(v), str(v)) for v in whole]
-    middle = start + timedelta(days=span // 2)
-    chart.x_ticks = [(x_of(d), short_day(d)) for d in (start, middle, end)]
-    chart.markers = [(x_of(d), short_day(d)) for d in markers if start <= d <= end]
+    """Place `points` on the chart between `start` and `end` (dates) and 0..y_max (values).
+    With `every` (7 for a weekly average), points further apart than that many days leave a gap
+    in the line."""
+    axis = Axis(0, chart.y_max)
+    days = FRAME.days(start, end)
+    values = FRAME.values(axis)
+    drawn = line(Series(chart.key, points, every=every), days, values)
+    chart.dots = drawn.dots
+    chart.polylines = drawn.polylines
+    chart.y_ticks = [(values.y(v), f"{v:g}") for v in axis.ticks(whole=True)]
+    chart.x_ticks = [(days.x(d), short_day(d)) for d in days.ticks()]
+    chart.markers = [(days.x(d), short_day(d)) for d in markers if days.holds(d)]
     return chart
-
-
-def weekly(
-    values: Sequence[tuple[date, float]], *, start: date, end: date
-) -> list[tuple[date, float]]:
-    """Average by week (Monday first), dated at the week's middle, or its last day so far."""
-    return charts.weekly(values, start=start, end=end)
 
 
 def short_day(day: date) -> str:
     """ "Nov 3" in English, "3 de nov" in Spanish."""
     return date_format(day, _("M j"))
-
-
-def weekly_sum(
-    values: Sequence[tuple[date, float]], *, start: date, end: date
-) -> list[tuple[date, float]]:
-    return charts.weekly(values, start=start, end=end, total=True)
 
 
 def month_change(

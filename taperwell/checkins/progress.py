@@ -12,8 +12,9 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from taperwell.access import own_patient_record
+from taperwell.charts import column, weekly
 from taperwell.checkins import care_links, selectors
-from taperwell.checkins.charts import Chart, draw, month_change, weekly, weekly_sum
+from taperwell.checkins.charts import Chart, draw, month_change
 from taperwell.clinical.instruments import highest_total
 from taperwell.goals.selectors import done_by_day
 from taperwell.medications.selectors import load_dose_rows
@@ -22,6 +23,8 @@ from taperwell.patients.models import Patient
 from taperwell.tapering.selectors import schedule_of
 
 DAYS = 84  # twelve weeks
+# The check-in answers Progress draws, in the order `daily_rows` reads them; the day first.
+DAILY_COLUMNS = ("day", "pain", "mood", "withdrawal")
 
 
 def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
@@ -85,7 +88,7 @@ def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, i
         selectors.current_checkins(patient)
         .filter(day__gte=since, day__lte=today)
         .order_by("day")
-        .values_list("day", "pain", "mood", "withdrawal")
+        .values_list(*DAILY_COLUMNS)
     )
 
 
@@ -112,9 +115,6 @@ def progress_charts(
     step_dates = list(schedule.dose_change_days())
     charts: list[Chart] = []
 
-    def series(index: int) -> list[tuple[date, float]]:
-        return [(row[0], float(row[index])) for row in daily]
-
     def instrument(key: str) -> list[tuple[date, float]]:
         return [(d, float(t)) for d, i, t in answers if i == key]
 
@@ -135,30 +135,27 @@ def progress_charts(
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
         charts.append(draw(chart, mme, start=start, end=today, markers=step_dates))
-    for key, title, name, index, lower in (
+    for key, title, name, lower in (
         (
             "pain",
             gettext("Pain (0 to 10, lower is better)"),
             pgettext("average of", "pain"),
-            1,
             True,
         ),
         (
             "mood",
             gettext("Mood (0 to 10, higher is better)"),
             pgettext("average of", "mood"),
-            2,
             False,
         ),
         (
             "withdrawal",
             gettext("Withdrawal feelings (0 to 10)"),
             pgettext("average of", "withdrawal score"),
-            3,
             True,
         ),
     ):
-        values = series(index)
+        values = [(d, v) for d, v in column(daily, key, DAILY_COLUMNS) if v is not None]
         points = weekly(values, start=start, end=today)
         chart = Chart(
             key,
@@ -168,7 +165,7 @@ def progress_charts(
             _rows(points),
             y_max=10,
         )
-        charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
+        charts.append(draw(chart, points, start=start, end=today, markers=step_dates, every=7))
     for key, name in (
         ("peg", gettext("PEG: pain and daily life")),
         ("phq9", gettext("PHQ-9: mood questionnaire")),
@@ -196,7 +193,7 @@ def progress_charts(
     if minutes is None:
         minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
     if minutes:
-        points = weekly_sum(sorted(minutes.items()), start=start, end=today)
+        points = weekly(sorted(minutes.items()), start=start, end=today, total=True)
         total = sum(minutes.values())
         chart = Chart(
             "practice",
@@ -211,7 +208,7 @@ def progress_charts(
         charts.append(draw(chart, points, start=start, end=today))
     done = done_by_day(patient, since=start)
     if done:
-        points = weekly_sum(sorted(done.items()), start=start, end=today)
+        points = weekly(sorted(done.items()), start=start, end=today, total=True)
         steps_done = sum(done.values())
         chart = Chart(
             "steps",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Max, QuerySet
 
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
-from taperwell.clinics.selectors import clinic_today  # noqa: F401  the one clinic_today; called from here too
+from taperwell.clinics.selectors import clinic_today as clinic_today  # the one; called here too
 from taperwell.patients.models import Patient
 from taperwell.tapering.schedule import PlanSchedule
 
@@ -186,8 +187,8 @@ def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list
 
 
 def step_timeline(
-    schedule: PlanSchedule, *, today: date, worded: list[dict] | None = None
-) -> list[dict]:
+    schedule: PlanSchedule, *, today: date, worded: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """The approved schedule's steps as dates and words, marked past, now or to come.
 
     `worded`: the same steps worded in the reader's language (`care_links.plan_steps`); without

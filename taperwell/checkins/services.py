@@ -56,7 +56,7 @@ class HelpNeeded(StrEnum):
 
 @dataclass(frozen=True)
 class Saved:
-    entry: Any
+    entry: CheckIn | QuestionnaireResponse
     created: bool  # False when the same submission arrived twice, or the day's entry was replaced
     needs_crisis_help: bool
     help_needed: str = ""  # a HelpNeeded value

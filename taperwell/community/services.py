@@ -135,8 +135,13 @@ def report_create(*, post: Post, reporter: Member, reason: str = "") -> Report:
 
 def _event(
     post: Post | None, action: str, by: User, reason: str = "", member: Member | None = None
-):
-    clinic = post.clinic if post else member.clinic  # type: ignore[union-attr]
+) -> None:
+    if post is not None:
+        clinic = post.clinic
+    elif member is not None:
+        clinic = member.clinic
+    else:
+        raise ValueError("A moderation event is about a post or a member.")
     ModerationEvent.objects.create(
         clinic=clinic, action=action, post=post, member=member, reason=reason, by=by
     )

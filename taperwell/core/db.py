@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Model
 
 REPLICA = "replica"
 _reporting: ContextVar[bool] = ContextVar("taperwell_reporting_reads", default=False)
@@ -35,13 +36,13 @@ def reporting_reads() -> Iterator[str]:
 class ReportingRouter:
     """Reads inside `reporting_reads()` go to the replica; writes and migrations to the primary."""
 
-    def db_for_read(self, model: Any, **hints: Any) -> str | None:
+    def db_for_read(self, model: type[Model], **hints: Any) -> str | None:
         return reporting_db() if _reporting.get() else None
 
-    def db_for_write(self, model: Any, **hints: Any) -> str:
+    def db_for_write(self, model: type[Model], **hints: Any) -> str:
         return "default"
 
-    def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool:
+    def allow_relation(self, obj1: Model, obj2: Model, **hints: Any) -> bool:
         return True  # the replica is a copy of the primary: same rows
 
     def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
 
@@ -27,6 +27,12 @@ from taperwell.core.clock import clock
 from taperwell.medications.models import DoseLog, DoseSlot
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, step_lines
 from taperwell.tapering.schedule import step_from_document
+
+if TYPE_CHECKING:
+    from datetime import time as time_of_day
+
+    from taperwell.medications.models import PatientMedication
+    from taperwell.patients.models import Patient
 
 TIMES = "\u00d7"  # the multiplication sign, as in "20 mg x 1" on a card
 MAX_DRAWN = 6  # more tablets than this at one time are written, not drawn
@@ -137,7 +143,7 @@ class DoseCard:
     fresh_key: uuid.UUID = field(default_factory=uuid.uuid4)  # the one-time key of its form
 
     @property
-    def clock(self) -> time:
+    def clock(self) -> time_of_day:  # `time` here would name the field above
         hours, minutes = (int(part) for part in self.time.split(":"))
         return time(hours, minutes)
 
@@ -309,7 +315,7 @@ def dose_cards(
     return cards, as_needed
 
 
-def day_log(patient: Any, day: date) -> list[DoseLog]:
+def day_log(patient: Patient, day: date) -> list[DoseLog]:
     """The day's marks, undone ones included (one query)."""
     return list(DoseLog.objects.filter(patient=patient, day=day).order_by("taken_at", "pk"))
 
@@ -322,7 +328,7 @@ def taken_days(patient_ids: Iterable[int], first: date, last: date) -> set[tuple
     return set(rows.distinct())
 
 
-def doses_taken_by_day(patient: Any, first: date, last: date) -> dict[date, int]:
+def doses_taken_by_day(patient: Patient, first: date, last: date) -> dict[date, int]:
     """Doses marked taken each day (a time of day counts once, each as-needed dose once)."""
     rows = DoseLog.objects.filter(
         patient=patient, day__gte=first, day__lte=last, undone_at__isnull=True
@@ -426,13 +432,13 @@ def next_change(record: DoseOfRecord, steps: dict[str, Any] | None) -> dict[str,
 
 
 def cards_context(
-    patient: Any,
+    patient: Patient,
     *,
     record: DoseOfRecord,
     steps: dict[str, Any] | None,
     day: date,
     where: str = "today",
-    medications: Iterable[Any] = (),
+    medications: Iterable[PatientMedication] = (),
 ) -> dict[str, Any]:
     """What `medications/_dose_cards.html` needs (one query: the day's marks). `medications`,
     when given, are the active medicine-list rows; those not on the cards (medicines other than
@@ -464,7 +470,7 @@ DOSE_LOG_COLUMNS = (
 )
 
 
-def dose_log_rows(patient: Any) -> list[list[str]]:
+def dose_log_rows(patient: Patient) -> list[list[str]]:
     """The patient's whole dose log for their export, times in the clinic's time zone."""
     import zoneinfo
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.formulary import load_formulary
@@ -41,6 +41,7 @@ from taperwell.tapering.models import (
 from taperwell.tapering.schedule import PlanStep, schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.clinical.guidelines import GuidelinePack
     from taperwell.clinics.models import Clinic
     from taperwell.patients.models import Patient
 
@@ -92,7 +93,7 @@ def dose_of(med: PatientMedication) -> MedicationDose | str:
     )
 
 
-def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
+def mme_of(medications: list[PatientMedication], pack: GuidelinePack) -> Decimal | None:
     """Total MME/day of the scheduled and as-needed opioids, or None if it cannot be counted."""
     formulary = load_formulary()
     doses = []
@@ -112,7 +113,11 @@ def mme_of(medications: list[PatientMedication], pack: Any) -> Decimal | None:
 
 
 def medication_review(
-    patient: Patient, pack: Any, *, tapering: bool = False, record: DoseOfRecord | None = None
+    patient: Patient,
+    pack: GuidelinePack,
+    *,
+    tapering: bool = False,
+    record: DoseOfRecord | None = None,
 ) -> Review:
     """The clinical core's review of what the patient takes: the dose of record (`record`, or
     today's) for the opioids, the medicine list for everything else."""
@@ -184,7 +189,7 @@ def naloxone_expiries(patient_ids: Iterable[int]) -> dict[int, date]:
         .exclude(has_naloxone=False)
         .values_list("patient_id", "expires_on")
     )
-    return dict(rows)
+    return {patient_id: expires for patient_id, expires in rows if expires is not None}
 
 
 def naloxone_advice(
@@ -532,7 +537,7 @@ def _medicine_line(med: PatientMedication) -> DoseLine:
     )
 
 
-def step_lines(step: dict[str, Any]) -> tuple[DoseLine, ...]:
+def step_lines(step: Mapping[str, Any]) -> tuple[DoseLine, ...]:
     """A stored plan step's doses as dose lines (for compact staff wording of each step)."""
     return tuple(_plan_line(raw) for raw in step.get("medications", []))
 
@@ -622,7 +627,7 @@ def _step_in_force(plan: TaperPlan, on: date) -> PlanStep | None:
     return schedule_of(plan).step_on(on)
 
 
-def _plan_on(plans: list[Any], on: date) -> tuple[Any, PlanStep] | None:
+def _plan_on(plans: list[TaperPlan], on: date) -> tuple[TaperPlan, PlanStep] | None:
     """The latest approved plan with a step in force on `on`.
 
     A completed plan counts until the day it was completed; cancelled plans and drafts never.
@@ -647,10 +652,12 @@ def _as_date(value: Any) -> date:
         return value.date()
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
-    return value
+    if isinstance(value, date):
+        return value
+    raise TypeError(f"Not a date: {value!r}")
 
 
-def _mme_of_lines(lines: list[DoseLine], pack: Any) -> tuple[Decimal | None, list[str]]:
+def _mme_of_lines(lines: list[DoseLine], pack: GuidelinePack) -> tuple[Decimal | None, list[str]]:
     """MME/day of medicine-list lines (as needed at their most), or None with the reason."""
     doses: list[MedicationDose] = []
     warnings: list[str] = []
@@ -698,7 +705,7 @@ def medicines_entered(medications: list[PatientMedication]) -> list[PatientMedic
 
 
 def _dose_of_record(
-    *, on: date, medications: list[PatientMedication], plans: list[Any], pack: Any
+    *, on: date, medications: list[PatientMedication], plans: list[TaperPlan], pack: GuidelinePack
 ) -> DoseOfRecord:
     listed = [m for m in medications if _on_list(m, on)]
     opioids = [m for m in listed if _is_opioid(m.drug)]
@@ -783,12 +790,12 @@ def _completed_on(plan: TaperPlan) -> date | None:
     return _as_date(at) if at is not None else None
 
 
-def dose_plans_prefetch() -> Prefetch:
+def dose_plans_prefetch() -> Prefetch[str, QuerySet[TaperPlan]]:
     """For list pages: `prefetch_related(dose_plans_prefetch(), dose_medicines_prefetch())`."""
     return Prefetch("taper_plans", queryset=_plans_queryset_all(), to_attr="dose_plans")
 
 
-def dose_medicines_prefetch() -> Prefetch:
+def dose_medicines_prefetch() -> Prefetch[str, QuerySet[PatientMedication]]:
     return Prefetch(
         "medications",
         queryset=PatientMedication.objects.exclude(status=MedicationStatus.ENTERED_IN_ERROR),
@@ -796,7 +803,7 @@ def dose_medicines_prefetch() -> Prefetch:
     )
 
 
-def _plans_queryset_all() -> Any:
+def _plans_queryset_all() -> QuerySet[TaperPlan]:
     completed_on = TaperEvent.objects.filter(
         plan=OuterRef("pk"), kind=TaperEventKind.COMPLETED
     ).order_by("-at")
@@ -807,7 +814,7 @@ def _plans_queryset_all() -> Any:
 
 
 def doses_of_record(
-    patients: Iterable[Any], *, on: date | None = None, pack: Any = None
+    patients: Iterable[Patient], *, on: date | None = None, pack: GuidelinePack | None = None
 ) -> dict[int, DoseOfRecord]:
     """`dose_of_record` for many patients with two queries (none with the prefetches above).
 
@@ -817,7 +824,7 @@ def doses_of_record(
 
     patients = list(patients)
     missing = [p.pk for p in patients if not hasattr(p, "dose_plans")]
-    plans: dict[int, list[Any]] = defaultdict(list)
+    plans: dict[int, list[TaperPlan]] = defaultdict(list)
     medicines: dict[int, list[PatientMedication]] = defaultdict(list)
     if missing:
         for plan in _plans_queryset_all().filter(patient_id__in=missing):
@@ -829,7 +836,7 @@ def doses_of_record(
         )
         for med in rows.order_by("drug", "created_at"):
             medicines[med.patient_id].append(med)
-    packs: dict[int, Any] = {}
+    packs: dict[int, GuidelinePack] = {}
     answers = {}
     for patient in patients:
         if pack is None and patient.clinic_id not in packs:
@@ -862,22 +869,34 @@ def load_dose_rows(patient: Patient) -> None:
 def plan_in_force_of(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (as `tapering.selectors.current_plan`), from the rows
     `load_dose_rows` fetched."""
-    plans = [p for p in patient.dose_plans if p.status in IN_FORCE]
+    plans = [p for p in _loaded_plans(patient) if p.status in IN_FORCE]
     plans.sort(key=lambda p: (p.approved_at is not None, p.approved_at, p.pk), reverse=True)
     return plans[0] if plans else None
 
 
 def active_medications_of(patient: Patient) -> list[PatientMedication]:
     """`active_medications`, from the rows `load_dose_rows` fetched."""
-    rows = [m for m in patient.dose_medicines if m.status == MedicationStatus.ACTIVE]
+    rows = [m for m in _loaded_medicines(patient) if m.status == MedicationStatus.ACTIVE]
     return sorted(rows, key=lambda m: (m.drug, m.created_at))
+
+
+def _loaded_plans(patient: Patient) -> list[TaperPlan]:
+    """The plans `dose_plans_prefetch` put on the patient (`to_attr`: the model declares none)."""
+    plans: list[TaperPlan] = vars(patient)["dose_plans"]
+    return plans
+
+
+def _loaded_medicines(patient: Patient) -> list[PatientMedication]:
+    """The medicines `dose_medicines_prefetch` put on the patient (`to_attr`)."""
+    medicines: list[PatientMedication] = vars(patient)["dose_medicines"]
+    return medicines
 
 
 def _rows_of(patient: Patient) -> tuple[list[TaperPlan], list[PatientMedication]]:
     if hasattr(patient, "dose_plans") and hasattr(patient, "dose_medicines"):
         # read already in this request (`load_dose_rows`)
-        plans = list(patient.dose_plans)
-        medicines = sorted(patient.dose_medicines, key=lambda m: (m.drug, m.created_at))
+        plans = list(_loaded_plans(patient))
+        medicines = sorted(_loaded_medicines(patient), key=lambda m: (m.drug, m.created_at))
     else:
         plans = list(_plans_queryset_all().filter(patient=patient))
         medicines = list(
@@ -891,7 +910,7 @@ def _rows_of(patient: Patient) -> tuple[list[TaperPlan], list[PatientMedication]
 
 
 def dose_of_record_by_day(
-    patient: Patient, days: Iterable[date], *, pack: Any = None
+    patient: Patient, days: Iterable[date], *, pack: GuidelinePack | None = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on each of `days`, loading the patient's rows once (two queries)."""
     from taperwell.tapering.engine import pack_for
@@ -904,7 +923,7 @@ def dose_of_record_by_day(
 
 
 def dose_of_record_series(
-    patient: Patient, *, start: date, end: date, pack: Any = None
+    patient: Patient, *, start: date, end: date, pack: GuidelinePack | None = None
 ) -> dict[date, DoseOfRecord]:
     """The dose of record on `start`, `end` and every day between on which it may change (a
     step begins, a plan is completed, a medicine starts or stops): for charts. Two queries."""
@@ -925,7 +944,9 @@ def dose_of_record_series(
     }
 
 
-def dose_of_record(patient: Patient, *, on: date | None = None, pack: Any = None) -> DoseOfRecord:
+def dose_of_record(
+    patient: Patient, *, on: date | None = None, pack: GuidelinePack | None = None
+) -> DoseOfRecord:
     """What the patient takes on `on` (the clinic's today by default): the one dose every page,
     PDF, export and API answer shows. The approved plan's step in force, else the medicine list.
     """
@@ -986,7 +1007,7 @@ class NaloxoneStatus:
 
         if self.state == NaloxoneState.AT_HOME:
             text = gettext("You have naloxone at home.")
-            if self.expires_soon:
+            if self.expires_soon and self.expires_on:
                 text += " " + gettext(
                     "It runs out on %(day)s. Ask your pharmacy for a new one."
                 ) % {"day": date_format(self.expires_on, gettext("F j"))}
@@ -1039,7 +1060,7 @@ def _naloxone_status(
 
 
 def naloxone_statuses(
-    patients: Iterable[Any], *, today: date | None = None
+    patients: Iterable[Patient], *, today: date | None = None
 ) -> dict[int, NaloxoneStatus]:
     """`naloxone_status` for many patients in three queries."""
     patients = list(patients)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from taperwell.access import role_of
 from taperwell.clinical.dose_limits import load_dose_limits
-from taperwell.clinical.formulary import load_formulary
+from taperwell.clinical.formulary import Drug, load_formulary
 from taperwell.clinical.mme import DoseError, MedicationDose, check_dose
 from taperwell.clinical.review import dose_is_read
 from taperwell.clinics.models import Role
@@ -70,7 +70,7 @@ def _from_formulary(med: PatientMedication) -> None:
     _check_dose(med, drug)
 
 
-def _check_dose(med: PatientMedication, drug: Any) -> None:
+def _check_dose(med: PatientMedication, drug: Drug) -> None:
     """Refuse what the clinical core refuses: a dose of 0, a unit the drug is not sold in, a
     patch rate above the plausible most, more doses a day than anyone takes."""
     most = load_dose_limits().doses_per_day_at_most

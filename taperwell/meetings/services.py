@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 @transaction.atomic
 def sessions_create(
-    *, clinic: Clinic, led_by: Any, weeks: int = 1, **fields: Any
+    *, clinic: Clinic, led_by: User | None, weeks: int = 1, **fields: Any
 ) -> list[GroupSession]:
     """One session, or the same one weekly for `weeks` weeks."""
     made = []

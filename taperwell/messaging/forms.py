@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.messaging.files import attachment_type
@@ -36,7 +37,9 @@ class ThreadForm(MessageForm):
     field_order = ["patient", "subject", "body", "attachment"]
     subject = forms.CharField(label=_("What is it about?"), max_length=120)
 
-    def __init__(self, *args: Any, patients: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, patients: QuerySet[Patient] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if patients is not None:
             self.fields["patient"] = forms.ModelChoiceField(

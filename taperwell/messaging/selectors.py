@@ -48,11 +48,12 @@ def unread_count(user: User) -> int:
 
 def thread_for_user(request: HttpRequest, public_id: Any, *, write: bool = False) -> Thread:
     """One thread the signed-in person may see (404 otherwise), with the read audited."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such conversation")
     try:
         thread = (
-            threads_visible_to(request.user)
-            .select_related("patient", "clinic")
-            .get(public_id=public_id)
+            threads_visible_to(user).select_related("patient", "clinic").get(public_id=public_id)
         )
     except (Thread.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such conversation") from error
@@ -67,9 +68,12 @@ def thread_for_user(request: HttpRequest, public_id: Any, *, write: bool = False
 
 
 def message_for_user(request: HttpRequest, public_id: Any) -> Message:
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such message")
     try:
         message = Message.objects.select_related("thread").get(
-            public_id=public_id, thread__in=threads_visible_to(request.user)
+            public_id=public_id, thread__in=threads_visible_to(user)
         )
     except (Message.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such message") from error

@@ -69,7 +69,7 @@ def _screen_patient_words(*, message: Message, text: str) -> TextRisk:
 
 @transaction.atomic
 def message_send(
-    *, thread: Thread, sender: User, body: str, attachment: UploadedFile | None = None
+    *, thread: Thread, sender: User, body: str, attachment: UploadedFile[bytes] | None = None
 ) -> Message:
     """Send a message. A patient's words go through the risk screen: the result is on the
     returned message as `message.risk` (a `TextRisk`), so the page can show crisis help."""
@@ -100,7 +100,7 @@ def thread_create(
     sender: User,
     subject: str,
     body: str,
-    attachment: UploadedFile | None = None,
+    attachment: UploadedFile[bytes] | None = None,
 ) -> Thread:
     thread = Thread(
         clinic=patient.clinic,

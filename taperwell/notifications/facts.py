@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
@@ -24,6 +24,8 @@ from taperwell.notifications.schedule import zone_for
 from taperwell.patients.models import Patient, PatientStatus
 
 if TYPE_CHECKING:
+    from taperwell.meetings.models import Rsvp
+    from taperwell.messaging.models import Message
     from taperwell.tapering.models import TaperPlan
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,8 @@ class Facts:
     questionnaire_schedule: dict[str, tuple[int, bool]] = field(default_factory=dict)
     naloxone_expiry: dt.date | None = None
     plan: TaperPlan | None = None  # the taper plan in force
-    rsvps: list[Any] = field(default_factory=list)  # with their sessions
-    unread: list[Any] = field(default_factory=list)  # messages from the care team, with threads
+    rsvps: list[Rsvp] = field(default_factory=list)  # with their sessions
+    unread: list[Message] = field(default_factory=list)  # from the care team, with threads
 
 
 def facts_for(
@@ -83,7 +85,9 @@ def facts_for(
 
 
 def _preferences(patients: Sequence[Patient]) -> dict[int, Preference]:
-    saved = {p.user_id: p for p in Preference.objects.filter(user__in=[p.user for p in patients])}
+    saved: dict[int | None, Preference] = {
+        p.user_id: p for p in Preference.objects.filter(user__in=[p.user for p in patients])
+    }
     return {p.pk: saved.get(p.user_id) or Preference(user=p.user) for p in patients}
 
 
@@ -123,7 +127,7 @@ def _last_questionnaires(ids: list[int]) -> list[tuple[int, str, dt.date]]:
     )
 
 
-def _plans_in_force(patients: Sequence[Patient]) -> dict[int, Any]:
+def _plans_in_force(patients: Sequence[Patient]) -> dict[int, TaperPlan]:
     from taperwell.tapering.selectors import plans_in_force
 
     try:
@@ -136,7 +140,7 @@ def _plans_in_force(patients: Sequence[Patient]) -> dict[int, Any]:
         return {}
 
 
-def _rsvps(ids: list[int]) -> list[Any]:
+def _rsvps(ids: list[int]) -> list[Rsvp]:
     from taperwell.meetings.models import Rsvp, RsvpStatus
 
     return list(
@@ -151,7 +155,7 @@ def _rsvps(ids: list[int]) -> list[Any]:
     )
 
 
-def _unread_messages(ids: list[int]) -> list[Any]:
+def _unread_messages(ids: list[int]) -> list[Message]:
     """The care team's messages of the last days that the patient has not opened."""
     from taperwell.messaging.models import Message, MessageRead
 

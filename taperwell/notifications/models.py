@@ -94,6 +94,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: `tapering.selectors.plan_change_notice` marks a plan notice that raises the dose.
+    is_increase = False
 
     class Meta:
         ordering = ["-due_at", "-id"]

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -45,6 +45,10 @@ from taperwell.notifications.schedule import (
 from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.webpush.services import notice_push_send
+
+if TYPE_CHECKING:
+    from taperwell.meetings.models import Rsvp
+    from taperwell.messaging.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -258,7 +262,7 @@ def _reminders_due(
     ]
 
 
-def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
+def _session_reminders(patient: Patient, rsvps: list[Rsvp]) -> list[Due]:
     return [
         Due(
             Kind.SESSION,
@@ -279,7 +283,7 @@ def _session_reminders(patient: Patient, rsvps: list[Any]) -> list[Due]:
     ]
 
 
-def _message_notices(unread: list[Any]) -> list[Due]:
+def _message_notices(unread: list[Message]) -> list[Due]:
     return [
         # Never the words: only that a message is waiting.
         Due(

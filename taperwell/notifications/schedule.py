@@ -50,7 +50,7 @@ def parse_times(text: str) -> list[dt.time]:
     return sorted(set(times))
 
 
-def _plan_of(patient: Patient) -> Any | None:
+def _plan_of(patient: Patient) -> TaperPlan | None:
     try:
         return current_plan(patient)
     except Exception:  # a plan we cannot read must never stop everyone's reminders

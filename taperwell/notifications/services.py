@@ -36,7 +36,10 @@ def notifications_mark_read(*, user: User) -> int:
 def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | None:
     """Tell the patient their download is ready, once: a notice, and an email if they chose email
     (the email names no health detail, only that something is ready)."""
-    pref = preference_for(patient.user)
+    user = patient.user
+    if user is None:  # no account yet: nobody to tell
+        return None
+    pref = preference_for(user)
     if not pref.wants(Kind.EXPORT):
         return None
     from taperwell.core.language import language_for_patient
@@ -52,7 +55,7 @@ def notice_export_ready(*, patient: Patient, export_id: str) -> Notification | N
     )
     if notice is None:
         return None  # already told
-    if pref.email and patient.user.email:
+    if pref.email and user.email:
         send_notice_email(patient, notice)
     notice_push_send(notice=notice)
     return notice

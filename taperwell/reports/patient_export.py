@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -101,12 +102,12 @@ def _cell(value: Any, zone: ZoneInfo) -> Any:
     return value
 
 
-def _csv(model: Any, columns: list[str], patient: Patient) -> str:
+def _csv(model: type[Model], columns: list[str], patient: Patient) -> str:
     zone = ZoneInfo(patient.clinic.time_zone)
     buffer = io.StringIO()
     writer = csv_safety.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for row in model.objects.filter(patient=patient).order_by("pk").values_list(*columns):
+    for row in model._default_manager.filter(patient=patient).order_by("pk").values_list(*columns):
         writer.writerow(_cell(v, zone) for v in row)
     return buffer.getvalue()
 

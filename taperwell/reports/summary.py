@@ -5,6 +5,7 @@ The PDF, the patient's export and the tests all read this; nothing here knows ab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy
 
 from taperwell.care.models import Flag
-from taperwell.charts import step_line, weekly
+from taperwell.charts import Series, column, step_line, weekly
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.formulary import load_formulary
@@ -38,9 +39,13 @@ from taperwell.tapering.models import TaperPlan
 from taperwell.tapering.selectors import PlanSchedule, current_plan, schedule_of
 
 if TYPE_CHECKING:
+    from taperwell.clinical.guidelines import GuidelinePack
     from taperwell.medications.models import PatientMedication
 
 # Sections a patient may leave out when they share the summary. "patient" is always there.
+# The check-in answers the charts draw, in the order they are read; the day first.
+DAILY = ("day", "pain", "withdrawal")
+
 SECTIONS = [
     ("medicines", "My medicines and daily dose (MME)"),
     ("plan", "My taper plan and the steps so far"),
@@ -160,7 +165,7 @@ def rxcui_of(med: PatientMedication) -> str:
     return drug.rxcui if drug is not None else ""
 
 
-def _medicines(summary: Summary, pack: Any, *, tapering: bool) -> None:
+def _medicines(summary: Summary, pack: GuidelinePack, *, tapering: bool) -> None:
     meds = active_medications(summary.patient)
     assert summary.record is not None  # noqa: S101 - set just before
     replaced = summary.record.replaced_ids
@@ -176,16 +181,27 @@ def step_marks(schedule: PlanSchedule) -> list[tuple[date, str]]:
     return [(s.start, f"step {s.index}") for s in schedule.steps if s.changes_dose]
 
 
-def mme_points(patient: Patient, *, start: date, end: date, pack: Any) -> list[tuple[date, float]]:
+def mme_points(
+    patient: Patient, *, start: date, end: date, pack: GuidelinePack
+) -> list[tuple[date, float | None]]:
     """Daily MME of the dose of record as a step line: each day it may change, held until the
     next, carried to `end`. Days it is unknown leave a gap rather than a guess."""
     records = dose_of_record_series(patient, start=start, end=end, pack=pack)
-    known = [(day, float(r.mme_per_day)) for day, r in records.items() if r.mme_per_day is not None]
-    return step_line(known, end, every_day=True)
+    days: list[tuple[date, float | None]] = [
+        (day, None if r.mme_per_day is None else float(r.mme_per_day)) for day, r in records.items()
+    ]
+    return step_line(days, end, every_day=True)
 
 
-def _weekly(values: list[tuple[date, float]], *, total: bool = False) -> list[tuple[date, float]]:
+def _weekly(
+    values: Sequence[tuple[date, float | None]], *, total: bool = False
+) -> list[tuple[date, float]]:
     return weekly(values, total=total)
+
+
+def _week(name: str, points: list[tuple[date, float]]) -> Series:
+    """A weekly series: a week with no entries leaves a gap in its line."""
+    return Series(name, points, every=7)
 
 
 def _charts(
@@ -194,7 +210,7 @@ def _charts(
     *,
     start: date,
     end: date,
-    pack: Any,
+    pack: GuidelinePack,
 ) -> list[svg.SvgChart]:
     marks = step_marks(schedule)
     daily = list(
@@ -202,7 +218,7 @@ def _charts(
             patient=patient, status=EntryStatus.CURRENT, day__gte=start, day__lte=end
         )
         .order_by("day")
-        .values_list("day", "pain", "withdrawal")
+        .values_list(*DAILY)
     )
     answers = list(
         QuestionnaireResponse.objects.filter(
@@ -221,7 +237,7 @@ def _charts(
         charts.append(
             svg.chart(
                 "Daily opioid dose (MME a day), with the dates the dose changed",
-                [svg.Series("MME/day", mme)],
+                [Series("MME/day", mme)],
                 start=start,
                 end=end,
                 unit=" MME",
@@ -232,8 +248,8 @@ def _charts(
         svg.chart(
             "Pain (weekly average of daily check-ins, 0-10) and PEG (0-10)",
             [
-                svg.Series("Pain", _weekly([(d, float(p)) for d, p, _ in daily])),
-                svg.Series("PEG", instrument("peg")),
+                _week("Pain", _weekly(column(daily, "pain", DAILY))),
+                Series("PEG", instrument("peg")),
             ],
             start=start,
             end=end,
@@ -245,7 +261,7 @@ def _charts(
     charts.append(
         svg.chart(
             f"PHQ-9 (0-{phq9}) and GAD-7 (0-{gad7}) totals",
-            [svg.Series("PHQ-9", instrument("phq9")), svg.Series("GAD-7", instrument("gad7"))],
+            [Series("PHQ-9", instrument("phq9")), Series("GAD-7", instrument("gad7"))],
             start=start,
             end=end,
             y_max=max(phq9, gad7),
@@ -258,8 +274,8 @@ def _charts(
         svg.chart(
             f"Withdrawal (weekly average of daily check-ins, 0-10) and SOWS (0-{sows})",
             [
-                svg.Series("Withdrawal", _weekly([(d, float(w)) for d, _, w in daily])),
-                svg.Series(
+                _week("Withdrawal", _weekly(column(daily, "withdrawal", DAILY))),
+                Series(
                     f"SOWS / {sows_scale:g}", [(d, v / sows_scale) for d, v in instrument("sows")]
                 ),
             ],
@@ -273,11 +289,7 @@ def _charts(
     charts.append(
         svg.chart(
             "Coping-skill practice (minutes a week)",
-            [
-                svg.Series(
-                    "Minutes", _weekly([(d, float(m)) for d, m in minutes.items()], total=True)
-                )
-            ],
+            [_week("Minutes", _weekly([(d, float(m)) for d, m in minutes.items()], total=True))],
             start=start,
             end=end,
             unit=" min",

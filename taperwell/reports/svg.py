@@ -12,19 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from taperwell.charts import DateScale, ValueScale
+from taperwell.charts import Axis, Frame, Series, line, number, shape_path
+from taperwell.charts import bars as bar_rects
 
-WIDTH, HEIGHT = 400, 130
-LEFT, RIGHT, TOP, BOTTOM = 40, 12, 20, 30
+FRAME = Frame(width=400, height=130, left=40, right=12, top=20, bottom=30)
 
 # (dash pattern, point shape) per series, in order.
 STYLES = [("", "circle"), ("6 3", "square"), ("2 2", "triangle"), ("8 3 2 3", "diamond")]
-
-
-@dataclass(frozen=True)
-class Series:
-    name: str
-    points: Sequence[tuple[date, float]]
+# Filled shapes are black; open ones white with a black edge.
+FILLS = {"square": 'fill="#000"', "diamond": 'fill="#000"', "triangle": 'fill="#fff" stroke="#000"'}
 
 
 @dataclass(frozen=True)
@@ -34,28 +30,18 @@ class SvgChart:
     text: str  # the text alternative: what the chart shows, in a sentence or two
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-
-
 def _day(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
 def _shape(kind: str, x: float, y: float) -> str:
-    if kind == "square":
-        return f'<rect x="{x - 2.5:.1f}" y="{y - 2.5:.1f}" width="5" height="5" fill="#000"/>'
-    if kind == "triangle":
-        return (
-            f'<polygon points="{x:.1f},{y - 3.2:.1f} {x - 3:.1f},{y + 2.4:.1f} '
-            f'{x + 3:.1f},{y + 2.4:.1f}" fill="#fff" stroke="#000"/>'
-        )
-    if kind == "diamond":
-        return (
-            f'<polygon points="{x:.1f},{y - 3.2:.1f} {x + 3.2:.1f},{y:.1f} {x:.1f},{y + 3.2:.1f} '
-            f'{x - 3.2:.1f},{y:.1f}" fill="#000"/>'
-        )
+    if kind in FILLS:
+        return f'<path d="{shape_path(kind, round(x, 1), round(y, 1), 3.2)}" {FILLS[kind]}/>'
     return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.4" fill="#fff" stroke="#000"/>'
+
+
+def _known(one: Series, start: date, end: date) -> list[tuple[date, float]]:
+    return [(d, v) for d, v in one.points if v is not None and start <= d <= end]
 
 
 def _describe(
@@ -63,7 +49,7 @@ def _describe(
 ) -> str:
     parts = []
     for one in series:
-        points = [(d, v) for d, v in one.points if start <= d <= end]
+        points = _known(one, start, end)
         if not points:
             parts.append(f"{one.name}: no entries in this period.")
             continue
@@ -72,8 +58,8 @@ def _describe(
         first, last = points[0], points[-1]
         parts.append(
             f"{one.name}: {len(points)} values from {_day(first[0])} to {_day(last[0])}; "
-            f"first {_fmt(first[1])}{unit}, latest {_fmt(last[1])}{unit}, "
-            f"lowest {_fmt(low)}{unit}, highest {_fmt(high)}{unit}."
+            f"first {number(first[1])}{unit}, latest {number(last[1])}{unit}, "
+            f"lowest {number(low)}{unit}, highest {number(high)}{unit}."
         )
     shown = [(d, label) for d, label in markers if start <= d <= end]
     if shown:
@@ -97,68 +83,66 @@ def chart(
     `markers` are vertical dashed lines (e.g. the dates the dose changed) with a short label.
     `bars` draws the first series as bars (e.g. minutes practised a week).
     """
-    values = [v for one in series for _, v in one.points]
+    values = [v for one in series for _, v in one.points if v is not None]
     top = y_max if y_max is not None else max([*values, 1.0]) * 1.1
-    top = top or 1.0
-    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    days = DateScale(start, end, LEFT, inner_w, clamp=True)
-    span = days.span
-    x_of, y_of = days.x, ValueScale(0.0, top, TOP + inner_h, inner_h).y
+    axis = Axis(0.0, top or 1.0)
+    days = FRAME.days(start, end, clamp=True)
+    y_of = FRAME.values(axis).y
+    left, right, bottom = FRAME.left, FRAME.plot_right, FRAME.baseline
+    width, height = FRAME.width, FRAME.height
 
     text = _describe(series, unit, markers, start, end)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
         'font-family="DejaVu Sans, sans-serif" font-size="9">',
         f"<title>{escape(title)}</title><desc>{escape(text)}</desc>",
     ]
-    for value in (0.0, top / 2, top):
+    for value in axis.ticks():
         y = y_of(value)
         out.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
             'stroke="#bbb" stroke-width="0.6"/>'
-            f'<text x="{LEFT - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(value)}</text>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{number(value)}</text>'
         )
-    for day, anchor in ((start, "start"), (start + (end - start) / 2, "middle"), (end, "end")):
+    for day, anchor in zip(days.ticks(), ("start", "middle", "end"), strict=True):
         out.append(
-            f'<text x="{x_of(day):.1f}" y="{HEIGHT - BOTTOM + 12}" text-anchor="{anchor}">'
+            f'<text x="{days.x(day):.1f}" y="{bottom + 12}" text-anchor="{anchor}">'
             f"{_day(day)}</text>"
         )
     for day, label in markers:
-        if not start <= day <= end:
+        if not days.holds(day):
             continue
-        x = x_of(day)
+        x = days.x(day)
         out.append(
-            f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM}" stroke="#000" '
+            f'<line x1="{x:.1f}" y1="{FRAME.top}" x2="{x:.1f}" y2="{bottom}" stroke="#000" '
             'stroke-width="0.8" stroke-dasharray="1 2"/>'
-            f'<text x="{x:.1f}" y="{HEIGHT - 4}" text-anchor="middle" font-size="7">'
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" font-size="7">'
             f"{escape(label)}</text>"
         )
     for index, one in enumerate(series):
         dash, shape = STYLES[index % len(STYLES)]
         # Kept in the given order: a step line has two points on the day the dose changed.
-        points = [(d, v) for d, v in one.points if start <= d <= end]
+        shown = Series(one.name, [(d, v) for d, v in one.points if days.holds(d)], one.every)
+        drawn = line(shown, days, FRAME.values(axis))
         if bars and index == 0:
-            width = max(3.0, inner_w / max(span / 7, 1) * 0.6)
-            for day, value in points:
-                y = y_of(value)
+            wide = max(3.0, FRAME.inner_width / max(days.span / 7, 1) * 0.6)
+            for x, y, tall in bar_rects(drawn.dots, width=wide, baseline=bottom):
                 out.append(
-                    f'<rect x="{x_of(day) - width / 2:.1f}" y="{y:.1f}" width="{width:.1f}" '
-                    f'height="{HEIGHT - BOTTOM - y:.1f}" fill="#fff" stroke="#000" '
+                    f'<rect x="{x:.1f}" y="{y:.1f}" width="{wide:.1f}" '
+                    f'height="{tall:.1f}" fill="#fff" stroke="#000" '
                     'stroke-width="0.8"/>'
                 )
             continue
-        coords = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in points)
-        if len(points) > 1:
-            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(
-                f'<polyline points="{coords}" fill="none" stroke="#000" stroke-width="1.2"'
-                f"{dash_attr}/>"
-            )
-        if len(points) <= 40:
-            out.extend(_shape(shape, x_of(d), y_of(v)) for d, v in points)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        out.extend(
+            f'<polyline points="{coords}" fill="none" stroke="#000" stroke-width="1.2"{dash_attr}/>'
+            for coords in drawn.polylines
+        )
+        if len(drawn.dots) <= 40:
+            out.extend(_shape(shape, dot.x, dot.y) for dot in drawn.dots)
     if len(series) > 1 or (series and not bars):
-        x = LEFT + 6
+        x = left + 6
         for index, one in enumerate(series):
             dash, shape = STYLES[index % len(STYLES)]
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""

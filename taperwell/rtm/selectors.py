@@ -7,7 +7,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, Sum
 
@@ -97,7 +97,7 @@ def _exchanges(
 
 
 def month_for_patients(
-    patients: list[Any], *, first: dt.date, last: dt.date, zone: zoneinfo.ZoneInfo
+    patients: list[Patient], *, first: dt.date, last: dt.date, zone: zoneinfo.ZoneInfo
 ) -> list[PatientMonth]:
     """Each patient's counts for the month, and the thresholds reached; a fixed number of
     queries whatever the number of patients."""

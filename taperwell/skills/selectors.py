@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinics.selectors import clinic_today
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from taperwell.checkins.models import CheckIn
 
 
-def _done() -> Any:
+def _done() -> QuerySet[PracticeSession]:
     return PracticeSession.objects.filter(status=SessionStatus.DONE)
 
 
@@ -166,7 +166,7 @@ def _need_from_checkin(checkin: CheckIn) -> str | None:
     return None
 
 
-def _todays_checkin(patient: Patient, today: date) -> Any:
+def _todays_checkin(patient: Patient, today: date) -> CheckIn | None:
     from taperwell.checkins.models import CheckIn, EntryStatus
 
     return CheckIn.objects.filter(patient=patient, day=today, status=EntryStatus.CURRENT).first()

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.db import transaction
 
+from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import Patient
 from taperwell.skills.models import FLARE_PLAN_FIELDS, FlarePlan, PracticeSession
 from taperwell.skills.practices import Practice
-from taperwell.skills.selectors import clinic_today
 
 
 @transaction.atomic

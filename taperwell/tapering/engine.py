@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from taperwell.clinical import cli_taper
-from taperwell.clinical.guidelines import load_pack
+from taperwell.clinical.guidelines import GuidelinePack, load_pack
 from taperwell.clinical.taper import pause, plan_taper, resume, slow_down, step_back
 from taperwell.clinical.taper_catalogue import Pace, load_paces, pack_mme
 from taperwell.clinical.taper_input import BadInput, parse_medication, parse_pauses, parse_policy
@@ -21,13 +21,14 @@ from taperwell.tapering.models import RevisionKind
 
 if TYPE_CHECKING:
     from taperwell.clinics.models import Clinic
+    from taperwell.medications.models import PatientMedication
 
 
 class PlanError(ValueError):
     """A plan the engine cannot make; the message says why in plain words."""
 
 
-def pack_for(clinic: Clinic):
+def pack_for(clinic: Clinic) -> GuidelinePack:
     """The clinic's guideline pack with its state overlay, when there is one for its state."""
     name = clinic.guideline_pack or "cdc-2022"
     if clinic.jurisdiction:
@@ -77,7 +78,7 @@ def policy_for_pace(
     return policy
 
 
-def regimen_from_medications(medications: list[Any]) -> list[dict[str, Any]]:
+def regimen_from_medications(medications: list[PatientMedication]) -> list[dict[str, Any]]:
     """Opioid lines in the engine's input format: scheduled doses, patches (worn, so no times)
     and as-needed lines with their daily maximum (planned and reduced too).
 

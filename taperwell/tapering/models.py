@@ -8,6 +8,7 @@ clinician approved, and is the only thing the patient sees.
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -57,6 +58,8 @@ class TaperPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Not stored: the day the plan was completed, when `medications.selectors` read it.
+    completed_on: date | None = None
 
     class Meta:
         ordering = ["-created_at"]

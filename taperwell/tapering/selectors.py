@@ -6,16 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from taperwell.medications.selectors import dose_of_record, plan_in_force_of
 from taperwell.notifications import selectors as notifications_selectors
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
-from taperwell.tapering.schedule import (  # noqa: F401  the typed schedule: import it from here
-    PlanSchedule,
-    PlanStep,
-    schedule_of,
-)
+
+# The typed schedule: import it from here.
+from taperwell.tapering.schedule import PlanSchedule as PlanSchedule
+from taperwell.tapering.schedule import PlanStep as PlanStep
+from taperwell.tapering.schedule import schedule_of as schedule_of
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 def current_plan(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
     if hasattr(patient, "dose_plans"):  # read already in this request (`load_dose_rows`)
-        return cast("TaperPlan | None", plan_in_force_of(patient))
+        return plan_in_force_of(patient)
     return plans_in_force([patient.pk]).get(patient.pk)
 
 

@@ -352,7 +352,7 @@ def plan_revise(
     else:
         schedule = _schedule(plan.inputs, revisions)
     after_mme = _mme_on(schedule, on)
-    event_kind, status = _KINDS[kind]
+    event_kind, status = _KINDS[RevisionKind(kind)]
     details: dict[str, Any] = {k: v for k, v in revision.items() if k != "reason"}
     if after_mme is not None and before_mme is not None and after_mme > before_mme:
         details["warning"] = LOST_TOLERANCE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from taperwell.clinical.prescription import (
     WorksheetLine,
@@ -16,6 +16,9 @@ from taperwell.clinical.prescription import (
 )
 from taperwell.tapering.models import PrescribingPolicy, TaperPlan
 from taperwell.tapering.schedule import schedule_of
+
+if TYPE_CHECKING:
+    from taperwell.clinics.models import Clinic
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,7 @@ class WorksheetStep:
     text: str
 
 
-def fill_length_for(clinic: Any) -> int:
+def fill_length_for(clinic: Clinic) -> int:
     """The clinic's own fill length, else the project default (28 days, source "none")."""
     policy = PrescribingPolicy.objects.filter(clinic=clinic).first()
     return policy.fill_days if policy is not None else load_fill_policy().days

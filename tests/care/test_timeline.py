@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from taperwell.care.models import Flag, FlagSource
-from taperwell.care.timeline import step_points
+from taperwell.charts import step_line
 from taperwell.tapering.services import local_today, plan_approve, plan_draft
 from tests.care.builders import oxycodone_er, ten_percent_inputs
 
@@ -30,7 +30,7 @@ def test_a_held_value_is_drawn_as_steps_not_slopes():
     d = date(2026, 1, 1)
     points = [(d, 90.0), (d + timedelta(days=28), 81.0), (d + timedelta(days=56), 72.0)]
 
-    drawn = step_points(points, d + timedelta(days=60))
+    drawn = step_line(points, d + timedelta(days=60))
 
     assert drawn == [
         (d, 90.0),
@@ -78,3 +78,29 @@ def test_the_timeline_draws_the_dose_as_steps_with_the_baseline_axes_and_flag_re
     steps_per_chart = html.count('class="step-line"') // 10
     assert steps_per_chart >= 2
     assert html.count('class="step-line"') == steps_per_chart * 10  # through every chart
+
+
+def test_the_timeline_draws_each_answer_from_its_own_column_and_breaks_at_a_missing_day(patient):
+    from taperwell.care.timeline import build
+    from taperwell.checkins.models import CheckIn
+
+    today = local_today(patient.clinic)
+    CheckIn.objects.bulk_create(
+        CheckIn(
+            patient=patient,
+            day=today - timedelta(days=n),
+            pain=8,
+            sleep=5,
+            mood=3,
+            withdrawal=1,
+            craving=2,
+        )
+        for n in (0, 1, 2, 4, 5)  # nothing three days ago
+    )
+
+    charts = {c["series"].title: c for c in build(patient, today=today)["charts"]}
+
+    assert {v for *_, v in charts["Pain (0-10)"]["dots"]} == {"8"}
+    assert {v for *_, v in charts["Mood (0-10, 10 best)"]["dots"]} == {"3"}
+    assert {v for *_, v in charts["Sleep (0-10, 10 best)"]["dots"]} == {"5"}
+    assert len(charts["Pain (0-10)"]["lines"]) == 2  # the missing day leaves a gap
