@@ -33,7 +33,6 @@ urlpatterns = [
     path("", include("taperwell.notifications.urls")),
     path("", include("taperwell.webpush.urls")),
     path("", include("taperwell.reports.urls")),
-    path("", include("taperwell.clinics.urls")),
     path("", include("taperwell.api.urls")),
     # Before the admin's own URLs: its password-only login form is never served.
     path("operator/login/", operator_login, name="operator_login"),

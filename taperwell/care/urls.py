@@ -1,10 +1,11 @@
 from django.urls import path
 
-from taperwell.care import views, views_pages
+from taperwell.care import clinic_settings, views, views_pages
 
 app_name = "care"
 urlpatterns = [
     path("clinic/triage/", views.dashboard, name="dashboard"),
+    path("clinic/settings/", clinic_settings.clinic_settings, name="clinic_settings"),
     path("clinic/patients/<uuid:public_id>/care/", views.patient_care, name="patient"),
     path(
         "clinic/flags/<uuid:public_id>/acknowledge/",

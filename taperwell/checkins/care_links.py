@@ -1,9 +1,11 @@
-"""Calls into the care team's apps (flags, bump rules, taper plan, medicines, skills).
+"""What the check-in pages need from the other apps (taper plan, medicines, skills), and the
+flags and bump rules they ask of the care team.
 
-Those apps are separate domains; each call here is one place to read what they offer. They are
-always installed: a missing one is a crash, never a quiet log line (a self-harm flag must never
-go unraised because an import failed). The imports sit inside the functions because the care
-apps import the check-in app's models.
+The check-in app sits below care in the dependency order (docs/architecture.md): it asks for a
+flag with the `flag_requested` signal and for the bump rules with `checkin_saved`, which the care
+app receives. Signals are synchronous: the flag is stored in the same transaction as the entry.
+A flag nobody receives is an error, never a quiet log line (a self-harm flag must never go
+unraised).
 """
 
 from __future__ import annotations
@@ -12,14 +14,25 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
+from taperwell.checkins.signals import checkin_saved
+from taperwell.medications import selectors as medications_selectors
+from taperwell.meetings import selectors as meetings_selectors
+from taperwell.messaging import selectors as messaging_selectors
 from taperwell.patients.models import Patient
+from taperwell.patients.signals import flag_requested, send_required
+from taperwell.skills import selectors as skills_selectors
+from taperwell.tapering import selectors as tapering_selectors
+from taperwell.tapering import services as tapering_services
+from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+from taperwell.tapering.wording import steps_in_language
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
     from taperwell.checkins.models import CheckIn
-    from taperwell.tapering.models import PauseRequest, TaperPlan
+    from taperwell.tapering.models import TaperPlan
 
 logger = logging.getLogger(__name__)
 
@@ -45,9 +58,9 @@ def raise_flag(
 ) -> None:
     """A flag for the care team from what the patient answered (the care app stores it once a
     rule a day)."""
-    from taperwell.care.services import flag_raise
-
-    flag_raise(
+    send_required(
+        flag_requested,
+        sender="checkins",
         patient=patient,
         rule=rule,
         severity=severity,
@@ -61,50 +74,32 @@ def raise_flag(
 
 def raise_self_harm_flag(*, patient: Patient, day: date, reason: str, source: str) -> None:
     """An urgent flag for the care team: the patient reported thoughts of self-harm."""
-    from taperwell.care.services import flag_raise
-
-    flag_raise(
+    raise_flag(
         patient=patient,
+        day=day,
         rule=SELF_HARM_RULE,
         severity="urgent",
         reason=reason,
         action="crisis",
-        day=day,
-        step_date=None,
         source=source,
     )
 
 
-def evaluate_bumps(*, patient: Patient, today: date | None = None) -> None:
-    """Run the bump rules over the patient's history; the care app stores new flags.
-
-    A failure here must never lose the check-in that was just saved, so it is logged.
-    """
-    from taperwell.care.services import bumps_evaluate
-
-    try:
-        bumps_evaluate(patient=patient, today=today)
-    except Exception:
-        logger.exception("bump rules failed for patient %s", patient.pk)
-
-
 def evaluate_bumps_soon(*, patient: Patient) -> None:
-    """Queue the bump rules for the background worker, so saving a check-in stays fast.
+    """Ask the care app to queue the bump rules for the background worker, so saving a check-in
+    stays fast. Called once the entry is committed; a failure here must never lose it, so it is
+    logged.
 
     The urgent self-harm flag never waits for this: it is raised with the entry itself.
     """
-    from taperwell.care.tasks import evaluate_bumps_later
-
     try:
-        evaluate_bumps_later(patient.pk)
+        send_required(checkin_saved, sender="checkins", patient=patient)
     except Exception:
         logger.exception("could not queue the bump rules for patient %s", patient.pk)
 
 
-def current_plan(patient: Patient) -> Any | None:
-    from taperwell.tapering.selectors import current_plan as select
-
-    return select(patient)
+def current_plan(patient: Patient) -> TaperPlan | None:
+    return tapering_selectors.current_plan(patient)
 
 
 def plan_steps(
@@ -113,17 +108,12 @@ def plan_steps(
     """The plan's steps for the patient's pages, worded in `language` (the active one)."""
     if plan is None:
         return None
-    from taperwell.tapering.selectors import plan_steps_for_patient
-    from taperwell.tapering.wording import steps_in_language
-
-    steps = plan_steps_for_patient(plan, today=today)
+    steps = tapering_selectors.plan_steps_for_patient(plan, today=today)
     return steps_in_language(steps, language=language or get_language())
 
 
 def active_medications(patient: Patient) -> list[Any]:
-    from taperwell.medications.selectors import active_medications as select
-
-    return list(select(patient))
+    return list(medications_selectors.active_medications(patient))
 
 
 def is_tapering(patient: Patient) -> bool:
@@ -132,15 +122,11 @@ def is_tapering(patient: Patient) -> bool:
 
 
 def pause_request_create(*, patient: Patient, reason: str, by: User) -> PauseRequest:
-    from taperwell.tapering.services import pause_request_create as create
-
-    return create(patient=patient, reason=reason, by=by)
+    return tapering_services.pause_request_create(patient=patient, reason=reason, by=by)
 
 
 def open_pause_request(patient: Patient) -> PauseRequest | None:
     """The patient's latest pause request that no clinician has answered yet, or None."""
-    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
-
     return (
         PauseRequest.objects.filter(patient=patient, status=PauseRequestStatus.OPEN)
         .order_by("-created_at")
@@ -154,12 +140,10 @@ def suggested_practice(
     """Today's practice from the skills app: {"title", "minutes", "url", "need", "reason"}, or
     None. `need` is set when the check-in or a flag calls for a particular skill now.
     `checkin_read=True`: `checkin` is today's check-in as already read (None: not yet)."""
-    from django.urls import NoReverseMatch, reverse
-
-    from taperwell.skills.selectors import suggestion_for
-
     try:
-        suggestion = suggestion_for(patient, checkin=checkin, checkin_read=checkin_read)
+        suggestion = skills_selectors.suggestion_for(
+            patient, checkin=checkin, checkin_read=checkin_read
+        )
         practice = suggestion.practice
         if getattr(practice, "is_pacer", False):
             url = reverse("skills:pacer")
@@ -178,9 +162,8 @@ def suggested_practice(
 
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
     """Minutes of practice a day, from the skills log, when it exists."""
-    from taperwell.skills.selectors import practice_minutes_by_day as minutes
-
-    return {day: value for day, value in minutes(patient, start, end).items() if value}
+    minutes = skills_selectors.practice_minutes_by_day(patient, start, end)
+    return {day: value for day, value in minutes.items() if value}
 
 
 NALOXONE_RENEW_DAYS = 30  # the same month's notice the reminder sweep gives
@@ -192,10 +175,8 @@ def naloxone_card(
     """The naloxone plan card: shown when the clinical core recommends naloxone, or once the
     patient has told us they keep some (so they can keep its expiry date up to date).
     `record`: today's dose of record, when the page has it already."""
-    from taperwell.medications.selectors import naloxone_advice, naloxone_plan_of
-
-    plan = naloxone_plan_of(patient)
-    advice = naloxone_advice(patient, tapering=tapering, record=record)
+    plan = medications_selectors.naloxone_plan_of(patient)
+    advice = medications_selectors.naloxone_advice(patient, tapering=tapering, record=record)
     recommended = bool(advice and advice.recommended)
     if not recommended and not (plan and plan.has_naloxone):
         return None
@@ -212,46 +193,12 @@ def naloxone_card(
 
 
 def next_group_session(patient: Patient) -> dict[str, Any] | None:
-    """The next group session for Today, in one query: one the patient said they are going to
-    comes first, then the clinic's next one they have not turned down."""
-    import zoneinfo
-
-    from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
-    from django.urls import reverse
-    from django.utils import timezone
-
-    from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
-
-    zone = zoneinfo.ZoneInfo(patient.clinic.time_zone)
-    mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
-    session = (
-        GroupSession.objects.filter(
-            clinic_id=patient.clinic_id, cancelled_at__isnull=True, starts_at__gte=timezone.now()
-        )
-        .annotate(my_rsvp=Subquery(mine))
-        .filter(Q(my_rsvp__isnull=True) | Q(my_rsvp=RsvpStatus.GOING))
-        .annotate(
-            going_first=Case(
-                When(my_rsvp=RsvpStatus.GOING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("going_first", "starts_at")
-        .first()
-    )
-    if session is None:
-        return None
-    return {
-        "title": session.title,
-        # Naive clinic-local time: the date filter would convert an aware one again.
-        "starts_local": session.starts_at.astimezone(zone).replace(tzinfo=None),
-        "going": session.my_rsvp == RsvpStatus.GOING,
-        "url": reverse("meetings:detail", args=[session.public_id]),
-    }
+    """For the Today page in patients/views.py until it moves to its own app: read
+    `meetings.selectors.next_group_session` there instead."""
+    return meetings_selectors.next_group_session(patient)
 
 
 def unread_messages(user: User) -> int:
-    from taperwell.messaging.selectors import unread_count
-
-    return unread_count(user)
+    """For the Today page in patients/views.py until it moves to its own app: read
+    `messaging.selectors.unread_count` there instead."""
+    return messaging_selectors.unread_count(user)

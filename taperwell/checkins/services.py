@@ -22,7 +22,7 @@ from taperwell.checkins.models import (
 )
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
-from taperwell.community.safety import screen_text
+from taperwell.clinical.text_risk import screen_text
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient

@@ -26,7 +26,7 @@ from taperwell.checkins.forms import (
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
 from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
-from taperwell.community.safety import screen_text
+from taperwell.clinical.text_risk import screen_text
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from taperwell.clinical.text_risk import TextRisk, screen_text
 from taperwell.community.models import (
     Member,
     ModerationAction,
@@ -23,7 +24,6 @@ from taperwell.community.models import (
     Reaction,
     Report,
 )
-from taperwell.community.safety import TextRisk, screen_text
 from taperwell.patients.models import Patient
 
 if TYPE_CHECKING:

@@ -32,7 +32,7 @@ CARE_LINKS = [
     ("enrolment:invitation_list", _("Invitations")),
     ("audit:log", _("Audit log")),
     ("reports:research", _("Research export")),
-    ("clinics:settings", _("Clinic settings")),
+    ("care:clinic_settings", _("Clinic settings")),
 ]
 # Who sees which care link (everyone on the care team sees the rest).
 ONLY_FOR = {
@@ -40,7 +40,7 @@ ONLY_FOR = {
     "enrolment:invitation_list": {Role.CLINICIAN, Role.STAFF, Role.ADMIN},
     "audit:log": {Role.ADMIN},
     "reports:research": {Role.ADMIN},
-    "clinics:settings": {Role.ADMIN},
+    "care:clinic_settings": {Role.ADMIN},
 }
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from taperwell.accounts.models import User
-from taperwell.community.safety import TextRisk, screen_text
+from taperwell.clinical.text_risk import TextRisk, screen_text
 from taperwell.messaging.files import attachment_type
 from taperwell.messaging.models import (
     Message,

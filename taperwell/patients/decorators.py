@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from taperwell.access import own_patient, patient_required
-from taperwell.enrolment.services import has_current_consent
-
-if TYPE_CHECKING:
-    from taperwell.patients.models import Patient
+from taperwell.access import OWN_PATIENT_ANNOTATIONS, own_patient, patient_required
+from taperwell.patients.models import Patient
 
 
 def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -31,6 +28,16 @@ def patient_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 
 def _consented(patient: Patient) -> bool:
-    """Consent read with the patient (`own_patient`'s annotation), or asked for when absent."""
+    """Consent read with the patient (`own_patient`'s annotation), or asked for when absent.
+
+    The enrolment app registers the `has_consent` annotation (its AppConfig.ready()); the base
+    does not import it. A missing registration is a KeyError, never a page let through."""
     given = getattr(patient, "has_consent", None)
-    return bool(given) if given is not None else has_current_consent(patient)
+    if given is None:
+        given = (
+            Patient.objects.filter(pk=patient.pk)
+            .annotate(has_consent=OWN_PATIENT_ANNOTATIONS["has_consent"]())
+            .values_list("has_consent", flat=True)
+            .get()
+        )
+    return bool(given)

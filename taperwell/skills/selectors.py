@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinics.selectors import clinic_today
 from taperwell.patients.models import Patient
+from taperwell.patients.signals import ask, open_flag_rules_asked
 from taperwell.skills.models import FlarePlan, PracticeSession, SessionStatus
 from taperwell.skills.practices import PACER_SLUG, Practice, load_practices
 
@@ -172,13 +173,7 @@ def _todays_checkin(patient: Patient, today: date) -> CheckIn | None:
 
 
 def _need_from_flags(patient: Patient) -> str | None:
-    from taperwell.care.models import Flag, FlagStatus
-
-    rules = (
-        Flag.objects.filter(patient=patient, status=FlagStatus.OPEN, rule__in=FLAG_NEEDS)
-        .order_by("rank", "-raised_at")
-        .values_list("rule", flat=True)[:1]
-    )
+    rules = ask(open_flag_rules_asked, sender="skills", patient=patient, rules=list(FLAG_NEEDS))
     return FLAG_NEEDS[rules[0]] if rules else None
 
 

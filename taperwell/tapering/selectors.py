@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from taperwell.medications.selectors import dose_of_record, plan_in_force_of
+from taperwell.notifications import selectors as notifications_selectors
 from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
 
 # The typed schedule: import it from here.
@@ -17,15 +19,12 @@ from taperwell.tapering.schedule import schedule_of as schedule_of
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.notifications.models import Notification
     from taperwell.patients.models import Patient
 
 
 def current_plan(patient: Patient) -> TaperPlan | None:
     """The approved or paused plan in force (the latest approved one)."""
     if hasattr(patient, "dose_plans"):  # read already in this request (`load_dose_rows`)
-        from taperwell.medications.selectors import plan_in_force_of
-
         return plan_in_force_of(patient)
     return plans_in_force([patient.pk]).get(patient.pk)
 
@@ -92,8 +91,6 @@ def plans_of(patient: Patient) -> list[TaperPlan]:
 def scheduled_mme_of_record(patient: Patient, *, on: date) -> Decimal | None:
     """Today's scheduled MME/day from the dose of record (as-needed doses are never planned,
     so they are left out on both sides when a plan's first dose is compared with it)."""
-    from taperwell.medications.selectors import dose_of_record
-
     return dose_of_record(patient, on=on).scheduled_mme_per_day
 
 
@@ -109,8 +106,6 @@ class StartingPoint:
 
 def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     """A new draft starts from the dose of record, never from a pre-taper medicine list."""
-    from taperwell.medications.selectors import dose_of_record
-
     dose = dose_of_record(patient, on=on)
     planned = [line for line in dose.lines if line.regimen_entry() is not None]
     return StartingPoint(
@@ -121,39 +116,7 @@ def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     )
 
 
-PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
-
-
-def plan_change_notice(user: User) -> Notification | None:
-    """The latest notice of a newly approved plan from the last week, for the patient's Today."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from taperwell.notifications.models import Notification
-
-    since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
-    notice = (
-        Notification.objects.filter(
-            user=user, key__startswith="plan-approved:", created_at__gte=since
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if notice is not None:
-        notice.is_increase = notice.title in _increase_titles()
-    return notice
-
-
-def _increase_titles() -> set[str]:
-    """The title of an increase's notice in every language (it is written in the patient's)."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from taperwell.tapering.services import INCREASE_TITLE
-
-    titles = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            titles.add(str(INCREASE_TITLE))
-    return titles
+def plan_change_notice(user: User) -> Any:
+    """For the Today page in patients/views.py until it moves to its own app: read
+    `notifications.selectors.plan_change_notice` there instead."""
+    return notifications_selectors.plan_change_notice(user)

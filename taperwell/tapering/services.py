@@ -5,6 +5,7 @@ Only a clinician (role `clinician`) approves or changes a plan: no dose changes 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -12,14 +13,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.access import role_of
 from taperwell.clinics.models import Role
 from taperwell.clinics.selectors import clinic_today
+from taperwell.core.language import language_for_patient
+from taperwell.medications.selectors import NaloxoneState, dose_of_record, naloxone_status
 from taperwell.patients.models import PatientStatus
 from taperwell.patients.phase import patient_phase_set
+from taperwell.patients.signals import flag_answered_by_plan, flag_requested, send_required
 from taperwell.tapering.engine import PlanError, schedule_json
 from taperwell.tapering.models import (
     IN_FORCE,
@@ -33,10 +38,11 @@ from taperwell.tapering.models import (
 )
 from taperwell.tapering.schedule import schedule_from_document, schedule_of
 from taperwell.tapering.selectors import current_plan, scheduled_mme_of_record
+from taperwell.tapering.signals import plan_changed
+from taperwell.tapering.wording import INCREASE_TITLE
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.care.models import Flag
     from taperwell.clinics.models import Clinic
     from taperwell.patients.models import Patient
 
@@ -147,8 +153,6 @@ def plan_approval_preview(*, plan: TaperPlan, today: date) -> ApprovalPreview:
 def _comparable_mme_of_record(plan: TaperPlan, *, on: date) -> Decimal | None:
     """Today's dose of record counted the way the plan's steps count it: a plan that tapers an
     as-needed line counts its daily maximum (the engine does), one that does not leaves it out."""
-    from taperwell.medications.selectors import dose_of_record
-
     plans_as_needed = any(m.get("as_needed") for m in plan.inputs.get("medications", []))
     if not plans_as_needed:
         return scheduled_mme_of_record(plan.patient, on=on)
@@ -234,8 +238,6 @@ def _number(value: Decimal | None) -> str | None:
 
 def naloxone_words(patient: Patient) -> str:
     """The one naloxone status, for the approval page and the decision log."""
-    from taperwell.medications.selectors import naloxone_status
-
     return f"Naloxone: {naloxone_status(patient).words}."
 
 
@@ -251,18 +253,10 @@ PATIENT_INCREASE_WORDS_NO_NALOXONE = gettext_lazy(
     "your pharmacy for naloxone, keep it where someone can find it, and call us if you feel "
     "very sleepy or slow."
 )
-INCREASE_TITLE = gettext_lazy("Your new plan starts at a higher dose")
 
 
 def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, today: date) -> None:
     """A notice in plain words, in the same transaction: the patient never meets a change cold."""
-    from django.utils import translation
-    from django.utils.formats import date_format
-
-    from taperwell.core.language import language_for_patient
-    from taperwell.notifications.models import Kind, Status
-    from taperwell.notifications.reminders import Due, claim_notice
-
     patient = plan.patient
     if patient.user_id is None:
         return
@@ -281,24 +275,17 @@ def _tell_patient_of_new_plan(plan: TaperPlan, preview: ApprovalPreview, *, toda
                 "day": date_format(start, gettext("F j"))
             }
         if preview.increase:
-            from taperwell.medications.selectors import NaloxoneState, naloxone_status
-
             title = str(INCREASE_TITLE)
             at_home = naloxone_status(patient, today=today).state == NaloxoneState.AT_HOME
             body = str(PATIENT_INCREASE_WORDS if at_home else PATIENT_INCREASE_WORDS_NO_NALOXONE)
-    now = timezone.now()
-    claim_notice(
-        patient,
-        Due(
-            Kind.TAPER_STEP,
-            f"plan-approved:{plan.public_id}",
-            now,
-            now,
-            title,
-            body[:400],
-            "/my-medicines/",
-        ),
-        Status.SENT,
+    send_required(
+        plan_changed,
+        sender="tapering",
+        patient=patient,
+        key=f"plan-approved:{plan.public_id}",
+        title=title,
+        body=body[:400],
+        url="/my-medicines/",
     )
 
 
@@ -336,11 +323,12 @@ def plan_revise(
     reason: str,
     policy: dict[str, Any] | None = None,
     to_index: int | None = None,
-    resolves_flag: Flag | None = None,
+    resolves_flag_id: uuid.UUID | None = None,
 ) -> TaperPlan:
     """Pause, resume, slow down or step back an approved plan; the patient sees it at once.
 
-    `resolves_flag`: the care flag this decision answers; it is resolved with it.
+    `resolves_flag_id`: the public id of the care flag this decision answers; the care app
+    resolves it with it, in this transaction.
     """
     _must_be_clinician(by)
     plan = TaperPlan.objects.select_for_update().get(pk=plan.pk)
@@ -379,21 +367,17 @@ def plan_revise(
         PauseRequest.objects.filter(patient=plan.patient, status=PauseRequestStatus.OPEN).update(
             status=PauseRequestStatus.ANSWERED, answered_by=by, answered_at=timezone.now()
         )
-    if resolves_flag is not None:
-        _resolve_flag(resolves_flag, plan=plan, by=by, kind=kind, reason=revision["reason"])
+    if resolves_flag_id is not None:
+        send_required(
+            flag_answered_by_plan,
+            sender="tapering",
+            plan=plan,
+            flag_id=resolves_flag_id,
+            by=by,
+            kind=kind,
+            reason=revision["reason"],
+        )
     return plan
-
-
-def _resolve_flag(flag: Flag, *, plan: TaperPlan, by: User, kind: str, reason: str) -> None:
-    from taperwell.care.models import FlagStatus, Resolution
-    from taperwell.care.services import flag_resolve
-
-    if flag.patient_id != plan.patient_id:
-        raise ValidationError("That flag belongs to another patient.")
-    if flag.status == FlagStatus.RESOLVED:
-        return
-    resolution = Resolution.PAUSED if kind == RevisionKind.PAUSE else Resolution.CHANGED_PLAN
-    flag_resolve(flag=flag, by=by, resolution=resolution, note=reason)
 
 
 def _held_on(schedule: dict[str, Any], *, on: date, reason: str) -> dict[str, Any]:
@@ -452,8 +436,6 @@ def plan_complete(*, plan: TaperPlan, by: User, on: date, reason: str) -> TaperP
 @transaction.atomic
 def pause_request_create(*, patient: Patient, reason: str = "", by: User) -> PauseRequest:
     """The patient asks for a pause: stored, logged on the plan, and raised as a care flag."""
-    from taperwell.care.services import flag_raise
-
     plan = current_plan(patient)
     request = PauseRequest(patient=patient, plan=plan, reason=reason.strip()[:2000])
     request.full_clean()
@@ -465,13 +447,16 @@ def pause_request_create(*, patient: Patient, reason: str = "", by: User) -> Pau
     words = "Asked for a pause in the taper"
     if request.reason:
         words += f": “{request.reason[:200]}”"
-    flag_raise(
+    send_required(
+        flag_requested,
+        sender="tapering",
         patient=patient,
         rule="pause-request",
         severity="moderate",
         reason=words,
         action="pause",
         day=local_today(patient.clinic),
+        step_date=None,
         source="patient",
     )
     return request

@@ -19,11 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from taperwell.patients.signals import send_required
 from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
+from taperwell.tapering.services import _must_be_clinician
+from taperwell.tapering.signals import plan_changed
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
@@ -57,8 +59,6 @@ def treatment_decision_record(
     reason: str,
 ) -> TaperEvent:
     """Log the decision on the plan and tell the patient in plain words. No dose changes."""
-    from taperwell.tapering.services import _must_be_clinician
-
     _must_be_clinician(by)
     if plan.status in (PlanStatus.DRAFT, PlanStatus.DISCARDED):
         raise ValidationError("Record it on an approved plan, not on a draft.")
@@ -184,24 +184,16 @@ def latest_for_patient(patient: Patient) -> dict[str, str] | None:
 
 
 def _tell_patient(plan: TaperPlan, event: TaperEvent) -> None:
-    from taperwell.notifications.models import Kind, Status
-    from taperwell.notifications.reminders import Due, claim_notice
-
     patient = plan.patient
     if patient.user_id is None:
         return
-    now = timezone.now()
     body = patient_words(step=event.details["step"], medicine=event.details["medicine"])
-    claim_notice(
-        patient,
-        Due(
-            Kind.TAPER_STEP,
-            f"treatment:{event.pk}",
-            now,
-            now,
-            gettext(PATIENT_TITLE),
-            body[:400],
-            "/my-medicines/",
-        ),
-        Status.SENT,
+    send_required(
+        plan_changed,
+        sender="tapering",
+        patient=patient,
+        key=f"treatment:{event.pk}",
+        title=gettext(PATIENT_TITLE),
+        body=body[:400],
+        url="/my-medicines/",
     )

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from taperwell.access import care_team_required, patient_for_user, role_of, role_required
 from taperwell.clinics.models import CLINICAL_ROLES, PLAN_WRITING_ROLES, Role
+from taperwell.patients.signals import ask, flag_words_asked
 from taperwell.tapering.engine import PlanError, pace_by_id, pack_for, policy_for_pace
 from taperwell.tapering.forms import (
     COMPLETE,
@@ -183,22 +184,14 @@ def _revise_form_for(request: HttpRequest, plan: TaperPlan, today) -> ReviseForm
             percent = Decimal(str(policy.get("percent", "10")))
             initial["percent"] = max(Decimal(1), (percent / 2).quantize(Decimal("0.5")))
             initial["interval_days"] = policy.get("interval_days", 28)
-    flag = _flag_of(plan, request.GET.get("flag", ""))
-    if flag is not None:
-        initial["flag"] = flag.public_id
-        initial["reason"] = f"{flag.rule_label}: {flag.reason}"
+    flag_id = request.GET.get("flag", "")
+    words = flag_id and ask(
+        flag_words_asked, sender="tapering", patient=plan.patient, flag_id=flag_id
+    )
+    if words:
+        initial["flag"] = flag_id
+        initial["reason"] = words
     return ReviseForm(initial=initial)
-
-
-def _flag_of(plan: TaperPlan, flag_id) -> object | None:
-    from taperwell.care.models import Flag
-
-    if not flag_id:
-        return None
-    try:
-        return Flag.objects.filter(public_id=flag_id, patient_id=plan.patient_id).first()
-    except (ValueError, ValidationError):
-        return None
 
 
 @require_POST
@@ -290,7 +283,7 @@ def revise(request: HttpRequest, public_id: str) -> HttpResponse:
                     reason=data["reason"],
                     policy=policy,
                     to_index=data["to_index"],
-                    resolves_flag=_flag_of(plan, data["flag"]),
+                    resolves_flag_id=data["flag"],
                 )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))

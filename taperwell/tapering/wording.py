@@ -11,9 +11,15 @@ import logging
 from decimal import InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from taperwell.clinical.step_wording import step_texts
 
 logger = logging.getLogger(__name__)
+
+# The title of the patient's notice of a new plan that starts above today's dose; Today reads it
+# back (in every language) to show that notice as a warning.
+INCREASE_TITLE = gettext_lazy("Your new plan starts at a higher dose")
 
 WORDED_LANGUAGES = frozenset({"es"})  # the clinical core words steps in these besides English
 

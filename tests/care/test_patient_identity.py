@@ -11,10 +11,10 @@ from django.urls import reverse
 from fhir.resources.R4B.patient import Patient as FhirPatient
 
 from taperwell.audit.models import AuditEvent
+from taperwell.care.banner import patient_banner
 from taperwell.care.services import flag_raise
 from taperwell.fhir.export import patient_resource, record_number_system
 from taperwell.patients.models import Patient
-from taperwell.patients.selectors import patient_banner
 from taperwell.tapering.services import local_today, plan_approve, plan_draft
 from tests.care.builders import oxycodone_er, ten_percent_inputs
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from taperwell.care.models import Flag
+from taperwell.clinical.text_risk import mentions_self_harm
 from taperwell.community.models import Member, ModerationEvent, Post
-from taperwell.community.safety import mentions_self_harm
 from tests import factories
 
 

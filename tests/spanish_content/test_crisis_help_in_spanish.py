@@ -6,7 +6,7 @@ import html
 
 from django.urls import reverse
 
-from taperwell.clinics.services import clinic_settings_update
+from taperwell.care.clinic_settings_services import clinic_settings_update
 from taperwell.core.crisis import SPANISH_CRISIS_TEXT, crisis_help
 from tests import factories
 

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 
 from taperwell.audit.models import AuditAction, AuditEvent
+from taperwell.care.clinic_settings_services import clinic_settings_update
 from taperwell.checkins.models import QuestionnaireResponse, QuestionnaireSchedule
 from taperwell.checkins.selectors import clinic_today, questionnaires_due
 from taperwell.clinics.models import Clinic
-from taperwell.clinics.services import clinic_settings_update
 from tests import factories
 
 URL = "/clinic/settings/"
@@ -48,7 +48,7 @@ def admin_client(client, clinic_admin):
 
 
 def test_the_page_is_named_and_in_the_admins_menu(admin_client):
-    assert reverse("clinics:settings") == URL
+    assert reverse("care:clinic_settings") == URL
     response = admin_client.get("/clinic/audit/")
     assert f'href="{URL}"' in response.content.decode()
     page = admin_client.get(URL).content.decode()

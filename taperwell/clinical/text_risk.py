@@ -1,10 +1,10 @@
-"""The web's risk screen for what patients write: peer posts, messages to the care team and
+"""The risk screen for what patients write: peer posts, messages to the care team and
 check-in notes. It errs on the side of holding: a kind post held for an hour costs little; a
 missed one can cost a life.
 
-The screen itself is the clinical core's (`taperwell.clinical.risk_language`, C-SSRS categories,
-English and Spanish). The few phrases below were this app's own list before the core had one;
-they stay as a floor, so the web never catches less than it did. A phrase here counts as "high"
+The screen itself is `taperwell.clinical.risk_language` (C-SSRS categories, English and
+Spanish). The few phrases below were the community app's own list before the core had one;
+they stay as a floor, so the screen never catches less than it did. A phrase here counts as "high"
 unless the core read a negation in the text ("I'm not suicidal"), where it counts as "possible".
 """
 

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django import template
 
 from taperwell.access import role_of
+from taperwell.care.banner import patient_banner as banner_for
 from taperwell.clinics.models import CLINICAL_ROLES
-from taperwell.patients.selectors import patient_banner as banner_for
 
 if TYPE_CHECKING:
     from taperwell.patients.models import Patient

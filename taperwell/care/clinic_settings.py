@@ -1,4 +1,5 @@
-"""The clinic admin's settings page."""
+"""The clinic admin's settings page: the clinic's own settings, its questionnaire cadences
+(check-ins) and the reply line (messaging), so it lives above all three, with care."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from taperwell.access import clinic_of, role_required
-from taperwell.clinics import services
-from taperwell.clinics.forms import ClinicSettingsForm
+from taperwell.care import clinic_settings_services as services
+from taperwell.care.clinic_settings_forms import ClinicSettingsForm
 from taperwell.clinics.models import Role
 from taperwell.messaging.selectors import reply_line
 
@@ -38,9 +39,9 @@ def clinic_settings(request: HttpRequest) -> HttpResponse:
                 flash.success(request, _("Saved. Patients see the changes on their next page."))
             else:
                 flash.info(request, _("Nothing changed: these were already the settings."))
-            return redirect("clinics:settings")
+            return redirect("care:clinic_settings")
     return render(
         request,
-        "clinics/settings.html",
+        "care/clinic_settings.html",
         {"form": form, "clinic": clinic, "reply_line": reply_line(clinic)},
     )
