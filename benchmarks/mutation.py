@@ -47,7 +47,6 @@ SAFETY = {
         "_naloxone_used",
         "_non_prescribed_opioids",
         "_said_yes",
-        "_with_yes",
     ],
     "review": [
         "find_interactions",
