@@ -286,3 +286,80 @@ def test_the_check_refuses_a_bottom_step_that_comes_before_a_full_interval() -> 
     rushed = _with_step(_with_step(plan, at_30, short), at_30 + 1, moved)
     with pytest.raises(UnsafeScheduleError, match="comes before a full interval"):
         validate_schedule(rushed)
+
+
+def _shortened(schedule: Schedule, index: int, days: int) -> Schedule:
+    """The schedule with step `index` held `days` days and the step after it moved up to follow."""
+    held = schedule.steps[index]
+    short = _with_step(schedule, index, replace(held, end=held.start + timedelta(days=days - 1)))
+    following = schedule.steps[index + 1]
+    return _with_step(short, index + 1, replace(following, start=held.start + timedelta(days=days)))
+
+
+def test_a_medicine_stopped_earlier_does_not_count_as_a_stop_again_at_each_later_step() -> None:
+    plan = plan_taper(
+        [med("morphine ER", t0800=60, t2000=60), med("oxycodone IR", t2200=5)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [(s.kind, s.doses[0].daily_dose, s.doses[1].daily_dose) for s in plan.steps[:4]]
+    assert daily == [("hold", 120, 5), ("stop", 120, 0), ("reduce", 105, 0), ("reduce", 90, 0)]
+    # 105 -> 90 mg is a cut of one seventh: within the step limit, so a shorter hold before it
+    # is no stop and no over-limit cut that would need a full interval.
+    validate_schedule(_shortened(plan, 2, days=10))
+    # The oxycodone stop itself does need one.
+    with pytest.raises(UnsafeScheduleError, match="comes before a full interval"):
+        validate_schedule(_shortened(plan, 0, days=10))
+
+
+def test_the_methadone_fourteen_days_are_counted_between_cuts_not_from_a_step_back() -> None:
+    methadone = medication_from_formulary(
+        "methadone", doses=[("08:00", Decimal(20)), ("20:00", Decimal(20))], release="IR"
+    )
+    plan = plan_taper(
+        [methadone], date(2027, 1, 4), TaperPolicy(percent=Decimal(10), interval_days=21)
+    )
+    day = plan.steps[2].start + timedelta(days=14)
+    resumed = resume(step_back(plan, on=day, reason="pain flare"), on=day + timedelta(days=14))
+    validate_schedule(resumed)
+    back = [s.kind for s in resumed.steps].index("step-back")
+    assert [s.doses[0].daily_dose for s in resumed.steps[back - 1 : back + 2]] == [30, 33, 30]
+    # A step back is a return to a dose already taken, not a cut: the cut after it is measured
+    # against the cut before it (14 days and more apart), so a shorter step back is allowed...
+    validate_schedule(_shortened(resumed, back, days=7))
+    # ...while a cut held 7 days before the next cut is not.
+    with pytest.raises(UnsafeScheduleError, match="methadone steps must be at least 14 days"):
+        validate_schedule(_shortened(resumed, back + 1, days=7))
+
+
+def test_a_patch_step_down_taken_with_another_cut_must_be_worn_two_patch_changes() -> None:
+    policy = TaperPolicy(percent=Decimal(10), interval_days=28)
+    plan = plan_taper(
+        [med("fentanyl patch", t0900=50), med("oxycodone IR", t0800=10, t2000=10)],
+        date(2027, 1, 4),
+        policy,
+    )
+    first, second = plan.steps[0], plan.steps[1]
+    assert [d.daily_dose for d in first.doses] == [50, 10]
+    assert [d.daily_dose for d in second.doses] == [50, 5]
+    one_patch_down = plan_taper([med("fentanyl patch", t0900=50)], START, policy).steps[0]
+    assert one_patch_down.doses[0].daily_dose == Decimal("37.5")
+    # 50 -> 37.5 mcg/h (90 MME) and 10 -> 5 mg oxycodone (7.5 MME) of 135 MME: over 25%, let
+    # through only as one patch strength down, which must then be worn 2 x 3 days.
+    both = replace(second, doses=(one_patch_down.doses[0], second.doses[1]))
+    two_steps = replace(plan, steps=(first, replace(both, end=both.start + timedelta(days=2))))
+    expected = (
+        "the plan was not made because it would break a safety rule: "
+        f"step {both.index} ({both.start.isoformat()}): a patch step down must be worn at "
+        "least 6 days"
+    )
+    with pytest.raises(UnsafeScheduleError, match=f"^{re.escape(expected)}$"):
+        validate_schedule(two_steps)
+
+
+def test_a_step_held_at_zero_after_everything_has_stopped_passes_the_check() -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, TaperPolicy(percent=Decimal(10), interval_days=28))
+    stop = plan.steps[-1]
+    assert stop.kind == "stop"
+    again = replace(stop, index=stop.index + 1, start=stop.start + timedelta(days=28))
+    validate_schedule(replace(plan, steps=(*plan.steps, again)))
