@@ -335,17 +335,18 @@ def test_the_methadone_fourteen_days_are_counted_between_cuts_not_from_a_step_ba
 def test_a_patch_step_down_taken_with_another_cut_must_be_worn_two_patch_changes() -> None:
     policy = TaperPolicy(percent=Decimal(10), interval_days=28)
     plan = plan_taper(
-        [med("fentanyl patch", t0900=50), med("oxycodone IR", t0800=10, t2000=10)],
+        [med("fentanyl patch", t0900=50), med("oxycodone IR", t0800=15, t2000=15)],
         date(2027, 1, 4),
         policy,
     )
     first, second = plan.steps[0], plan.steps[1]
-    assert [d.daily_dose for d in first.doses] == [50, 10]
-    assert [d.daily_dose for d in second.doses] == [50, 5]
+    assert [d.daily_dose for d in first.doses] == [50, 20]
+    assert [d.daily_dose for d in second.doses] == [50, 10]
     one_patch_down = plan_taper([med("fentanyl patch", t0900=50)], START, policy).steps[0]
     assert one_patch_down.doses[0].daily_dose == Decimal("37.5")
-    # 50 -> 37.5 mcg/h (90 MME) and 10 -> 5 mg oxycodone (7.5 MME) of 135 MME: over 25%, let
-    # through only as one patch strength down, which must then be worn 2 x 3 days.
+    # 50 -> 37.5 mcg/h (30 MME) and 20 -> 10 mg oxycodone (15 MME) of 150 MME: a 30% cut, let
+    # through only as one patch strength down (the oxycodone cut is no bottom step), which must
+    # then be worn two patch changes of 3 days.
     both = replace(second, doses=(one_patch_down.doses[0], second.doses[1]))
     two_steps = replace(plan, steps=(first, replace(both, end=both.start + timedelta(days=2))))
     expected = (
