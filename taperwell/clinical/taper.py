@@ -667,7 +667,7 @@ def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one
             below = [a for a in planner.menus[i].amounts if a < was]
             # Exempt from the step limit: one smallest unit off at the bottom, or one patch
             # strength down.
-            if (was - now <= unit and was <= BOTTOM_UNITS * unit) or (
+            if (0 < was - now <= unit and was <= BOTTOM_UNITS * unit) or (
                 medication.is_patch and now == max(below, default=Fraction(0))
             ):
                 exempt = True

@@ -364,3 +364,22 @@ def test_a_step_held_at_zero_after_everything_has_stopped_passes_the_check() -> 
     assert stop.kind == "stop"
     again = replace(stop, index=stop.index + 1, start=stop.start + timedelta(days=28))
     validate_schedule(replace(plan, steps=(*plan.steps, again)))
+
+
+def test_a_patch_put_back_up_beside_a_larger_cut_of_another_medicine_is_still_refused() -> None:
+    plan = plan_taper(
+        [med("fentanyl patch", t0900=25), med("oxycodone IR", t0800=30, t2000=30)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [[d.daily_dose for d in s.doses] for s in plan.steps]
+    first, patch_12, oxycodone_5 = plan.steps[0], plan.steps[-2], plan.steps[-4]
+    assert (daily[0], daily[-2], daily[-4]) == ([25, 50], [Decimal("12.5"), 0], [25, 5])
+    # 25 -> 12.5 mcg/h, the smallest patch: a bottom step. Then the patch goes back to 25 while
+    # oxycodone falls 50 -> 5 mg: 105 -> 67.5 MME, a 36% cut in all. A patch going up one
+    # smallest unit is no "one smallest unit off", so nothing exempts that cut.
+    down = replace(plan.steps[1], doses=(patch_12.doses[0], first.doses[1]))
+    back_up = replace(plan.steps[2], doses=(first.doses[0], oxycodone_5.doses[1]))
+    with pytest.raises(UnsafeScheduleError, match=r"a cut of 35\.7% is above the 25%"):
+        validate_schedule(replace(plan, steps=(first, down, back_up)))
+    validate_schedule(replace(plan, steps=(first, down)))
