@@ -383,3 +383,21 @@ def test_a_patch_put_back_up_beside_a_larger_cut_of_another_medicine_is_still_re
     with pytest.raises(UnsafeScheduleError, match=r"a cut of 35\.7% is above the 25%"):
         validate_schedule(replace(plan, steps=(first, down, back_up)))
     validate_schedule(replace(plan, steps=(first, down)))
+
+
+def test_a_cut_is_also_measured_on_the_box_strengths_of_the_12_patch() -> None:
+    patch = medication_from_formulary(
+        "fentanyl", doses=[("09:00", Decimal("12.5"))], form="patch"
+    )  # the 12 mcg/h patch: counted as 12.5, labelled 12
+    plan = plan_taper(
+        [patch, med("oxycodone IR", t0800=15, t2000=15)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [[d.daily_dose for d in s.doses] for s in plan.steps]
+    assert daily[1:4] == [[12, 20], [12, 15], [12, 10]]
+    # Oxycodone 20 -> 10 mg beside the 12 patch in one step: 30 + 30 -> 30 + 15 counted, a cut
+    # of exactly 25%; 28.8 + 30 -> 28.8 + 15 as written on the boxes, 25.5%: over the limit.
+    skip = replace(plan.steps[2], doses=plan.steps[3].doses)
+    with pytest.raises(UnsafeScheduleError, match=r"a cut of 25\.5% is above the 25%"):
+        validate_schedule(replace(plan, steps=(plan.steps[0], plan.steps[1], skip)))
