@@ -204,7 +204,9 @@ def parse_rules(document: Mapping[str, Any], *, where: str = "bump rules") -> di
 class _History:
     today: date
     baseline: Baseline
-    checkins: tuple[CheckIn, ...]  # readable ones, one per day, sorted, none after today
+    # Readable check-ins, the latest of each day, sorted, none after today: the scales of each
+    # day. The rules read the safety answers from `answered` only.
+    checkins: tuple[CheckIn, ...]
     steps: tuple[date, ...]  # sorted, none after today
     instruments: tuple[InstrumentResult, ...]  # readable ones, sorted
     pause_requests: tuple[date, ...]
@@ -829,19 +831,6 @@ def _unreadable(rule: Rule, problems: Sequence[BumpProblem], history: _History) 
     ]
 
 
-def _with_yes(checkin: CheckIn, yes: set[str]) -> CheckIn:
-    """The check-in with every safety answer said "yes" on its day set to True."""
-    return dataclasses.replace(
-        checkin,
-        self_harm_thoughts=True if "self_harm_thoughts" in yes else checkin.self_harm_thoughts,
-        overdose=True if "overdose" in yes else checkin.overdose,
-        naloxone_used=True if "naloxone_used" in yes else checkin.naloxone_used,
-        not_prescribed_opioids=(
-            True if "not_prescribed_opioids" in yes else checkin.not_prescribed_opioids
-        ),
-    )
-
-
 def _read_checkins(
     checkins: Sequence[CheckIn], today: date
 ) -> tuple[tuple[CheckIn, ...], tuple[tuple[date, frozenset[str]], ...], list[BumpProblem]]:
@@ -859,9 +848,9 @@ def _read_checkins(
             problems.append(BumpProblem(checkin.day, "check-in", problem))
             continue
         latest[checkin.day] = checkin  # a later readable entry the same day gives the scales
-    merged = tuple(_with_yes(latest[day], said_yes[day]) for day in sorted(latest))
+    readable = tuple(latest[day] for day in sorted(latest))
     answered = tuple((day, frozenset(said_yes[day])) for day in sorted(said_yes))
-    return merged, answered, problems
+    return readable, answered, problems
 
 
 def check_bumps(

@@ -636,11 +636,8 @@ def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one
     wear = _wear_days(planner.regimen)
     state = before
     for position, step in enumerate(steps):
-        new = tuple(
-            tuple((a.time, _counted(m, a)) for a in d.administrations)
-            for m, d in zip(planner.regimen, step.doses, strict=True)
-        )
         where = f"step {step.index} ({step.start.isoformat()})"
+        new_doses: list[_Doses] = []
         for medication, dose in zip(planner.regimen, step.doses, strict=True):
             added = [u for a in dose.administrations for u in a.units if u.release is not None]
             if added and (not policy.allow_formulation_change or medication.is_patch):
@@ -648,6 +645,8 @@ def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one
                     f"{where}: {medication.drug} changes product without a formulation change "
                     "being allowed"
                 )
+            new_doses.append(tuple((a.time, _counted(medication, a)) for a in dose.administrations))
+        new = tuple(new_doses)
         if step.kind == "step-back":
             state, previous = new, step
             continue
@@ -658,7 +657,7 @@ def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one
         old_l, new_l = planner.labelled_weight(state), planner.labelled_weight(new)
         if old_l:
             cut = max(cut, (old_l - new_l) / old_l * 100)
-        exempt = ""
+        exempt = False
         for i, medication in enumerate(planner.regimen):
             was = sum((a for _, a in state[i]), Fraction(0))
             now = sum((a for _, a in new[i]), Fraction(0))
@@ -666,15 +665,17 @@ def check_steps(  # noqa: C901, PLR0915 - every safety invariant, checked in one
                 continue
             unit = planner.floors[i]
             below = [a for a in planner.menus[i].amounts if a < was]
-            if was - now <= unit and was <= BOTTOM_UNITS * unit:
-                exempt = "bottom"
-            elif medication.is_patch and now == max(below, default=Fraction(0)):
-                exempt = "patch"
+            # Exempt from the step limit: one smallest unit off at the bottom, or one patch
+            # strength down.
+            if (0 < was - now <= unit and was <= BOTTOM_UNITS * unit) or (
+                medication.is_patch and now == max(below, default=Fraction(0))
+            ):
+                exempt = True
             if now == 0 and was > unit:
                 raise UnsafeScheduleError(
                     f"{where}: {medication.drug} stops from more than one smallest unit a day"
                 )
-            if _is_methadone(medication) and not policy.rapid and now < was and not exempt:
+            if _is_methadone(medication) and not policy.rapid and not exempt:
                 most = max(was * to_fraction(METHADONE_MAX_PERCENT) / 100, unit)
                 if was - now > most:
                     raise UnsafeScheduleError(

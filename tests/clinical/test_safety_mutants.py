@@ -286,3 +286,118 @@ def test_the_check_refuses_a_bottom_step_that_comes_before_a_full_interval() -> 
     rushed = _with_step(_with_step(plan, at_30, short), at_30 + 1, moved)
     with pytest.raises(UnsafeScheduleError, match="comes before a full interval"):
         validate_schedule(rushed)
+
+
+def _shortened(schedule: Schedule, index: int, days: int) -> Schedule:
+    """The schedule with step `index` held `days` days and the step after it moved up to follow."""
+    held = schedule.steps[index]
+    short = _with_step(schedule, index, replace(held, end=held.start + timedelta(days=days - 1)))
+    following = schedule.steps[index + 1]
+    return _with_step(short, index + 1, replace(following, start=held.start + timedelta(days=days)))
+
+
+def test_a_medicine_stopped_earlier_does_not_count_as_a_stop_again_at_each_later_step() -> None:
+    plan = plan_taper(
+        [med("morphine ER", t0800=60, t2000=60), med("oxycodone IR", t2200=5)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [(s.kind, s.doses[0].daily_dose, s.doses[1].daily_dose) for s in plan.steps[:4]]
+    assert daily == [("hold", 120, 5), ("stop", 120, 0), ("reduce", 105, 0), ("reduce", 90, 0)]
+    # 105 -> 90 mg is a cut of one seventh: within the step limit, so a shorter hold before it
+    # is no stop and no over-limit cut that would need a full interval.
+    validate_schedule(_shortened(plan, 2, days=10))
+    # The oxycodone stop itself does need one.
+    with pytest.raises(UnsafeScheduleError, match="comes before a full interval"):
+        validate_schedule(_shortened(plan, 0, days=10))
+
+
+def test_the_methadone_fourteen_days_are_counted_between_cuts_not_from_a_step_back() -> None:
+    methadone = medication_from_formulary(
+        "methadone", doses=[("08:00", Decimal(20)), ("20:00", Decimal(20))], release="IR"
+    )
+    plan = plan_taper(
+        [methadone], date(2027, 1, 4), TaperPolicy(percent=Decimal(10), interval_days=21)
+    )
+    day = plan.steps[2].start + timedelta(days=14)
+    resumed = resume(step_back(plan, on=day, reason="pain flare"), on=day + timedelta(days=14))
+    validate_schedule(resumed)
+    back = [s.kind for s in resumed.steps].index("step-back")
+    assert [s.doses[0].daily_dose for s in resumed.steps[back - 1 : back + 2]] == [30, 33, 30]
+    # A step back is a return to a dose already taken, not a cut: the cut after it is measured
+    # against the cut before it (14 days and more apart), so a shorter step back is allowed...
+    validate_schedule(_shortened(resumed, back, days=7))
+    # ...while a cut held 7 days before the next cut is not.
+    with pytest.raises(UnsafeScheduleError, match="methadone steps must be at least 14 days"):
+        validate_schedule(_shortened(resumed, back + 1, days=7))
+
+
+def test_a_patch_step_down_taken_with_another_cut_must_be_worn_two_patch_changes() -> None:
+    policy = TaperPolicy(percent=Decimal(10), interval_days=28)
+    plan = plan_taper(
+        [med("fentanyl patch", t0900=50), med("oxycodone IR", t0800=15, t2000=15)],
+        date(2027, 1, 4),
+        policy,
+    )
+    first, second = plan.steps[0], plan.steps[1]
+    assert [d.daily_dose for d in first.doses] == [50, 20]
+    assert [d.daily_dose for d in second.doses] == [50, 10]
+    one_patch_down = plan_taper([med("fentanyl patch", t0900=50)], START, policy).steps[0]
+    assert one_patch_down.doses[0].daily_dose == Decimal("37.5")
+    # 50 -> 37.5 mcg/h (30 MME) and 20 -> 10 mg oxycodone (15 MME) of 150 MME: a 30% cut, let
+    # through only as one patch strength down (the oxycodone cut is no bottom step), which must
+    # then be worn two patch changes of 3 days.
+    both = replace(second, doses=(one_patch_down.doses[0], second.doses[1]))
+    two_steps = replace(plan, steps=(first, replace(both, end=both.start + timedelta(days=2))))
+    expected = (
+        "the plan was not made because it would break a safety rule: "
+        f"step {both.index} ({both.start.isoformat()}): a patch step down must be worn at "
+        "least 6 days"
+    )
+    with pytest.raises(UnsafeScheduleError, match=f"^{re.escape(expected)}$"):
+        validate_schedule(two_steps)
+
+
+def test_a_step_held_at_zero_after_everything_has_stopped_passes_the_check() -> None:
+    plan = plan_taper([MORPHINE_Q8H], START, TaperPolicy(percent=Decimal(10), interval_days=28))
+    stop = plan.steps[-1]
+    assert stop.kind == "stop"
+    again = replace(stop, index=stop.index + 1, start=stop.start + timedelta(days=28))
+    validate_schedule(replace(plan, steps=(*plan.steps, again)))
+
+
+def test_a_patch_put_back_up_beside_a_larger_cut_of_another_medicine_is_still_refused() -> None:
+    plan = plan_taper(
+        [med("fentanyl patch", t0900=25), med("oxycodone IR", t0800=30, t2000=30)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [[d.daily_dose for d in s.doses] for s in plan.steps]
+    first, patch_12, oxycodone_5 = plan.steps[0], plan.steps[-2], plan.steps[-4]
+    assert (daily[0], daily[-2], daily[-4]) == ([25, 50], [Decimal("12.5"), 0], [25, 5])
+    # 25 -> 12.5 mcg/h, the smallest patch: a bottom step. Then the patch goes back to 25 while
+    # oxycodone falls 50 -> 5 mg: 105 -> 67.5 MME, a 36% cut in all. A patch going up one
+    # smallest unit is no "one smallest unit off", so nothing exempts that cut.
+    down = replace(plan.steps[1], doses=(patch_12.doses[0], first.doses[1]))
+    back_up = replace(plan.steps[2], doses=(first.doses[0], oxycodone_5.doses[1]))
+    with pytest.raises(UnsafeScheduleError, match=r"a cut of 35\.7% is above the 25%"):
+        validate_schedule(replace(plan, steps=(first, down, back_up)))
+    validate_schedule(replace(plan, steps=(first, down)))
+
+
+def test_a_cut_is_also_measured_on_the_box_strengths_of_the_12_patch() -> None:
+    patch = medication_from_formulary(
+        "fentanyl", doses=[("09:00", Decimal("12.5"))], form="patch"
+    )  # the 12 mcg/h patch: counted as 12.5, labelled 12
+    plan = plan_taper(
+        [patch, med("oxycodone IR", t0800=15, t2000=15)],
+        date(2027, 1, 4),
+        TaperPolicy(percent=Decimal(10), interval_days=28),
+    )
+    daily = [[d.daily_dose for d in s.doses] for s in plan.steps]
+    assert daily[1:4] == [[12, 20], [12, 15], [12, 10]]
+    # Oxycodone 20 -> 10 mg beside the 12 patch in one step: 30 + 30 -> 30 + 15 counted, a cut
+    # of exactly 25%; 28.8 + 30 -> 28.8 + 15 as written on the boxes, 25.5%: over the limit.
+    skip = replace(plan.steps[2], doses=plan.steps[3].doses)
+    with pytest.raises(UnsafeScheduleError, match=r"a cut of 25\.5% is above the 25%"):
+        validate_schedule(replace(plan, steps=(plan.steps[0], plan.steps[1], skip)))
