@@ -148,6 +148,13 @@ class UnitMenu:
                     options[m] = (candidate, half)
         self._options = options
         # Every amount that can be made, in quanta and in the product's unit, smallest first.
+        if not options:
+            # A dose below the smallest strength (1 mg where the lowest tablet is 2 mg).
+            raise TaperError(
+                f"{medication.drug}: no dose of {to_decimal(ceiling)} {medication.unit} or less "
+                "can be made from the available strengths "
+                f"({', '.join(str(s) for s in medication.strengths)} {medication.unit})"
+            )
         self.levels: tuple[int, ...] = tuple(sorted(options))
         self.amounts: tuple[Fraction, ...] = tuple(m * step for m in self.levels)
 

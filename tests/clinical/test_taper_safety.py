@@ -367,3 +367,19 @@ def test_the_engines_own_check_refuses_methadone_steps_closer_than_two_weeks() -
 
 def replace_doses(schedule: Any, index: int, source: Any) -> Any:
     return _tampered(schedule, index, doses=source.doses, mme_per_day=source.mme_per_day)
+
+
+@pytest.mark.parametrize("allow_halves", [False, True])
+def test_a_dose_below_the_smallest_strength_is_refused_with_words_not_a_crash(allow_halves):
+    """Hydromorphone IR comes as 2 mg at the least: a 1 mg dose cannot be made, and the engine
+    says so (it used to fail with an IndexError inside the planner)."""
+    from datetime import date
+
+    from tests.clinical.test_taper_helpers import policy
+
+    with pytest.raises(TaperError, match=r"hydromorphone: no dose of 1 mg or less"):
+        plan_taper(
+            [med("hydromorphone IR", t0800=1)],
+            date(2027, 1, 4),
+            policy(allow_halves=allow_halves),
+        )
