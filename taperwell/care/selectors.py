@@ -94,7 +94,7 @@ def suggested_action(
             return SuggestedAction(
                 label="",
                 missing="No phone number on file.",
-                fix_url=reverse("patients:record", args=[patient.public_id]) + "#identity-h",
+                fix_url=reverse("care:record", args=[patient.public_id]) + "#identity-h",
             )
         return SuggestedAction(
             label=f"Call {patient.first_name}: {patient.phone}", tel=patient.phone_tel
