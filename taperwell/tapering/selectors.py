@@ -157,3 +157,17 @@ def _increase_titles() -> set[str]:
         with translation.override(code):
             titles.add(str(INCREASE_TITLE))
     return titles
+
+
+def open_pause_request_column() -> Any:
+    """For a query of patients: when their latest pause request that no clinician has answered
+    yet was made (None: no open request), as `checkins.care_links.open_pause_request` finds it."""
+    from django.db.models import OuterRef, Subquery
+
+    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+
+    return Subquery(
+        PauseRequest.objects.filter(patient=OuterRef("pk"), status=PauseRequestStatus.OPEN)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )

@@ -9,15 +9,18 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import F, Func, IntegerField, Subquery
+
 from taperwell.checkins import care_links
 from taperwell.checkins.selectors import (
+    QUESTIONNAIRE_ORDER,
     checkin_on,
     clinic_today,
-    last_checkin_days,
+    last_checkin_day_column,
+    last_questionnaire_day_columns,
     questionnaires_due,
 )
-from taperwell.goals.models import GoalStatus
-from taperwell.goals.selectors import dose_milestone, goals_with_week
+from taperwell.goals.selectors import dose_milestone, first_active_goal_columns, week_activities_of
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import (
     active_medications_of,
@@ -25,13 +28,14 @@ from taperwell.medications.selectors import (
     load_dose_rows,
     plan_in_force_of,
 )
+from taperwell.messaging.selectors import unread_messages_of
+from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of
-from taperwell.tapering.selectors import plan_change_notice
+from taperwell.tapering.selectors import open_pause_request_column, plan_change_notice
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.patients.models import Patient
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,12 @@ class TodayPage:
     next_checkin: date | None  # in maintenance: the day the next check-in is asked for
     due: list[str]
     practice: dict[str, Any] | None
-    goal: Any  # goals.models.Goal | None
+    goal: TodayGoal | None
     milestone: Any  # goals.selectors.Milestone | None
     session: dict[str, Any] | None
     unread: int
     plan_notice: Any  # notifications.models.Notification | None
-    pause_request: Any  # tapering.models.PauseRequest | None
+    pause_request: dict[str, Any] | None  # {"created_at"} of an open pause request
 
     def as_context(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -68,16 +72,20 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     # The dose of record's rows also give the plan in force and the medicine list.
     load_dose_rows(patient)
     plan = plan_in_force_of(patient)
+    facts = _facts(patient, user=user)
     checkin = checkin_on(patient, day)
-    goals = [g for g in goals_with_week(patient, today=day) if g.status == GoalStatus.ACTIVE]
     steps = care_links.plan_steps(plan, today=day)
     every = checkin_every_days(patient)
     next_checkin = None
-    if every > 1 and checkin is None:
-        last = last_checkin_days([patient.pk]).get(patient.pk)
-        next_checkin = last + timedelta(days=every) if last else None
+    if every > 1 and checkin is None and facts["last_checkin"]:
+        next_checkin = facts["last_checkin"] + timedelta(days=every)
     record = dose_of_record(patient, on=day)
     medications = active_medications_of(patient)
+    last_answered = {i: facts[f"last_{i}"] for i in QUESTIONNAIRE_ORDER}
+    goal = None
+    if facts["goal_id"] is not None:
+        goal = TodayGoal(facts["goal_title"], week_activities_of(facts["goal_id"], today=day))
+    pause_asked = facts["pause_requested_at"]
     return TodayPage(
         patient=patient,
         day=day,
@@ -90,12 +98,50 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
         checkin=checkin,
         checkin_every=every,
         next_checkin=next_checkin if next_checkin and next_checkin > day else None,
-        due=questionnaires_due(patient, today=day, tapering=plan is not None),
+        due=questionnaires_due(patient, today=day, tapering=plan is not None, last=last_answered),
         practice=care_links.suggested_practice(patient, checkin=checkin, checkin_read=True),
-        goal=goals[0] if goals else None,
+        goal=goal,
         milestone=dose_milestone(plan, steps),
         session=care_links.next_group_session(patient),
-        unread=care_links.unread_messages(user),
+        unread=facts["unread"],
         plan_notice=plan_change_notice(user),
-        pause_request=care_links.open_pause_request(patient),
+        pause_request={"created_at": pause_asked} if pause_asked else None,
+    )
+
+
+@dataclass(frozen=True)
+class TodayGoal:
+    """The goal Today encourages, with this week's steps toward it."""
+
+    title: str
+    week_activities: list[Any]
+
+
+def _facts(patient: Patient, *, user: User) -> dict[str, Any]:
+    """The page's small facts in one query of the patient's row: unread messages, an open pause
+    request, the first active goal, the latest check-in and questionnaire days."""
+    return (
+        Patient.objects.filter(pk=patient.pk)
+        .annotate(
+            unread=Subquery(
+                unread_messages_of(user)
+                .order_by()
+                .annotate(n=Func(F("pk"), function="COUNT"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            pause_requested_at=open_pause_request_column(),
+            last_checkin=last_checkin_day_column(),
+            **first_active_goal_columns(),
+            **last_questionnaire_day_columns(),
+        )
+        .values(
+            "unread",
+            "pause_requested_at",
+            "last_checkin",
+            "goal_id",
+            "goal_title",
+            *(f"last_{i}" for i in QUESTIONNAIRE_ORDER),
+        )
+        .get()
     )
