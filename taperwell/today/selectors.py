@@ -32,7 +32,13 @@ from taperwell.messaging.selectors import unread_messages_of
 from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_of
-from taperwell.tapering.selectors import open_pause_request_column, plan_change_notice
+from taperwell.skills.selectors import Suggestion, flag_rule_column, suggestion_for
+from taperwell.tapering.selectors import (
+    PlanNotice,
+    open_pause_request_column,
+    plan_notice_columns,
+    plan_notice_of,
+)
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
@@ -54,12 +60,12 @@ class TodayPage:
     checkin_every: int
     next_checkin: date | None  # in maintenance: the day the next check-in is asked for
     due: list[str]
-    practice: dict[str, Any] | None
+    practice: Suggestion
     goal: TodayGoal | None
     milestone: Any  # goals.selectors.Milestone | None
     session: dict[str, Any] | None
     unread: int
-    plan_notice: Any  # notifications.models.Notification | None
+    plan_notice: PlanNotice | None
     pause_request: dict[str, Any] | None  # {"created_at"} of an open pause request
 
     def as_context(self) -> dict[str, Any]:
@@ -99,12 +105,19 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
         checkin_every=every,
         next_checkin=next_checkin if next_checkin and next_checkin > day else None,
         due=questionnaires_due(patient, today=day, tapering=plan is not None, last=last_answered),
-        practice=care_links.suggested_practice(patient, checkin=checkin, checkin_read=True),
+        practice=suggestion_for(
+            patient,
+            checkin=checkin,
+            today=day,
+            checkin_read=True,
+            flag_rule=facts["flag_rule"],
+            flags_read=True,
+        ),
         goal=goal,
         milestone=dose_milestone(plan, steps),
         session=care_links.next_group_session(patient),
         unread=facts["unread"],
-        plan_notice=plan_change_notice(user),
+        plan_notice=plan_notice_of(facts["notice_title"], facts["notice_body"]),
         pause_request={"created_at": pause_asked} if pause_asked else None,
     )
 
@@ -119,7 +132,8 @@ class TodayGoal:
 
 def _facts(patient: Patient, *, user: User) -> dict[str, Any]:
     """The page's small facts in one query of the patient's row: unread messages, an open pause
-    request, the first active goal, the latest check-in and questionnaire days."""
+    request, the first active goal, the latest check-in and questionnaire days, the open flag that
+    calls for a skill and the news of a new plan. Each app supplies its own column."""
     return (
         Patient.objects.filter(pk=patient.pk)
         .annotate(
@@ -132,6 +146,8 @@ def _facts(patient: Patient, *, user: User) -> dict[str, Any]:
             ),
             pause_requested_at=open_pause_request_column(),
             last_checkin=last_checkin_day_column(),
+            flag_rule=flag_rule_column(),
+            **plan_notice_columns(user),
             **first_active_goal_columns(),
             **last_questionnaire_day_columns(),
         )
@@ -141,6 +157,9 @@ def _facts(patient: Patient, *, user: User) -> dict[str, Any]:
             "last_checkin",
             "goal_id",
             "goal_title",
+            "flag_rule",
+            "notice_title",
+            "notice_body",
             *(f"last_{i}" for i in QUESTIONNAIRE_ORDER),
         )
         .get()

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Queries for one request by a signed-in patient whose session is already fresh: the session,
 # the user, the membership with the clinic, the patient with their consent, the audit row, then
 # the page's own reads (and, for the check-in, its write).
-TODAY_QUERIES = 16  # 5 per request + 11 of the page's own (the small facts in one query)
+TODAY_QUERIES = 14  # 5 per request + 9 of the page's own (the small facts in one query)
 CHECKIN_FORM_QUERIES = 7
 CHECKIN_POST_QUERIES = 12
 MY_MEDICINES_QUERIES = 13  # 11 + the day's doses marked taken + the treatment decision card
