@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -493,6 +494,9 @@ def cards_context(
         "where": where,
         "day": day,
         "others": [m for m in medications if m.public_id not in on_cards],
+        # The two addresses every card's form posts to, found once rather than on each card.
+        "taken_url": reverse("medications:dose_taken"),
+        "undo_url": reverse("medications:dose_undo"),
     }
 
 
