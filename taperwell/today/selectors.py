@@ -78,10 +78,10 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     # The dose of record's rows also give the plan in force and the medicine list.
     load_dose_rows(patient)
     plan = plan_in_force_of(patient)
-    facts = _facts(patient, user=user)
+    every = checkin_every_days(patient)
+    facts = _facts(patient, user=user, last_checkin=every > 1)
     checkin = checkin_on(patient, day)
     steps = care_links.plan_steps(plan, today=day)
-    every = checkin_every_days(patient)
     next_checkin = None
     if every > 1 and checkin is None and facts["last_checkin"]:
         next_checkin = facts["last_checkin"] + timedelta(days=every)
@@ -130,37 +130,25 @@ class TodayGoal:
     week_activities: list[Any]
 
 
-def _facts(patient: Patient, *, user: User) -> dict[str, Any]:
+def _facts(patient: Patient, *, user: User, last_checkin: bool) -> dict[str, Any]:
     """The page's small facts in one query of the patient's row: unread messages, an open pause
-    request, the first active goal, the latest check-in and questionnaire days, the open flag that
-    calls for a skill and the news of a new plan. Each app supplies its own column."""
-    return (
-        Patient.objects.filter(pk=patient.pk)
-        .annotate(
-            unread=Subquery(
-                unread_messages_of(user)
-                .order_by()
-                .annotate(n=Func(F("pk"), function="COUNT"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            pause_requested_at=open_pause_request_column(),
-            last_checkin=last_checkin_day_column(),
-            flag_rule=flag_rule_column(),
-            **plan_notice_columns(user),
-            **first_active_goal_columns(),
-            **last_questionnaire_day_columns(),
-        )
-        .values(
-            "unread",
-            "pause_requested_at",
-            "last_checkin",
-            "goal_id",
-            "goal_title",
-            "flag_rule",
-            "notice_title",
-            "notice_body",
-            *(f"last_{i}" for i in QUESTIONNAIRE_ORDER),
-        )
-        .get()
-    )
+    request, the first active goal, the latest questionnaire days, the open flag that calls for a
+    skill, the news of a new plan and, when asked (maintenance), the latest check-in day. Each app
+    supplies its own column."""
+    columns = {
+        "unread": Subquery(
+            unread_messages_of(user)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        "pause_requested_at": open_pause_request_column(),
+        "flag_rule": flag_rule_column(),
+        **plan_notice_columns(user),
+        **first_active_goal_columns(),
+        **last_questionnaire_day_columns(),
+    }
+    if last_checkin:
+        columns["last_checkin"] = last_checkin_day_column()
+    return Patient.objects.filter(pk=patient.pk).values(**columns).get()
