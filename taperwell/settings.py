@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "taperwell.clinics",
     "taperwell.audit",
     "taperwell.patients",
+    "taperwell.today",
     "taperwell.enrolment",
     "taperwell.medications",
     "taperwell.tapering",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("taperwell.enrolment.urls")),
     path("", include("taperwell.patients.urls")),
+    path("", include("taperwell.today.urls")),
     path("", include("taperwell.audit.urls")),
     path("", include("taperwell.medications.urls")),
     path("", include("taperwell.tapering.urls")),

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import OuterRef, Subquery
+
 from taperwell.care.models import ClinicalNote, Flag, FlagStatus
+from taperwell.skills.selectors import FLAG_NEEDS
 from taperwell.tapering.models import PlanStatus
 
 if TYPE_CHECKING:
@@ -94,9 +97,19 @@ def suggested_action(
             return SuggestedAction(
                 label="",
                 missing="No phone number on file.",
-                fix_url=reverse("patients:record", args=[patient.public_id]) + "#identity-h",
+                fix_url=reverse("care:record", args=[patient.public_id]) + "#identity-h",
             )
         return SuggestedAction(
             label=f"Call {patient.first_name}: {patient.phone}", tel=patient.phone_tel
         )
     return None
+
+
+def skill_flag_rule_column() -> Subquery:
+    """For a query of patients: the rule of their most pressing open flag that calls for a
+    skill (`skills.selectors.suggestion_for(..., flag_rule=)` reads it back), None without one."""
+    return Subquery(
+        Flag.objects.filter(patient=OuterRef("pk"), status=FlagStatus.OPEN, rule__in=FLAG_NEEDS)
+        .order_by("rank", "-raised_at")
+        .values("rule")[:1]
+    )

@@ -1,11 +1,15 @@
 from django.urls import path
 
-from taperwell.care import clinic_settings, views, views_pages
+from taperwell.care import clinic_settings, views, views_pages, views_record
 
 app_name = "care"
 urlpatterns = [
     path("clinic/triage/", views.dashboard, name="dashboard"),
     path("clinic/settings/", clinic_settings.clinic_settings, name="clinic_settings"),
+    path("clinic/patients/<uuid:public_id>/", views_record.patient_record, name="record"),
+    path(
+        "clinic/patients/<uuid:public_id>/identity/", views_record.identity_edit, name="identity"
+    ),
     path("clinic/patients/<uuid:public_id>/care/", views.patient_care, name="patient"),
     path(
         "clinic/flags/<uuid:public_id>/acknowledge/",

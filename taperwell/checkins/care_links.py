@@ -14,13 +14,10 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
 
 from taperwell.checkins.signals import checkin_saved
 from taperwell.medications import selectors as medications_selectors
-from taperwell.meetings import selectors as meetings_selectors
-from taperwell.messaging import selectors as messaging_selectors
 from taperwell.patients.models import Patient
 from taperwell.patients.signals import flag_requested, send_required
 from taperwell.skills import selectors as skills_selectors
@@ -31,7 +28,6 @@ from taperwell.tapering.wording import steps_in_language
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.checkins.models import CheckIn
     from taperwell.tapering.models import TaperPlan
 
 logger = logging.getLogger(__name__)
@@ -134,32 +130,6 @@ def open_pause_request(patient: Patient) -> PauseRequest | None:
     )
 
 
-def suggested_practice(
-    patient: Patient, *, checkin: CheckIn | None = None, checkin_read: bool = False
-) -> dict[str, Any] | None:
-    """Today's practice from the skills app: {"title", "minutes", "url", "need", "reason"}, or
-    None. `need` is set when the check-in or a flag calls for a particular skill now.
-    `checkin_read=True`: `checkin` is today's check-in as already read (None: not yet)."""
-    try:
-        suggestion = skills_selectors.suggestion_for(
-            patient, checkin=checkin, checkin_read=checkin_read
-        )
-        practice = suggestion.practice
-        if getattr(practice, "is_pacer", False):
-            url = reverse("skills:pacer")
-        else:
-            url = reverse("skills:practice", args=[practice.slug])
-    except (NoReverseMatch, AttributeError, TypeError):
-        return None
-    return {
-        "title": practice.title,
-        "minutes": getattr(practice, "minutes", None),
-        "url": url,
-        "need": suggestion.need,
-        "reason": suggestion.reason,
-    }
-
-
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
     """Minutes of practice a day, from the skills log, when it exists."""
     minutes = skills_selectors.practice_minutes_by_day(patient, start, end)
@@ -190,15 +160,3 @@ def naloxone_card(
         else:
             expiry = "ok"
     return {"plan": plan, "recommended": recommended, "expiry": expiry}
-
-
-def next_group_session(patient: Patient) -> dict[str, Any] | None:
-    """For the Today page in patients/views.py until it moves to its own app: read
-    `meetings.selectors.next_group_session` there instead."""
-    return meetings_selectors.next_group_session(patient)
-
-
-def unread_messages(user: User) -> int:
-    """For the Today page in patients/views.py until it moves to its own app: read
-    `messaging.selectors.unread_count` there instead."""
-    return messaging_selectors.unread_count(user)

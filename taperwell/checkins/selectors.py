@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical import bumps
@@ -164,15 +164,45 @@ def schedules_for(clinic_ids: Iterable[int]) -> dict[int, dict[str, tuple[int, b
     return schedules
 
 
+def last_questionnaire_day_columns() -> dict[str, Subquery]:
+    """For a query of patients: `last_<instrument>`, the day of the latest current answer of each
+    instrument Today may ask for (`questionnaires_due(..., last=)` reads them back)."""
+    return {
+        f"last_{instrument}": Subquery(
+            QuestionnaireResponse.objects.filter(
+                patient=OuterRef("pk"), status=EntryStatus.CURRENT, instrument=instrument
+            )
+            .order_by("-day")
+            .values("day")[:1]
+        )
+        for instrument in QUESTIONNAIRE_ORDER
+    }
+
+
+def last_checkin_day_column() -> Subquery:
+    """For a query of patients: the day of their latest current check-in."""
+    return Subquery(
+        CheckIn.objects.filter(patient=OuterRef("pk"), status=EntryStatus.CURRENT)
+        .order_by("-day")
+        .values("day")[:1]
+    )
+
+
 def last_questionnaire_days(patient: Patient) -> dict[str, date]:
     rows = current_questionnaires(patient).values("instrument").annotate(last=Max("day")).order_by()
     return {row["instrument"]: row["last"] for row in rows}
 
 
-def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list[str]:
-    """Instruments the patient is due to answer today, in a gentle order (short ones first)."""
+def questionnaires_due(
+    patient: Patient, *, today: date, tapering: bool, last: dict[str, date | None] | None = None
+) -> list[str]:
+    """Instruments the patient is due to answer today, in a gentle order (short ones first).
+    `last`: the latest day of each instrument, when already read (`last_questionnaire_day_columns`).
+    """
     schedule = schedule_for(patient.clinic)
-    last = last_questionnaire_days(patient)
+    answered: Mapping[str, date | None] = (
+        last if last is not None else last_questionnaire_days(patient)
+    )
     due = []
     for instrument in QUESTIONNAIRE_ORDER:
         if instrument not in schedule:
@@ -180,7 +210,7 @@ def questionnaires_due(patient: Patient, *, today: date, tapering: bool) -> list
         every, only_tapering = schedule[instrument]
         if only_tapering and not tapering:
             continue
-        previous = last.get(instrument)
+        previous = answered.get(instrument)
         if previous is None or (today - previous).days >= every:
             due.append(instrument)
     return due

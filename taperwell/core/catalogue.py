@@ -34,7 +34,6 @@ STAFF_ONLY = [
     "taperwell/tapering/models.py",
     "taperwell/patients/templates/patients/panel.html",
     "taperwell/patients/templates/patients/_panel_rows.html",
-    "taperwell/patients/templates/patients/record.html",
     "taperwell/patients/templates/patients/_banner.html",
     "taperwell/reports/templates/reports/visit_summary.html",
     "taperwell/reports/templates/reports/research.html",

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from taperwell.clinics.models import Role
 
 PATIENT_LINKS = [
-    ("patients:today", _("Today")),
+    ("today:today", _("Today")),
     # A tab's word must fit a fifth of a 320 px screen in every language: "tab" words may be
     # shorter than the page titles they lead to.
     ("checkins:new", pgettext_lazy("tab", "Check in")),

@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("account_login")
     role = role_of(request.user)
     if role == Role.PATIENT:
-        return redirect("patients:today")
+        return redirect("today:today")
     if role is not None:
         return redirect("care:dashboard")  # the care team starts with who needs them today
     return render(request, "core/no_clinic.html", status=403)

@@ -180,7 +180,7 @@ def welcome(request: HttpRequest) -> HttpResponse:
             request,
             _("Welcome, %(name)s. We are glad you are here.") % {"name": patient.first_name},
         )
-        return redirect("patients:today")
+        return redirect("today:today")
     return render(
         request,
         "enrolment/welcome.html",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext, gettext_lazy
 
 from taperwell.goals.models import (
@@ -38,19 +38,41 @@ def active_activities(patient: Patient) -> QuerySet[Activity]:
 
 def goals_with_week(patient: Patient, *, today: date) -> list[Goal]:
     """Active and reached goals; each activity carries `done_this_week` and `done_today`."""
+    return list(
+        Goal.objects.filter(patient=patient, status__in=[GoalStatus.ACTIVE, GoalStatus.REACHED])
+        .prefetch_related(
+            Prefetch("activities", queryset=_week_activities(today), to_attr="week_activities")
+        )
+        .order_by("status", "created_at")
+    )
+
+
+def _week_activities(today: date) -> QuerySet[Activity]:
     start = week_start(today)
-    activities = Activity.objects.filter(status=ActivityStatus.ACTIVE).annotate(
+    return Activity.objects.filter(status=ActivityStatus.ACTIVE).annotate(
         done_this_week=Count(
             "done",
             filter=Q(done__status=DoneStatus.CURRENT, done__day__gte=start, done__day__lte=today),
         ),
         done_today=Count("done", filter=Q(done__status=DoneStatus.CURRENT, done__day=today)),
     )
-    return list(
-        Goal.objects.filter(patient=patient, status__in=[GoalStatus.ACTIVE, GoalStatus.REACHED])
-        .prefetch_related(Prefetch("activities", queryset=activities, to_attr="week_activities"))
-        .order_by("status", "created_at")
+
+
+def first_active_goal_columns() -> dict[str, Subquery]:
+    """For a query of patients: `goal_id` and `goal_title` of their first active goal (the
+    one Today encourages), None without one."""
+    goals = Goal.objects.filter(patient=OuterRef("pk"), status=GoalStatus.ACTIVE).order_by(
+        "created_at", "id"
     )
+    return {
+        "goal_id": Subquery(goals.values("id")[:1]),
+        "goal_title": Subquery(goals.values("title")[:1]),
+    }
+
+
+def week_activities_of(goal_id: int, *, today: date) -> list[Activity]:
+    """One goal's active steps, each with `done_this_week` and `done_today` (one query)."""
+    return list(_week_activities(today).filter(goal_id=goal_id))
 
 
 def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:

@@ -72,7 +72,7 @@ def activity_done(request: HttpRequest, public_id: str) -> HttpResponse:
         patient=patient, activity=activity, day=clinic_today(patient.clinic)
     )
     messages.success(request, _("Well done. That step counts."))
-    return redirect("patients:today" if request.POST.get("next") == "today" else "goals:index")
+    return redirect("today:today" if request.POST.get("next") == "today" else "goals:index")
 
 
 @require_POST

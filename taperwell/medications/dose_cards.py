@@ -20,6 +20,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from taperwell.clinical.taper_text import part_of_day
@@ -65,6 +67,35 @@ def _n(value: Decimal) -> str:
     return {"0.5": "½", "1.5": "1½", "2.5": "2½"}.get(text, text)
 
 
+def _svg(css: str, body: str) -> str:
+    return (
+        f'<svg class="dose-svg {css}" viewBox="0 0 32 32" width="32" height="32" '
+        f'focusable="false">{body}</svg>'
+    )
+
+
+# The decorative drawings (aria-hidden by the card), written once here rather than by a
+# template included for every tablet of every card.
+PATCH_SVG = _svg(
+    "patch",
+    '<rect class="patch-body" x="3" y="3" width="26" height="26" rx="6"/>'
+    '<circle class="patch-center" cx="16" cy="16" r="6"/>',
+)
+LIQUID_SVG = _svg(
+    "liquid",
+    '<path class="cup" d="M7 5 H25 L22 28 H10 Z"/>'
+    '<path class="cup-fill" d="M8.6 15 H23.4 L22 28 H10 Z"/>',
+)
+HALF_BODY = '<path class="pill-body" d="M5 18 A11 11 0 0 1 27 18 Z"/>'
+PILL_BODIES = (
+    '<circle class="pill-body" cx="16" cy="16" r="8"/>',
+    '<circle class="pill-body" cx="16" cy="16" r="12"/><path class="pill-score" d="M6 16 H26"/>',
+    '<ellipse class="pill-body" cx="16" cy="16" rx="14" ry="8.5"/>',
+    '<rect class="pill-body" x="2" y="9" width="28" height="14" rx="7"/>'
+    '<path class="pill-score" d="M16 9 V23"/>',
+)
+
+
 @dataclass(frozen=True)
 class Drawing:
     """One tablet (or patch, or measure of liquid) to draw; `shape` 0-3 by the strength's rank
@@ -73,6 +104,20 @@ class Drawing:
     kind: str
     shape: int
     half: bool = False
+
+    @property
+    def svg(self) -> str:
+        """The drawing's markup: constant strings only, nothing from a person's data."""
+        if self.kind == "patch":
+            markup = PATCH_SVG
+        elif self.kind == "liquid":
+            markup = LIQUID_SVG
+        elif self.half:
+            markup = _svg(f"pill s{self.shape}", HALF_BODY)
+        else:
+            shape = min(max(self.shape, 0), 3)
+            markup = _svg(f"pill s{shape}", PILL_BODIES[shape])
+        return mark_safe(markup)  # noqa: S308  constant markup above
 
 
 @dataclass(frozen=True)
@@ -455,6 +500,9 @@ def cards_context(
         "where": where,
         "day": day,
         "others": [m for m in medications if m.public_id not in on_cards],
+        # The two addresses every card's form posts to, found once rather than on each card.
+        "taken_url": reverse("medications:dose_taken"),
+        "undo_url": reverse("medications:dose_undo"),
     }
 
 

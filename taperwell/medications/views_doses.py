@@ -64,7 +64,7 @@ def dose_undo(request: HttpRequest) -> HttpResponse:
 def _answer(request: HttpRequest, patient: Patient, form: Any) -> HttpResponse:
     where = (form.cleaned_data.get("next") if form.is_valid() else None) or "today"
     if not request.htmx:
-        page = "checkins:medicines" if where == "medicines" else "patients:today"
+        page = "checkins:medicines" if where == "medicines" else "today:today"
         return redirect(reverse(page) + "#doses")
     from taperwell.checkins.selectors import clinic_today
     from taperwell.tapering.selectors import current_plan, plan_steps_for_patient

@@ -42,8 +42,13 @@ def inbox_for(user: User) -> QuerySet[Thread]:
     )
 
 
+def unread_messages_of(user: User) -> QuerySet[Message]:
+    """The messages `user` has not read yet, in the threads they may see."""
+    return _unread_messages(user).filter(thread__in=threads_visible_to(user))
+
+
 def unread_count(user: User) -> int:
-    return _unread_messages(user).filter(thread__in=threads_visible_to(user)).count()
+    return unread_messages_of(user).count()
 
 
 def thread_for_user(request: HttpRequest, public_id: Any, *, write: bool = False) -> Thread:

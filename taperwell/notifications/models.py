@@ -94,7 +94,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
-    # Not stored: `tapering.selectors.plan_change_notice` marks a plan notice that raises the dose.
+    # Not stored: `notifications.selectors.plan_notice_of` marks a plan notice that raises the dose.
     is_increase = False
 
     class Meta:

@@ -147,7 +147,7 @@ def _reminders_due(
         facts = facts_for([patient], now=now, prefs={patient.pk: pref})[patient.pk]
     zone = zone_for(patient, pref)
     yesterday, today = local_days(patient, pref, now)
-    today_url = reverse("patients:today")
+    today_url = reverse("today:today")
     found: list[Due] = []
     every = checkin_every_days(patient)
     for day in (yesterday, today):

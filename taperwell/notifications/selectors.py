@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import QuerySet, Subquery
 from django.utils import timezone, translation
 
 from taperwell.notifications.models import Notification
@@ -17,19 +19,36 @@ if TYPE_CHECKING:
 PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
 
 
-def plan_change_notice(user: User) -> Notification | None:
-    """The latest notice of a newly approved plan from the last week, for the patient's Today."""
+@dataclass(frozen=True)
+class PlanNotice:
+    """The news of a newly approved plan on Today."""
+
+    title: str
+    body: str
+    is_increase: bool
+
+
+def plan_notice_columns(user: User) -> dict[str, Subquery]:
+    """For a query of patients: `notice_title` and `notice_body` of `user`'s latest notice of a
+    newly approved plan from the last week (`plan_notice_of` reads them back)."""
+    notices = _recent_plan_notices(user)
+    return {
+        "notice_title": Subquery(notices.values("title")[:1]),
+        "notice_body": Subquery(notices.values("body")[:1]),
+    }
+
+
+def plan_notice_of(title: str | None, body: str | None) -> PlanNotice | None:
+    if title is None:
+        return None
+    return PlanNotice(title=title, body=body or "", is_increase=title in _increase_titles())
+
+
+def _recent_plan_notices(user: User) -> QuerySet[Notification]:
     since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
-    notice = (
-        Notification.objects.filter(
-            user=user, key__startswith="plan-approved:", created_at__gte=since
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if notice is not None:
-        notice.is_increase = notice.title in _increase_titles()
-    return notice
+    return Notification.objects.filter(
+        user=user, key__startswith="plan-approved:", created_at__gte=since
+    ).order_by("-created_at", "-id")
 
 
 def _increase_titles() -> set[str]:

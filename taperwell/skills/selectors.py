@@ -136,6 +136,22 @@ class Suggestion:
     need: str | None  # None: simply the practice of the day
     reason: str
 
+    @property
+    def title(self) -> str:
+        return self.practice.title
+
+    @property
+    def minutes(self) -> int:
+        return self.practice.minutes
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        if self.practice.is_pacer:
+            return reverse("skills:pacer")
+        return reverse("skills:practice", args=[self.practice.slug])
+
 
 def _thresholds() -> dict[str, int]:
     """The check-in levels that count as high, from the bump rules so both agree."""
@@ -188,16 +204,20 @@ def suggestion_for(
     checkin: CheckIn | None = None,
     today: date | None = None,
     checkin_read: bool = False,
+    flag_rule: str | None = None,
+    flags_read: bool = False,
 ) -> Suggestion:
     """The practice to offer now, and why. At most two queries (today's check-in, open flags);
-    `checkin_read=True`: the caller has read today's check-in already (`checkin`, None if none)."""
+    `checkin_read=True`: the caller has read today's check-in already (`checkin`, None if none);
+    `flags_read=True`: the caller has read the open flag's rule already (`flag_rule_column`)."""
     today = today or clinic_today(patient.clinic)
     practices = load_practices(patient.clinic.slug)
     by_slug = {p.slug: p for p in practices}
     if checkin is None and not checkin_read:
         checkin = _todays_checkin(patient, today)
     need = _need_from_checkin(checkin) if checkin is not None else None
-    need = need or _need_from_flags(patient)
+    if not need:
+        need = FLAG_NEEDS.get(flag_rule or "") if flags_read else _need_from_flags(patient)
     if need:
         slugs = NEED_PRACTICES[need]
         slug = slugs[today.toordinal() % len(slugs)]

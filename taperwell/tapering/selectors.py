@@ -8,9 +8,16 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import OuterRef, Subquery
+
 from taperwell.medications.selectors import dose_of_record, plan_in_force_of
-from taperwell.notifications import selectors as notifications_selectors
-from taperwell.tapering.models import IN_FORCE, PlanStatus, TaperPlan
+from taperwell.tapering.models import (
+    IN_FORCE,
+    PauseRequest,
+    PauseRequestStatus,
+    PlanStatus,
+    TaperPlan,
+)
 
 # The typed schedule: import it from here.
 from taperwell.tapering.schedule import PlanSchedule as PlanSchedule
@@ -18,7 +25,6 @@ from taperwell.tapering.schedule import PlanStep as PlanStep
 from taperwell.tapering.schedule import schedule_of as schedule_of
 
 if TYPE_CHECKING:
-    from taperwell.accounts.models import User
     from taperwell.patients.models import Patient
 
 
@@ -116,7 +122,11 @@ def draft_starting_point(patient: Patient, *, on: date) -> StartingPoint:
     )
 
 
-def plan_change_notice(user: User) -> Any:
-    """For the Today page in patients/views.py until it moves to its own app: read
-    `notifications.selectors.plan_change_notice` there instead."""
-    return notifications_selectors.plan_change_notice(user)
+def open_pause_request_column() -> Subquery:
+    """For a query of patients: when their latest pause request that no clinician has answered
+    yet was made (None: no open request), as `checkins.care_links.open_pause_request` finds it."""
+    return Subquery(
+        PauseRequest.objects.filter(patient=OuterRef("pk"), status=PauseRequestStatus.OPEN)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )

@@ -45,7 +45,7 @@ SHELL_STATIC = [
 # Pages of the signed-in patient kept for offline use once seen (and fetched again on each
 # visit while online). Only these: other pages with health data are never stored on the device.
 PATIENT_PAGES = [
-    "patients:today",
+    "today:today",
     "checkins:new",
     "skills:index",
     "skills:pacer",
@@ -68,7 +68,7 @@ def _worker_config() -> dict[str, object]:
         "checkin": reverse("checkins:new"),
         "pacer": reverse("skills:pacer"),
         "skills": reverse("skills:index"),
-        "today": reverse("patients:today"),
+        "today": reverse("today:today"),
         "offline": reverse("webpush:offline"),
         "logout": reverse("account_logout"),
         # STATIC_URL itself: static("") has no manifest entry, so it raised (a 500 for /sw.js)
@@ -105,7 +105,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "short_name": "taperwell",
         "description": "Your taper, your check-in and your coping skills, with your care team.",
         "id": "/",
-        "start_url": reverse("patients:today"),
+        "start_url": reverse("today:today"),
         "scope": "/",
         "display": "standalone",
         "orientation": "portrait",

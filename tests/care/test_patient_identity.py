@@ -68,10 +68,10 @@ def test_an_invitation_with_a_record_number_already_used_is_refused(client, fron
 
 def test_the_record_page_edits_identity_and_the_change_is_audited(client, front_desk, patient):
     client.force_login(front_desk)
-    page = client.get(reverse("patients:record", args=[patient.public_id])).content.decode()
+    page = client.get(reverse("care:record", args=[patient.public_id])).content.decode()
     assert 'name="record_number"' in page
     response = client.post(
-        reverse("patients:identity", args=[patient.public_id]),
+        reverse("care:identity", args=[patient.public_id]),
         {
             "date_of_birth": "1964-03-18",
             "record_number": "RPW-100231",
@@ -103,7 +103,7 @@ def test_a_wrong_identity_value_is_refused_with_words(
 ):
     client.force_login(front_desk)
     data = {"preferred_language": "en", field: value}
-    response = client.post(reverse("patients:identity", args=[patient.public_id]), data)
+    response = client.post(reverse("care:identity", args=[patient.public_id]), data)
     assert response.status_code == 400
     assert words in response.content.decode()
 
@@ -114,7 +114,7 @@ def test_a_record_number_of_another_patient_is_refused_on_the_record_page(
     _identify(other_patient)
     client.force_login(front_desk)
     response = client.post(
-        reverse("patients:identity", args=[patient.public_id]),
+        reverse("care:identity", args=[patient.public_id]),
         {"record_number": "RPW-100231", "preferred_language": "en"},
     )
     assert response.status_code == 400
@@ -125,7 +125,7 @@ def test_a_record_number_of_another_patient_is_refused_on_the_record_page(
 def test_a_patient_of_another_clinic_cannot_be_edited(client, stranger_clinician, patient):
     client.force_login(stranger_clinician)
     response = client.post(
-        reverse("patients:identity", args=[patient.public_id]),
+        reverse("care:identity", args=[patient.public_id]),
         {"record_number": "X", "preferred_language": "en"},
     )
     assert response.status_code == 404
@@ -133,7 +133,7 @@ def test_a_patient_of_another_clinic_cannot_be_edited(client, stranger_clinician
 
 def test_an_anonymous_visitor_is_sent_to_sign_in_from_the_identity_form(client, patient):
     response = client.post(
-        reverse("patients:identity", args=[patient.public_id]), {"record_number": "X"}
+        reverse("care:identity", args=[patient.public_id]), {"record_number": "X"}
     )
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
@@ -143,7 +143,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_from_the_identity_form(client, 
 
 def test_a_patient_cannot_edit_identity_and_get_is_refused(client, patient):
     client.force_login(patient.user)
-    url = reverse("patients:identity", args=[patient.public_id])
+    url = reverse("care:identity", args=[patient.public_id])
     assert client.post(url, {"record_number": "X", "preferred_language": "en"}).status_code == 403
     assert client.get(url).status_code == 405
 
@@ -158,7 +158,7 @@ def _tapering(patient, clinician):
 
 def _staff_pages(patient, plan, medication):
     return [
-        reverse("patients:record", args=[patient.public_id]),
+        reverse("care:record", args=[patient.public_id]),
         reverse("care:patient", args=[patient.public_id]),
         reverse("care:timeline", args=[patient.public_id]),
         reverse("medications:list", args=[patient.public_id]),

@@ -339,7 +339,7 @@ def test_after_an_increase_todays_page_tells_the_patient_about_tolerance_and_nal
         plan=draft, by=clinician, agreement="Back up for now.", today=today, confirm_increase=True
     )
     client.force_login(patient.user)
-    page = client.get(reverse("patients:today")).content.decode()
+    page = client.get(reverse("today:today")).content.decode()
     assert "Your new plan starts at a higher dose" in page
     assert "Your body may be used to less" in page
     # Naloxone is not known to be at home: the patient is told where to get it.

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_spanish_speaking_patient_sees_today_in_spanish(client, rosa):
     client.force_login(rosa.user)
-    response = client.get(reverse("patients:today"))
+    response = client.get(reverse("today:today"))
     html = response.content.decode()
     assert '<html lang="es">' in html
     assert "Hola, Rosa" in html
@@ -22,7 +22,7 @@ def test_an_english_speaking_patient_sees_today_in_english_whatever_the_browser_
     client, patient
 ):
     client.force_login(patient.user)
-    response = client.get(reverse("patients:today"), HTTP_ACCEPT_LANGUAGE="es")
+    response = client.get(reverse("today:today"), HTTP_ACCEPT_LANGUAGE="es")
     assert '<html lang="en">' in response.content.decode()
     assert "Hello, Maria" in response.content.decode()
 
@@ -42,7 +42,7 @@ def test_staff_pages_stay_english_even_for_a_spanish_browser(client, clinician, 
 
 def test_spanish_dates_read_day_then_month(client, rosa):
     client.force_login(rosa.user)
-    html = client.get(reverse("patients:today")).content.decode()
+    html = client.get(reverse("today:today")).content.decode()
     assert " de " in html.split('class="today-date">')[1].split("<")[0]
 
 
@@ -54,7 +54,7 @@ def test_a_patient_changes_their_language_on_the_account_page(client, patient):
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.preferred_language == "es"
-    assert '<html lang="es">' in client.get(reverse("patients:today")).content.decode()
+    assert '<html lang="es">' in client.get(reverse("today:today")).content.decode()
 
 
 def test_a_language_the_site_does_not_offer_is_refused(client, patient):
@@ -80,7 +80,7 @@ def test_the_demo_clinic_has_a_patient_who_reads_spanish(client):
     assert rosa.preferred_language == "es"
     assert rosa.checkins.exists()
     client.force_login(rosa.user)
-    assert "Hola, Rosa" in client.get(reverse("patients:today")).content.decode()
+    assert "Hola, Rosa" in client.get(reverse("today:today")).content.decode()
 
 
 def test_the_check_in_response_names_a_hard_day_in_spanish():

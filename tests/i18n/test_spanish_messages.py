@@ -142,7 +142,7 @@ def test_after_an_increase_a_spanish_speaking_patient_is_told_in_spanish(client,
         plan=draft, by=clinician, agreement="Back up for now.", today=today, confirm_increase=True
     )
     client.force_login(rosa.user)
-    page = client.get(reverse("patients:today")).content.decode()
+    page = client.get(reverse("today:today")).content.decode()
     assert "Su nuevo plan empieza con una dosis más alta" in page
     assert "Pídanos naloxona a nosotros o a su farmacia" in page
     assert 'class="card plan-notice warning"' in page

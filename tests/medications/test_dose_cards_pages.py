@@ -47,7 +47,7 @@ def _key_of(html: str, time: str) -> str:
 
 
 def _today(client) -> str:
-    response = client.get(reverse("patients:today"))
+    response = client.get(reverse("today:today"))
     assert response.status_code == 200
     return response.content.decode()
 
@@ -80,7 +80,7 @@ def test_marking_a_dose_taken_without_javascript_returns_to_today_and_shows_it(
     response = client.post(TAKEN, {"key": key, "time": "08:00", "next": "today"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("patients:today") + "#doses"
+    assert response["Location"] == reverse("today:today") + "#doses"
     html = _today(client)
     assert "Taken at" in html
     assert ">Undo<" in html

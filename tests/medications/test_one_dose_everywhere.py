@@ -106,7 +106,7 @@ def test_every_surface_shows_the_same_mme_for_every_demo_patient(client, demo, o
             client.force_login(patient.user)
             where = f"{patient.full_name}, their own pages"
             expected = staff[patient.pk]
-            assert _marks(client.get(reverse("patients:today"))) == [expected], where
+            assert _marks(client.get(reverse("today:today"))) == [expected], where
             assert _marks(client.get(reverse("checkins:medicines"))) == [expected], where
             mine = client.get("/api/v1/me/medicines").json()
             assert _api_mme(mine["dose_of_record"]["mme_per_day"]) == expected, where

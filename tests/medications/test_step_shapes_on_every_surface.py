@@ -243,7 +243,7 @@ def test_on_today_the_morning_card_with_tablets_and_solution_shows_both_and_is_m
     client, patient, on_morphine_solution_step
 ):
     client.force_login(patient.user)
-    today = reverse("patients:today")
+    today = reverse("today:today")
     html = client.get(today).content.decode()
     card = html[html.index('data-time="08:00"') :]
     card = card[: card.index("</article>")]

@@ -139,7 +139,7 @@ def test_a_patient_cannot_open_another_patients_record_even_by_id(client, patien
 def test_the_home_page_sends_each_person_to_their_start(client, patient, clinician):
     assert client.get("/")["Location"].startswith(reverse("account_login"))
     client.force_login(patient.user)
-    assert client.get("/")["Location"] == reverse("patients:today")
+    assert client.get("/")["Location"] == reverse("today:today")
     client.force_login(clinician)
     assert client.get("/")["Location"] == reverse("care:dashboard")
 

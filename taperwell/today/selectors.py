@@ -1,0 +1,153 @@
+"""The patient's Today, composed from the other apps' selectors in one read per request.
+
+Nothing here is kept between requests: each request reads the patient's own rows afresh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, Func, IntegerField, Subquery
+
+from taperwell.care.selectors import skill_flag_rule_column
+from taperwell.checkins import care_links
+from taperwell.checkins.selectors import (
+    QUESTIONNAIRE_ORDER,
+    checkin_on,
+    clinic_today,
+    last_checkin_day_column,
+    last_questionnaire_day_columns,
+    questionnaires_due,
+)
+from taperwell.goals.selectors import dose_milestone, first_active_goal_columns, week_activities_of
+from taperwell.medications.dose_cards import cards_context
+from taperwell.medications.selectors import (
+    active_medications_of,
+    dose_of_record,
+    load_dose_rows,
+    plan_in_force_of,
+)
+from taperwell.meetings.selectors import next_group_session
+from taperwell.messaging.selectors import unread_messages_of
+from taperwell.notifications.selectors import PlanNotice, plan_notice_columns, plan_notice_of
+from taperwell.patients.models import Patient
+from taperwell.patients.phase import checkin_every_days
+from taperwell.patients.selectors import care_team_of
+from taperwell.skills.selectors import Suggestion, suggestion_for
+from taperwell.tapering.selectors import open_pause_request_column
+
+if TYPE_CHECKING:
+    from taperwell.accounts.models import User
+
+
+@dataclass(frozen=True)
+class TodayPage:
+    """What the Today page shows, read once for one request."""
+
+    patient: Patient
+    day: date
+    care_team: list[Any]
+    plan: Any  # tapering.models.TaperPlan | None
+    steps: dict[str, Any] | None
+    medications: list[Any]  # the medicine list, shown only without a plan
+    record: Any  # medications.selectors.DoseOfRecord
+    doses: dict[str, Any]  # the dose cards and the day's marks
+    checkin: Any  # checkins.models.CheckIn | None
+    checkin_every: int
+    next_checkin: date | None  # in maintenance: the day the next check-in is asked for
+    due: list[str]
+    practice: Suggestion
+    goal: TodayGoal | None
+    milestone: Any  # goals.selectors.Milestone | None
+    session: dict[str, Any] | None
+    unread: int
+    plan_notice: PlanNotice | None
+    pause_request: dict[str, Any] | None  # {"created_at"} of an open pause request
+
+    def as_context(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def today_for(patient: Patient, *, user: User) -> TodayPage:
+    """The patient's day: doses, the check-in, a practice, their goal, group, messages, team."""
+    day = clinic_today(patient.clinic)
+    # The dose of record's rows also give the plan in force and the medicine list.
+    load_dose_rows(patient)
+    plan = plan_in_force_of(patient)
+    every = checkin_every_days(patient)
+    facts = _facts(patient, user=user, last_checkin=every > 1)
+    checkin = checkin_on(patient, day)
+    steps = care_links.plan_steps(plan, today=day)
+    next_checkin = None
+    if every > 1 and checkin is None and facts["last_checkin"]:
+        next_checkin = facts["last_checkin"] + timedelta(days=every)
+    record = dose_of_record(patient, on=day)
+    medications = active_medications_of(patient)
+    last_answered = {i: facts[f"last_{i}"] for i in QUESTIONNAIRE_ORDER}
+    goal = None
+    if facts["goal_id"] is not None:
+        goal = TodayGoal(facts["goal_title"], week_activities_of(facts["goal_id"], today=day))
+    pause_asked = facts["pause_requested_at"]
+    return TodayPage(
+        patient=patient,
+        day=day,
+        care_team=care_team_of(patient),
+        plan=plan,
+        steps=steps,
+        medications=[] if plan else medications,
+        record=record,
+        doses=cards_context(patient, record=record, steps=steps, day=day, medications=medications),
+        checkin=checkin,
+        checkin_every=every,
+        next_checkin=next_checkin if next_checkin and next_checkin > day else None,
+        due=questionnaires_due(patient, today=day, tapering=plan is not None, last=last_answered),
+        practice=suggestion_for(
+            patient,
+            checkin=checkin,
+            today=day,
+            checkin_read=True,
+            flag_rule=facts["flag_rule"],
+            flags_read=True,
+        ),
+        goal=goal,
+        milestone=dose_milestone(plan, steps),
+        session=next_group_session(patient),
+        unread=facts["unread"],
+        plan_notice=plan_notice_of(facts["notice_title"], facts["notice_body"]),
+        pause_request={"created_at": pause_asked} if pause_asked else None,
+    )
+
+
+@dataclass(frozen=True)
+class TodayGoal:
+    """The goal Today encourages, with this week's steps toward it."""
+
+    title: str
+    week_activities: list[Any]
+
+
+def _facts(patient: Patient, *, user: User, last_checkin: bool) -> dict[str, Any]:
+    """The page's small facts in one query of the patient's row: unread messages, an open pause
+    request, the first active goal, the latest questionnaire days, the open flag that calls for a
+    skill, the news of a new plan and, when asked (maintenance), the latest check-in day. Each app
+    supplies its own column."""
+    columns = {
+        "unread": Subquery(
+            unread_messages_of(user)
+            .order_by()
+            .annotate(n=Func(F("pk"), function="COUNT"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        "pause_requested_at": open_pause_request_column(),
+        "flag_rule": skill_flag_rule_column(),
+        **plan_notice_columns(user),
+        **first_active_goal_columns(),
+        **last_questionnaire_day_columns(),
+    }
+    if last_checkin:
+        columns["last_checkin"] = last_checkin_day_column()
+    # django-stubs types a values() row with runtime-built column names as an empty TypedDict.
+    return dict(Patient.objects.filter(pk=patient.pk).values(**columns).get())

@@ -1,0 +1,20 @@
+"""The patient's home page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from taperwell.access import own_patient_record
+from taperwell.patients.decorators import patient_page
+from taperwell.today.selectors import today_for
+
+
+@require_GET
+@patient_page
+def today(request: HttpRequest) -> HttpResponse:
+    """The patient's home: doses, the check-in, a practice, their goal, group, messages, team."""
+    patient = own_patient_record(request, what="today page")
+    page = today_for(patient, user=request.user)
+    return render(request, "today/today.html", page.as_context())
