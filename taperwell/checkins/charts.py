@@ -80,9 +80,10 @@ class Chart:
                 f'dominant-baseline="middle">{escape(label)}</text>'
             )
         for x, label in self.marker_marks:
+            title = escape(_("Dose changed %(day)s") % {"day": label})
             marks.append(
                 f'<line x1="{x}" x2="{x}" y1="12" y2="{self.baseline_y}" class="marker">'
-                f"<title>{escape(_('Dose changed %(day)s') % {'day': label})}</title></line>"
+                f"<title>{title}</title></line>"
             )
         if self.bars:
             width = self.bar_width_mark

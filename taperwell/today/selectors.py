@@ -40,6 +40,13 @@ from taperwell.tapering.selectors import open_pause_request_column
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
+    from taperwell.checkins.models import CheckIn
+    from taperwell.goals.models import Activity
+    from taperwell.goals.selectors import Milestone
+    from taperwell.medications.models import PatientMedication
+    from taperwell.medications.selectors import DoseOfRecord
+    from taperwell.patients.models import CareTeamMember
+    from taperwell.tapering.models import TaperPlan
 
 
 @dataclass(frozen=True)
@@ -48,19 +55,19 @@ class TodayPage:
 
     patient: Patient
     day: date
-    care_team: list[Any]
-    plan: Any  # tapering.models.TaperPlan | None
+    care_team: list[CareTeamMember]
+    plan: TaperPlan | None
     steps: dict[str, Any] | None
-    medications: list[Any]  # the medicine list, shown only without a plan
-    record: Any  # medications.selectors.DoseOfRecord
+    medications: list[PatientMedication]  # the medicine list, shown only without a plan
+    record: DoseOfRecord
     doses: dict[str, Any]  # the dose cards and the day's marks
-    checkin: Any  # checkins.models.CheckIn | None
+    checkin: CheckIn | None
     checkin_every: int
     next_checkin: date | None  # in maintenance: the day the next check-in is asked for
     due: list[str]
     practice: Suggestion
     goal: TodayGoal | None
-    milestone: Any  # goals.selectors.Milestone | None
+    milestone: Milestone | None
     session: dict[str, Any] | None
     unread: int
     plan_notice: PlanNotice | None
@@ -125,7 +132,7 @@ class TodayGoal:
     """The goal Today encourages, with this week's steps toward it."""
 
     title: str
-    week_activities: list[Any]
+    week_activities: list[Activity]
 
 
 def _facts(patient: Patient, *, user: User, last_checkin: bool) -> dict[str, Any]:
