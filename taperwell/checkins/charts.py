@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -91,9 +91,7 @@ class Chart:
                 for x, y, h in self.bar_marks
             )
         else:
-            marks.extend(
-                f'<polyline points="{points}" class="line"/>' for points in self.polylines
-            )
+            marks.extend(f'<polyline points="{points}" class="line"/>' for points in self.polylines)
             marks.extend(
                 f'<circle cx="{x}" cy="{y}" r="3.5" class="dot"/>' for x, y in self.dot_marks
             )
@@ -147,10 +145,13 @@ def draw(
     end: date,
     markers: Sequence[date] = (),
     every: int | None = None,
+    day_words: Callable[[date], str] | None = None,
 ) -> Chart:
     """Place `points` on the chart between `start` and `end` (dates) and 0..y_max (values).
     With `every` (7 for a weekly average), points further apart than that many days leave a gap
-    in the line."""
+    in the line. `day_words` words the ticks and markers (`short_day_words`, made once for the
+    page; `short_day` without it)."""
+    day_words = day_words or short_day
     axis = Axis(0, chart.y_max)
     days = FRAME.days(start, end)
     values = FRAME.values(axis)
@@ -158,14 +159,29 @@ def draw(
     chart.dots = drawn.dots
     chart.polylines = drawn.polylines
     chart.y_ticks = [(values.y(v), f"{v:g}") for v in axis.ticks(whole=True)]
-    chart.x_ticks = [(days.x(d), short_day(d)) for d in days.ticks()]
-    chart.markers = [(days.x(d), short_day(d)) for d in markers if days.holds(d)]
+    chart.x_ticks = [(days.x(d), day_words(d)) for d in days.ticks()]
+    chart.markers = [(days.x(d), day_words(d)) for d in markers if days.holds(d)]
     return chart
 
 
 def short_day(day: date) -> str:
     """ "Nov 3" in English, "3 de nov" in Spanish."""
     return date_format(day, _("M j"))
+
+
+def short_day_words() -> Callable[[date], str]:
+    """`short_day` for one page's charts and tables, each day worded once: the charts share
+    their ticks and the tables their weeks, and wording a date is the costly part of a row.
+    Made afresh for each page (it remembers calendar days only, never a value)."""
+    day_format = _("M j")
+    worded: dict[date, str] = {}
+
+    def words(day: date) -> str:
+        if day not in worded:
+            worded[day] = date_format(day, day_format)
+        return worded[day]
+
+    return words
 
 
 def month_change(
