@@ -24,6 +24,7 @@ from taperwell.checkins.forms import (
     checkin_initial,
 )
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
+from taperwell.checkins.plan_timeline import timeline_items
 from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.clinical.text_risk import screen_text
@@ -212,6 +213,9 @@ def medicines(request: HttpRequest) -> HttpResponse:
     steps = care_links.plan_steps(plan, today=today)
     reasons = TaperReasons.objects.filter(patient=patient).first()
     record = dose_of_record(patient, on=today)
+    timeline = selectors.step_timeline(
+        schedule_of(plan), today=today, worded=(steps or {}).get("steps")
+    )
     return render(
         request,
         "checkins/medicines.html",
@@ -224,9 +228,8 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,
-            "timeline": selectors.step_timeline(
-                schedule_of(plan), today=today, worded=(steps or {}).get("steps")
-            ),
+            "timeline": timeline,
+            "timeline_items": timeline_items(timeline),
             "reasons": reasons,
             "reasons_form": ReasonsForm(
                 initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
