@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -124,7 +125,7 @@ def medication_review(
     if record is None:
         record = dose_of_record(patient, pack=pack)
     medications = active_medications(patient)
-    profile = RiskProfile.objects.filter(patient=patient).first()
+    profile = risk_profile_of(patient)
     history = History(tapering=tapering)
     ort = sex = None
     if profile is not None:
@@ -170,8 +171,47 @@ def medication_review(
     return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
 
+# The patient's own one-to-one rows that My medicines reads together: their risk profile and
+# naloxone plan (the naloxone card) and their reasons for tapering (checkins.TaperReasons).
+OWN_ROWS = ("risk_profile", "naloxone_plan", "taper_reasons")
+
+
+def load_own_rows(patient: Patient) -> dict[str, Any]:
+    """Read the rows of `OWN_ROWS` in one query (None where the patient has none) and keep them
+    on this patient object, for this request only: `risk_profile_of` and `naloxone_plan_of`
+    then read them from there."""
+    # type(patient): the patients app imports this module; no import of it at the top here.
+    row = type(patient).objects.select_related(*OWN_ROWS).get(pk=patient.pk)
+    loaded: dict[str, Any] = {}
+    for name in OWN_ROWS:
+        try:
+            loaded[name] = getattr(row, name)
+        except ObjectDoesNotExist:
+            loaded[name] = None
+    vars(patient)["own_rows"] = loaded
+    return loaded
+
+
+def _own_row(patient: Patient, name: str) -> tuple[bool, Any]:
+    """(True, the row or None) when `load_own_rows` read it for this patient, else (False, None)."""
+    loaded = vars(patient).get("own_rows")
+    if loaded is None:
+        return False, None
+    return True, loaded[name]
+
+
 def naloxone_plan_of(patient: Patient) -> NaloxonePlan | None:
+    read, plan = _own_row(patient, "naloxone_plan")
+    if read:
+        return cast(NaloxonePlan | None, plan)
     return NaloxonePlan.objects.filter(patient=patient).first()
+
+
+def risk_profile_of(patient: Patient) -> RiskProfile | None:
+    read, profile = _own_row(patient, "risk_profile")
+    if read:
+        return cast(RiskProfile | None, profile)
+    return RiskProfile.objects.filter(patient=patient).first()
 
 
 def naloxone_expires_on(patient: Patient) -> date | None:
@@ -872,8 +912,10 @@ def load_dose_rows(patient: Patient) -> None:
             status=MedicationStatus.ENTERED_IN_ERROR
         )
     )
-    for row in (*plans, *medicines):
-        row.patient = patient
+    for plan in plans:
+        plan.patient = patient
+    for medicine in medicines:
+        medicine.patient = patient
     vars(patient)["dose_plans"] = plans
     vars(patient)["dose_medicines"] = medicines
 
