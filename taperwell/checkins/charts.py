@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.formats import date_format, number_format
-from django.utils.html import escape
+from django.utils.formats import date_format, localize, number_format
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -92,9 +92,7 @@ class Chart:
                 for x, y, h in self.bar_marks
             )
         else:
-            marks.extend(
-                f'<polyline points="{points}" class="line"/>' for points in self.polylines
-            )
+            marks.extend(f'<polyline points="{points}" class="line"/>' for points in self.polylines)
             marks.extend(
                 f'<circle cx="{x}" cy="{y}" r="3.5" class="dot"/>' for x, y in self.dot_marks
             )
@@ -106,6 +104,37 @@ class Chart:
                 f"{escape(label)}</text>"
             )
         return mark_safe("\n".join(marks))  # noqa: S308 (labels escaped, numbers ours)
+
+    @property
+    def figure(self) -> SafeString:
+        """The whole chart as the page shows it: title, summary, the drawing and the table of
+        its numbers, written here once rather than by a template included once a chart. Every
+        word is escaped; sizes are localized as the template wrote them."""
+        key = conditional_escape(self.key)
+        title = conditional_escape(self.title)
+        # Outside the f-strings, so that makemessages finds them.
+        show, when = conditional_escape(_("Show the numbers")), conditional_escape(_("When"))
+        return mark_safe(  # noqa: S308 (every value escaped or ours)
+            f'<figure class="card chart" aria-labelledby="chart-{key}-title">\n'
+            f'  <h2 id="chart-{key}-title">{title}</h2>\n'
+            f'  <p class="chart-summary" id="chart-{key}-summary">'
+            f"{conditional_escape(self.summary)}</p>\n"
+            f'  <svg viewBox="0 0 {localize(self.width)} {localize(self.height)}" role="img" '
+            f'aria-labelledby="chart-{key}-title chart-{key}-summary" '
+            'preserveAspectRatio="xMidYMid meet" focusable="false">\n'
+            f"    {self.svg_marks}\n"
+            "  </svg>\n"
+            "  <details>\n"
+            f"    <summary>{show}</summary>\n"
+            '    <table class="chart-table">\n'
+            f'      <caption class="visually-hidden">{title}</caption>\n'
+            f'      <thead><tr><th scope="col">{when}</th>'
+            f'<th scope="col">{conditional_escape(self.value_label)}</th></tr></thead>\n'
+            f"      <tbody>{self.table_rows}</tbody>\n"
+            "    </table>\n"
+            "  </details>\n"
+            "</figure>\n"
+        )
 
     @property
     def table_rows(self) -> SafeString:
@@ -148,10 +177,13 @@ def draw(
     end: date,
     markers: Sequence[date] = (),
     every: int | None = None,
+    day_words: Callable[[date], str] | None = None,
 ) -> Chart:
     """Place `points` on the chart between `start` and `end` (dates) and 0..y_max (values).
     With `every` (7 for a weekly average), points further apart than that many days leave a gap
-    in the line."""
+    in the line. `day_words` words the ticks and markers (`short_day_words`, made once for the
+    page; `short_day` without it)."""
+    day_words = day_words or short_day
     axis = Axis(0, chart.y_max)
     days = FRAME.days(start, end)
     values = FRAME.values(axis)
@@ -159,14 +191,29 @@ def draw(
     chart.dots = drawn.dots
     chart.polylines = drawn.polylines
     chart.y_ticks = [(values.y(v), f"{v:g}") for v in axis.ticks(whole=True)]
-    chart.x_ticks = [(days.x(d), short_day(d)) for d in days.ticks()]
-    chart.markers = [(days.x(d), short_day(d)) for d in markers if days.holds(d)]
+    chart.x_ticks = [(days.x(d), day_words(d)) for d in days.ticks()]
+    chart.markers = [(days.x(d), day_words(d)) for d in markers if days.holds(d)]
     return chart
 
 
 def short_day(day: date) -> str:
     """ "Nov 3" in English, "3 de nov" in Spanish."""
     return date_format(day, _("M j"))
+
+
+def short_day_words() -> Callable[[date], str]:
+    """`short_day` for one page's charts and tables, each day worded once: the charts share
+    their ticks and the tables their weeks, and wording a date is the costly part of a row.
+    Made afresh for each page (it remembers calendar days only, never a value)."""
+    day_format = _("M j")
+    worded: dict[date, str] = {}
+
+    def words(day: date) -> str:
+        if day not in worded:
+            worded[day] = date_format(day, day_format)
+        return worded[day]
+
+    return words
 
 
 def month_change(

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from taperwell.access import own_patient_record
 from taperwell.charts import column, weekly
 from taperwell.checkins import care_links, selectors
-from taperwell.checkins.charts import Chart, draw, month_change
+from taperwell.checkins.charts import Chart, draw, month_change, short_day_words
 from taperwell.clinical.instruments import highest_total
 from taperwell.goals.selectors import done_by_day
 from taperwell.medications.selectors import load_dose_rows
@@ -27,14 +27,17 @@ DAYS = 84  # twelve weeks
 DAILY_COLUMNS = ("day", "pain", "mood", "withdrawal")
 
 
-def _rows(series: list[tuple[date, float]], fmt: str = "{:.1f}") -> list[tuple[str, str]]:
-    # The words and the date format looked up once for the table, not once a row.
-    week_of, day_format = gettext("Week of %(day)s"), gettext("M j")
+def _rows(
+    series: list[tuple[date, float]],
+    fmt: str = "{:.1f}",
+    *,
+    day_words: Callable[[date], str] | None = None,
+) -> list[tuple[str, str]]:
+    # The words looked up once for the table, not once a row; each week's day worded once for
+    # the page (`short_day_words`).
+    week_of, words = gettext("Week of %(day)s"), day_words or short_day_words()
     return [
-        (
-            week_of % {"day": date_format(d - timedelta(days=d.weekday()), day_format)},
-            fmt.format(v),
-        )
+        (week_of % {"day": words(d - timedelta(days=d.weekday()))}, fmt.format(v))
         for d, v in series
     ]
 
@@ -114,7 +117,7 @@ def progress_charts(
     plan = care_links.current_plan(patient)
     schedule = schedule_of(plan)
     step_dates = list(schedule.dose_change_days())
-    day_format = gettext("M j")
+    words = short_day_words()  # each day worded once for all the charts and tables
     charts: list[Chart] = []
 
     def instrument(key: str) -> list[tuple[date, float]]:
@@ -132,11 +135,11 @@ def progress_charts(
             )
             % {"now": f"{mme[-1][1]:.0f}", "then": f"{mme[0][1]:.0f}"},
             gettext("Daily dose"),
-            [(date_format(d, day_format), f"{v:.0f}") for d, v in mme],
+            [(words(d), f"{v:.0f}") for d, v in mme],
             # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
-        charts.append(draw(chart, mme, start=start, end=today, markers=step_dates))
+        charts.append(draw(chart, mme, start=start, end=today, markers=step_dates, day_words=words))
     for key, title, name, lower in (
         (
             "pain",
@@ -164,10 +167,14 @@ def progress_charts(
             title,
             month_change(values, today=today, name=name, lower_is_better=lower),
             gettext("Weekly average"),
-            _rows(points),
+            _rows(points, day_words=words),
             y_max=10,
         )
-        charts.append(draw(chart, points, start=start, end=today, markers=step_dates, every=7))
+        charts.append(
+            draw(
+                chart, points, start=start, end=today, markers=step_dates, every=7, day_words=words
+            )
+        )
     for key, name in (
         ("peg", gettext("PEG: pain and daily life")),
         ("phq9", gettext("PHQ-9: mood questionnaire")),
@@ -188,10 +195,12 @@ def progress_charts(
             title,
             summary,
             gettext("Score"),
-            [(date_format(d, day_format), f"{v:g}") for d, v in points],
+            [(words(d), f"{v:g}") for d, v in points],
             y_max,
         )
-        charts.append(draw(chart, points, start=start, end=today, markers=step_dates))
+        charts.append(
+            draw(chart, points, start=start, end=today, markers=step_dates, day_words=words)
+        )
     if minutes is None:
         minutes = care_links.practice_minutes_by_day(patient, start=start, end=today)
     if minutes:
@@ -203,11 +212,11 @@ def progress_charts(
             gettext("You practiced %(total)s minutes in twelve weeks. Every minute counts.")
             % {"total": total},
             gettext("Minutes"),
-            _rows(points, "{:.0f}"),
+            _rows(points, "{:.0f}", day_words=words),
             y_max=max(max(v for _, v in points), 10),
             bars=True,
         )
-        charts.append(draw(chart, points, start=start, end=today))
+        charts.append(draw(chart, points, start=start, end=today, day_words=words))
     done = done_by_day(patient, since=start)
     if done:
         points = weekly(sorted(done.items()), start=start, end=today, total=True)
@@ -222,11 +231,11 @@ def progress_charts(
             )
             % {"n": steps_done},
             gettext("Steps done"),
-            _rows(points, "{:.0f}"),
+            _rows(points, "{:.0f}", day_words=words),
             y_max=max(max(v for _, v in points), 5),
             bars=True,
         )
-        charts.append(draw(chart, points, start=start, end=today))
+        charts.append(draw(chart, points, start=start, end=today, day_words=words))
     return charts
 
 

@@ -23,14 +23,15 @@ from taperwell.checkins.forms import (
     ReasonsForm,
     checkin_initial,
 )
-from taperwell.checkins.models import CheckIn, EntryStatus, Instrument, TaperReasons
+from taperwell.checkins.models import CheckIn, EntryStatus, Instrument
+from taperwell.checkins.plan_timeline import timeline_items
 from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.clinical.text_risk import screen_text
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context
-from taperwell.medications.selectors import dose_of_record, load_dose_rows
+from taperwell.medications.selectors import dose_of_record, load_dose_rows, load_own_rows
 from taperwell.patients.decorators import patient_page
 from taperwell.tapering.models import PlanStatus
 from taperwell.tapering.selectors import schedule_of
@@ -208,10 +209,14 @@ def medicines(request: HttpRequest) -> HttpResponse:
     today = selectors.clinic_today(patient.clinic)
     # The plans and medicines once, for the plan, the dose of record, the list and naloxone.
     load_dose_rows(patient)
+    # Their risk profile, naloxone plan and reasons for tapering in one query.
+    reasons = load_own_rows(patient)["taper_reasons"]
     plan = care_links.current_plan(patient)
     steps = care_links.plan_steps(plan, today=today)
-    reasons = TaperReasons.objects.filter(patient=patient).first()
     record = dose_of_record(patient, on=today)
+    timeline = selectors.step_timeline(
+        schedule_of(plan), today=today, worded=(steps or {}).get("steps")
+    )
     return render(
         request,
         "checkins/medicines.html",
@@ -224,9 +229,8 @@ def medicines(request: HttpRequest) -> HttpResponse:
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,
-            "timeline": selectors.step_timeline(
-                schedule_of(plan), today=today, worded=(steps or {}).get("steps")
-            ),
+            "timeline": timeline,
+            "timeline_items": timeline_items(timeline),
             "reasons": reasons,
             "reasons_form": ReasonsForm(
                 initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None

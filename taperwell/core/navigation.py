@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import NoReverseMatch, reverse
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from taperwell.clinics.models import Role
 
@@ -59,6 +62,18 @@ def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str
 def links_for(role: str | None) -> list[tuple[str, str]]:
     if role is None:
         return []
+    # The same role, language, URLconf and script prefix give the same links: reversed and
+    # worded once per process, not on every page (no one's data is in them).
+    key = (str(role), get_language(), get_urlconf(settings.ROOT_URLCONF), get_script_prefix())
+    if key not in _LINKS:
+        _LINKS[key] = _links_for(role)
+    return list(_LINKS[key])
+
+
+_LINKS: dict[tuple[str, str | None, Any, str], tuple[tuple[str, str], ...]] = {}
+
+
+def _links_for(role: str) -> tuple[tuple[str, str], ...]:
     patient = role == Role.PATIENT
     names = PATIENT_LINKS if patient else CARE_LINKS
     links = []
@@ -70,4 +85,4 @@ def links_for(role: str | None) -> list[tuple[str, str]]:
             links.append((reverse(name), str(label)))
         except NoReverseMatch:
             continue
-    return links
+    return tuple(links)

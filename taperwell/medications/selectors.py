@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
@@ -124,7 +125,7 @@ def medication_review(
     if record is None:
         record = dose_of_record(patient, pack=pack)
     medications = active_medications(patient)
-    profile = RiskProfile.objects.filter(patient=patient).first()
+    profile = risk_profile_of(patient)
     history = History(tapering=tapering)
     ort = sex = None
     if profile is not None:
@@ -170,8 +171,47 @@ def medication_review(
     return replace(result, warnings=(*problems, *result.warnings)) if problems else result
 
 
+# The patient's own one-to-one rows that My medicines reads together: their risk profile and
+# naloxone plan (the naloxone card) and their reasons for tapering (checkins.TaperReasons).
+OWN_ROWS = ("risk_profile", "naloxone_plan", "taper_reasons")
+
+
+def load_own_rows(patient: Patient) -> dict[str, Any]:
+    """Read the rows of `OWN_ROWS` in one query (None where the patient has none) and keep them
+    on this patient object, for this request only: `risk_profile_of` and `naloxone_plan_of`
+    then read them from there."""
+    # type(patient): the patients app imports this module; no import of it at the top here.
+    row = type(patient).objects.select_related(*OWN_ROWS).get(pk=patient.pk)
+    loaded: dict[str, Any] = {}
+    for name in OWN_ROWS:
+        try:
+            loaded[name] = getattr(row, name)
+        except ObjectDoesNotExist:
+            loaded[name] = None
+    vars(patient)["own_rows"] = loaded
+    return loaded
+
+
+def _own_row(patient: Patient, name: str) -> tuple[bool, Any]:
+    """(True, the row or None) when `load_own_rows` read it for this patient, else (False, None)."""
+    loaded = vars(patient).get("own_rows")
+    if loaded is None:
+        return False, None
+    return True, loaded[name]
+
+
 def naloxone_plan_of(patient: Patient) -> NaloxonePlan | None:
+    read, plan = _own_row(patient, "naloxone_plan")
+    if read:
+        return cast(NaloxonePlan | None, plan)
     return NaloxonePlan.objects.filter(patient=patient).first()
+
+
+def risk_profile_of(patient: Patient) -> RiskProfile | None:
+    read, profile = _own_row(patient, "risk_profile")
+    if read:
+        return cast(RiskProfile | None, profile)
+    return RiskProfile.objects.filter(patient=patient).first()
 
 
 def naloxone_expires_on(patient: Patient) -> date | None:
@@ -859,11 +899,25 @@ def doses_of_record(
 
 
 def load_dose_rows(patient: Patient) -> None:
-    """Prefetch what `dose_of_record` reads onto one patient (two queries), so a page that also
-    needs the plan in force or the medicine list reads them from there."""
-    from django.db.models import prefetch_related_objects
+    """Load what `dose_of_record` reads onto one patient (two queries), so a page that also
+    needs the plan in force or the medicine list reads them from there.
 
-    prefetch_related_objects([patient], dose_medicines_prefetch(), dose_plans_prefetch())
+    The same rows and attributes as `dose_plans_prefetch` and `dose_medicines_prefetch`, read
+    directly: for one patient the prefetch machinery costs more than the two queries. The
+    plan's draft (the schedule as first drafted, as large as the schedule) stays unread here;
+    nothing that reads the dose of record needs it."""
+    plans = list(_plans_queryset_all().filter(patient=patient).defer("draft"))
+    medicines = list(
+        PatientMedication.objects.filter(patient=patient).exclude(
+            status=MedicationStatus.ENTERED_IN_ERROR
+        )
+    )
+    for plan in plans:
+        plan.patient = patient
+    for medicine in medicines:
+        medicine.patient = patient
+    vars(patient)["dose_plans"] = plans
+    vars(patient)["dose_medicines"] = medicines
 
 
 def plan_in_force_of(patient: Patient) -> TaperPlan | None:
