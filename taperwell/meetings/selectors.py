@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,28 +16,31 @@ from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
 from taperwell.patients.models import Patient
 
 
-def next_group_session_columns(patient: Patient) -> dict[str, Subquery]:
-    """For the query of `patient`'s row: `session_title`, `session_starts_at`,
-    `session_public_id` and `session_my_rsvp` of the session `next_group_session` gives
-    (`group_session_of` reads them back)."""
+def next_group_session_column(patient: Patient) -> Subquery:
+    """For the query of `patient`'s row: the session `next_group_session` gives, as a JSON
+    object of its title, start, public id and the patient's answer (`group_session_of` reads it
+    back)."""
     mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
     sessions = _next_sessions(GroupSession.objects.filter(clinic_id=patient.clinic_id), mine)
-    return {
-        f"session_{name}": Subquery(sessions.values(name)[:1])
-        for name in ("title", "starts_at", "public_id", "my_rsvp")
-    }
+    fields = JSONObject(title="title", starts_at="starts_at", public_id="public_id", rsvp="my_rsvp")
+    return Subquery(sessions.values(session=fields)[:1], output_field=JSONField())
 
 
-def group_session_of(patient: Patient, row: dict[str, Any]) -> dict[str, Any] | None:
-    """`next_group_session` from the columns of `next_group_session_columns`."""
-    if row["session_public_id"] is None:
+def group_session_of(patient: Patient, session: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`next_group_session` from the column of `next_group_session_column`."""
+    if session is None:
         return None
+    # The start is written "2026-12-08 22:30:00" (UTC) by SQLite and "2026-12-08T22:30:00+00:00"
+    # by PostgreSQL; a UUID as 32 hex digits by one and with dashes by the other.
+    starts_at = datetime.fromisoformat(session["starts_at"])
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=UTC)
     return _session_for_today(
         patient,
-        title=row["session_title"],
-        starts_at=row["session_starts_at"],
-        public_id=row["session_public_id"],
-        rsvp=row["session_my_rsvp"],
+        title=session["title"],
+        starts_at=starts_at,
+        public_id=UUID(session["public_id"]),
+        rsvp=session["rsvp"],
     )
 
 
@@ -63,16 +67,10 @@ def _next_sessions(
     are going to first, then the soonest. `mine`: the patient's answer to the session."""
     return (
         sessions.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now())
-        .annotate(my_rsvp=Subquery(mine))
-        .filter(Q(my_rsvp__isnull=True) | Q(my_rsvp=RsvpStatus.GOING))
-        .annotate(
-            going_first=Case(
-                When(my_rsvp=RsvpStatus.GOING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("going_first", "starts_at")
+        # No answer reads as "": "going" sorts after it, so a descending order puts it first.
+        .annotate(my_rsvp=Coalesce(Subquery(mine), Value("")))
+        .filter(my_rsvp__in=["", RsvpStatus.GOING])
+        .order_by("-my_rsvp", "starts_at")
     )
 
 

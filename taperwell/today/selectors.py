@@ -32,7 +32,7 @@ from taperwell.medications.selectors import (
     load_dose_rows,
     plan_in_force_of,
 )
-from taperwell.meetings.selectors import group_session_of, next_group_session_columns
+from taperwell.meetings.selectors import group_session_of, next_group_session_column
 from taperwell.messaging.selectors import unread_messages_of
 from taperwell.notifications.selectors import PlanNotice, plan_notice_columns, plan_notice_of
 from taperwell.patients.models import Patient
@@ -123,7 +123,7 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
         ),
         goal=goal,
         milestone=dose_milestone(plan, steps),
-        session=group_session_of(patient, facts),
+        session=group_session_of(patient, facts["session"]),
         unread=facts["unread"],
         plan_notice=plan_notice_of(facts["notice_title"], facts["notice_body"]),
         pause_request={"created_at": pause_asked} if pause_asked else None,
@@ -159,7 +159,7 @@ def _facts(patient: Patient, *, user: User, day: date, last_checkin: bool) -> di
         **first_active_goal_columns(),
         **last_questionnaire_day_columns(),
         "schedule": schedule_column(),
-        **next_group_session_columns(patient),
+        "session": next_group_session_column(patient),
         "team": care_team_column(),
     }
     if last_checkin:
