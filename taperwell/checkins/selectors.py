@@ -173,6 +173,9 @@ DEFAULT_SCHEDULE: dict[str, tuple[int, bool]] = {
 QUESTIONNAIRE_ORDER = ("peg", "sows", "phq9", "gad7")
 
 
+SCHEDULE_FIELDS = ("clinic_id", "instrument", "every_days", "only_while_tapering", "active")
+
+
 def schedule_for(clinic: Clinic) -> dict[str, tuple[int, bool]]:
     """Instrument → (every how many days, only while tapering), the clinic's rows over defaults."""
     return schedules_for([clinic.pk])[clinic.pk]
@@ -187,9 +190,6 @@ def schedules_for(clinic_ids: Iterable[int]) -> dict[int, dict[str, tuple[int, b
     for row in QuestionnaireSchedule.objects.filter(clinic_id__in=ids).values(*SCHEDULE_FIELDS):
         rows[row["clinic_id"]].append(row)
     return {pk: schedule_of(clinic_rows) for pk, clinic_rows in rows.items()}
-
-
-SCHEDULE_FIELDS = ("clinic_id", "instrument", "every_days", "only_while_tapering", "active")
 
 
 def schedule_column() -> Subquery:

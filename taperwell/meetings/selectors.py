@@ -17,9 +17,10 @@ from taperwell.patients.models import Patient
 
 
 def next_group_session_column(patient: Patient) -> Subquery:
-    """For the query of `patient`'s row: the session `next_group_session` gives, as a JSON
-    object of its title, start, public id and the patient's answer (`group_session_of` reads it
-    back)."""
+    """For the query of `patient`'s row: the next group session for Today, as a JSON object of
+    its title, start, public id and the patient's answer (`group_session_of` reads it back). One
+    the patient said they are going to comes first, then the clinic's next one they have not
+    turned down."""
     mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
     sessions = _next_sessions(GroupSession.objects.filter(clinic_id=patient.clinic_id), mine)
     fields = JSONObject(title="title", starts_at="starts_at", public_id="public_id", rsvp="my_rsvp")
@@ -27,7 +28,7 @@ def next_group_session_column(patient: Patient) -> Subquery:
 
 
 def group_session_of(patient: Patient, session: dict[str, Any] | None) -> dict[str, Any] | None:
-    """`next_group_session` from the column of `next_group_session_column`."""
+    """The session for Today from the column of `next_group_session_column`."""
     if session is None:
         return None
     # The start is written "2026-12-08 22:30:00" (UTC) by SQLite and "2026-12-08T22:30:00+00:00"
@@ -44,24 +45,8 @@ def group_session_of(patient: Patient, session: dict[str, Any] | None) -> dict[s
     )
 
 
-def next_group_session(patient: Patient) -> dict[str, Any] | None:
-    """The next group session for Today, in one query: one the patient said they are going to
-    comes first, then the clinic's next one they have not turned down."""
-    mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
-    session = _next_sessions(GroupSession.objects.filter(clinic_id=patient.clinic_id), mine).first()
-    if session is None:
-        return None
-    return _session_for_today(
-        patient,
-        title=session.title,
-        starts_at=session.starts_at,
-        public_id=session.public_id,
-        rsvp=session.my_rsvp,
-    )
-
-
 def _next_sessions(
-    sessions: QuerySet[GroupSession], mine: QuerySet[Rsvp]
+    sessions: QuerySet[GroupSession], mine: QuerySet[Rsvp, Any]
 ) -> QuerySet[GroupSession]:
     """The clinic's sessions to come that the patient has not turned down, one they said they
     are going to first, then the soonest. `mine`: the patient's answer to the session."""
