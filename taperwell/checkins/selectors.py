@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import JSONField, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
 from taperwell.clinics.selectors import clinic_today as clinic_today  # the one; called here too
+from taperwell.core.json_rows import json_rows
 from taperwell.patients.models import Patient
 from taperwell.tapering.schedule import PlanSchedule
 
@@ -29,6 +32,31 @@ def current_questionnaires(patient: Patient) -> QuerySet[QuestionnaireResponse]:
 
 def checkin_on(patient: Patient, day: date) -> CheckIn | None:
     return current_checkins(patient).filter(day=day).select_related("activity_done").first()
+
+
+@dataclass(frozen=True)
+class DayCheckIn:
+    """The scales of a day's check-in that a page reads back (`checkin_on_column`)."""
+
+    pain: int | None
+    mood: int | None
+    withdrawal: int | None
+    craving: int | None
+
+
+def checkin_on_column(day: date) -> Subquery:
+    """For a query of patients: their current check-in of `day` as a JSON object of the scales
+    in `DayCheckIn`, or None (`day_checkin_of` reads it back)."""
+    return Subquery(
+        CheckIn.objects.filter(patient=OuterRef("pk"), day=day, status=EntryStatus.CURRENT).values(
+            scales=JSONObject(**{f.name: f.name for f in fields(DayCheckIn)})
+        )[:1],
+        output_field=JSONField(),
+    )
+
+
+def day_checkin_of(scales: dict[str, Any] | None) -> DayCheckIn | None:
+    return DayCheckIn(**scales) if scales is not None else None
 
 
 def last_checkin_days(patient_ids: Iterable[int]) -> dict[int, date]:
@@ -145,6 +173,9 @@ DEFAULT_SCHEDULE: dict[str, tuple[int, bool]] = {
 QUESTIONNAIRE_ORDER = ("peg", "sows", "phq9", "gad7")
 
 
+SCHEDULE_FIELDS = ("clinic_id", "instrument", "every_days", "only_while_tapering", "active")
+
+
 def schedule_for(clinic: Clinic) -> dict[str, tuple[int, bool]]:
     """Instrument → (every how many days, only while tapering), the clinic's rows over defaults."""
     return schedules_for([clinic.pk])[clinic.pk]
@@ -155,13 +186,34 @@ def schedules_for(clinic_ids: Iterable[int]) -> dict[int, dict[str, tuple[int, b
     from taperwell.checkins.models import QuestionnaireSchedule
 
     ids = set(clinic_ids)
-    schedules = {pk: dict(DEFAULT_SCHEDULE) for pk in ids}
-    for row in QuestionnaireSchedule.objects.filter(clinic_id__in=ids):
-        if row.active:
-            schedules[row.clinic_id][row.instrument] = (row.every_days, row.only_while_tapering)
+    rows: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    for row in QuestionnaireSchedule.objects.filter(clinic_id__in=ids).values(*SCHEDULE_FIELDS):
+        rows[row["clinic_id"]].append(row)
+    return {pk: schedule_of(clinic_rows) for pk, clinic_rows in rows.items()}
+
+
+def schedule_column() -> Subquery:
+    """For a query of patients: their clinic's questionnaire schedule rows as one JSON column
+    (`schedule_of` reads it back). Clinic configuration, read afresh with the patient's row."""
+    from taperwell.checkins.models import QuestionnaireSchedule
+
+    return json_rows(
+        QuestionnaireSchedule.objects.filter(clinic=OuterRef("clinic_id")),
+        by="clinic",
+        **{name: name for name in SCHEDULE_FIELDS},
+    )
+
+
+def schedule_of(rows: Iterable[Mapping[str, Any]] | None) -> dict[str, tuple[int, bool]]:
+    """Instrument → (every how many days, only while tapering): the clinic's rows over the
+    defaults. A JSON column's booleans may come back as 0 and 1 (SQLite)."""
+    schedule = dict(DEFAULT_SCHEDULE)
+    for row in rows or ():
+        if row["active"]:
+            schedule[row["instrument"]] = (row["every_days"], bool(row["only_while_tapering"]))
         else:
-            schedules[row.clinic_id].pop(row.instrument, None)
-    return schedules
+            schedule.pop(row["instrument"], None)
+    return schedule
 
 
 def last_questionnaire_day_columns() -> dict[str, Subquery]:
@@ -194,12 +246,19 @@ def last_questionnaire_days(patient: Patient) -> dict[str, date]:
 
 
 def questionnaires_due(
-    patient: Patient, *, today: date, tapering: bool, last: dict[str, date | None] | None = None
+    patient: Patient,
+    *,
+    today: date,
+    tapering: bool,
+    last: dict[str, date | None] | None = None,
+    schedule: dict[str, tuple[int, bool]] | None = None,
 ) -> list[str]:
     """Instruments the patient is due to answer today, in a gentle order (short ones first).
-    `last`: the latest day of each instrument, when already read (`last_questionnaire_day_columns`).
+    `last`: the latest day of each instrument, when already read (`last_questionnaire_day_columns`);
+    `schedule`: the clinic's schedule, when already read (`schedule_column`).
     """
-    schedule = schedule_for(patient.clinic)
+    if schedule is None:
+        schedule = schedule_for(patient.clinic)
     answered: Mapping[str, date | None] = (
         last if last is not None else last_questionnaire_days(patient)
     )

@@ -151,8 +151,8 @@ class UnitMenu:
         if not options:
             # A dose below the smallest strength (1 mg where the lowest tablet is 2 mg).
             raise TaperError(
-                f"{medication.drug}: no dose of {to_decimal(ceiling)} {medication.unit} or less "
-                "can be made from the available strengths "
+                f"{medication.drug}: a dose of {to_decimal(ceiling)} {medication.unit} or less "
+                "cannot be made from the available strengths "
                 f"({', '.join(str(s) for s in medication.strengths)} {medication.unit})"
             )
         self.levels: tuple[int, ...] = tuple(sorted(options))

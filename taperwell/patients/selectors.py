@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from taperwell.access import patients_visible_to
-from taperwell.patients.models import CareTeamMember, Patient
+from taperwell.core.json_rows import json_rows
+from taperwell.patients.models import CareTeamMember, CareTeamRole, Patient
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
@@ -30,6 +31,28 @@ def panel_for(user: User, *, mine_only: bool = False, search: str = "") -> Query
 
 def care_team_of(patient: Patient) -> list[CareTeamMember]:
     return list(patient.care_team.select_related("member__user").order_by("role"))
+
+
+def care_team_column() -> Subquery:
+    """For a query of patients: their care team's names and roles as one JSON column
+    (`care_team_from` reads it back)."""
+    return json_rows(
+        CareTeamMember.objects.filter(patient=OuterRef("pk")),
+        by="patient",
+        id="id",
+        name="member__user__full_name",
+        role="role",
+    )
+
+
+def care_team_from(rows: list[dict[str, Any]] | None) -> list[dict[str, str]]:
+    """The care team as `care_team_of` orders it (by role), each {"name", "role"}: the role's
+    words in the reader's language."""
+    labels = dict(CareTeamRole.choices)
+    return [
+        {"name": row["name"], "role": labels.get(row["role"], row["role"])}
+        for row in sorted(rows or (), key=lambda row: (row["role"], row["id"]))
+    ]
 
 
 def record_number_taken(clinic: Clinic, number: str, *, patient: Patient | None = None) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +19,20 @@ from taperwell.skills.practices import PACER_SLUG, Practice, load_practices
 
 if TYPE_CHECKING:
     from taperwell.checkins.models import CheckIn
+
+
+class CheckInScales(Protocol):
+    """What the practice is chosen from: a check-in, or its scales as a page read them
+    (`checkins.selectors.DayCheckIn`)."""
+
+    @property
+    def pain(self) -> int | None: ...
+    @property
+    def mood(self) -> int | None: ...
+    @property
+    def withdrawal(self) -> int | None: ...
+    @property
+    def craving(self) -> int | None: ...
 
 
 def _done() -> QuerySet[PracticeSession]:
@@ -167,7 +181,7 @@ def _thresholds() -> dict[str, int]:
     }
 
 
-def _need_from_checkin(checkin: CheckIn) -> str | None:
+def _need_from_checkin(checkin: CheckInScales) -> str | None:
     levels = _thresholds()
     # Order matters when several are high: withdrawal first, then craving, pain, mood.
     if (getattr(checkin, "withdrawal", None) or 0) >= levels["withdrawal"]:
@@ -201,7 +215,7 @@ def practice_of_the_day(practices: list[Practice], today: date) -> Practice:
 def suggestion_for(
     patient: Patient,
     *,
-    checkin: CheckIn | None = None,
+    checkin: CheckInScales | None = None,
     today: date | None = None,
     checkin_read: bool = False,
     flag_rule: str | None = None,

@@ -15,11 +15,14 @@ from taperwell.care.selectors import skill_flag_rule_column
 from taperwell.checkins import care_links
 from taperwell.checkins.selectors import (
     QUESTIONNAIRE_ORDER,
-    checkin_on,
+    checkin_on_column,
     clinic_today,
+    day_checkin_of,
     last_checkin_day_column,
     last_questionnaire_day_columns,
     questionnaires_due,
+    schedule_column,
+    schedule_of,
 )
 from taperwell.goals.selectors import dose_milestone, first_active_goal_columns, week_activities_of
 from taperwell.medications.dose_cards import cards_context
@@ -29,23 +32,22 @@ from taperwell.medications.selectors import (
     load_dose_rows,
     plan_in_force_of,
 )
-from taperwell.meetings.selectors import next_group_session
+from taperwell.meetings.selectors import group_session_of, next_group_session_column
 from taperwell.messaging.selectors import unread_messages_of
 from taperwell.notifications.selectors import PlanNotice, plan_notice_columns, plan_notice_of
 from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
-from taperwell.patients.selectors import care_team_of
+from taperwell.patients.selectors import care_team_column, care_team_from
 from taperwell.skills.selectors import Suggestion, suggestion_for
 from taperwell.tapering.selectors import open_pause_request_column
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
-    from taperwell.checkins.models import CheckIn
+    from taperwell.checkins.selectors import DayCheckIn
     from taperwell.goals.models import Activity
     from taperwell.goals.selectors import Milestone
     from taperwell.medications.models import PatientMedication
     from taperwell.medications.selectors import DoseOfRecord
-    from taperwell.patients.models import CareTeamMember
     from taperwell.tapering.models import TaperPlan
 
 
@@ -55,13 +57,13 @@ class TodayPage:
 
     patient: Patient
     day: date
-    care_team: list[CareTeamMember]
+    care_team: list[dict[str, str]]  # {"name", "role"}, by role
     plan: TaperPlan | None
     steps: dict[str, Any] | None
     medications: list[PatientMedication]  # the medicine list, shown only without a plan
     record: DoseOfRecord
     doses: dict[str, Any]  # the dose cards and the day's marks
-    checkin: CheckIn | None
+    checkin: DayCheckIn | None
     checkin_every: int
     next_checkin: date | None  # in maintenance: the day the next check-in is asked for
     due: list[str]
@@ -84,8 +86,8 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     load_dose_rows(patient)
     plan = plan_in_force_of(patient)
     every = checkin_every_days(patient)
-    facts = _facts(patient, user=user, last_checkin=every > 1)
-    checkin = checkin_on(patient, day)
+    facts = _facts(patient, user=user, day=day, last_checkin=every > 1)
+    checkin = day_checkin_of(facts["checkin"])
     steps = care_links.plan_steps(plan, today=day)
     next_checkin = None
     if every > 1 and checkin is None and facts["last_checkin"]:
@@ -100,7 +102,7 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     return TodayPage(
         patient=patient,
         day=day,
-        care_team=care_team_of(patient),
+        care_team=care_team_from(facts["team"]),
         plan=plan,
         steps=steps,
         medications=[] if plan else medications,
@@ -109,7 +111,13 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
         checkin=checkin,
         checkin_every=every,
         next_checkin=next_checkin if next_checkin and next_checkin > day else None,
-        due=questionnaires_due(patient, today=day, tapering=plan is not None, last=last_answered),
+        due=questionnaires_due(
+            patient,
+            today=day,
+            tapering=plan is not None,
+            last=last_answered,
+            schedule=schedule_of(facts["schedule"]),
+        ),
         practice=suggestion_for(
             patient,
             checkin=checkin,
@@ -120,7 +128,7 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
         ),
         goal=goal,
         milestone=dose_milestone(plan, steps),
-        session=next_group_session(patient),
+        session=group_session_of(patient, facts["session"]),
         unread=facts["unread"],
         plan_notice=plan_notice_of(facts["notice_title"], facts["notice_body"]),
         pause_request={"created_at": pause_asked} if pause_asked else None,
@@ -135,12 +143,14 @@ class TodayGoal:
     week_activities: list[Activity]
 
 
-def _facts(patient: Patient, *, user: User, last_checkin: bool) -> dict[str, Any]:
-    """The page's small facts in one query of the patient's row: unread messages, an open pause
-    request, the first active goal, the latest questionnaire days, the open flag that calls for a
-    skill, the news of a new plan and, when asked (maintenance), the latest check-in day. Each app
-    supplies its own column."""
+def _facts(patient: Patient, *, user: User, day: date, last_checkin: bool) -> dict[str, Any]:
+    """The page's small facts in one query of the patient's row: the day's check-in, unread
+    messages, an open pause request, the first active goal, the latest questionnaire days and the
+    clinic's questionnaire schedule, the open flag that calls for a skill, the news of a new plan,
+    the next group session, the care team and, when asked (maintenance), the latest check-in day.
+    Each app supplies its own columns."""
     columns = {
+        "checkin": checkin_on_column(day),
         "unread": Subquery(
             unread_messages_of(user)
             .order_by()
@@ -153,6 +163,9 @@ def _facts(patient: Patient, *, user: User, last_checkin: bool) -> dict[str, Any
         **plan_notice_columns(user),
         **first_active_goal_columns(),
         **last_questionnaire_day_columns(),
+        "schedule": schedule_column(),
+        "session": next_group_session_column(patient),
+        "team": care_team_column(),
     }
     if last_checkin:
         columns["last_checkin"] = last_checkin_day_column()

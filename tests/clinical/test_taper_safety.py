@@ -377,7 +377,7 @@ def test_a_dose_below_the_smallest_strength_is_refused_with_words_not_a_crash(al
 
     from tests.clinical.test_taper_helpers import policy
 
-    with pytest.raises(TaperError, match=r"hydromorphone: no dose of 1 mg or less"):
+    with pytest.raises(TaperError, match=r"hydromorphone: a dose of 1 mg or less cannot be made"):
         plan_taper(
             [med("hydromorphone IR", t0800=1)],
             date(2027, 1, 4),

@@ -78,3 +78,50 @@ def test_a_goal_without_steps_is_still_encouraged(client, patient):
     page = client.get("/today/").content.decode()
     assert "moves you toward: <strong>Play cards with friends</strong>" in page
     assert "Name it, and we'll break it into small steps." in page
+
+
+def test_todays_check_in_is_read_with_the_facts_and_a_high_craving_offers_its_practice(
+    client, patient
+):
+    from taperwell.checkins.models import CheckIn
+
+    client.force_login(patient.user)
+    page = client.get("/today/").content.decode()
+    assert "Check in now" in page
+    assert CRAVING not in page
+
+    scales = {"pain": 2, "sleep": 6, "mood": 6, "withdrawal": 1, "craving": 10}
+    CheckIn.objects.create(patient=patient, day=clinic_today(patient.clinic), **scales)
+    page = client.get("/today/").content.decode()
+    assert "Done for today. Thank you." in page
+    assert "Something that may help now" in page
+    assert CRAVING in page
+
+
+def test_the_care_team_is_shown_by_role_with_the_roles_in_words(client, clinic, patient):
+    from taperwell.patients.models import CareTeamMember
+    from tests.factories import make_staff
+
+    nurse = make_staff(clinic, email="jo@test.example", full_name="Jo Rivers")
+    CareTeamMember.objects.create(patient=patient, member=nurse.membership, role="nurse")
+    client.force_login(patient.user)
+    page = client.get("/today/").content.decode()
+    assert "<li>Jo Rivers — Nurse</li>" in page
+    assert "<li>Dr. Test Clinician — Primary clinician</li>" in page
+    assert page.index("Jo Rivers") < page.index("Dr. Test Clinician")
+
+
+def test_the_questionnaires_due_follow_the_clinics_schedule(client, clinic, patient):
+    from taperwell.checkins.models import QuestionnaireSchedule
+
+    client.force_login(patient.user)
+    # Without a plan, the defaults ask for the PEG, the PHQ-9 and the GAD-7.
+    assert "3 short questionnaires are due" in client.get("/today/").content.decode()
+
+    QuestionnaireSchedule.objects.create(
+        clinic=clinic, instrument="phq9", every_days=28, active=False
+    )
+    QuestionnaireSchedule.objects.create(
+        clinic=clinic, instrument="gad7", every_days=28, active=False
+    )
+    assert "1 short questionnaire is due" in client.get("/today/").content.decode()

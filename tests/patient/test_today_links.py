@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from taperwell.checkins.selectors import clinic_today
 from taperwell.goals.selectors import mme_drop_percent
@@ -66,6 +68,9 @@ def test_today_shows_the_session_the_patient_is_going_to_before_an_earlier_one(
     page = client.get("/today/").content.decode()
     assert "Next group: Mindful Monday" in page
     assert f"/sessions/{mine.public_id}/" in page
+    # The start in the clinic's time zone, as the page words it.
+    local = mine.starts_at.astimezone(zoneinfo.ZoneInfo(clinic.time_zone))
+    assert f"Mindful Monday, {date_format(local, 'l, F j, g:i A')}" in page
     assert "You&#x27;re going" in page or "You're going" in page
 
 
