@@ -1,6 +1,6 @@
 """Two-factor sign-in for everyone who can see more than their own record.
 
-When `REQUIRE_STAFF_MFA` is on (always outside the demo), a clinician, behavioural-health
+When `REQUIRE_STAFF_MFA` is on (always outside the demo), a clinician, behavioral-health
 clinician, staff member, admin or operator must have typed an authenticator code *in this
 session* (allauth records it). Owning an authenticator is not enough: a session that signed in
 another way (an old session, a password-only sign-in) is asked for the code before anything

@@ -22,7 +22,7 @@ def validate_time_zone(value: str) -> None:
 class Role(models.TextChoices):
     PATIENT = "patient", _("Patient")
     CLINICIAN = "clinician", _("Clinician")
-    BEHAVIOURAL_HEALTH = "bh_clinician", _("Behavioural-health clinician")
+    BEHAVIOURAL_HEALTH = "bh_clinician", _("Behavioral-health clinician")
     STAFF = "staff", _("Clinic staff")
     ADMIN = "admin", _("Clinic admin")
 
@@ -34,7 +34,7 @@ ENROLLING_ROLES = frozenset({Role.CLINICIAN, Role.STAFF, Role.ADMIN})
 # needs clinical attention, never why (no reasons, answers, doses, notes, PDF or FHIR).
 FRONT_DESK_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 # Only prescribing clinicians draft, approve, change or discard a taper plan; the
-# behavioural-health clinician reads plans.
+# behavioral-health clinician reads plans.
 PLAN_WRITING_ROLES = frozenset({Role.CLINICIAN})
 
 

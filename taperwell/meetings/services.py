@@ -40,7 +40,7 @@ def rsvp_set(*, session: GroupSession, patient: Patient, going: bool) -> Rsvp:
     # Lock the session row so two last-place answers cannot both get in.
     session = GroupSession.objects.select_for_update().get(pk=session.pk)
     if session.cancelled_at is not None:
-        raise ValidationError(_("This session was cancelled."))
+        raise ValidationError(_("This session was canceled."))
     if going:
         taken = (
             Rsvp.objects.filter(session=session, status=RsvpStatus.GOING)

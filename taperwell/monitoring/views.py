@@ -1,4 +1,4 @@
-"""A patient's monitoring page (clinicians and behavioural-health clinicians read; clinicians
+"""A patient's monitoring page (clinicians and behavioral-health clinicians read; clinicians
 record) and marking a record entered in error. Front-desk staff and admins never see results."""
 
 from __future__ import annotations

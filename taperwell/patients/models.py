@@ -134,7 +134,7 @@ class Patient(models.Model):
 
 class CareTeamRole(models.TextChoices):
     PRIMARY = "primary", _("Primary clinician")
-    BEHAVIOURAL_HEALTH = "behavioural_health", _("Behavioural health")
+    BEHAVIOURAL_HEALTH = "behavioural_health", _("Behavioral health")
     NURSE = "nurse", _("Nurse")
     COORDINATOR = "coordinator", _("Care coordinator")
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from taperwell.accounts.models import User
     from taperwell.patients.models import Patient
 
-# Clinicians and behavioural-health clinicians manage the treatment and log their time.
+# Clinicians and behavioral-health clinicians manage the treatment and log their time.
 LOGGING_ROLES = CLINICAL_ROLES
 
 

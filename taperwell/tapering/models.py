@@ -24,7 +24,7 @@ class PlanStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Canceled")
     DISCARDED = "discarded", _("Discarded draft")
 
 
@@ -81,7 +81,7 @@ class TaperEventKind(models.TextChoices):
     SLOWED = "slowed", _("Slowed down")
     STEPPED_BACK = "stepped-back", _("Stepped back")
     COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", _("Canceled")
     REPLACED = "replaced", _("Replaced by a new plan")
     DISCARDED = "discarded", _("Draft discarded")
     PAUSE_REQUESTED = "pause-requested", _("Patient asked for a pause")
