@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -51,10 +52,11 @@ def _recent_plan_notices(user: User) -> QuerySet[Notification]:
     ).order_by("-created_at", "-id")
 
 
-def _increase_titles() -> set[str]:
+@functools.cache  # the catalogues are fixed for the life of the process
+def _increase_titles() -> frozenset[str]:
     """The title of an increase's notice in every language (it is written in the patient's)."""
     titles = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             titles.add(str(INCREASE_TITLE))
-    return titles
+    return frozenset(titles)
