@@ -10,19 +10,18 @@ from uuid import UUID
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 from django.urls import reverse
-from django.utils import timezone
 
 from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
 from taperwell.patients.models import Patient
 
 
-def next_group_session_column(patient: Patient) -> Subquery:
-    """For the query of `patient`'s row: the next group session for Today, as a JSON object of
+def next_group_session_column(*, patient_id: int, clinic_id: int, now: datetime) -> Subquery:
+    """For the query of a patient's row: the next group session for Today, as a JSON object of
     its title, start, public id and the patient's answer (`group_session_of` reads it back). One
     the patient said they are going to comes first, then the clinic's next one they have not
-    turned down."""
-    mine = Rsvp.objects.filter(session=OuterRef("pk"), patient=patient).values("status")[:1]
-    sessions = _next_sessions(GroupSession.objects.filter(clinic_id=patient.clinic_id), mine)
+    turned down. The ids and the clock are arguments: Today prepares this query once."""
+    mine = Rsvp.objects.filter(session=OuterRef("pk"), patient_id=patient_id).values("status")[:1]
+    sessions = _next_sessions(GroupSession.objects.filter(clinic_id=clinic_id), mine, now=now)
     fields = JSONObject(title="title", starts_at="starts_at", public_id="public_id", rsvp="my_rsvp")
     return Subquery(sessions.values(session=fields)[:1], output_field=JSONField())
 
@@ -46,12 +45,12 @@ def group_session_of(patient: Patient, session: dict[str, Any] | None) -> dict[s
 
 
 def _next_sessions(
-    sessions: QuerySet[GroupSession], mine: QuerySet[Rsvp, Any]
+    sessions: QuerySet[GroupSession], mine: QuerySet[Rsvp, Any], *, now: datetime
 ) -> QuerySet[GroupSession]:
     """The clinic's sessions to come that the patient has not turned down, one they said they
     are going to first, then the soonest. `mine`: the patient's answer to the session."""
     return (
-        sessions.filter(cancelled_at__isnull=True, starts_at__gte=timezone.now())
+        sessions.filter(cancelled_at__isnull=True, starts_at__gte=now)
         # No answer reads as "": "going" sorts after it, so a descending order puts it first.
         .annotate(my_rsvp=Coalesce(Subquery(mine), Value("")))
         .filter(my_rsvp__in=["", RsvpStatus.GOING])

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet, Subquery
-from django.utils import timezone, translation
+from django.db.models import Subquery
+from django.utils import translation
 
 from taperwell.notifications.models import Notification
 from taperwell.tapering.wording import INCREASE_TITLE
 
 if TYPE_CHECKING:
-    from taperwell.accounts.models import User
+    pass
 
 PLAN_NOTICE_DAYS = 7  # source = "none": how long Today repeats the news of a new plan
 
@@ -29,10 +29,13 @@ class PlanNotice:
     is_increase: bool
 
 
-def plan_notice_columns(user: User) -> dict[str, Subquery]:
-    """For a query of patients: `notice_title` and `notice_body` of `user`'s latest notice of a
-    newly approved plan from the last week (`plan_notice_of` reads them back)."""
-    notices = _recent_plan_notices(user)
+def plan_notice_columns(*, user_id: int, since: datetime) -> dict[str, Subquery]:
+    """For a query of patients: `notice_title` and `notice_body` of the user's latest notice of
+    a newly approved plan made at or after `since` (`plan_notice_since` gives it: a week ago;
+    `plan_notice_of` reads them back)."""
+    notices = Notification.objects.filter(
+        user_id=user_id, key__startswith="plan-approved:", created_at__gte=since
+    ).order_by("-created_at", "-id")
     return {
         "notice_title": Subquery(notices.values("title")[:1]),
         "notice_body": Subquery(notices.values("body")[:1]),
@@ -45,11 +48,9 @@ def plan_notice_of(title: str | None, body: str | None) -> PlanNotice | None:
     return PlanNotice(title=title, body=body or "", is_increase=title in _increase_titles())
 
 
-def _recent_plan_notices(user: User) -> QuerySet[Notification]:
-    since = timezone.now() - timedelta(days=PLAN_NOTICE_DAYS)
-    return Notification.objects.filter(
-        user=user, key__startswith="plan-approved:", created_at__gte=since
-    ).order_by("-created_at", "-id")
+def plan_notice_since(now: datetime) -> datetime:
+    """How far back Today looks for the news of a new plan."""
+    return now - timedelta(days=PLAN_NOTICE_DAYS)
 
 
 @functools.cache  # the catalogues are fixed for the life of the process

@@ -5,11 +5,13 @@ Nothing here is kept between requests: each request reads the patient's own rows
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from taperwell.care.selectors import skill_flag_rule_column
 from taperwell.checkins import care_links
@@ -24,6 +26,7 @@ from taperwell.checkins.selectors import (
     schedule_column,
     schedule_of,
 )
+from taperwell.core.prepared import Prepared
 from taperwell.goals.selectors import dose_milestone, first_active_goal_columns, week_activities_of
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import (
@@ -33,8 +36,13 @@ from taperwell.medications.selectors import (
     plan_in_force_of,
 )
 from taperwell.meetings.selectors import group_session_of, next_group_session_column
-from taperwell.messaging.selectors import unread_messages_of
-from taperwell.notifications.selectors import PlanNotice, plan_notice_columns, plan_notice_of
+from taperwell.messaging.selectors import patient_unread_count_column
+from taperwell.notifications.selectors import (
+    PlanNotice,
+    plan_notice_columns,
+    plan_notice_of,
+    plan_notice_since,
+)
 from taperwell.patients.models import Patient
 from taperwell.patients.phase import checkin_every_days
 from taperwell.patients.selectors import care_team_column, care_team_from
@@ -148,26 +156,59 @@ def _facts(patient: Patient, *, user: User, day: date, last_checkin: bool) -> di
     messages, an open pause request, the first active goal, the latest questionnaire days and the
     clinic's questionnaire schedule, the open flag that calls for a skill, the news of a new plan,
     the next group session, the care team and, when asked (maintenance), the latest check-in day.
-    Each app supplies its own columns."""
+    Each app supplies its own columns; the query is prepared once per process (its SQL), and
+    read afresh on each request."""
+    now = timezone.now()
+    facts = _FACTS[last_checkin].first(
+        patient=patient.pk,
+        user=user.pk,
+        clinic=patient.clinic_id,
+        day=day,
+        now=now,
+        notices_since=plan_notice_since(now),
+    )
+    if facts is None:
+        raise Patient.DoesNotExist(f"patient {patient.pk} is gone")
+    return facts
+
+
+def _facts_query(
+    *,
+    patient: int,
+    user: int,
+    clinic: int,
+    day: date,
+    now: datetime,
+    notices_since: datetime,
+    last_checkin: bool,
+) -> QuerySet[Patient, dict[str, Any]]:
     columns = {
         "checkin": checkin_on_column(day),
-        "unread": Subquery(
-            unread_messages_of(user)
-            .order_by()
-            .annotate(n=Func(F("pk"), function="COUNT"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
+        "unread": patient_unread_count_column(user_id=user, clinic_id=clinic),
         "pause_requested_at": open_pause_request_column(),
         "flag_rule": skill_flag_rule_column(),
-        **plan_notice_columns(user),
+        **plan_notice_columns(user_id=user, since=notices_since),
         **first_active_goal_columns(),
         **last_questionnaire_day_columns(),
         "schedule": schedule_column(),
-        "session": next_group_session_column(patient),
+        "session": next_group_session_column(patient_id=patient, clinic_id=clinic, now=now),
         "team": care_team_column(),
     }
     if last_checkin:
         columns["last_checkin"] = last_checkin_day_column()
-    # django-stubs types a values() row with runtime-built column names as an empty TypedDict.
-    return dict(Patient.objects.filter(pk=patient.pk).values(**columns).get())
+    return Patient.objects.filter(pk=patient).order_by().values(**columns)
+
+
+_FACT_SLOTS = {
+    "patient": int,
+    "user": int,
+    "clinic": int,
+    "day": date,
+    "now": datetime,
+    "notices_since": datetime,
+}
+# With and without the latest check-in day (asked for in maintenance): two shapes of the query.
+_FACTS = {
+    asked: Prepared(functools.partial(_facts_query, last_checkin=asked), **_FACT_SLOTS)
+    for asked in (False, True)
+}

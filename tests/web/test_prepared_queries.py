@@ -1,0 +1,136 @@
+"""Prepared reads: the ORM writes the SQL once per process, each request runs it with its own
+values. What they read must be what the ORM reads afresh, on SQLite and PostgreSQL alike (the
+suite runs on both), and a query that cannot be prepared safely is refused, not guessed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from taperwell.checkins.models import CheckIn, QuestionnaireSchedule
+from taperwell.checkins.selectors import clinic_today
+from taperwell.core.prepared import Prepared, PreparedQueryError
+from taperwell.demo.services import demo_load
+from taperwell.messaging.selectors import unread_count
+from taperwell.notifications.selectors import plan_notice_since
+from taperwell.patients.models import Patient
+from taperwell.today import selectors as today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return demo_load()
+
+
+def test_todays_prepared_facts_read_what_the_orm_reads_for_every_demo_patient(demo):
+    now = timezone.now()
+    patients = Patient.objects.filter(user__isnull=False).select_related("clinic", "user")
+    maria = patients.get(user__email="maria@example.org")
+    CheckIn.objects.filter(patient=maria, day=clinic_today(demo)).delete()
+    CheckIn.objects.create(
+        patient=maria, day=clinic_today(demo), pain=4, sleep=5, mood=6, withdrawal=1, craving=0
+    )
+    QuestionnaireSchedule.objects.create(clinic=demo, instrument="gad7", every_days=14)
+    seen = set()
+    for patient in patients:
+        day = clinic_today(patient.clinic)
+        for asked in (False, True):
+            values = {
+                "patient": patient.pk,
+                "user": patient.user_id,
+                "clinic": patient.clinic_id,
+                "day": day,
+                "now": now,
+                "notices_since": plan_notice_since(now),
+            }
+            prepared = today._FACTS[asked].first(**values)
+            fresh = list(today._facts_query(**values, last_checkin=asked))
+            assert [prepared] == fresh, patient
+            seen.update(key for key, value in prepared.items() if value not in (None, 0, []))
+        assert prepared["unread"] == unread_count(patient.user), patient
+    # The demo gives every column a value for somebody, so each was compared with data in it.
+    assert seen >= {"checkin", "unread", "goal_id", "schedule", "session", "team", "last_peg"}
+
+
+def test_a_prepared_read_takes_each_requests_values(patient):
+    day = clinic_today(patient.clinic)
+    CheckIn.objects.create(
+        patient=patient, day=day, pain=4, sleep=5, mood=6, withdrawal=1, craving=0
+    )
+    CheckIn.objects.create(
+        patient=patient,
+        day=day - timedelta(days=1),
+        pain=7,
+        sleep=5,
+        mood=6,
+        withdrawal=1,
+        craving=0,
+    )
+    pains = Prepared(
+        lambda patient, day: CheckIn.objects.filter(patient_id=patient, day=day).values("pain"),
+        patient=int,
+        day=date,
+    )
+    assert pains.rows(patient=patient.pk, day=day) == [{"pain": 4}]
+    assert pains.rows(patient=patient.pk, day=day - timedelta(days=1)) == [{"pain": 7}]
+    assert pains.rows(patient=patient.pk + 1000, day=day) == []
+    with pytest.raises(TypeError):
+        pains.rows(patient=patient.pk)
+
+
+def test_a_prepared_read_makes_models_with_their_select_related_rows(patient):
+    people = Prepared(
+        lambda patient: Patient.objects.select_related("clinic", "user").filter(pk=patient),
+        patient=int,
+    )
+    found = people.first(patient=patient.pk)
+    assert found == patient
+    assert found.clinic.time_zone == patient.clinic.time_zone
+    assert found.user.email == patient.user.email
+    assert Patient.clinic.is_cached(found)
+    assert Patient.user.is_cached(found)
+
+
+def test_a_clock_read_inside_the_query_is_refused():
+    stale = Prepared(
+        lambda patient: CheckIn.objects.filter(
+            patient_id=patient, submitted_at__gte=timezone.now()
+        ).values("pain"),
+        patient=int,
+    )
+    with pytest.raises(PreparedQueryError, match="no slot's value"):
+        stale.rows(patient=1)
+
+
+def test_a_value_worked_out_from_a_slot_is_refused():
+    shifted = Prepared(
+        lambda day: CheckIn.objects.filter(day=day - timedelta(days=7)).values("pain"), day=date
+    )
+    with pytest.raises(PreparedQueryError):
+        shifted.rows(day=date(2026, 12, 7))
+
+
+def test_a_query_whose_shape_follows_a_value_is_refused():
+    def shaped(patient):
+        found = CheckIn.objects.filter(patient_id=patient)
+        if patient % 2:
+            found = found.filter(craving=0)
+        return found.values("pain")
+
+    with pytest.raises(PreparedQueryError, match="shape"):
+        Prepared(shaped, patient=int).rows(patient=1)
+
+
+def test_a_slot_the_query_never_uses_is_refused():
+    unused = Prepared(
+        lambda patient, since: CheckIn.objects.filter(patient_id=patient).values("pain"),
+        patient=int,
+        since=datetime,
+    )
+    with pytest.raises(PreparedQueryError, match="since"):
+        unused.rows(patient=1, since=timezone.now())
