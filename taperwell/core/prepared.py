@@ -23,7 +23,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
-M = TypeVar("M")
+R = TypeVar("R")  # what a row becomes: a values() dict or a model
 
 # Made-up values, two per slot and each slot its own, unlike any real id, day or time stored.
 _SENTINELS: dict[type, Callable[[int, int], Any]] = {
@@ -54,12 +54,12 @@ class _Compiled:
     annotations: dict[str, int]
 
 
-class Prepared(Generic[M]):
+class Prepared(Generic[R]):
     """`build(**slots)` returns the QuerySet (`values()` rows or model instances, no
     prefetching); `slots` names each value's kind (int, date or datetime). Slot values must be
     used only as values compared in the query."""
 
-    def __init__(self, build: Callable[..., QuerySet[M, Any]], **slots: type) -> None:
+    def __init__(self, build: Callable[..., QuerySet[Any, R]], **slots: type) -> None:
         unknown = [name for name, kind in slots.items() if kind not in _SENTINELS]
         if unknown:
             raise PreparedQueryError(f"slot kinds must be int, date or datetime: {unknown}")
@@ -68,7 +68,7 @@ class Prepared(Generic[M]):
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
 
-    def rows(self, using: str = "default", **values: Any) -> list[M]:
+    def rows(self, using: str = "default", **values: Any) -> list[R]:
         if set(values) != set(self._slots):
             raise TypeError(f"values for exactly {sorted(self._slots)}, got {sorted(values)}")
         connection = connections[using]
@@ -90,7 +90,7 @@ class Prepared(Generic[M]):
             return [dict(zip(compiled.names, row, strict=True)) for row in rows]  # type: ignore[misc]
         return [_model_of(compiled, using, row) for row in rows]
 
-    def first(self, using: str = "default", **values: Any) -> M | None:
+    def first(self, using: str = "default", **values: Any) -> R | None:
         found = self.rows(using, **values)
         return found[0] if found else None
 
@@ -103,7 +103,9 @@ class Prepared(Generic[M]):
                 for slot, (name, kind) in enumerate(self._slots.items())
             }
             queryset = self._build(**values).using(using)
-            if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            if getattr(queryset, "_prefetch_related_lookups", ()) or getattr(
+                queryset, "_known_related_objects", {}
+            ):
                 raise PreparedQueryError("a prepared read cannot prefetch")
             compiler = queryset.query.get_compiler(using=using)
             sql, params = compiler.as_sql()
@@ -164,7 +166,8 @@ def _describe(
         model=klass_info["model"],
         init_list=[f[0].target.attname for f in select[start:end]],
         model_span=(start, end),
-        populators=get_related_populators(klass_info, select, queryset.db),
+        # django-stubs describe a later Django's signature (a fetch mode); 5.2 takes three.
+        populators=get_related_populators(klass_info, select, queryset.db),  # type: ignore[call-arg]
         annotations=dict(compiler.annotation_col_map or {}),
     )
 

@@ -181,7 +181,7 @@ def _facts_query(
     now: datetime,
     notices_since: datetime,
     last_checkin: bool,
-) -> QuerySet[Patient, dict[str, Any]]:
+) -> QuerySet[Patient, Any]:
     columns = {
         "checkin": checkin_on_column(day),
         "unread": patient_unread_count_column(user_id=user, clinic_id=clinic),
@@ -208,7 +208,7 @@ _FACT_SLOTS = {
     "notices_since": datetime,
 }
 # With and without the latest check-in day (asked for in maintenance): two shapes of the query.
-_FACTS = {
+_FACTS: dict[bool, Prepared[dict[str, Any]]] = {
     asked: Prepared(functools.partial(_facts_query, last_checkin=asked), **_FACT_SLOTS)
     for asked in (False, True)
 }
