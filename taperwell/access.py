@@ -23,6 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record, audit_record_list
 from taperwell.clinics.models import CARE_ROLES, Clinic, Membership, Role
+from taperwell.core.prepared import Prepared
 from taperwell.patients.models import Patient
 
 if TYPE_CHECKING:
@@ -141,24 +142,14 @@ _OWN_PATIENT_LOADED = "_own_patient_loaded"
 
 def signed_in_user(user_id: Any) -> User | None:
     """The signed-in person with their membership and clinic, and their own patient record with
-    its clinic and annotations, in one query (the sign-in backends' `get_user`, per request)."""
-    from django.contrib.auth import get_user_model
-
-    annotations = {
-        f"{_OWN_PATIENT_PREFIX}{name}": make("patient")
-        for name, make in OWN_PATIENT_ANNOTATIONS.items()
-    }
-    # At most one row (by key): no ordering or limit to build.
-    user: User | None = next(
-        iter(
-            get_user_model()
-            ._default_manager.select_related("membership__clinic", "patient__clinic")
-            .annotate(**annotations)
-            .filter(pk=user_id)
-            .order_by()
-        ),
-        None,
-    )
+    its clinic and annotations, in one query (the sign-in backends' `get_user`, per request).
+    The query is prepared once per process (`taperwell.core.prepared`); each request reads the
+    person's rows afresh."""
+    try:
+        key = int(user_id)
+    except (TypeError, ValueError):
+        return None  # not a key this site writes into a session
+    user = _SIGNED_IN_USER.first(user=key)
     if user is None:
         return None
     patient: Patient | None = getattr(user, "patient", None)  # read already; None: not a patient
@@ -167,6 +158,27 @@ def signed_in_user(user_id: Any) -> User | None:
             setattr(patient, name, getattr(user, f"{_OWN_PATIENT_PREFIX}{name}"))
     setattr(user, _OWN_PATIENT_LOADED, True)
     return user
+
+
+def _signed_in_user_query(user: int) -> QuerySet[User]:
+    from django.contrib.auth import get_user_model
+
+    annotations = {
+        f"{_OWN_PATIENT_PREFIX}{name}": make("patient")
+        for name, make in OWN_PATIENT_ANNOTATIONS.items()
+    }
+    # At most one row (by key): no ordering or limit to build.
+    return (
+        get_user_model()
+        ._default_manager.select_related("membership__clinic", "patient__clinic")
+        .annotate(**annotations)
+        .filter(pk=user)
+        .order_by()
+    )
+
+
+# Built when first used: the annotations are registered by the apps' ready().
+_SIGNED_IN_USER: Prepared[User] = Prepared(_signed_in_user_query, user=int)
 
 
 def own_patient(request: HttpRequest) -> Patient | None:

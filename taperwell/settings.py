@@ -236,6 +236,8 @@ MFA_TOTP_TOLERANCE = 1
 # Two-factor sign-in is required for every role but patients, except in the demo.
 REQUIRE_STAFF_MFA = env_bool("TAPERWELL_REQUIRE_STAFF_MFA", default=not DEMO_MODE)
 
+# Sessions live in the database (Django's store; the row is read by a prepared query).
+SESSION_ENGINE = "taperwell.core.session_store"
 # Idle timeout: the session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # The expiry moves forward when a signed-in request comes more than a minute after the last push

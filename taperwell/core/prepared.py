@@ -28,6 +28,7 @@ R = TypeVar("R")  # what a row becomes: a values() dict or a model
 # Made-up values, two per slot and each slot its own, unlike any real id, day or time stored.
 _SENTINELS: dict[type, Callable[[int, int], Any]] = {
     int: lambda which, slot: 2_000_000_000 + 1001 * which + 2 * slot,  # one even, one odd
+    str: lambda which, slot: f"\x1fprepared slot {slot} value {which}",
     date: lambda which, slot: date(1901 + which, 2, 3) + timedelta(days=slot),
     datetime: lambda which, slot: (
         datetime(1901 + which, 2, 3, 4, 5, 6, tzinfo=UTC) + timedelta(hours=slot)
@@ -56,13 +57,13 @@ class _Compiled:
 
 class Prepared(Generic[R]):
     """`build(**slots)` returns the QuerySet (`values()` rows or model instances, no
-    prefetching); `slots` names each value's kind (int, date or datetime). Slot values must be
+    prefetching); `slots` names each value's kind (int, str, date or datetime). Slot values must be
     used only as values compared in the query."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, R]], **slots: type) -> None:
         unknown = [name for name, kind in slots.items() if kind not in _SENTINELS]
         if unknown:
-            raise PreparedQueryError(f"slot kinds must be int, date or datetime: {unknown}")
+            raise PreparedQueryError(f"slot kinds must be int, str, date or datetime: {unknown}")
         self._build = build
         self._slots = slots
         self._compiled: dict[tuple[str, str], _Compiled] = {}
@@ -189,4 +190,6 @@ def _adapt(connection: Any, kind: type, value: Any) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
     if kind is date:
         return connection.ops.adapt_datefield_value(value)
+    if kind is str:
+        return str(value)
     return int(value)

@@ -134,3 +134,37 @@ def test_a_slot_the_query_never_uses_is_refused():
     )
     with pytest.raises(PreparedQueryError, match="since"):
         unused.rows(patient=1, since=timezone.now())
+
+
+def test_the_session_is_read_until_it_expires_and_not_after(patient):
+    from taperwell.core.session_store import SessionStore
+
+    store = SessionStore()
+    store["who"] = patient.pk
+    store.create()
+    assert SessionStore(store.session_key).load() == {"who": patient.pk}
+    store.model.objects.filter(session_key=store.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {}
+    assert expired.session_key is None
+    assert SessionStore("no-such-session-key").load() == {}
+
+
+def test_the_signed_in_person_is_read_with_what_every_page_checks(patient, clinician):
+    from taperwell.access import OWN_PATIENT_ANNOTATIONS, signed_in_user
+    from taperwell.enrolment.services import has_current_consent
+
+    assert "has_consent" in OWN_PATIENT_ANNOTATIONS
+    me = signed_in_user(str(patient.user_id))
+    assert me == patient.user
+    assert me.patient == patient
+    assert me.patient.clinic == patient.clinic
+    assert me.patient.has_consent == has_current_consent(patient)
+    assert me.membership.clinic == patient.clinic
+    staff = signed_in_user(clinician.pk)
+    assert staff.membership.role == clinician.membership.role
+    assert getattr(staff, "patient", None) is None
+    assert signed_in_user("not a number") is None
+    assert signed_in_user(10**9) is None
