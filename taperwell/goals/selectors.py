@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext, gettext_lazy
 
+from taperwell.core.prepared import Prepared
 from taperwell.goals.models import (
     Activity,
     ActivityDone,
@@ -47,8 +48,8 @@ def goals_with_week(patient: Patient, *, today: date) -> list[Goal]:
     )
 
 
-def _week_activities(today: date) -> QuerySet[Activity]:
-    start = week_start(today)
+def _week_activities(today: date, *, start: date | None = None) -> QuerySet[Activity]:
+    start = week_start(today) if start is None else start
     return Activity.objects.filter(status=ActivityStatus.ACTIVE).annotate(
         done_this_week=Count(
             "done",
@@ -71,8 +72,18 @@ def first_active_goal_columns() -> dict[str, Subquery]:
 
 
 def week_activities_of(goal_id: int, *, today: date) -> list[Activity]:
-    """One goal's active steps, each with `done_this_week` and `done_today` (one query)."""
-    return list(_week_activities(today).filter(goal_id=goal_id))
+    """One goal's active steps, each with `done_this_week` and `done_today` (one prepared
+    query: Today reads it on every visit)."""
+    return _WEEK_ACTIVITIES.rows(goal=goal_id, today=today, start=week_start(today))
+
+
+def _week_activities_query(goal: int, today: date, start: date) -> QuerySet[Activity]:
+    return _week_activities(today, start=start).filter(goal_id=goal)
+
+
+_WEEK_ACTIVITIES: Prepared[Activity] = Prepared(
+    _week_activities_query, goal=int, today=date, start=date
+)
 
 
 def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:

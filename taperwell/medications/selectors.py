@@ -26,6 +26,7 @@ from taperwell.clinical.mme import (
 )
 from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
 from taperwell.clinics.selectors import clinic_today
+from taperwell.core.prepared import Prepared
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -906,18 +907,29 @@ def load_dose_rows(patient: Patient) -> None:
     directly: for one patient the prefetch machinery costs more than the two queries. The
     plan's draft (the schedule as first drafted, as large as the schedule) stays unread here;
     nothing that reads the dose of record needs it."""
-    plans = list(_plans_queryset_all().filter(patient=patient).defer("draft"))
-    medicines = list(
-        PatientMedication.objects.filter(patient=patient).exclude(
-            status=MedicationStatus.ENTERED_IN_ERROR
-        )
-    )
+    plans = _DOSE_PLANS.rows(patient=patient.pk)
+    medicines = _DOSE_MEDICINES.rows(patient=patient.pk)
     for plan in plans:
         plan.patient = patient
     for medicine in medicines:
         medicine.patient = patient
     vars(patient)["dose_plans"] = plans
     vars(patient)["dose_medicines"] = medicines
+
+
+def _dose_plans_query(patient: int) -> QuerySet[TaperPlan]:
+    return _plans_queryset_all().filter(patient_id=patient).defer("draft")
+
+
+def _dose_medicines_query(patient: int) -> QuerySet[PatientMedication]:
+    return PatientMedication.objects.filter(patient_id=patient).exclude(
+        status=MedicationStatus.ENTERED_IN_ERROR
+    )
+
+
+# Read on every patient page that shows a dose: prepared once per process (their SQL).
+_DOSE_PLANS: Prepared[TaperPlan] = Prepared(_dose_plans_query, patient=int)
+_DOSE_MEDICINES: Prepared[PatientMedication] = Prepared(_dose_medicines_query, patient=int)
 
 
 def plan_in_force_of(patient: Patient) -> TaperPlan | None:

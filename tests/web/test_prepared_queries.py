@@ -168,3 +168,54 @@ def test_the_signed_in_person_is_read_with_what_every_page_checks(patient, clini
     assert getattr(staff, "patient", None) is None
     assert signed_in_user("not a number") is None
     assert signed_in_user(10**9) is None
+
+
+def test_a_goals_week_of_steps_is_read_as_the_orm_reads_it(demo):
+    from taperwell.goals.models import ActivityDone, Goal
+    from taperwell.goals.selectors import _week_activities, week_activities_of
+
+    goals = Goal.objects.filter(activities__isnull=False).distinct()
+    assert ActivityDone.objects.exists()
+    counted = 0
+    for goal in goals:
+        for day in (clinic_today(demo), clinic_today(demo) - timedelta(days=3)):
+            prepared = week_activities_of(goal.pk, today=day)
+            fresh = list(_week_activities(day).filter(goal_id=goal.pk))
+            assert [(a.pk, a.done_this_week, a.done_today) for a in prepared] == [
+                (a.pk, a.done_this_week, a.done_today) for a in fresh
+            ]
+            counted += sum(a.done_this_week for a in prepared)
+    assert counted > 0  # some steps were done in the weeks compared
+
+
+def test_the_dose_rows_are_read_as_the_orm_reads_them(demo):
+    from django.forms.models import model_to_dict
+
+    from taperwell.medications.models import MedicationStatus, PatientMedication
+    from taperwell.medications.selectors import _plans_queryset_all, load_dose_rows
+    from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
+
+    # A completed plan, so its completion annotations are compared with a value in them.
+    done = TaperPlan.objects.filter(status=PlanStatus.APPROVED).first()
+
+    TaperEvent.objects.create(plan=done, kind=TaperEventKind.COMPLETED, details={"why": "x"})
+    TaperPlan.objects.filter(pk=done.pk).update(status=PlanStatus.COMPLETED)
+    compared = 0
+    for patient in Patient.objects.all():
+        load_dose_rows(patient)
+        plans = vars(patient)["dose_plans"]
+        fresh = list(_plans_queryset_all().filter(patient=patient).defer("draft"))
+        assert [
+            (p.pk, p.status, p.schedule, p.inputs, p.completed, p.completed_at) for p in plans
+        ] == [(p.pk, p.status, p.schedule, p.inputs, p.completed, p.completed_at) for p in fresh]
+        assert all("draft" in p.get_deferred_fields() for p in plans)
+        medicines = vars(patient)["dose_medicines"]
+        fresh_medicines = PatientMedication.objects.filter(patient=patient).exclude(
+            status=MedicationStatus.ENTERED_IN_ERROR
+        )
+        assert [model_to_dict(m) for m in medicines] == [
+            model_to_dict(m) for m in fresh_medicines
+        ]
+        compared += len(plans) + len(medicines)
+        assert any(p.completed for p in plans) or patient != done.patient
+    assert compared > 10
