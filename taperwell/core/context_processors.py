@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 
 from taperwell.access import membership_of
 from taperwell.core.crisis import crisis_help
-from taperwell.core.navigation import split_links
+from taperwell.core.navigation import nav_items, split_links
 
 DEFAULT_CRISIS = crisis_help(None, language="en")
 
@@ -26,6 +26,8 @@ def taperwell(request: HttpRequest) -> dict[str, Any]:
         "role": membership.role if membership else None,
         "nav_links": primary,
         "nav_more": more,
+        "nav_items": nav_items(primary, current_path=request.path),
+        "nav_more_items": nav_items(more, current_path=request.path),
         "current_clinic": clinic,
         "crisis": crisis,
     }

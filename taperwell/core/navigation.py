@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +61,18 @@ def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str
     if role == Role.PATIENT:
         return links[:PATIENT_FIRST], links[PATIENT_FIRST:]
     return links, []
+
+
+def nav_items(links: Iterable[tuple[str, str]], *, current_path: str) -> SafeString:
+    """The links as the navigation's list items, the current page's marked for screen readers.
+    Each item's markup is made once per process (a URL and its words: nobody's data)."""
+    return mark_safe("".join(_nav_item(url, label, url == current_path) for url, label in links))  # noqa: S308
+
+
+@functools.lru_cache(maxsize=1024)
+def _nav_item(url: str, label: str, current: bool) -> str:
+    mark = mark_safe(' aria-current="page"') if current else ""
+    return format_html('<li><a href="{}"{}>{}</a></li>', url, mark, label)
 
 
 def links_for(role: str | None) -> list[tuple[str, str]]:

@@ -7,12 +7,18 @@ script keeps its English words as a fallback. {label} and {time} are filled in b
 
 from __future__ import annotations
 
+import functools
 import json
 
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 
 def script_words() -> str:
+    return _script_words(get_language())
+
+
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _script_words(language: str | None) -> str:
     return json.dumps(
         {
             "checkin": gettext("Your check-in"),
