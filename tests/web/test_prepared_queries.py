@@ -219,3 +219,18 @@ def test_the_dose_rows_are_read_as_the_orm_reads_them(demo):
         compared += len(plans) + len(medicines)
         assert any(p.completed for p in plans) or patient != done.patient
     assert compared > 10
+
+
+def test_the_days_dose_marks_are_read_as_the_orm_reads_them(demo):
+    from taperwell.medications.dose_cards import day_log
+    from taperwell.medications.models import DoseLog
+
+    marked = DoseLog.objects.values_list("patient_id", "day").distinct()
+    assert marked
+    for patient_id, day in marked:
+        patient = Patient.objects.get(pk=patient_id)
+        fresh = list(DoseLog.objects.filter(patient=patient, day=day).order_by("taken_at", "pk"))
+        prepared = day_log(patient, day)
+        assert [(m.pk, m.time, m.taken_at, m.undone_at) for m in prepared] == [
+            (m.pk, m.time, m.taken_at, m.undone_at) for m in fresh
+        ]
