@@ -9,6 +9,7 @@ from django.http import HttpRequest
 
 from taperwell.audit.models import AuditAction, AuditEvent
 from taperwell.core.net import client_ip
+from taperwell.core.prepared import PreparedInsert
 
 __all__ = ["audit_record", "audit_record_list", "client_ip"]
 
@@ -39,7 +40,7 @@ def audit_record(
     if clinic is None and actor is not None:
         membership = getattr(actor, "membership", None)
         clinic = membership.clinic if membership is not None else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_email=actor.email if actor is not None else "",
         clinic=clinic,
@@ -51,6 +52,11 @@ def audit_record(
         ip_address=client_ip(request) if request is not None else None,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
     )
+    return _AUDIT_INSERT.save(event)
+
+
+# Every page writes one: the INSERT is prepared once per process (taperwell.core.prepared).
+_AUDIT_INSERT = PreparedInsert(AuditEvent)
 
 
 def audit_record_list(

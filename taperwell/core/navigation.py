@@ -66,7 +66,7 @@ def split_links(role: str | None) -> tuple[list[tuple[str, str]], list[tuple[str
 def nav_items(links: Iterable[tuple[str, str]], *, current_path: str) -> SafeString:
     """The links as the navigation's list items, the current page's marked for screen readers.
     Each item's markup is made once per process (a URL and its words: nobody's data)."""
-    return mark_safe("".join(_nav_item(url, label, url == current_path) for url, label in links))  # noqa: S308
+    return mark_safe("\n".join(_nav_item(url, label, url == current_path) for url, label in links))  # noqa: S308
 
 
 @functools.lru_cache(maxsize=1024)

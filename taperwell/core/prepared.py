@@ -20,10 +20,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 
 R = TypeVar("R")  # what a row becomes: a values() dict or a model
+T = TypeVar("T", bound=Model)
 
 # Made-up values, two per slot and each slot its own, unlike any real id, day or time stored.
 _SENTINELS: dict[type, Callable[[int, int], Any]] = {
@@ -193,3 +194,66 @@ def _adapt(connection: Any, kind: type, value: Any) -> Any:
     if kind is str:
         return str(value)
     return int(value)
+
+
+class PreparedInsert(Generic[T]):
+    """A new row written with the INSERT the ORM wrote once per process and database.
+
+    `save(obj)` does what `obj.save()` does for a new row of a plain model (each field's
+    `pre_save` and database value, the new key read back) without building the query again.
+    Refused for a model with save signals or a parent model, which `save()` would also handle."""
+
+    def __init__(self, model: type[T]) -> None:
+        if model._meta.parents:
+            raise PreparedQueryError("a prepared insert writes one table; this model has parents")
+        self._model = model
+        self._fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+        self._fields = [f for f in self._fields if f is not model._meta.auto_field]
+        self._compiled: dict[tuple[str, str], tuple[str, Any, bool]] = {}
+        self._lock = threading.Lock()
+
+    def save(self, obj: T, using: str = "default") -> T:
+        from django.db.models import signals
+
+        if obj.pk is not None or not isinstance(obj, self._model):
+            raise PreparedQueryError("a prepared insert writes a new row of its own model")
+        if signals.pre_save.has_listeners(self._model) or signals.post_save.has_listeners(
+            self._model
+        ):
+            raise PreparedQueryError("the model has save signals: save() it instead")
+        connection = connections[using]
+        key = (using, connection.vendor)
+        if key not in self._compiled:
+            with self._lock:
+                self._compiled[key] = self._compile(using)
+        sql, returning_params, returning = self._compiled[key]
+        params = [
+            f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in self._fields
+        ]
+        meta = self._model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            if returning:
+                found = connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
+                    cursor, returning_params
+                )
+                obj.pk = found[0]
+            else:
+                obj.pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column or "")
+        obj._state.adding = False
+        obj._state.db = using
+        return obj
+
+    def _compile(self, using: str) -> tuple[str, Any, bool]:
+        from django.db.models.sql import InsertQuery
+
+        connection = connections[using]
+        query = InsertQuery(self._model)
+        query.insert_values(self._fields, [self._model()])
+        compiler = query.get_compiler(using=using)
+        returning = bool(connection.features.can_return_columns_from_insert)
+        compiler.returning_fields = [self._model._meta.pk] if returning else None
+        (sql, params), *more = compiler.as_sql()
+        if more or len(params) != len(self._fields) or sql.count("%s") != len(self._fields):
+            raise PreparedQueryError("the insert is not one value per field")
+        return sql, getattr(compiler, "returning_params", ()), returning

@@ -72,7 +72,8 @@ def test_a_patient_page_costs_the_session_the_person_and_the_audit_row(
 
 # The crisis screen of Maria's signed-in session as the base layout drew it before the layout
 # was made cheaper (its per-request tokens replaced): the crisis bar, the tab bar and "More",
-# the account links and the footer must stay byte for byte the same.
+# the account links and the footer must stay byte for byte the same (since the navigation's
+# items are drawn in Python, one per line, the file holds that whitespace).
 BASE_LAYOUT_PAGE = ROOT / "tests" / "patient" / "data" / "base_layout_crisis_screen.html"
 
 

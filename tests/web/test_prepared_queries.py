@@ -234,3 +234,42 @@ def test_the_days_dose_marks_are_read_as_the_orm_reads_them(demo):
         assert [(m.pk, m.time, m.taken_at, m.undone_at) for m in prepared] == [
             (m.pk, m.time, m.taken_at, m.undone_at) for m in fresh
         ]
+
+
+def test_an_audit_row_is_written_whole_by_the_prepared_insert(rf, patient):
+    from taperwell.audit.models import AuditAction, AuditEvent
+    from taperwell.audit.services import audit_record
+
+    request = rf.get("/today/?x=1", HTTP_USER_AGENT="Phone", REMOTE_ADDR="203.0.113.9")
+    request.user = patient.user
+    before = timezone.now()
+    event = audit_record(request=request, action=AuditAction.VIEW, what="today", patient=patient)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert event.pk is not None
+    assert not event._state.adding
+    assert (stored.actor, stored.actor_email, stored.clinic, stored.patient) == (
+        patient.user,
+        patient.user.email,
+        patient.clinic,
+        patient,
+    )
+    assert (stored.action, stored.what, stored.path, stored.user_agent) == (
+        "view",
+        "today",
+        "/today/?x=1",
+        "Phone",
+    )
+    assert stored.ip_address == "203.0.113.9"
+    assert before <= stored.at <= timezone.now()
+    assert stored.at == event.at
+    second = audit_record(request=request, action=AuditAction.VIEW, what="today")
+    assert second.pk > event.pk
+
+
+def test_a_prepared_insert_is_refused_for_a_model_with_save_signals(patient):
+    from allauth.mfa.models import Authenticator
+
+    from taperwell.core.prepared import PreparedInsert
+
+    with pytest.raises(PreparedQueryError, match="signals"):
+        PreparedInsert(Authenticator).save(Authenticator(user=patient.user, type="totp", data={}))
