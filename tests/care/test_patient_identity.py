@@ -275,3 +275,14 @@ def test_a_phone_number_becomes_a_tel_address():
     assert tel_address("+44 20 7946 0000") == "+442079460000"
     assert tel_address("1-555-010-0142") == "+15550100142"
     assert tel_address("") == ""
+
+
+def test_the_record_page_gives_the_enrollment_day_month_first(client, clinician, patient):
+    import datetime as dt
+
+    patient.enrolled_at = dt.datetime(2026, 8, 9, 15, 0, tzinfo=dt.UTC)
+    patient.save(update_fields=["enrolled_at"])
+    client.force_login(clinician)
+    page = client.get(reverse("care:record", args=[patient.public_id])).content.decode()
+    assert "Aug 9, 2026" in page
+    assert "9 Aug 2026" not in page

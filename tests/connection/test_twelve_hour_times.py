@@ -83,3 +83,23 @@ def test_the_next_step_reminder_gives_the_day_the_us_way(client, patient):
     now = timezone.now() + dt.timedelta(days=3)
     (due,) = [d for d in reminders_due(patient, pref, now) if d.kind == "taper_step"]
     assert re.match(r"On [A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2} your next step starts", due.body)
+
+
+def test_todays_next_group_reads_5_30_pm_in_spanish_too(client, patient):
+    from taperwell.meetings.models import GroupSession
+
+    patient.preferred_language = "es"
+    patient.save(update_fields=["preferred_language"])
+    # 22:30 UTC is 5:30 PM in the clinic's zone (New York, in winter).
+    GroupSession.objects.create(
+        clinic=patient.clinic,
+        title="Respirar juntos",
+        kind="mindfulness",
+        starts_at=dt.datetime(2030, 1, 2, 22, 30, tzinfo=dt.UTC),
+        duration_minutes=60,
+        place="video",
+    )
+    client.force_login(patient.user)
+    page = client.get("/today/").content.decode()
+    assert "Respirar juntos, miércoles 2 de enero, 5:30 PM" in page
+    assert "17:30" not in page
