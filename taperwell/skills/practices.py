@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import logging
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -212,19 +213,27 @@ def _read(path: Path, mtime_ns: int, from_clinic: bool, slug: str = "") -> Pract
     )
 
 
-def language_file(path: Path, language: str | None) -> Path | None:
-    """`name.es.md` beside `name.md` for a Spanish reader (None for English or no such file)."""
+def language_file(
+    path: Path, language: str | None, *, names: frozenset[str] | None = None
+) -> Path | None:
+    """`name.es.md` beside `name.md` for a Spanish reader (None for English or no such file).
+    `names`: the folder's file names, when listed already (no look at the disk then)."""
     code = (language or "en").lower().split("-")[0]
     if code == "en" or not re.fullmatch(r"[a-z]{2,3}", code):
         return None
-    translated = path.with_name(f"{path.stem}.{code}.md")
-    return translated if translated.is_file() else None
+    translated = f"{path.stem}.{code}.md"
+    if names is not None:
+        return path.with_name(translated) if translated in names else None
+    candidate = path.with_name(translated)
+    return candidate if candidate.is_file() else None
 
 
-def _read_in(path: Path, from_clinic: bool, language: str | None) -> tuple[Practice, Practice]:
+def _read_in(
+    path: Path, from_clinic: bool, language: str | None, names: frozenset[str] | None = None
+) -> tuple[Practice, Practice]:
     """(the English practice, the one to show): the language's file when there is one."""
     english = _read(path, path.stat().st_mtime_ns, from_clinic)
-    translated = language_file(path, language)
+    translated = language_file(path, language, names=names)
     if translated is None:
         return english, english
     try:
@@ -232,9 +241,15 @@ def _read_in(path: Path, from_clinic: bool, language: str | None) -> tuple[Pract
     except (PracticeFileError, OSError, UnicodeDecodeError) as error:
         logger.warning("Practice file left out, English shown: %s (%s)", translated, error)
         return english, english
+    return english, _in_language(english, shown)
+
+
+@functools.lru_cache(maxsize=256)
+def _in_language(english: Practice, shown: Practice) -> Practice:
     # What the practice is (kind, minutes, what it helps, its place) stays the English file's, so
     # suggestions and the list behave the same in every language; words and audio are its own.
-    return english, dataclasses.replace(
+    # (Kept with the files' parses: the same two parses give the same practice.)
+    return dataclasses.replace(
         shown, kind=english.kind, minutes=english.minutes, helps=english.helps, order=english.order
     )
 
@@ -250,13 +265,24 @@ def practice_folders(clinic_slug: str | None = None) -> list[tuple[Path, bool]]:
     return folders
 
 
-def _files(folders: Iterable[tuple[Path, bool]]) -> Iterable[tuple[Path, bool]]:
+def _files(folders: Iterable[tuple[Path, bool]]) -> Iterable[tuple[Path, bool, frozenset[str]]]:
+    """Each practice file (a slug's `.md`) in name order, with its folder's file names (where a
+    translation is looked for). Listed with `os.scandir`: every Today and skills page lists them,
+    and path objects cost more than the listing."""
     for folder, from_clinic in folders:
-        if not folder.is_dir():
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e for e in listing if e.name.endswith(".md")), key=_entry_name)
+        except (FileNotFoundError, NotADirectoryError):
             continue
-        for path in sorted(folder.glob("*.md")):
-            if SLUG_PATTERN.match(path.stem) and path.is_file():
-                yield path, from_clinic
+        names = frozenset(entry.name for entry in entries)
+        for entry in entries:
+            if SLUG_PATTERN.match(entry.name[:-3]) and entry.is_file():
+                yield Path(entry.path), from_clinic, names
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def load_practices(
@@ -266,9 +292,9 @@ def load_practices(
     where a file in that language exists. A broken file is logged and left out."""
     language = language or get_language()
     found: dict[str, tuple[Practice, Practice]] = {}
-    for path, from_clinic in _files(practice_folders(clinic_slug)):
+    for path, from_clinic, names in _files(practice_folders(clinic_slug)):
         try:
-            found[path.stem] = _read_in(path, from_clinic, language)
+            found[path.stem] = _read_in(path, from_clinic, language, names)
         except (PracticeFileError, OSError, UnicodeDecodeError) as error:
             logger.warning("Practice file left out: %s (%s)", path, error)
     ordered = sorted(found.values(), key=lambda pair: (pair[0].order, pair[0].title.lower()))
