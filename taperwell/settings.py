@@ -132,6 +132,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "taperwell.core.context_processors.taperwell",
             ],
+            # Django's {% url %}, with named links worked out once per process.
+            "builtins": ["taperwell.core.templatetags.url_once"],
         },
     },
 ]
