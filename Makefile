@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: run setup test messages compile-messages gettext-deps lint typecheck browser-deps bench bench-deps bench-scale load multinode mutation clean help
+.PHONY: run setup test messages compile-messages gettext-deps lint typecheck browser-deps bench bench-deps bench-before-after bench-scale load multinode mutation clean help
 
 help:
 	@echo "make run    set up everything and serve the demo clinic at http://127.0.0.1:$(PORT)/"
@@ -68,6 +68,11 @@ bench: $(STAMP) bench-deps
 		module=$$(echo $$script | sed 's|/|.|; s|\.py$$||'); \
 		echo "== $$module"; nice $(BIN)/python -m $$module || exit 1; \
 	done
+
+# The signed-in patient pages at BEFORE (a commit, default 21a6457) and in this checkout, side by
+# side on this machine: benchmarks/results/before_after.md.
+bench-before-after: $(STAMP)
+	BEFORE=$(or $(BEFORE),21a6457) $(BIN)/python -m benchmarks.before_after
 
 # The scale run: a throwaway PostgreSQL 15, 10,000 patients in 20 clinics with a year of
 # check-ins and questionnaires; dashboard, timeline, outcomes, reminder sweep and EXPLAIN.
