@@ -26,6 +26,7 @@ from taperwell.clinical.mme import (
 )
 from taperwell.clinical.review import History, NaloxoneAdvice, Review, dose_is_read, review
 from taperwell.clinics.selectors import clinic_today
+from taperwell.core.prepared import Prepared
 from taperwell.medications.models import (
     MedicationStatus,
     NaloxonePlan,
@@ -180,8 +181,9 @@ def load_own_rows(patient: Patient) -> dict[str, Any]:
     """Read the rows of `OWN_ROWS` in one query (None where the patient has none) and keep them
     on this patient object, for this request only: `risk_profile_of` and `naloxone_plan_of`
     then read them from there."""
-    # type(patient): the patients app imports this module; no import of it at the top here.
-    row = type(patient).objects.select_related(*OWN_ROWS).get(pk=patient.pk)
+    row = _OWN_ROWS.first(patient=patient.pk)
+    if row is None:
+        raise type(patient).DoesNotExist(f"patient {patient.pk} is gone")
     loaded: dict[str, Any] = {}
     for name in OWN_ROWS:
         try:
@@ -190,6 +192,17 @@ def load_own_rows(patient: Patient) -> dict[str, Any]:
             loaded[name] = None
     vars(patient)["own_rows"] = loaded
     return loaded
+
+
+def _own_rows_query(*, patient: int) -> QuerySet[Patient]:
+    # The patients app imports this module: its model is looked up, not imported at the top.
+    from taperwell.patients.models import Patient
+
+    return Patient.objects.select_related(*OWN_ROWS).filter(pk=patient)
+
+
+# Compiled once per process (core.prepared): building it cost more than reading it.
+_OWN_ROWS: Prepared[Patient] = Prepared(_own_rows_query, patient=int)
 
 
 def _own_row(patient: Patient, name: str) -> tuple[bool, Any]:
@@ -906,18 +919,30 @@ def load_dose_rows(patient: Patient) -> None:
     directly: for one patient the prefetch machinery costs more than the two queries. The
     plan's draft (the schedule as first drafted, as large as the schedule) stays unread here;
     nothing that reads the dose of record needs it."""
-    plans = list(_plans_queryset_all().filter(patient=patient).defer("draft"))
-    medicines = list(
-        PatientMedication.objects.filter(patient=patient).exclude(
-            status=MedicationStatus.ENTERED_IN_ERROR
-        )
-    )
+    plans = _DOSE_PLANS.rows(patient=patient.pk)
+    medicines = _DOSE_MEDICINES.rows(patient=patient.pk)
     for plan in plans:
         plan.patient = patient
     for medicine in medicines:
         medicine.patient = patient
     vars(patient)["dose_plans"] = plans
     vars(patient)["dose_medicines"] = medicines
+
+
+def _dose_plans_query(*, patient: int) -> QuerySet[TaperPlan]:
+    return _plans_queryset_all().filter(patient_id=patient).defer("draft")
+
+
+def _dose_medicines_query(*, patient: int) -> QuerySet[PatientMedication]:
+    return PatientMedication.objects.filter(patient_id=patient).exclude(
+        status=MedicationStatus.ENTERED_IN_ERROR
+    )
+
+
+# `load_dose_rows`' two reads, compiled once per process (core.prepared): the plans' two
+# subqueries cost more to build on each request than the database takes to answer them.
+_DOSE_PLANS: Prepared[TaperPlan] = Prepared(_dose_plans_query, patient=int)
+_DOSE_MEDICINES: Prepared[PatientMedication] = Prepared(_dose_medicines_query, patient=int)
 
 
 def plan_in_force_of(patient: Patient) -> TaperPlan | None:

@@ -1,0 +1,104 @@
+"""The prepared reads of My medicines and Progress read what the ORM reads afresh, for every
+patient of the demo clinic, with data in every column compared (the suite runs on SQLite and
+PostgreSQL alike)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import models
+
+from taperwell.demo.services import demo_load
+from taperwell.medications import selectors as medications
+from taperwell.medications.models import NaloxonePlan, PatientMedication, RiskProfile
+from taperwell.patients.models import Patient
+from taperwell.tapering.models import TaperEvent, TaperEventKind, TaperPlan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return demo_load()
+
+
+def _columns(row: models.Model | None, *annotations: str) -> dict[str, Any] | None:
+    """Every column the row was read with (deferred ones left out) and its annotations."""
+    if row is None:
+        return None
+    read = {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if field.attname in vars(row)
+    }
+    return read | {name: getattr(row, name) for name in annotations}
+
+
+def _filled(rows: list[dict[str, Any]]) -> set[str]:
+    return {name for row in rows for name, value in row.items() if value not in (None, "", [], {})}
+
+
+def _patients() -> list[Patient]:
+    return list(Patient.objects.order_by("pk"))
+
+
+def test_the_prepared_dose_rows_read_what_the_orm_reads_for_every_demo_patient(demo):
+    plan = TaperPlan.objects.filter(patient__user__email="maria@example.org").first()
+    TaperEvent.objects.create(
+        plan=plan, kind=TaperEventKind.COMPLETED, details={"on": date(2026, 3, 4).isoformat()}
+    )
+    plans_seen, medicines_seen = [], []
+    for patient in _patients():
+        prepared = medications._DOSE_PLANS.rows(patient=patient.pk)
+        fresh = list(medications._dose_plans_query(patient=patient.pk))
+        assert [_columns(p, "completed", "completed_at") for p in prepared] == [
+            _columns(p, "completed", "completed_at") for p in fresh
+        ], patient
+        assert all("draft" not in vars(p) for p in prepared)
+        plans_seen += [_columns(p, "completed", "completed_at") for p in prepared]
+        prepared_meds = medications._DOSE_MEDICINES.rows(patient=patient.pk)
+        fresh_meds = list(medications._dose_medicines_query(patient=patient.pk))
+        assert [_columns(m) for m in prepared_meds] == [_columns(m) for m in fresh_meds], patient
+        medicines_seen += [_columns(m) for m in prepared_meds]
+    assert plans_seen, "the demo has plans"
+    # Every column held a value for somebody, so each was compared with data in it.
+    assert _filled(plans_seen) >= {
+        f.attname for f in TaperPlan._meta.concrete_fields if f.name != "draft"
+    } - {"patient_preference", "agreement"} | {"completed", "completed_at"}
+    assert _filled(medicines_seen) >= {
+        f.attname for f in PatientMedication._meta.concrete_fields
+    } - {"rxcui", "max_prn_per_day", "stopped_on", "updated_by_id"}
+
+
+def test_the_prepared_own_rows_read_what_the_orm_reads_for_every_demo_patient(demo):
+    maria = Patient.objects.get(user__email="maria@example.org")
+    RiskProfile.objects.update_or_create(
+        patient=maria,
+        defaults={"overdose": True, "sex": "female", "ort_answers": {"family_alcohol": True}},
+    )
+    NaloxonePlan.objects.update_or_create(
+        patient=maria,
+        defaults={"has_naloxone": True, "kept_where": "Kitchen", "expires_on": date(2027, 5, 1)},
+    )
+    seen: dict[str, list[dict[str, Any]]] = {name: [] for name in medications.OWN_ROWS}
+    nobody: set[str] = set()
+    for patient in _patients():
+        prepared = medications._OWN_ROWS.first(patient=patient.pk)
+        fresh = medications._own_rows_query(patient=patient.pk).get()
+        assert _columns(prepared) == _columns(fresh), patient
+        for name in medications.OWN_ROWS:
+            mine, theirs = (_columns(getattr(row, name, None)) for row in (prepared, fresh))
+            assert mine == theirs, (patient, name)
+            if mine is None:
+                nobody.add(name)
+            else:
+                seen[name].append(mine)
+    assert medications._OWN_ROWS.first(patient=max(p.pk for p in _patients()) + 1) is None
+    assert all(seen.values()), "each row was read for somebody"
+    assert nobody == set(medications.OWN_ROWS), "and each was missing for somebody"
+    assert _filled(seen["risk_profile"]) >= {"overdose", "sex", "ort_answers"}
+    assert _filled(seen["naloxone_plan"]) >= {"has_naloxone", "kept_where", "expires_on"}
+    assert _filled(seen["taper_reasons"]) >= {"reasons", "recorded_at"}
