@@ -4,7 +4,7 @@ PostgreSQL alike)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -102,3 +102,72 @@ def test_the_prepared_own_rows_read_what_the_orm_reads_for_every_demo_patient(de
     assert _filled(seen["risk_profile"]) >= {"overdose", "sex", "ort_answers"}
     assert _filled(seen["naloxone_plan"]) >= {"has_naloxone", "kept_where", "expires_on"}
     assert _filled(seen["taper_reasons"]) >= {"reasons", "recorded_at"}
+
+
+def _prepared_and_fresh(prepared: Any, build: Any, **values: Any) -> list[dict[str, Any]]:
+    rows = prepared.rows(**values)
+    assert rows == list(build(**values)), values
+    return rows
+
+
+def test_progress_prepared_reads_read_what_the_orm_reads_for_every_demo_patient(demo):
+    from taperwell.checkins import progress
+    from taperwell.checkins.selectors import clinic_today
+    from taperwell.goals import selectors as goals
+    from taperwell.skills import selectors as skills
+
+    today = clinic_today(demo)
+    seen: dict[str, list[dict[str, Any]]] = {"daily": [], "answers": [], "phq9": []}
+    seen |= {"minutes": [], "done": []}
+    for patient in _patients():
+        for since in (today - timedelta(days=144), today - timedelta(days=20)):
+            window = {"patient": patient.pk, "since": since, "today": today}
+            seen["daily"] += _prepared_and_fresh(progress._DAILY, progress._daily_query, **window)
+            seen["answers"] += _prepared_and_fresh(
+                progress._ANSWERS, progress._answers_query, **window
+            )
+            seen["done"] += _prepared_and_fresh(
+                goals._DONE_DAYS, goals._done_days_query, patient=patient.pk, since=since
+            )
+            seen["minutes"] += _prepared_and_fresh(
+                skills._MINUTES_BY_DAY,
+                skills._minutes_by_day_query,
+                patient=patient.pk,
+                start=since,
+                end=today,
+            )
+        for day in (today, today - timedelta(days=40)):
+            seen["phq9"] += _prepared_and_fresh(
+                progress._LAST_TWO_PHQ9,
+                progress._last_two_phq9_query,
+                patient=patient.pk,
+                today=day,
+            )
+    # Every column held a value for somebody, so each was compared with data in it.
+    assert _filled(seen["daily"]) == set(progress.DAILY_COLUMNS)
+    assert _filled(seen["answers"]) == {"day", "instrument", "total"}
+    assert _filled(seen["phq9"]) == {"total"}
+    assert _filled(seen["minutes"]) == {"day", "total"}
+    assert _filled(seen["done"]) == {"day"}
+
+
+def test_progress_reads_a_window_of_days_with_its_ends_included(patient):
+    """The days a prepared read is given are the window's ends, both of them read."""
+    from taperwell.checkins import progress
+    from taperwell.checkins.models import CheckIn
+    from taperwell.checkins.selectors import clinic_today
+
+    today = clinic_today(patient.clinic)
+    for back, pain in ((0, 3), (1, 4), (progress.DAYS + 60, 5), (progress.DAYS + 61, 6)):
+        CheckIn.objects.create(
+            patient=patient,
+            day=today - timedelta(days=back),
+            pain=pain,
+            sleep=5,
+            mood=6,
+            withdrawal=1,
+            craving=0,
+        )
+    rows = progress.daily_rows(patient, today=today)
+    assert [row[1] for row in rows] == [5, 4, 3]
+    assert progress.daily_rows(patient, today=today - timedelta(days=1))[-1][1] == 4
