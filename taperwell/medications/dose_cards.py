@@ -20,12 +20,14 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from taperwell.clinical.taper_text import part_of_day
 from taperwell.core.clock import clock
+from taperwell.core.prepared import Prepared
 from taperwell.medications.models import DoseLog, DoseSlot
 from taperwell.medications.selectors import DoseLine, DoseOfRecord, DoseUnit, step_lines
 from taperwell.tapering.schedule import step_from_document
@@ -362,7 +364,15 @@ def dose_cards(
 
 def day_log(patient: Patient, day: date) -> list[DoseLog]:
     """The day's marks, undone ones included (one query)."""
-    return list(DoseLog.objects.filter(patient=patient, day=day).order_by("taken_at", "pk"))
+    return _DAY_LOG.rows(patient=patient.pk, day=day)
+
+
+def _day_log_query(*, patient: int, day: date) -> QuerySet[DoseLog]:
+    return DoseLog.objects.filter(patient_id=patient, day=day).order_by("taken_at", "pk")
+
+
+# Compiled once per process (core.prepared): Today and My medicines read it on every visit.
+_DAY_LOG = Prepared(_day_log_query, patient=int, day=date)
 
 
 def taken_days(patient_ids: Iterable[int], first: date, last: date) -> set[tuple[int, date]]:

@@ -171,3 +171,77 @@ def test_progress_reads_a_window_of_days_with_its_ends_included(patient):
     rows = progress.daily_rows(patient, today=today)
     assert [row[1] for row in rows] == [5, 4, 3]
     assert progress.daily_rows(patient, today=today - timedelta(days=1))[-1][1] == 4
+
+
+def test_my_medicines_small_prepared_reads_read_what_the_orm_reads(demo):
+    """The day's dose marks, the open pause request and the latest treatment decision."""
+    import uuid
+
+    from django.utils import timezone
+
+    from taperwell.accounts.models import User
+    from taperwell.checkins import care_links
+    from taperwell.checkins.selectors import clinic_today
+    from taperwell.medications import dose_cards
+    from taperwell.medications.models import DoseLog
+    from taperwell.tapering import treatment
+    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+
+    maria = Patient.objects.get(user__email="maria@example.org")
+    plan = TaperPlan.objects.filter(patient=maria).first()
+    clinician = User.objects.exclude(pk=maria.user_id).filter(is_active=True).first()
+    today, now = clinic_today(demo), timezone.now()
+    for hours, undone in ((2, None), (1, now)):
+        DoseLog.objects.create(
+            patient=maria,
+            day=today,
+            slot="morning",
+            time="08:00",
+            line_key="oxycodone|ir|tablet|08:00",
+            drug="oxycodone",
+            product="oxycodone 5 mg tablet",
+            dose_text="10 mg",
+            amount="10.000",
+            unit="mg",
+            taken_at=now - timedelta(hours=hours),
+            idempotency_key=uuid.uuid4(),
+            undone_at=undone,
+        )
+    PauseRequest.objects.create(
+        patient=maria,
+        plan=plan,
+        reason="A hard month",
+        status=PauseRequestStatus.ANSWERED,
+        answered_by=clinician,
+        answered_at=now,
+    )
+    PauseRequest.objects.create(patient=maria, plan=plan, reason="A hard week")
+    for day, step in (("2026-10-01", "discussed"), ("2026-11-30", "referred")):
+        TaperEvent.objects.create(
+            plan=plan,
+            kind=TaperEventKind.TREATMENT,
+            by=clinician,
+            reason="We talked",
+            details={"on": day, "step": step, "medicine": "buprenorphine", "oud_concern": True},
+        )
+    logs, pauses, decisions = [], [], []
+    for patient in _patients():
+        for day in (today, today - timedelta(days=1)):
+            found = dose_cards._DAY_LOG.rows(patient=patient.pk, day=day)
+            fresh = list(dose_cards._day_log_query(patient=patient.pk, day=day))
+            assert [_columns(r) for r in found] == [_columns(r) for r in fresh], patient
+            logs += [_columns(r) for r in found]
+        pause = care_links._OPEN_PAUSE_REQUEST.first(patient=patient.pk)
+        fresh_pause = care_links._open_pause_request_query(patient=patient.pk).first()
+        assert _columns(pause) == _columns(fresh_pause), patient
+        pauses += [_columns(pause)] if pause else []
+        decision = treatment._LATEST_DETAILS.first(patient=patient.pk)
+        assert decision == treatment._latest_details_query(patient=patient.pk).first(), patient
+        decisions += [decision] if decision else []
+    assert {row["undone_at"] is None for row in logs} == {True, False}
+    assert _filled(logs) >= {f.attname for f in DoseLog._meta.concrete_fields}
+    assert [row["reason"] for row in pauses] == ["A hard week"]
+    assert len(decisions) >= 2, "Maria's and the demo's own"
+    assert treatment._LATEST_DETAILS.first(patient=maria.pk)["details"]["step"] == "referred"
+    assert care_links.open_pause_request(maria).reason == "A hard week"
+    assert treatment.latest_for_patient(maria) is not None
