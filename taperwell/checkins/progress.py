@@ -33,7 +33,7 @@ DAILY_COLUMNS = ("day", "pain", "mood", "withdrawal")
 
 # The page's reads, each compiled once per process (core.prepared): building them cost more
 # on every request than the database takes to answer them.
-def _daily_query(*, patient: int, since: date, today: date) -> QuerySet[CheckIn, dict[str, Any]]:
+def _daily_query(*, patient: int, since: date, today: date) -> QuerySet[CheckIn, Any]:
     return (
         CheckIn.objects.filter(
             patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
@@ -45,7 +45,7 @@ def _daily_query(*, patient: int, since: date, today: date) -> QuerySet[CheckIn,
 
 def _answers_query(
     *, patient: int, since: date, today: date
-) -> QuerySet[QuestionnaireResponse, dict[str, Any]]:
+) -> QuerySet[QuestionnaireResponse, Any]:
     return (
         QuestionnaireResponse.objects.filter(
             patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
@@ -55,9 +55,7 @@ def _answers_query(
     )
 
 
-def _last_two_phq9_query(
-    *, patient: int, today: date
-) -> QuerySet[QuestionnaireResponse, dict[str, Any]]:
+def _last_two_phq9_query(*, patient: int, today: date) -> QuerySet[QuestionnaireResponse, Any]:
     return (
         QuestionnaireResponse.objects.filter(
             patient_id=patient, status=EntryStatus.CURRENT, instrument="phq9", day__lte=today

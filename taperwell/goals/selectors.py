@@ -83,7 +83,7 @@ def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:
     return counts
 
 
-def _done_days_query(*, patient: int, since: date) -> QuerySet[ActivityDone, dict[str, Any]]:
+def _done_days_query(*, patient: int, since: date) -> QuerySet[ActivityDone, Any]:
     return ActivityDone.objects.filter(
         patient_id=patient, status=DoneStatus.CURRENT, day__gte=since
     ).values("day")

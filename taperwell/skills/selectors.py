@@ -42,7 +42,7 @@ def _done() -> QuerySet[PracticeSession]:
 
 def _minutes_by_day_query(
     *, patient: int, start: date, end: date
-) -> QuerySet[PracticeSession, dict[str, Any]]:
+) -> QuerySet[PracticeSession, Any]:
     return (
         _done()
         .filter(patient_id=patient, day__gte=start, day__lte=end)

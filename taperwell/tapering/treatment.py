@@ -168,7 +168,7 @@ def patient_words(*, step: str, medicine: str) -> str:
     )
 
 
-def _latest_details_query(*, patient: int) -> QuerySet[TaperEvent, dict[str, Any]]:
+def _latest_details_query(*, patient: int) -> QuerySet[TaperEvent, Any]:
     return (
         TaperEvent.objects.filter(plan__patient_id=patient, kind=TaperEventKind.TREATMENT)
         .order_by("-at", "-pk")
