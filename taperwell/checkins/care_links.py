@@ -14,9 +14,11 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from taperwell.checkins.signals import checkin_saved
+from taperwell.core.prepared import Prepared
 from taperwell.medications import selectors as medications_selectors
 from taperwell.patients.models import Patient
 from taperwell.patients.signals import flag_requested, send_required
@@ -123,11 +125,17 @@ def pause_request_create(*, patient: Patient, reason: str, by: User) -> PauseReq
 
 def open_pause_request(patient: Patient) -> PauseRequest | None:
     """The patient's latest pause request that no clinician has answered yet, or None."""
-    return (
-        PauseRequest.objects.filter(patient=patient, status=PauseRequestStatus.OPEN)
-        .order_by("-created_at")
-        .first()
-    )
+    return _OPEN_PAUSE_REQUEST.first(patient=patient.pk)
+
+
+def _open_pause_request_query(*, patient: int) -> QuerySet[PauseRequest]:
+    return PauseRequest.objects.filter(patient_id=patient, status=PauseRequestStatus.OPEN).order_by(
+        "-created_at"
+    )[:1]
+
+
+# Compiled once per process (core.prepared): My medicines asks on every visit.
+_OPEN_PAUSE_REQUEST = Prepared(_open_pause_request_query, patient=int)
 
 
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:

@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from html import escape  # Django's `escape` calls it; this skips its lazy-text check per label
 
 from django.utils.formats import date_format, localize, number_format
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -72,6 +73,7 @@ class Chart:
         Written here in one pass, not by template loops over every point (a dozen charts of
         up to ninety points each); every label is escaped, the numbers are `_one`'s."""
         marks: list[str] = []
+        changed = _("Dose changed %(day)s")  # looked up once, not once a marker
         for y, label in self.y_tick_marks:
             marks.append(
                 f'<line x1="{self.plot_left}" x2="{self.plot_right}" y1="{y}" y2="{y}" '
@@ -80,7 +82,7 @@ class Chart:
                 f'dominant-baseline="middle">{escape(label)}</text>'
             )
         for x, label in self.marker_marks:
-            title = escape(_("Dose changed %(day)s") % {"day": label})
+            title = escape(changed % {"day": label})
             marks.append(
                 f'<line x1="{x}" x2="{x}" y1="12" y2="{self.baseline_y}" class="marker">'
                 f"<title>{title}</title></line>"
@@ -165,8 +167,17 @@ _TENTH = Decimal("0.1")
 def _one(value: float) -> str:
     """One decimal, as the template filter `floatformat:"1u"` writes it (half up from the
     number's shortest decimal form, no locale; `tests/patient/test_page_speed.py` compares)."""
-    tenths = Decimal(repr(float(value))).quantize(_TENTH, rounding=ROUND_HALF_UP)
-    return f"{tenths + 0:f}"  # + 0: no "-0.0"
+    text = repr(float(value))
+    whole, _dot, decimals = text.lstrip("-").partition(".")
+    if decimals and decimals.isdigit():
+        # The common case, in whole numbers (a Decimal per coordinate was a chart's main cost):
+        # keep the first decimal, add one when the next digit is 5 or more (half up, away from
+        # zero), then put the sign back unless the result is zero.
+        tenths = int(whole) * 10 + int(decimals[0]) + (len(decimals) > 1 and decimals[1] >= "5")
+        sign = "-" if text.startswith("-") and tenths else ""
+        return f"{sign}{tenths // 10}.{tenths % 10}"
+    exact = Decimal(text).quantize(_TENTH, rounding=ROUND_HALF_UP)  # 1e-07, inf
+    return f"{exact + 0:f}"  # + 0: no "-0.0"
 
 
 def draw(

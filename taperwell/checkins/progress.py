@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext, ngettext, pgettext
@@ -15,7 +17,9 @@ from taperwell.access import own_patient_record
 from taperwell.charts import column, weekly
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, short_day_words
+from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
 from taperwell.clinical.instruments import highest_total
+from taperwell.core.prepared import Prepared
 from taperwell.goals.selectors import done_by_day
 from taperwell.medications.selectors import load_dose_rows
 from taperwell.patients.decorators import patient_page
@@ -25,6 +29,45 @@ from taperwell.tapering.selectors import schedule_of
 DAYS = 84  # twelve weeks
 # The check-in answers Progress draws, in the order `daily_rows` reads them; the day first.
 DAILY_COLUMNS = ("day", "pain", "mood", "withdrawal")
+
+
+# The page's reads, each compiled once per process (core.prepared): building them cost more
+# on every request than the database takes to answer them.
+def _daily_query(*, patient: int, since: date, today: date) -> QuerySet[CheckIn, Any]:
+    return (
+        CheckIn.objects.filter(
+            patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
+        )
+        .order_by("day")
+        .values(*DAILY_COLUMNS)
+    )
+
+
+def _answers_query(
+    *, patient: int, since: date, today: date
+) -> QuerySet[QuestionnaireResponse, Any]:
+    return (
+        QuestionnaireResponse.objects.filter(
+            patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
+        )
+        .order_by("day")
+        .values("day", "instrument", "total")
+    )
+
+
+def _last_two_phq9_query(*, patient: int, today: date) -> QuerySet[QuestionnaireResponse, Any]:
+    return (
+        QuestionnaireResponse.objects.filter(
+            patient_id=patient, status=EntryStatus.CURRENT, instrument="phq9", day__lte=today
+        )
+        .order_by("-day", "-pk")
+        .values("total")[:2]
+    )
+
+
+_DAILY = Prepared(_daily_query, patient=int, since=date, today=date)
+_ANSWERS = Prepared(_answers_query, patient=int, since=date, today=date)
+_LAST_TWO_PHQ9 = Prepared(_last_two_phq9_query, patient=int, today=date)
 
 
 def _rows(
@@ -68,12 +111,7 @@ def mood_got_worse(patient: Patient, *, today: date) -> bool:
     """True when the latest PHQ-9 is in a higher band than the one before it."""
     from taperwell.clinical.instruments import get_instrument
 
-    totals = list(
-        selectors.current_questionnaires(patient)
-        .filter(instrument="phq9", day__lte=today)
-        .order_by("-day", "-pk")
-        .values_list("total", flat=True)[:2]
-    )
+    totals = [row["total"] for row in _LAST_TWO_PHQ9.rows(patient=patient.pk, today=today)]
     if len(totals) < 2:
         return False
     spec = get_instrument("phq9")
@@ -88,12 +126,8 @@ def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, i
     """(day, pain, mood, withdrawal) of each current check-in from twelve weeks and two months
     before `today` (a month's change compares with the month before the chart starts)."""
     since = today - timedelta(days=DAYS + 60)
-    return list(
-        selectors.current_checkins(patient)
-        .filter(day__gte=since, day__lte=today)
-        .order_by("day")
-        .values_list(*DAILY_COLUMNS)
-    )
+    rows = _DAILY.rows(patient=patient.pk, since=since, today=today)
+    return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
 
 
 def progress_charts(
@@ -108,12 +142,10 @@ def progress_charts(
     start = today - timedelta(days=DAYS)
     if daily is None:
         daily = daily_rows(patient, today=today)
-    answers = list(
-        selectors.current_questionnaires(patient)
-        .filter(day__gte=start, day__lte=today)
-        .order_by("day")
-        .values_list("day", "instrument", "total")
-    )
+    answers = [
+        (row["day"], row["instrument"], row["total"])
+        for row in _ANSWERS.rows(patient=patient.pk, since=start, today=today)
+    ]
     plan = care_links.current_plan(patient)
     schedule = schedule_of(plan)
     step_dates = list(schedule.dose_change_days())

@@ -31,6 +31,7 @@ from taperwell.clinical.text_risk import screen_text
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context
+from taperwell.medications.dose_cards_html import cards_html
 from taperwell.medications.selectors import dose_of_record, load_dose_rows, load_own_rows
 from taperwell.patients.decorators import patient_page
 from taperwell.tapering.models import PlanStatus
@@ -217,15 +218,16 @@ def medicines(request: HttpRequest) -> HttpResponse:
     timeline = selectors.step_timeline(
         schedule_of(plan), today=today, worded=(steps or {}).get("steps")
     )
+    doses = cards_context(patient, record=record, steps=steps, day=today, where="medicines")
     return render(
         request,
         "checkins/medicines.html",
         {
             "patient": patient,
             "record": record,
-            "doses": cards_context(
-                patient, record=record, steps=steps, day=today, where="medicines"
-            ),
+            "doses": doses,
+            # The cards written in Python: the markup of `medications/_dose_cards.html`.
+            "doses_html": cards_html(doses, request),
             "medications": care_links.active_medications(patient),
             "plan": plan,
             "steps": steps,

@@ -55,10 +55,12 @@ def field_block(field: Any) -> SafeString:
             format_html(' id="{}_helptext"', field.auto_id) if field.auto_id else "",
             mark_safe(field.help_text),  # noqa: S308 (the template's `|safe`: our own words)
         )
+    errors = field.errors
     return format_html(
         '<div class="field">{}\n{}\n{}\n{}{}</div>',
         opening,
-        field.errors,
+        # No errors write nothing: not drawn through the error list's two templates.
+        errors if errors else "",
         field,
         hint,
         mark_safe("</fieldset>") if field.use_fieldset else "",

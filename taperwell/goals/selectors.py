@@ -88,11 +88,19 @@ _WEEK_ACTIVITIES: Prepared[Activity] = Prepared(
 
 def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:
     counts: dict[date, int] = {}
-    for day in ActivityDone.objects.filter(
-        patient=patient, status=DoneStatus.CURRENT, day__gte=since
-    ).values_list("day", flat=True):
-        counts[day] = counts.get(day, 0) + 1
+    for row in _DONE_DAYS.rows(patient=patient.pk, since=since):
+        counts[row["day"]] = counts.get(row["day"], 0) + 1
     return counts
+
+
+def _done_days_query(*, patient: int, since: date) -> QuerySet[ActivityDone, Any]:
+    return ActivityDone.objects.filter(
+        patient_id=patient, status=DoneStatus.CURRENT, day__gte=since
+    ).values("day")
+
+
+# Compiled once per process (core.prepared): the Progress page reads it on every visit.
+_DONE_DAYS = Prepared(_done_days_query, patient=int, since=date)
 
 
 @dataclass(frozen=True)

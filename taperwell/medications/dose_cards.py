@@ -363,16 +363,16 @@ def dose_cards(
 
 
 def day_log(patient: Patient, day: date) -> list[DoseLog]:
-    """The day's marks, undone ones included (one prepared query: read on every page with the
-    dose cards)."""
+    """The day's marks, undone ones included (one query)."""
     return _DAY_LOG.rows(patient=patient.pk, day=day)
 
 
-def _day_log_query(patient: int, day: date) -> QuerySet[DoseLog]:
+def _day_log_query(*, patient: int, day: date) -> QuerySet[DoseLog]:
     return DoseLog.objects.filter(patient_id=patient, day=day).order_by("taken_at", "pk")
 
 
-_DAY_LOG: Prepared[DoseLog] = Prepared(_day_log_query, patient=int, day=date)
+# Compiled once per process (core.prepared): Today and My medicines read it on every visit.
+_DAY_LOG = Prepared(_day_log_query, patient=int, day=date)
 
 
 def taken_days(patient_ids: Iterable[int], first: date, last: date) -> set[tuple[int, date]]:

@@ -181,8 +181,9 @@ def load_own_rows(patient: Patient) -> dict[str, Any]:
     """Read the rows of `OWN_ROWS` in one query (None where the patient has none) and keep them
     on this patient object, for this request only: `risk_profile_of` and `naloxone_plan_of`
     then read them from there."""
-    # type(patient): the patients app imports this module; no import of it at the top here.
-    row = type(patient).objects.select_related(*OWN_ROWS).get(pk=patient.pk)
+    row = _OWN_ROWS.first(patient=patient.pk)
+    if row is None:
+        raise type(patient).DoesNotExist(f"patient {patient.pk} is gone")
     loaded: dict[str, Any] = {}
     for name in OWN_ROWS:
         try:
@@ -191,6 +192,17 @@ def load_own_rows(patient: Patient) -> dict[str, Any]:
             loaded[name] = None
     vars(patient)["own_rows"] = loaded
     return loaded
+
+
+def _own_rows_query(*, patient: int) -> QuerySet[Patient]:
+    # The patients app imports this module: its model is looked up, not imported at the top.
+    from taperwell.patients.models import Patient
+
+    return Patient.objects.select_related(*OWN_ROWS).filter(pk=patient)
+
+
+# Compiled once per process (core.prepared): building it cost more than reading it.
+_OWN_ROWS: Prepared[Patient] = Prepared(_own_rows_query, patient=int)
 
 
 def _own_row(patient: Patient, name: str) -> tuple[bool, Any]:
@@ -917,17 +929,18 @@ def load_dose_rows(patient: Patient) -> None:
     vars(patient)["dose_medicines"] = medicines
 
 
-def _dose_plans_query(patient: int) -> QuerySet[TaperPlan]:
+def _dose_plans_query(*, patient: int) -> QuerySet[TaperPlan]:
     return _plans_queryset_all().filter(patient_id=patient).defer("draft")
 
 
-def _dose_medicines_query(patient: int) -> QuerySet[PatientMedication]:
+def _dose_medicines_query(*, patient: int) -> QuerySet[PatientMedication]:
     return PatientMedication.objects.filter(patient_id=patient).exclude(
         status=MedicationStatus.ENTERED_IN_ERROR
     )
 
 
-# Read on every patient page that shows a dose: prepared once per process (their SQL).
+# `load_dose_rows`' two reads, compiled once per process (core.prepared): the plans' two
+# subqueries cost more to build on each request than the database takes to answer them.
 _DOSE_PLANS: Prepared[TaperPlan] = Prepared(_dose_plans_query, patient=int)
 _DOSE_MEDICINES: Prepared[PatientMedication] = Prepared(_dose_medicines_query, patient=int)
 

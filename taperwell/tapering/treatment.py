@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from taperwell.core.prepared import Prepared
 from taperwell.patients.signals import send_required
 from taperwell.tapering.models import PlanStatus, TaperEvent, TaperEventKind, TaperPlan
 from taperwell.tapering.services import _must_be_clinician
@@ -166,17 +168,25 @@ def patient_words(*, step: str, medicine: str) -> str:
     )
 
 
+def _latest_details_query(*, patient: int) -> QuerySet[TaperEvent, Any]:
+    return (
+        TaperEvent.objects.filter(plan__patient_id=patient, kind=TaperEventKind.TREATMENT)
+        .order_by("-at", "-pk")
+        .values("details")[:1]
+    )
+
+
+# Compiled once per process (core.prepared): My medicines asks on every visit.
+_LATEST_DETAILS = Prepared(_latest_details_query, patient=int)
+
+
 def latest_for_patient(patient: Patient) -> dict[str, str] | None:
     """The patient's own view of the latest decision: a title and plain words (only the
     decision's step and medicine are read: no names, no plan)."""
-    details = (
-        TaperEvent.objects.filter(plan__patient=patient, kind=TaperEventKind.TREATMENT)
-        .order_by("-at", "-pk")
-        .values_list("details", flat=True)
-        .first()
-    )
-    if details is None:
+    latest = _LATEST_DETAILS.first(patient=patient.pk)
+    if latest is None:
         return None
+    details = latest["details"]
     return {
         "title": gettext(PATIENT_TITLE),
         "body": patient_words(step=details["step"], medicine=details["medicine"]),

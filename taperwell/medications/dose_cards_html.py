@@ -1,0 +1,200 @@
+"""The dose cards written in Python: the markup of `medications/_dose_cards.html`, byte for byte.
+
+My medicines draws its cards here, once a request, rather than through the template's nested
+loops, filters and translation tags (a large part of the page's own drawing). The template stays
+what Today and the cards' htmx swaps render, and `tests/patient/test_prepared_my_pages.py`
+compares the two on cards taken and not, patches, as-needed doses, the next change and other
+medicines, in English and Spanish.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, localize, time_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+
+def _time(value: Any) -> str:
+    """The template's `|time:"g:i A"` (aware times in the active time zone first)."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return str(conditional_escape(time_format(value, "g:i A")))
+
+
+def _e(value: Any) -> str:
+    return str(conditional_escape(value))
+
+
+def _hidden(token: str) -> str:
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+
+
+def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
+    """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`."""
+    csrf = _hidden(get_token(request))
+    where = _e(doses["where"])
+    taken_url, undo_url = _e(doses["taken_url"]), _e(doses["undo_url"])
+    out = ['\n<div id="dose-cards" class="dose-cards">\n']
+    if getattr(request, "htmx", False):
+        out.extend(
+            f'<p class="notice" role="status">{_e(message)}</p>'
+            for message in get_messages(request)
+        )
+    out.append("\n")
+    for card in doses["cards"]:
+        out.append(_scheduled(card, csrf=csrf, where=where, taken=taken_url, undo=undo_url))
+    out.append("\n")
+    for card in doses["as_needed"]:
+        out.append(_as_needed(card, csrf=csrf, where=where, taken=taken_url, undo=undo_url))
+    out.append("\n")
+    if doses["cards"] or doses["as_needed"]:
+        note = _e(gettext("The drawings show the strength. Your tablets may look different."))
+        out.append(f'<p class="small dose-note">{note}</p>')
+    out.append("\n")
+    change = doses.get("next_change")
+    if change and change.get("changes"):
+        on = _e(date_format(change["on"], gettext("M j")))
+        changes = "; ".join(_e(c) for c in change["changes"])
+        start = gettext("From %(on)s:") % {"on": on}
+        out.append(f'\n<p class="dose-next" data-next-change>{start} {changes}</p>\n')
+    out.append("\n")
+    if doses["others"]:
+        heading = _e(gettext("Your other medicines"))
+        items = "".join(
+            f"<li><strong>{_e(med.label)}</strong>"
+            + (f" — {_e(med.directions)}" if med.directions else "")
+            + "</li>"
+            for med in doses["others"]
+        )
+        out.append(
+            f'\n<h3 class="dose-others-h">{heading}</h3>\n<ul class="med-list">{items}</ul>\n'
+        )
+    out.append("\n</div>\n")
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped above)
+
+
+def _scheduled(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> str:
+    dom, label = _e(card.dom_id), _e(card.label)
+    items = []
+    for item in card.items:
+        parts = "".join(
+            '\n      <p class="dose-part"><span class="dose-drawings" aria-hidden="true">'
+            + "".join(str(d.svg) for d in part["drawings"])
+            + f"</span> <strong>{_e(part['text'])}</strong></p>\n      "
+            for part in item.parts
+        )
+        patch = f'<p class="small">{_e(item.patch_words)}</p>' if item.patch_words else ""
+        items.append(
+            f'\n    <li>\n      <p class="dose-product">{_e(item.product)}</p>\n      '
+            f"{parts}\n      {patch}\n    </li>\n  "
+        )
+    if card.is_taken:
+        at = _time(card.taken_at)
+        words = (
+            gettext("Patch checked at %(at)s") if card.only_patches else gettext("Taken at %(at)s")
+        ) % {"at": at}
+        action = (
+            f'\n  <p class="dose-done"><span aria-hidden="true">✓</span> {words}</p>\n'
+            f'  <form method="post" action="{undo}" hx-post="{undo}" hx-target="#dose-cards" '
+            f'hx-swap="outerHTML">{csrf}\n'
+            f'    <input type="hidden" name="key" value="{_e(card.undo_key)}">'
+            f'<input type="hidden" name="next" value="{where}">\n'
+            f'    <button type="submit" class="button secondary" id="{dom}-btn">'
+            f"{_e(gettext('Undo'))}"
+            f'<span class="visually-hidden"> ({label})</span></button>\n  </form>\n  '
+        )
+    else:
+        tap = gettext("My patch is on") if card.only_patches else gettext("Taken")
+        action = (
+            f'\n  <form method="post" action="{taken}" hx-post="{taken}" hx-target="#dose-cards" '
+            f'hx-swap="outerHTML">{csrf}\n'
+            f'    <input type="hidden" name="key" value="{_e(card.fresh_key)}">'
+            f'<input type="hidden" name="time" value="{_e(card.time)}">'
+            f'<input type="hidden" name="next" value="{where}">\n'
+            f'    <button type="submit" class="button wide" id="{dom}-btn">{_e(tap)}'
+            f'<span class="visually-hidden"> ({label})</span></button>\n  </form>\n  '
+        )
+    return (
+        f'\n<article class="dose-card{" is-taken" if card.is_taken else ""}" '
+        f'aria-labelledby="{dom}-h" data-time="{_e(card.time)}">\n'
+        f'  <h3 id="{dom}-h">{label} <span class="dose-clock">{_time(card.clock)}</span></h3>\n'
+        f'  <ul class="dose-items">\n  {"".join(items)}\n  </ul>\n  {action}\n</article>\n'
+    )
+
+
+def _as_needed(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> str:
+    dom, product = _e(card.dom_id), _e(card.product)
+    strength = ""
+    if card.strength_text:
+        strength = (
+            '<p class="dose-part"><span class="dose-drawings" aria-hidden="true">'
+            f"{card.drawing.svg}</span> <strong>{_e(card.strength_text)}</strong></p>"
+        )
+    if card.most:
+        most = ngettext(
+            "Only if you need it: as needed, up to %(n)s a day.",
+            "Only if you need it: as needed, up to %(n)s a day.",
+            card.most,
+        ) % {"n": _e(localize(card.most))}
+    else:
+        most = _e(gettext("Only if you need it: as needed."))
+    marked = ""
+    if card.count:
+        times = ", ".join(_time(row.taken_at) for row in card.taken)
+        count = ngettext("You marked %(n)s today", "You marked %(n)s today", card.count) % {
+            "n": _e(localize(card.count))
+        }
+        marked = f'<p class="dose-done"><span aria-hidden="true">✓</span> {count} ({times})</p>'
+    at_most = ""
+    if card.at_most:
+        words = _e(
+            gettext(
+                "That is the most your plan has for today. If your pain is hard to manage, "
+                "your care team can help."
+            )
+        )
+        send = _e(gettext("Send a message"))
+        at_most = (
+            f'<p class="small">{words} <a href="{_e(reverse("messaging:inbox"))}">{send}</a></p>'
+        )
+    one_dose = gettext("one dose of %(name)s") % {"name": product}
+    undo_form = ""
+    if card.undo_key:
+        undo_form = (
+            f'\n  <form method="post" action="{undo}" hx-post="{undo}" hx-target="#dose-cards" '
+            f'hx-swap="outerHTML">{csrf}\n'
+            f'    <input type="hidden" name="key" value="{_e(card.undo_key)}">'
+            f'<input type="hidden" name="next" value="{where}">\n'
+            f'    <button type="submit" class="button secondary" id="{dom}-undo">'
+            f"{_e(gettext('Undo the last one'))}"
+            f'<span class="visually-hidden"> ({product})</span></button>\n  </form>\n  '
+        )
+    return (
+        f'\n<article class="dose-card as-needed" aria-labelledby="{dom}-h" '
+        f'data-line="{_e(card.line_key)}">\n'
+        f'  <h3 id="{dom}-h">{_e(gettext("As needed"))}</h3>\n'
+        f'  <p class="dose-product">{product}</p>\n'
+        f"  {strength}\n"
+        f"  <p>{most}</p>\n"
+        f"  {marked}\n"
+        f"  {at_most}\n"
+        '  <div class="dose-actions">\n'
+        f'  <form method="post" action="{taken}" hx-post="{taken}" hx-target="#dose-cards" '
+        f'hx-swap="outerHTML">{csrf}\n'
+        f'    <input type="hidden" name="key" value="{_e(card.fresh_key)}">'
+        f'<input type="hidden" name="line" value="{_e(card.line_key)}">'
+        f'<input type="hidden" name="next" value="{where}">\n'
+        f'    <button type="submit" class="button secondary" id="{dom}-btn">'
+        f"{_e(gettext('Taken'))}"
+        f'<span class="visually-hidden"> ({one_dose})</span></button>\n  </form>\n  '
+        f"{undo_form}\n  </div>\n</article>\n"
+    )
