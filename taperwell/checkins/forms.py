@@ -6,12 +6,12 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.instruments import Instrument
 from taperwell.core import widgets
+from taperwell.core.markup import escape
 from taperwell.goals.models import Activity
 
 if TYPE_CHECKING:
@@ -67,28 +67,22 @@ class ScaleWidget(forms.RadioSelect):
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         required = " required" if widget["required"] else ""
-        buttons = [
-            format_html(
-                '\n  <label class="scale-option" for="{id}"><input type="radio" name="{name}" '
-                'value="{value}" id="{id}"{checked}{required}><span>{label}</span></label>',
-                id=option["attrs"]["id"],
-                name=option["name"],
-                value=option["value"],
-                checked=" checked" if option["selected"] else "",
-                required=required,
-                label=option["label"],
-            )
-            for _group, options, _index in widget["optgroups"]
-            for option in options
-        ]
+        buttons = "".join(
+            [
+                f'\n  <label class="scale-option" for="{escape(option["attrs"]["id"])}">'
+                f'<input type="radio" name="{escape(option["name"])}" '
+                f'value="{escape(option["value"])}" id="{escape(option["attrs"]["id"])}"'
+                f"{' checked' if option['selected'] else ''}{required}>"
+                f"<span>{escape(option['label'])}</span></label>"
+                for _group, options, _index in widget["optgroups"]
+                for option in options
+            ]
+        )
         scale_id = widget["attrs"].get("id")
-        return format_html(
-            '<div class="scale"{}>{}\n</div>\n<p class="scale-ends"><span>{}</span>'
-            "<span>{}</span></p>",
-            format_html(' id="{}"', scale_id) if scale_id else "",
-            mark_safe("".join(buttons)),  # noqa: S308 (each part escaped by format_html)
-            self.low,
-            self.high,
+        scale_id = f' id="{escape(scale_id)}"' if scale_id else ""
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<div class="scale"{scale_id}>{buttons}\n</div>\n<p class="scale-ends">'
+            f"<span>{escape(self.low)}</span><span>{escape(self.high)}</span></p>"
         )
 
 

@@ -315,9 +315,7 @@ def _patient_forms(renderer, *, bound):
         ReasonsForm(data, tapering=False, renderer=renderer),
         PauseRequestForm(data, renderer=renderer),
         NaloxonePlanForm(data, today=date(2026, 12, 7), renderer=renderer),
-        QuestionnaireForm(
-            data, initial=key, instrument=get_instrument("phq9"), renderer=renderer
-        ),
+        QuestionnaireForm(data, initial=key, instrument=get_instrument("phq9"), renderer=renderer),
     ]
 
 
@@ -336,3 +334,42 @@ def test_field_blocks_drawn_in_python_write_the_same_markup_as_the_field_templat
             errors += "errorlist" in html
     assert fieldsets > 5
     assert (errors > 5) is bound
+
+
+class _Markup:
+    def __html__(self) -> str:
+        return "<i>already markup</i>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "<b>5 & 6</b> \"quoted\" 'single'",
+        "",
+        7,
+        None,
+        "dose & <script>",
+        _Markup(),
+    ],
+)
+def test_the_quick_escape_writes_what_conditional_escape_writes(value):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from taperwell.core.markup import escape
+
+    assert escape(value) == conditional_escape(value)
+    assert escape(mark_safe(f"<em>{value}</em>")) == f"<em>{value}</em>"  # noqa: S308
+    lazy = gettext_lazy("Please choose an answer.")
+    assert escape(lazy) == conditional_escape(lazy)
+
+
+@given(st.text())
+def test_the_quick_escape_escapes_any_text_as_django_does(text):
+    from django.utils.html import conditional_escape
+
+    from taperwell.core.markup import escape
+
+    assert escape(text) == conditional_escape(text)
