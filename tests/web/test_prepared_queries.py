@@ -134,3 +134,71 @@ def test_a_slot_the_query_never_uses_is_refused():
     )
     with pytest.raises(PreparedQueryError, match="since"):
         unused.rows(patient=1, since=timezone.now())
+
+
+def _columns(checkin):
+    from taperwell.goals.models import Activity
+
+    columns = {f.attname: getattr(checkin, f.attname) for f in CheckIn._meta.concrete_fields}
+    activity = checkin.activity_done
+    columns["activity_done"] = (
+        {f.attname: getattr(activity, f.attname) for f in Activity._meta.concrete_fields}
+        if activity is not None
+        else None
+    )
+    return columns
+
+
+def test_the_prepared_check_in_of_the_day_is_what_the_orm_reads(patient, other_patient):
+    import uuid
+
+    from taperwell.checkins.selectors import checkin_on
+    from taperwell.goals.models import Activity, Goal
+
+    day = clinic_today(patient.clinic)
+    goal = Goal.objects.create(patient=patient, title="Walk to the river", why="To see it")
+    step = Activity.objects.create(patient=patient, goal=goal, title="Ten minutes outside")
+    scales = {"pain": 4, "sleep": 5, "mood": 6, "withdrawal": 1, "craving": 2}
+    CheckIn.objects.create(
+        patient=patient,
+        day=day,
+        **{**scales, "pain": 9},
+        status="entered_in_error",
+        error_reason="Wrong day",
+    )
+    CheckIn.objects.create(patient=patient, day=day - timedelta(days=1), **scales)
+    CheckIn.objects.create(patient=other_patient, day=day, **scales)
+    CheckIn.objects.create(
+        patient=patient, day=day - timedelta(days=2), **scales, status="entered_in_error"
+    )
+    assert checkin_on(patient, day + timedelta(days=1)) is None
+    assert checkin_on(patient, day - timedelta(days=2)) is None  # only a mistake that day
+    saved = CheckIn.objects.create(
+        patient=patient,
+        day=day,
+        **scales,
+        withdrawal_signs=["yawning", "aches"],
+        activity_done=step,
+        activity_text="Called my sister",
+        prn_doses=1,
+        self_harm_thoughts=False,
+        self_harm_declined=False,
+        overdose=False,
+        naloxone_used=False,
+        not_prescribed_opioids=True,
+        note="A slow morning.",
+        idempotency_key=uuid.uuid4(),
+    )
+    fresh = (
+        CheckIn.objects.filter(patient=patient, day=day, status="current")
+        .select_related("activity_done")
+        .get()
+    )
+    prepared = checkin_on(patient, day)
+    assert prepared.pk == saved.pk
+    assert CheckIn.activity_done.is_cached(prepared)
+    assert _columns(prepared) == _columns(fresh)
+    empty = {name for name, value in _columns(prepared).items() if value in (None, "", [])}
+    assert empty == {"error_reason"}  # kept for entries marked entered in error
+    assert checkin_on(patient, day - timedelta(days=1)).pain == 4
+    assert checkin_on(other_patient, day).patient_id == other_patient.pk
