@@ -83,3 +83,30 @@ class Textarea(forms.Textarea):
             f'<textarea name="{escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
             f"{escape(widget['value'] or '')}</textarea>"
         )
+
+
+class PythonDrawnInputMixin:
+    """Django's `input.html` (with `attrs.html`) in Python, for the one-line inputs."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        shown = widget["value"]
+        shown = "" if shown is None else f' value="{escape(shown)}"'
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}'
+            f"{attributes(widget['attrs'])}>"
+        )
+
+
+class TextInput(PythonDrawnInputMixin, forms.TextInput):
+    pass
+
+
+class NumberInput(PythonDrawnInputMixin, forms.NumberInput):
+    pass
+
+
+class HiddenInput(PythonDrawnInputMixin, forms.HiddenInput):
+    pass

@@ -373,3 +373,75 @@ def test_the_quick_escape_escapes_any_text_as_django_does(text):
     from taperwell.core.markup import escape
 
     assert escape(text) == conditional_escape(text)
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [
+        (widgets.TextInput, forms.TextInput),
+        (widgets.NumberInput, forms.NumberInput),
+        (widgets.HiddenInput, forms.HiddenInput),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 0, 3, "A walk & a <call>", "6f1c1b9e-3d0c"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_prn", "required": True, "disabled": False, "min": 0}]
+)
+def test_inputs_drawn_in_python_write_the_same_markup_as_djangos(ours, djangos, value, attrs):
+    expected = djangos(attrs={"inputmode": "numeric"}).render("prn", value, attrs=attrs)
+    drawn = ours(attrs={"inputmode": "numeric"}).render("prn", value, attrs=attrs)
+    assert drawn == expected
+
+
+def test_check_in_forms_share_their_fixed_choices_and_never_each_others_changes():
+    from taperwell.checkins.forms import SCALE_CHOICES, CheckInForm
+
+    first, second = CheckInForm(activities=[]), CheckInForm(activities=[])
+    assert first.fields["pain"] is not second.fields["pain"]
+    assert first.fields["pain"].widget is not second.fields["pain"].widget
+    first.fields["pain"].choices = [(1, "1")]
+    first.fields["self_harm"].choices = [("yes", "Yes")]
+    assert second.fields["pain"].choices == SCALE_CHOICES
+    assert second.fields["pain"].widget.choices == SCALE_CHOICES
+    assert [value for value, _label in second.fields["self_harm"].choices] == [
+        "yes",
+        "no",
+        "skip",
+    ]
+    assert CheckInForm.base_fields["pain"].choices == SCALE_CHOICES
+
+
+def _scale_as_django_lays_it_out(scale, name, value, attrs):
+    """The scale's markup from Django's own RadioSelect context: its options, ids and choice."""
+    from django.utils.html import escape
+
+    widget = scale.get_context(name, value, attrs)["widget"]
+    required = " required" if widget["required"] else ""
+    buttons = "".join(
+        f'\n  <label class="scale-option" for="{escape(o["attrs"]["id"])}"><input type="radio" '
+        f'name="{escape(o["name"])}" value="{escape(o["value"])}" id="{escape(o["attrs"]["id"])}"'
+        f"{' checked' if o['selected'] else ''}{required}><span>{escape(o['label'])}</span></label>"
+        for _group, options, _index in widget["optgroups"]
+        for o in options
+    )
+    return (
+        f'<div class="scale" id="{escape(widget["attrs"]["id"])}">{buttons}\n</div>\n'
+        f'<p class="scale-ends"><span>{escape(scale.low)}</span>'
+        f"<span>{escape(scale.high)}</span></p>"
+    )
+
+
+@pytest.mark.parametrize("value", [None, "", 0, "0", 3, "3", 10, "11", "x", [4], ["4", "5"]])
+@pytest.mark.parametrize("required", [True, False])
+@pytest.mark.parametrize("name", ["pain", "mood"])
+def test_the_check_in_scale_writes_the_buttons_djangos_radio_context_describes(
+    value, required, name
+):
+    from taperwell.checkins.forms import SCALE_CHOICES, ScaleWidget
+
+    scale = ScaleWidget("0: none", "10: <worst>", choices=SCALE_CHOICES)
+    scale.is_required = required
+    attrs = {"id": f"id_{name}"}
+    assert scale.render(name, value, attrs=attrs) == _scale_as_django_lays_it_out(
+        scale, name, value, attrs
+    )
