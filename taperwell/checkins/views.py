@@ -44,7 +44,7 @@ HISTORY_DAYS = 30
 def checkin_new(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="check-in", write=request.method == "POST")
     today = selectors.clinic_today(patient.clinic)
-    activities = list(active_activities(patient))
+    activities = active_activities(patient)
     existing = None
     if request.method == "POST":
         form = CheckInForm(request.POST, activities=activities)

@@ -202,3 +202,42 @@ def test_the_prepared_check_in_of_the_day_is_what_the_orm_reads(patient, other_p
     assert empty == {"error_reason"}  # kept for entries marked entered in error
     assert checkin_on(patient, day - timedelta(days=1)).pain == 4
     assert checkin_on(other_patient, day).patient_id == other_patient.pk
+
+
+def test_the_prepared_active_steps_are_what_the_orm_reads(patient, other_patient):
+    from taperwell.goals.models import Activity, Goal
+    from taperwell.goals.selectors import active_activities
+
+    def columns(activity):
+        fields = Activity._meta.concrete_fields
+        goal_fields = Goal._meta.concrete_fields
+        return (
+            {f.attname: getattr(activity, f.attname) for f in fields},
+            {f.attname: getattr(activity.goal, f.attname) for f in goal_fields},
+        )
+
+    goal = Goal.objects.create(patient=patient, title="Walk to the river", why="To see it")
+    reached = Goal.objects.create(
+        patient=patient, title="Garden", why="Fresh air", status="reached"
+    )
+    theirs = Goal.objects.create(patient=other_patient, title="Swim", why="Joints")
+    steps = [
+        Activity.objects.create(patient=patient, goal=goal, title="Ten minutes outside"),
+        Activity.objects.create(patient=patient, goal=goal, title="Stretch", times_per_week=5),
+    ]
+    Activity.objects.create(patient=patient, goal=goal, title="Old step", status="retired")
+    Activity.objects.create(patient=patient, goal=reached, title="Water the beans")
+    Activity.objects.create(patient=other_patient, goal=theirs, title="Pool")
+    fresh = list(
+        Activity.objects.filter(patient=patient, status="active", goal__status="active")
+        .select_related("goal")
+        .order_by("created_at", "id")
+    )
+    prepared = active_activities(patient)
+    assert [a.pk for a in prepared] == [a.pk for a in steps] == [a.pk for a in fresh]
+    assert all(Activity.goal.is_cached(a) for a in prepared)
+    assert [columns(a) for a in prepared] == [columns(a) for a in fresh]
+    for activity_columns, goal_columns in map(columns, prepared):
+        empty = {k for k, v in {**activity_columns, **goal_columns}.items() if v in (None, "")}
+        assert empty == {"error_reason"}  # kept for a goal marked entered in error
+    assert [a.title for a in active_activities(other_patient)] == ["Pool"]
