@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -44,11 +45,22 @@ NOT_TODAY = "not-today"
 
 class _FixedChoices:
     """A choice field whose choices are written in this module, never changed per form. Django
-    deep-copies every field of every form it makes; these share the one list of (value, label)
-    pairs, whose tuples never change, instead of copying it pair by pair."""
+    deep-copies every field of every form it makes, and its choice widget sorts the copied
+    choices out again; these share the one list of (value, label) pairs, whose tuples never
+    change, with their widget, instead of copying it pair by pair. (A form that sets other
+    choices replaces the list, never changes it.)"""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        return forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]
+        # Field.__deepcopy__ and ChoiceWidget.__deepcopy__, but for the choices.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        widget = self.widget  # type: ignore[attr-defined]
+        result.widget = copy.copy(widget)
+        result.widget.attrs = widget.attrs.copy()
+        memo[id(widget)] = result.widget
+        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
+        result.validators = self.validators[:]  # type: ignore[attr-defined]
+        return result
 
 
 class FixedChoiceField(_FixedChoices, forms.ChoiceField):

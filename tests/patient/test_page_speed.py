@@ -399,6 +399,9 @@ def test_check_in_forms_share_their_fixed_choices_and_never_each_others_changes(
     first, second = CheckInForm(activities=[]), CheckInForm(activities=[])
     assert first.fields["pain"] is not second.fields["pain"]
     assert first.fields["pain"].widget is not second.fields["pain"].widget
+    first.fields["pain"].widget.attrs["class"] = "big"
+    assert "class" not in second.fields["pain"].widget.attrs
+    assert first.fields["pain"].error_messages is not second.fields["pain"].error_messages
     first.fields["pain"].choices = [(1, "1")]
     first.fields["self_harm"].choices = [("yes", "Yes")]
     assert second.fields["pain"].choices == SCALE_CHOICES
