@@ -58,7 +58,8 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             )
             if saved.help_needed:
                 return _help_now(saved.help_needed)
-            if screen_text(saved.entry.note).risky:
+            note_risk = saved.note_risk or screen_text(saved.entry.note)
+            if note_risk.risky:
                 messages.warning(
                     request,
                     _(
