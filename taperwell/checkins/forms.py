@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.instruments import Instrument
 from taperwell.core import widgets
+from taperwell.core.markup import escape
 from taperwell.goals.models import Activity
 
 if TYPE_CHECKING:
@@ -41,8 +43,40 @@ _ANSWER = {"yes": True, "no": False}
 NOT_TODAY = "not-today"
 
 
+class _FixedChoices:
+    """A choice field whose choices are written in this module, never changed per form. Django
+    deep-copies every field of every form it makes, and its choice widget sorts the copied
+    choices out again; these share the one list of (value, label) pairs, whose tuples never
+    change, with their widget, instead of copying it pair by pair. (A form that sets other
+    choices replaces the list, never changes it.)"""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        # Field.__deepcopy__ and ChoiceWidget.__deepcopy__, but for the choices.
+        result = copy.copy(self)
+        memo[id(self)] = result
+        widget = self.widget  # type: ignore[attr-defined]
+        result.widget = copy.copy(widget)
+        result.widget.attrs = widget.attrs.copy()
+        memo[id(widget)] = result.widget
+        result.error_messages = self.error_messages.copy()  # type: ignore[attr-defined]
+        result.validators = self.validators[:]  # type: ignore[attr-defined]
+        return result
+
+
+class FixedChoiceField(_FixedChoices, forms.ChoiceField):
+    pass
+
+
+class FixedTypedChoiceField(_FixedChoices, forms.TypedChoiceField):
+    pass
+
+
+class FixedMultipleChoiceField(_FixedChoices, forms.MultipleChoiceField):
+    pass
+
+
 def safety_question(label: str, choices: list[Any], help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
+    return FixedChoiceField(
         label=label,
         choices=choices,
         widget=widgets.RadioSelect,
@@ -65,35 +99,48 @@ class ScaleWidget(forms.RadioSelect):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        required = " required" if widget["required"] else ""
-        buttons = [
-            format_html(
-                '\n  <label class="scale-option" for="{id}"><input type="radio" name="{name}" '
-                'value="{value}" id="{id}"{checked}{required}><span>{label}</span></label>',
-                id=option["attrs"]["id"],
-                name=option["name"],
-                value=option["value"],
-                checked=" checked" if option["selected"] else "",
-                required=required,
-                label=option["label"],
-            )
-            for _group, options, _index in widget["optgroups"]
-            for option in options
-        ]
-        scale_id = widget["attrs"].get("id")
-        return format_html(
-            '<div class="scale"{}>{}\n</div>\n<p class="scale-ends"><span>{}</span>'
-            "<span>{}</span></p>",
-            format_html(' id="{}"', scale_id) if scale_id else "",
-            mark_safe("".join(buttons)),  # noqa: S308 (each part escaped by format_html)
-            self.low,
-            self.high,
+        scale_id = {**self.attrs, **(attrs or {})}.get("id") or ""
+        options = tuple((option, str(label)) for option, label in self.choices)
+        # As Django's RadioSelect: the first button whose value is the value given is chosen.
+        given = self.format_value(value)
+        buttons, chosen = [], False
+        for option, unchosen, chosen_markup in _scale_buttons(
+            name, scale_id, self.is_required, options
+        ):
+            picked = not chosen and option in given
+            chosen = chosen or picked
+            buttons.append(chosen_markup if picked else unchosen)
+        own_id = f' id="{escape(scale_id)}"' if scale_id else ""
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<div class="scale"{own_id}>{"".join(buttons)}\n</div>\n<p class="scale-ends">'
+            f"<span>{escape(self.low)}</span><span>{escape(self.high)}</span></p>"
         )
 
 
+@functools.lru_cache(maxsize=64)
+def _scale_buttons(
+    name: str, scale_id: str, required: bool, options: tuple[tuple[Any, str], ...]
+) -> tuple[tuple[str, str, str], ...]:
+    """A scale's buttons, each as (its value as the form sends it, its markup, its markup when
+    chosen). The same for everyone: the scale's name, its numbers and their labels; worked out
+    once per process, not for each of its eleven buttons on every page."""
+    buttons = []
+    for index, (option, label) in enumerate(options):
+        value = "" if option is None else str(option)
+        button_id = f"{scale_id}_{index}" if scale_id else ""
+        label_for = f' for="{escape(button_id)}"' if button_id else ""
+        id_attribute = f' id="{escape(button_id)}"' if button_id else ""
+        start = (
+            f'\n  <label class="scale-option"{label_for}><input type="radio" name="{escape(name)}" '
+            f'value="{escape(value)}"{id_attribute}'
+        )
+        end = f"{' required' if required else ''}><span>{escape(label)}</span></label>"
+        buttons.append((value, f"{start}{end}", f"{start} checked{end}"))
+    return tuple(buttons)
+
+
 def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
+    return FixedTypedChoiceField(
         label=label,
         choices=SCALE_CHOICES,
         coerce=int,
@@ -107,7 +154,7 @@ def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedCh
 
 
 class CheckInForm(forms.Form):
-    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    idempotency_key = forms.UUIDField(widget=widgets.HiddenInput)
     pain = scale(_("How bad is your pain today?"), _("0: no pain (best)"), _("10: worst pain"))
     sleep = scale(
         _("How well did you sleep last night?"), _("0: very badly"), _("10: very well (best)")
@@ -116,7 +163,7 @@ class CheckInForm(forms.Form):
     withdrawal = scale(
         _("How strong are withdrawal feelings today?"), _("0: none (best)"), _("10: very strong")
     )
-    withdrawal_signs = forms.MultipleChoiceField(
+    withdrawal_signs = FixedMultipleChoiceField(
         label=_("Did you notice any of these today?"),
         choices=WITHDRAWAL_SIGNS,
         required=False,
@@ -138,6 +185,7 @@ class CheckInForm(forms.Form):
         required=False,
         max_length=160,
         help_text=_("For example: a short walk, a call with a friend."),
+        widget=widgets.TextInput,
     )
     prn_doses = forms.IntegerField(
         label=_("How many extra 'as needed' doses did you take today?"),
@@ -150,7 +198,7 @@ class CheckInForm(forms.Form):
             "invalid": _("Please enter a whole number, like 0 or 1."),
             "required": _("Please enter a number; put 0 if none."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=widgets.NumberInput(attrs={"inputmode": "numeric"}),
     )
     self_harm = safety_question(
         _("Have you had thoughts of hurting yourself, or that you would be better off dead?"),
@@ -190,7 +238,7 @@ class CheckInForm(forms.Form):
         # "Not today" has a value of its own: an empty value would be shown as already chosen.
         self.fields["activity"].choices = [*choices, (NOT_TODAY, _("Not today"))]
         if not activities:
-            self.fields["activity"].widget = forms.HiddenInput()
+            self.fields["activity"].widget = widgets.HiddenInput()
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
 

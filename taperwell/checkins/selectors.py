@@ -16,6 +16,7 @@ from taperwell.clinical import bumps
 from taperwell.clinics.models import Clinic
 from taperwell.clinics.selectors import clinic_today as clinic_today  # the one; called here too
 from taperwell.core.json_rows import json_rows
+from taperwell.core.prepared import Prepared
 from taperwell.patients.models import Patient
 from taperwell.tapering.schedule import PlanSchedule
 
@@ -30,8 +31,21 @@ def current_questionnaires(patient: Patient) -> QuerySet[QuestionnaireResponse]:
     return QuestionnaireResponse.objects.filter(patient=patient, status=EntryStatus.CURRENT)
 
 
+def _checkin_on_query(patient: int, day: date) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(patient_id=patient, day=day, status=EntryStatus.CURRENT)
+        .select_related("activity_done")
+        .order_by("-id")[:1]
+    )
+
+
+# Read on every check-in form and saved screen: its SQL is written once per process.
+_CHECKIN_ON: Prepared[CheckIn] = Prepared(_checkin_on_query, patient=int, day=date)
+
+
 def checkin_on(patient: Patient, day: date) -> CheckIn | None:
-    return current_checkins(patient).filter(day=day).select_related("activity_done").first()
+    """The day's current check-in (the day has at most one), with the step done that day."""
+    return _CHECKIN_ON.first(patient=patient.pk, day=day)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from taperwell.checkins.models import (
 )
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
-from taperwell.clinical.text_risk import screen_text
+from taperwell.clinical.text_risk import TextRisk, screen_text
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient
@@ -60,27 +60,39 @@ class Saved:
     created: bool  # False when the same submission arrived twice, or the day's entry was replaced
     needs_crisis_help: bool
     help_needed: str = ""  # a HelpNeeded value
+    note_risk: TextRisk | None = None  # a check-in's note, screened once for all who read it
 
 
-def help_needed_for(values: Any) -> str:
-    """The most pressing help a check-in's answers call for; `values` is a CheckIn or a dict."""
+def help_needed_for(values: Any, *, note_risk: TextRisk | None = None) -> str:
+    """The most pressing help a check-in's answers call for; `values` is a CheckIn or a dict.
+    `note_risk`: its note already screened, if it was."""
 
     def get(name: str) -> Any:
         return values.get(name) if isinstance(values, dict) else getattr(values, name, None)
 
     if get("overdose") or get("naloxone_used"):
         return HelpNeeded.OVERDOSE
-    if get("self_harm_thoughts") or screen_text(get("note") or "").high:
+    if get("self_harm_thoughts"):
+        return HelpNeeded.SELF_HARM
+    if (note_risk if note_risk is not None else screen_text(get("note") or "")).high:
         return HelpNeeded.SELF_HARM
     if get("self_harm_declined"):
         return HelpNeeded.NOT_ANSWERED
     return ""
 
 
-def _saved(entry: CheckIn, *, created: bool, help_needed: str = "") -> Saved:
-    help_needed = help_needed or help_needed_for(entry)
+def _saved(
+    entry: CheckIn, *, created: bool, help_needed: str = "", note_risk: TextRisk | None = None
+) -> Saved:
+    if note_risk is None:
+        note_risk = screen_text(entry.note)
+    help_needed = help_needed or help_needed_for(entry, note_risk=note_risk)
     return Saved(
-        entry, created=created, needs_crisis_help=bool(help_needed), help_needed=help_needed
+        entry,
+        created=created,
+        needs_crisis_help=bool(help_needed),
+        help_needed=help_needed,
+        note_risk=note_risk,
     )
 
 
@@ -107,9 +119,12 @@ _SAFETY_ANSWER_FLAGS = (
 )
 
 
-def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any]) -> None:
+def _raise_checkin_flags(
+    *, patient: Patient, day: date, values: dict[str, Any], note_risk: TextRisk | None = None
+) -> None:
     """What the patient told us about their safety reaches the care team with the entry itself,
-    never waiting for the background bump rules (which read the same answers too)."""
+    never waiting for the background bump rules (which read the same answers too). `note_risk`:
+    the note already screened, if it was."""
     when = f"on the check-in of {day:%-d %b}"
     if values.get("self_harm_thoughts"):
         care_links.raise_self_harm_flag(
@@ -131,7 +146,8 @@ def _raise_checkin_flags(*, patient: Patient, day: date, values: dict[str, Any])
                 "Crisis help was shown."
             ),
         )
-    note_risk = screen_text(values.get("note") or "")
+    if note_risk is None:
+        note_risk = screen_text(values.get("note") or "")
     if note_risk.risky:
         care_links.raise_flag(
             patient=patient,
@@ -236,9 +252,13 @@ def _checkin_save(
         raise _RacedError from error  # out of the transaction, which is rolled back whole
     if activity is not None:
         activity_mark_done(patient=patient, activity=activity, day=day)
-    _raise_checkin_flags(patient=patient, day=day, values=values)
+    # The note screened once: for the care team's flag, the help shown and the page after.
+    note = values.get("note") or ""
+    note_risk = screen_text(note)
+    _raise_checkin_flags(patient=patient, day=day, values=values, note_risk=note_risk)
     transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
-    return _saved(checkin, created=created)
+    # (A replaced entry keeps its earlier note when a submission leaves the note out.)
+    return _saved(checkin, created=created, note_risk=note_risk if checkin.note == note else None)
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ HISTORY_DAYS = 30
 def checkin_new(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="check-in", write=request.method == "POST")
     today = selectors.clinic_today(patient.clinic)
-    activities = list(active_activities(patient))
+    activities = active_activities(patient)
     existing = None
     if request.method == "POST":
         form = CheckInForm(request.POST, activities=activities)
@@ -59,7 +59,8 @@ def checkin_new(request: HttpRequest) -> HttpResponse:
             )
             if saved.help_needed:
                 return _help_now(saved.help_needed)
-            if screen_text(saved.entry.note).risky:
+            note_risk = saved.note_risk or screen_text(saved.entry.note)
+            if note_risk.risky:
                 messages.warning(
                     request,
                     _(

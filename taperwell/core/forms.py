@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from taperwell.core.markup import escape
 from taperwell.core.widgets import attributes
 
 FIELD_TEMPLATE = "core/field.html"
@@ -41,29 +42,21 @@ def field_block(field: Any) -> SafeString:
     """`core/field.html`: the label (or a fieldset's legend), errors, input and hint."""
     if field.use_fieldset:
         described = field.aria_describedby
-        opening = format_html(
-            "<fieldset{}>{}",
-            format_html(' aria-describedby="{}"', described) if described else "",
-            field.legend_tag() if field.label else "",
-        )
+        described = f' aria-describedby="{escape(described)}"' if described else ""
+        legend = escape(field.legend_tag()) if field.label else ""
+        opening = f"<fieldset{described}>{legend}"
     else:
-        opening = field.label_tag() if field.label else ""
+        opening = escape(field.label_tag()) if field.label else ""
+    # No errors: the error list's template writes nothing, so it is not rendered at all.
+    errors = escape(field.errors) if field.errors else ""
     hint = ""
     if field.help_text:
-        hint = format_html(
-            '<div class="helptext"{}>{}</div>',
-            format_html(' id="{}_helptext"', field.auto_id) if field.auto_id else "",
-            mark_safe(field.help_text),  # noqa: S308 (the template's `|safe`: our own words)
-        )
-    errors = field.errors
-    return format_html(
-        '<div class="field">{}\n{}\n{}\n{}{}</div>',
-        opening,
-        # No errors write nothing: not drawn through the error list's two templates.
-        errors if errors else "",
-        field,
-        hint,
-        mark_safe("</fieldset>") if field.use_fieldset else "",
+        hint_id = f' id="{escape(field.auto_id)}_helptext"' if field.auto_id else ""
+        # The template's `|safe`: our own words.
+        hint = f'<div class="helptext"{hint_id}>{field.help_text!s}</div>'
+    closing = "</fieldset>" if field.use_fieldset else ""
+    return mark_safe(  # noqa: S308 (each value escaped, the hint our own words)
+        f'<div class="field">{opening}\n{errors}\n{escape(field)}\n{hint}{closing}</div>'
     )
 
 
@@ -71,7 +64,7 @@ def label(context: dict[str, Any]) -> SafeString:
     """`django/forms/label.html` (with `attrs.html`)."""
     if not context["use_tag"]:
         return conditional_escape(context["label"])
-    tag = conditional_escape(context["tag"])
-    return format_html(
-        "<{}{}>{}</{}>", tag, attributes(context["attrs"] or {}), context["label"], tag
+    tag = escape(context["tag"])
+    return mark_safe(  # noqa: S308 (each value escaped)
+        f"<{tag}{attributes(context['attrs'] or {})}>{escape(context['label'])}</{tag}>"
     )

@@ -12,37 +12,35 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+
+from taperwell.core.markup import escape
 
 
 def attributes(attrs: dict[str, Any]) -> SafeString:
     """Django's `attrs.html`: `False` leaves the attribute out, `True` writes it bare."""
-    parts = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        parts.append(
-            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+    return mark_safe(  # noqa: S308 (each name and value escaped)
+        "".join(
+            f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+            for name, value in attrs.items()
+            if value is not False
         )
-    return mark_safe("".join(parts))  # noqa: S308 (each part escaped by format_html)
+    )
 
 
-def _option(option: dict[str, Any]) -> SafeString:
+def _option(option: dict[str, Any]) -> str:
     """Django's `radio_option.html` > `input_option.html` > `input.html`, newlines and all (each
     included template ends with one)."""
-    value = "" if option["value"] is None else format_html(' value="{}"', option["value"])
-    tag = format_html(
-        '<input type="{}" name="{}"{}{}>\n',
-        option["type"],
-        option["name"],
-        value,
-        attributes(option["attrs"]),
+    value = "" if option["value"] is None else f' value="{escape(option["value"])}"'
+    tag = (
+        f'<input type="{escape(option["type"])}" name="{escape(option["name"])}"{value}'
+        f"{attributes(option['attrs'])}>\n"
     )
     if not option["wrap_label"]:
-        return format_html("{}\n\n", tag)
-    label_for = format_html(' for="{}"', option["attrs"]["id"]) if option["attrs"].get("id") else ""
-    return format_html("<label{}>{} {}</label>\n\n", label_for, tag, option["label"])
+        return f"{tag}\n\n"
+    option_id = option["attrs"].get("id")
+    label_for = f' for="{escape(option_id)}"' if option_id else ""
+    return f"<label{label_for}>{tag} {escape(option['label'])}</label>\n\n"
 
 
 class PythonDrawnChoicesMixin:
@@ -55,15 +53,14 @@ class PythonDrawnChoicesMixin:
         own = widget["attrs"]
         groups = []
         for group, options, _index in widget["optgroups"]:
-            items = format_html_join("", "<div>\n    {}</div>", ((_option(o),) for o in options))
+            items = "".join([f"<div>\n    {_option(o)}</div>" for o in options])
             if group:
-                items = format_html("\n  <div><label>{}</label>{}\n  </div>", group, items)
+                items = f"\n  <div><label>{escape(group)}</label>{items}\n  </div>"
             groups.append(items)
-        return format_html(
-            "<div{}{}>{}\n</div>",
-            format_html(' id="{}"', own["id"]) if own.get("id") else "",
-            format_html(' class="{}"', own["class"]) if own.get("class") else "",
-            mark_safe("".join(groups)),  # noqa: S308 (each part escaped by format_html)
+        own_id = f' id="{escape(own["id"])}"' if own.get("id") else ""
+        own_class = f' class="{escape(own["class"])}"' if own.get("class") else ""
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f"<div{own_id}{own_class}>{''.join(groups)}\n</div>"
         )
 
 
@@ -82,9 +79,34 @@ class Textarea(forms.Textarea):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        return format_html(
-            '<textarea name="{}"{}>\n{}</textarea>',
-            widget["name"],
-            attributes(widget["attrs"]),
-            widget["value"] or "",
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<textarea name="{escape(widget["name"])}"{attributes(widget["attrs"])}>\n'
+            f"{escape(widget['value'] or '')}</textarea>"
         )
+
+
+class PythonDrawnInputMixin:
+    """Django's `input.html` (with `attrs.html`) in Python, for the one-line inputs."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
+        shown = widget["value"]
+        shown = "" if shown is None else f' value="{escape(shown)}"'
+        return mark_safe(  # noqa: S308 (each value escaped)
+            f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}'
+            f"{attributes(widget['attrs'])}>"
+        )
+
+
+class TextInput(PythonDrawnInputMixin, forms.TextInput):
+    pass
+
+
+class NumberInput(PythonDrawnInputMixin, forms.NumberInput):
+    pass
+
+
+class HiddenInput(PythonDrawnInputMixin, forms.HiddenInput):
+    pass

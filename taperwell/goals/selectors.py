@@ -31,10 +31,19 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def active_activities(patient: Patient) -> QuerySet[Activity]:
+def _active_activities_query(patient: int) -> QuerySet[Activity]:
     return Activity.objects.filter(
-        patient=patient, status=ActivityStatus.ACTIVE, goal__status=GoalStatus.ACTIVE
+        patient_id=patient, status=ActivityStatus.ACTIVE, goal__status=GoalStatus.ACTIVE
     ).select_related("goal")
+
+
+# Read on every check-in, shown and saved: its SQL is written once per process.
+_ACTIVE_ACTIVITIES: Prepared[Activity] = Prepared(_active_activities_query, patient=int)
+
+
+def active_activities(patient: Patient) -> list[Activity]:
+    """The patient's steps toward their active goals, each with its goal."""
+    return _ACTIVE_ACTIVITIES.rows(patient=patient.pk)
 
 
 def goals_with_week(patient: Patient, *, today: date) -> list[Goal]:

@@ -316,9 +316,7 @@ def _patient_forms(renderer, *, bound):
         ReasonsForm(data, tapering=False, renderer=renderer),
         PauseRequestForm(data, renderer=renderer),
         NaloxonePlanForm(data, today=date(2026, 12, 7), renderer=renderer),
-        QuestionnaireForm(
-            data, initial=key, instrument=get_instrument("phq9"), renderer=renderer
-        ),
+        QuestionnaireForm(data, initial=key, instrument=get_instrument("phq9"), renderer=renderer),
     ]
 
 
@@ -337,3 +335,117 @@ def test_field_blocks_drawn_in_python_write_the_same_markup_as_the_field_templat
             errors += "errorlist" in html
     assert fieldsets > 5
     assert (errors > 5) is bound
+
+
+class _Markup:
+    def __html__(self) -> str:
+        return "<i>already markup</i>"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "<b>5 & 6</b> \"quoted\" 'single'",
+        "",
+        7,
+        None,
+        "dose & <script>",
+        _Markup(),
+    ],
+)
+def test_the_quick_escape_writes_what_conditional_escape_writes(value):
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from taperwell.core.markup import escape
+
+    assert escape(value) == conditional_escape(value)
+    assert escape(mark_safe(f"<em>{value}</em>")) == f"<em>{value}</em>"  # noqa: S308
+    lazy = gettext_lazy("Please choose an answer.")
+    assert escape(lazy) == conditional_escape(lazy)
+
+
+@given(st.text())
+def test_the_quick_escape_escapes_any_text_as_django_does(text):
+    from django.utils.html import conditional_escape
+
+    from taperwell.core.markup import escape
+
+    assert escape(text) == conditional_escape(text)
+
+
+@pytest.mark.parametrize(
+    ("ours", "djangos"),
+    [
+        (widgets.TextInput, forms.TextInput),
+        (widgets.NumberInput, forms.NumberInput),
+        (widgets.HiddenInput, forms.HiddenInput),
+    ],
+)
+@pytest.mark.parametrize("value", [None, "", 0, 3, "A walk & a <call>", "6f1c1b9e-3d0c"])
+@pytest.mark.parametrize(
+    "attrs", [None, {"id": "id_prn", "required": True, "disabled": False, "min": 0}]
+)
+def test_inputs_drawn_in_python_write_the_same_markup_as_djangos(ours, djangos, value, attrs):
+    expected = djangos(attrs={"inputmode": "numeric"}).render("prn", value, attrs=attrs)
+    drawn = ours(attrs={"inputmode": "numeric"}).render("prn", value, attrs=attrs)
+    assert drawn == expected
+
+
+def test_check_in_forms_share_their_fixed_choices_and_never_each_others_changes():
+    from taperwell.checkins.forms import SCALE_CHOICES, CheckInForm
+
+    first, second = CheckInForm(activities=[]), CheckInForm(activities=[])
+    assert first.fields["pain"] is not second.fields["pain"]
+    assert first.fields["pain"].widget is not second.fields["pain"].widget
+    first.fields["pain"].widget.attrs["class"] = "big"
+    assert "class" not in second.fields["pain"].widget.attrs
+    assert first.fields["pain"].error_messages is not second.fields["pain"].error_messages
+    first.fields["pain"].choices = [(1, "1")]
+    first.fields["self_harm"].choices = [("yes", "Yes")]
+    assert second.fields["pain"].choices == SCALE_CHOICES
+    assert second.fields["pain"].widget.choices == SCALE_CHOICES
+    assert [value for value, _label in second.fields["self_harm"].choices] == [
+        "yes",
+        "no",
+        "skip",
+    ]
+    assert CheckInForm.base_fields["pain"].choices == SCALE_CHOICES
+
+
+def _scale_as_django_lays_it_out(scale, name, value, attrs):
+    """The scale's markup from Django's own RadioSelect context: its options, ids and choice."""
+    from django.utils.html import escape
+
+    widget = scale.get_context(name, value, attrs)["widget"]
+    required = " required" if widget["required"] else ""
+    buttons = "".join(
+        f'\n  <label class="scale-option" for="{escape(o["attrs"]["id"])}"><input type="radio" '
+        f'name="{escape(o["name"])}" value="{escape(o["value"])}" id="{escape(o["attrs"]["id"])}"'
+        f"{' checked' if o['selected'] else ''}{required}><span>{escape(o['label'])}</span></label>"
+        for _group, options, _index in widget["optgroups"]
+        for o in options
+    )
+    return (
+        f'<div class="scale" id="{escape(widget["attrs"]["id"])}">{buttons}\n</div>\n'
+        f'<p class="scale-ends"><span>{escape(scale.low)}</span>'
+        f"<span>{escape(scale.high)}</span></p>"
+    )
+
+
+@pytest.mark.parametrize("value", [None, "", 0, "0", 3, "3", 10, "11", "x", [4], ["4", "5"]])
+@pytest.mark.parametrize("required", [True, False])
+@pytest.mark.parametrize("name", ["pain", "mood"])
+def test_the_check_in_scale_writes_the_buttons_djangos_radio_context_describes(
+    value, required, name
+):
+    from taperwell.checkins.forms import SCALE_CHOICES, ScaleWidget
+
+    scale = ScaleWidget("0: none", "10: <worst>", choices=SCALE_CHOICES)
+    scale.is_required = required
+    attrs = {"id": f"id_{name}"}
+    assert scale.render(name, value, attrs=attrs) == _scale_as_django_lays_it_out(
+        scale, name, value, attrs
+    )

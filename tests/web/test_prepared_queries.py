@@ -213,9 +213,7 @@ def test_the_dose_rows_are_read_as_the_orm_reads_them(demo):
         fresh_medicines = PatientMedication.objects.filter(patient=patient).exclude(
             status=MedicationStatus.ENTERED_IN_ERROR
         )
-        assert [model_to_dict(m) for m in medicines] == [
-            model_to_dict(m) for m in fresh_medicines
-        ]
+        assert [model_to_dict(m) for m in medicines] == [model_to_dict(m) for m in fresh_medicines]
         compared += len(plans) + len(medicines)
         assert any(p.completed for p in plans) or patient != done.patient
     assert compared > 10
@@ -273,3 +271,110 @@ def test_a_prepared_insert_is_refused_for_a_model_with_save_signals(patient):
 
     with pytest.raises(PreparedQueryError, match="signals"):
         PreparedInsert(Authenticator).save(Authenticator(user=patient.user, type="totp", data={}))
+
+
+def _columns(checkin):
+    from taperwell.goals.models import Activity
+
+    columns = {f.attname: getattr(checkin, f.attname) for f in CheckIn._meta.concrete_fields}
+    activity = checkin.activity_done
+    columns["activity_done"] = (
+        {f.attname: getattr(activity, f.attname) for f in Activity._meta.concrete_fields}
+        if activity is not None
+        else None
+    )
+    return columns
+
+
+def test_the_prepared_check_in_of_the_day_is_what_the_orm_reads(patient, other_patient):
+    import uuid
+
+    from taperwell.checkins.selectors import checkin_on
+    from taperwell.goals.models import Activity, Goal
+
+    day = clinic_today(patient.clinic)
+    goal = Goal.objects.create(patient=patient, title="Walk to the river", why="To see it")
+    step = Activity.objects.create(patient=patient, goal=goal, title="Ten minutes outside")
+    scales = {"pain": 4, "sleep": 5, "mood": 6, "withdrawal": 1, "craving": 2}
+    CheckIn.objects.create(
+        patient=patient,
+        day=day,
+        **{**scales, "pain": 9},
+        status="entered_in_error",
+        error_reason="Wrong day",
+    )
+    CheckIn.objects.create(patient=patient, day=day - timedelta(days=1), **scales)
+    CheckIn.objects.create(patient=other_patient, day=day, **scales)
+    CheckIn.objects.create(
+        patient=patient, day=day - timedelta(days=2), **scales, status="entered_in_error"
+    )
+    assert checkin_on(patient, day + timedelta(days=1)) is None
+    assert checkin_on(patient, day - timedelta(days=2)) is None  # only a mistake that day
+    saved = CheckIn.objects.create(
+        patient=patient,
+        day=day,
+        **scales,
+        withdrawal_signs=["yawning", "aches"],
+        activity_done=step,
+        activity_text="Called my sister",
+        prn_doses=1,
+        self_harm_thoughts=False,
+        self_harm_declined=False,
+        overdose=False,
+        naloxone_used=False,
+        not_prescribed_opioids=True,
+        note="A slow morning.",
+        idempotency_key=uuid.uuid4(),
+    )
+    fresh = (
+        CheckIn.objects.filter(patient=patient, day=day, status="current")
+        .select_related("activity_done")
+        .get()
+    )
+    prepared = checkin_on(patient, day)
+    assert prepared.pk == saved.pk
+    assert CheckIn.activity_done.is_cached(prepared)
+    assert _columns(prepared) == _columns(fresh)
+    empty = {name for name, value in _columns(prepared).items() if value in (None, "", [])}
+    assert empty == {"error_reason"}  # kept for entries marked entered in error
+    assert checkin_on(patient, day - timedelta(days=1)).pain == 4
+    assert checkin_on(other_patient, day).patient_id == other_patient.pk
+
+
+def test_the_prepared_active_steps_are_what_the_orm_reads(patient, other_patient):
+    from taperwell.goals.models import Activity, Goal
+    from taperwell.goals.selectors import active_activities
+
+    def columns(activity):
+        fields = Activity._meta.concrete_fields
+        goal_fields = Goal._meta.concrete_fields
+        return (
+            {f.attname: getattr(activity, f.attname) for f in fields},
+            {f.attname: getattr(activity.goal, f.attname) for f in goal_fields},
+        )
+
+    goal = Goal.objects.create(patient=patient, title="Walk to the river", why="To see it")
+    reached = Goal.objects.create(
+        patient=patient, title="Garden", why="Fresh air", status="reached"
+    )
+    theirs = Goal.objects.create(patient=other_patient, title="Swim", why="Joints")
+    steps = [
+        Activity.objects.create(patient=patient, goal=goal, title="Ten minutes outside"),
+        Activity.objects.create(patient=patient, goal=goal, title="Stretch", times_per_week=5),
+    ]
+    Activity.objects.create(patient=patient, goal=goal, title="Old step", status="retired")
+    Activity.objects.create(patient=patient, goal=reached, title="Water the beans")
+    Activity.objects.create(patient=other_patient, goal=theirs, title="Pool")
+    fresh = list(
+        Activity.objects.filter(patient=patient, status="active", goal__status="active")
+        .select_related("goal")
+        .order_by("created_at", "id")
+    )
+    prepared = active_activities(patient)
+    assert [a.pk for a in prepared] == [a.pk for a in steps] == [a.pk for a in fresh]
+    assert all(Activity.goal.is_cached(a) for a in prepared)
+    assert [columns(a) for a in prepared] == [columns(a) for a in fresh]
+    for activity_columns, goal_columns in map(columns, prepared):
+        empty = {k for k, v in {**activity_columns, **goal_columns}.items() if v in (None, "")}
+        assert empty == {"error_reason"}  # kept for a goal marked entered in error
+    assert [a.title for a in active_activities(other_patient)] == ["Pool"]
