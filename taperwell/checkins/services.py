@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from taperwell.checkins import care_links
 from taperwell.checkins.models import (
@@ -23,6 +23,7 @@ from taperwell.checkins.models import (
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
 from taperwell.clinical.text_risk import TextRisk, screen_text
+from taperwell.core.prepared import Prepared
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient
@@ -224,12 +225,7 @@ def _checkin_save(
     # One read, under the lock, for both questions: was this very submission saved already (keys
     # are unique per patient: a key another patient used is no replay of this one), and what is
     # the day's current entry.
-    rows = list(
-        CheckIn.objects.select_for_update()
-        .filter(patient=patient)
-        .filter(Q(idempotency_key=idempotency_key) | Q(day=day, status=EntryStatus.CURRENT))
-        .order_by("pk")
-    )
+    rows = _LOCKED_LOOK.rows(patient=patient.pk, key=idempotency_key, day=day)
     repeat = next((r for r in rows if str(r.idempotency_key) == str(idempotency_key)), None)
     if repeat is not None:
         return _saved(repeat, created=False)
@@ -259,6 +255,19 @@ def _checkin_save(
     transaction.on_commit(lambda: care_links.evaluate_bumps_soon(patient=patient))
     # (A replaced entry keeps its earlier note when a submission leaves the note out.)
     return _saved(checkin, created=created, note_risk=note_risk if checkin.note == note else None)
+
+
+def _locked_look_query(*, patient: int, key: uuid.UUID, day: date) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.select_for_update()
+        .filter(patient_id=patient)
+        .filter(Q(idempotency_key=key) | Q(day=day, status=EntryStatus.CURRENT))
+        .order_by("pk")
+    )
+
+
+# The look every submission makes under the lock: its SQL written once per process.
+_LOCKED_LOOK: Prepared[CheckIn] = Prepared(_locked_look_query, patient=int, key=uuid.UUID, day=date)
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from django.db import connections
 from django.db.models import Model, QuerySet
@@ -30,6 +31,7 @@ T = TypeVar("T", bound=Model)
 _SENTINELS: dict[type, Callable[[int, int], Any]] = {
     int: lambda which, slot: 2_000_000_000 + 1001 * which + 2 * slot,  # one even, one odd
     str: lambda which, slot: f"\x1fprepared slot {slot} value {which}",
+    UUID: lambda which, slot: UUID(int=(1 + which) << 64 | slot),
     date: lambda which, slot: date(1901 + which, 2, 3) + timedelta(days=slot),
     datetime: lambda which, slot: (
         datetime(1901 + which, 2, 3, 4, 5, 6, tzinfo=UTC) + timedelta(hours=slot)
@@ -58,13 +60,15 @@ class _Compiled:
 
 class Prepared(Generic[R]):
     """`build(**slots)` returns the QuerySet (`values()` rows or model instances, no
-    prefetching); `slots` names each value's kind (int, str, date or datetime). Slot values must be
-    used only as values compared in the query."""
+    prefetching); `slots` names each value's kind (int, str, UUID, date or datetime). Slot
+    values must be used only as values compared in the query."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, R]], **slots: type) -> None:
         unknown = [name for name, kind in slots.items() if kind not in _SENTINELS]
         if unknown:
-            raise PreparedQueryError(f"slot kinds must be int, str, date or datetime: {unknown}")
+            raise PreparedQueryError(
+                f"slot kinds must be int, str, UUID, date or datetime: {unknown}"
+            )
         self._build = build
         self._slots = slots
         self._compiled: dict[tuple[str, str], _Compiled] = {}
@@ -193,6 +197,10 @@ def _adapt(connection: Any, kind: type, value: Any) -> Any:
         return connection.ops.adapt_datefield_value(value)
     if kind is str:
         return str(value)
+    if kind is UUID:
+        # As UUIDField hands it over: native on PostgreSQL, 32 hex digits where there is none.
+        value = value if isinstance(value, UUID) else UUID(str(value))
+        return value if connection.features.has_native_uuid_field else value.hex
     return int(value)
 
 

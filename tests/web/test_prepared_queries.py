@@ -378,3 +378,36 @@ def test_the_prepared_active_steps_are_what_the_orm_reads(patient, other_patient
         empty = {k for k, v in {**activity_columns, **goal_columns}.items() if v in (None, "")}
         assert empty == {"error_reason"}  # kept for a goal marked entered in error
     assert [a.title for a in active_activities(other_patient)] == ["Pool"]
+
+
+def test_the_check_ins_locked_look_finds_a_replay_and_the_days_entry_as_the_orm_does(
+    patient, other_patient
+):
+    import uuid
+
+    from django.db import transaction
+
+    from taperwell.checkins.services import _LOCKED_LOOK, _locked_look_query
+
+    day = clinic_today(patient.clinic)
+    scales = {"pain": 4, "sleep": 5, "mood": 6, "withdrawal": 1, "craving": 0}
+    earlier = uuid.uuid4()
+    CheckIn.objects.create(
+        patient=patient, day=day - timedelta(days=2), idempotency_key=earlier, **scales
+    )
+    today_key = uuid.uuid4()
+    CheckIn.objects.create(patient=patient, day=day, idempotency_key=today_key, **scales)
+    CheckIn.objects.create(patient=other_patient, day=day, idempotency_key=uuid.uuid4(), **scales)
+    cases = [
+        (earlier, day),
+        (today_key, day),
+        (uuid.uuid4(), day),
+        (str(earlier), day - timedelta(1)),
+    ]
+    with transaction.atomic():
+        for key, on in cases:
+            found = _LOCKED_LOOK.rows(patient=patient.pk, key=key, day=on)
+            fresh = list(_locked_look_query(patient=patient.pk, key=uuid.UUID(str(key)), day=on))
+            assert [c.pk for c in found] == [c.pk for c in fresh]
+            assert all(isinstance(c.idempotency_key, uuid.UUID) for c in found)
+        assert len(_LOCKED_LOOK.rows(patient=patient.pk, key=earlier, day=day)) == 2
