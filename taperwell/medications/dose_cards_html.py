@@ -1,8 +1,8 @@
 """The dose cards written in Python: the markup of `medications/_dose_cards.html`, byte for byte.
 
-My medicines draws its cards here, once a request, rather than through the template's nested
-loops, filters and translation tags (a large part of the page's own drawing). The template stays
-what Today and the cards' htmx swaps render, and `tests/patient/test_prepared_my_pages.py`
+Today and My medicines draw their cards here, once a request, rather than through the template's
+nested loops, filters and translation tags (a large part of each page's own drawing). The
+template stays what the cards' htmx swaps render, and `tests/patient/test_prepared_my_pages.py`
 compares the two on cards taken and not, patches, as-needed doses, the next change and other
 medicines, in English and Spanish.
 """

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from taperwell.access import own_patient_record
+from taperwell.medications.dose_cards_html import cards_html
 from taperwell.patients.decorators import patient_page
 from taperwell.today.selectors import today_for
 
@@ -17,4 +18,7 @@ def today(request: HttpRequest) -> HttpResponse:
     """The patient's home: doses, the check-in, a practice, their goal, group, messages, team."""
     patient = own_patient_record(request, what="today page")
     page = today_for(patient, user=request.user)
-    return render(request, "today/today.html", page.as_context())
+    context = page.as_context()
+    # The cards written in Python: the markup of `medications/_dose_cards.html`.
+    context["doses_html"] = cards_html(page.doses, request) if page.record.lines else ""
+    return render(request, "today/today.html", context)
