@@ -917,8 +917,8 @@ def load_dose_rows(patient: Patient) -> None:
 
     The same rows and attributes as `dose_plans_prefetch` and `dose_medicines_prefetch`, read
     directly: for one patient the prefetch machinery costs more than the two queries. The
-    plan's draft (the schedule as first drafted, as large as the schedule) stays unread here;
-    nothing that reads the dose of record needs it."""
+    plan's draft (the schedule as first drafted) and its revisions (each an earlier schedule)
+    stay unread here; nothing that reads the dose of record needs them."""
     plans = _DOSE_PLANS.rows(patient=patient.pk)
     medicines = _DOSE_MEDICINES.rows(patient=patient.pk)
     for plan in plans:
@@ -930,7 +930,7 @@ def load_dose_rows(patient: Patient) -> None:
 
 
 def _dose_plans_query(*, patient: int) -> QuerySet[TaperPlan]:
-    return _plans_queryset_all().filter(patient_id=patient).defer("draft")
+    return _plans_queryset_all().filter(patient_id=patient).defer("draft", "revisions")
 
 
 def _dose_medicines_query(*, patient: int) -> QuerySet[PatientMedication]:
