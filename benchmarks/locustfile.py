@@ -70,11 +70,15 @@ class Patient(SignedIn):
                 "craving": "1",
                 "prn_doses": "0",
                 "self_harm": "no",
+                "overdose": "no",
+                "naloxone_used": "no",
+                "not_prescribed_opioids": "no",
                 "activity": "",
                 "activity_text": "",
                 "note": "",
             },
-            expect="/today/",
+            # The screen that answers the check-in (its words follow what was said).
+            expect="/checkin/saved/",
             name="/checkin/ (POST)",
         )
 
