@@ -1,7 +1,7 @@
 """Today and My medicines write their dose cards in Python: the very markup
-`medications/_dose_cards.html` writes (the template the cards' htmx swaps still render), on cards taken and not,
-a patch, as-needed doses up to the day's most with their undo, the plan's next change, other
-medicines and the notices of an htmx swap, in English and Spanish."""
+`medications/_dose_cards.html` writes (the template the cards' htmx swaps still render), on
+cards taken and not, a patch, as-needed doses up to the day's most with their undo, the plan's
+next change, other medicines and the notices of an htmx swap, in English and Spanish."""
 
 from __future__ import annotations
 
