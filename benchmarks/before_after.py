@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.harness import PYTHON, RESULTS, ROOT, site_env, write_results
+from benchmarks.harness import PYTHON, RESULTS, ROOT, manage, site_env, write_results
 
 BEFORE = os.environ.get("BEFORE", "21a6457")
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
@@ -56,18 +56,6 @@ def checkout_before(folder: Path) -> None:
     http.write_text(
         text.replace('"taperwell.accounts.backends.PasswordBackend"', repr(OLD_BACKEND))
     )
-    # The compiled catalogues are not in git: the pages are read in English either way.
-
-
-def manage(code: Path, site: Path, *command: str) -> None:
-    env = {**site_env(site), "PYTHONPATH": str(code)}
-    subprocess.run(
-        [PYTHON, "-m", "taperwell.cli", *command],
-        env=env,
-        cwd=code,
-        check=True,
-        capture_output=True,
-    )
 
 
 # The measured patient reads English on both sides, as in today's demo. (The demo at 21a6457
@@ -81,12 +69,12 @@ ENGLISH = (
 
 def make_sites(before_code: Path, before_site: Path, after_site: Path) -> None:
     for command in (["migrate", "-v0"], ["createcachetable"], ["load_demo"]):
-        manage(before_code, before_site, *command)
-    manage(before_code, before_site, "shell", "-c", ENGLISH)
+        manage(site_env(before_site), *command, code=before_code)
+    manage(site_env(before_site), "shell", "-c", ENGLISH, code=before_code)
     shutil.copytree(before_site, after_site, dirs_exist_ok=True)
-    for side, site in ((before_code, before_site), (ROOT, after_site)):
-        manage(side, site, "migrate", "-v0")
-        manage(side, site, "collectstatic", "--noinput", "-v0")
+    for code, site in ((before_code, before_site), (ROOT, after_site)):
+        manage(site_env(site), "migrate", "-v0", code=code)
+        manage(site_env(site), "collectstatic", "--noinput", "-v0", code=code)
 
 
 def measure(code: Path, site: Path) -> list[dict[str, Any]]:

@@ -40,6 +40,17 @@ def site_env(var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def manage(env: dict[str, str], *command: str, code: Path = ROOT) -> None:
+    """`taperwell <command>` for the site of `env`, run by the code in `code` (this checkout)."""
+    subprocess.run(
+        [PYTHON, "-m", "taperwell.cli", *command],
+        env={**env, "PYTHONPATH": str(code)},
+        check=True,
+        capture_output=True,
+        cwd=code,
+    )
+
+
 @contextlib.contextmanager
 def throwaway_site(**extra: str) -> Iterator[dict[str, str]]:
     """A migrated site with the demo clinic, in a temporary folder (SQLite unless DATABASE_URL)."""
@@ -52,13 +63,7 @@ def throwaway_site(**extra: str) -> Iterator[dict[str, str]]:
             ["collectstatic", "--noinput", "-v0"],
             ["load_demo"],
         ):
-            subprocess.run(
-                [PYTHON, "-m", "taperwell.cli", *command],
-                env=env,
-                check=True,
-                capture_output=True,
-                cwd=ROOT,
-            )
+            manage(env, *command)
         yield env
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)

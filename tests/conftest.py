@@ -177,3 +177,12 @@ def _flush_steps_around_the_audit_triggers():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    """The demo clinic, loaded as `make run` loads it (its on-commit jobs run)."""
+    from taperwell.demo.services import demo_load
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return demo_load()

@@ -18,35 +18,32 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize, time_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
+
+from taperwell.core.markup import escape
 
 
 def _time(value: Any) -> str:
     """The template's `|time:"g:i A"` (aware times in the active time zone first)."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return str(conditional_escape(time_format(value, "g:i A")))
-
-
-def _e(value: Any) -> str:
-    return str(conditional_escape(value))
+    return escape(time_format(value, "g:i A"))
 
 
 def _hidden(token: str) -> str:
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
 def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
     """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`."""
     csrf = _hidden(get_token(request))
-    where = _e(doses["where"])
-    taken_url, undo_url = _e(doses["taken_url"]), _e(doses["undo_url"])
+    where = escape(doses["where"])
+    taken_url, undo_url = escape(doses["taken_url"]), escape(doses["undo_url"])
     out = ['\n<div id="dose-cards" class="dose-cards">\n']
     if getattr(request, "htmx", False):
         out.extend(
-            f'<p class="notice" role="status">{_e(message)}</p>'
+            f'<p class="notice" role="status">{escape(message)}</p>'
             for message in get_messages(request)
         )
     out.append("\n")
@@ -57,21 +54,21 @@ def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
         out.append(_as_needed(card, csrf=csrf, where=where, taken=taken_url, undo=undo_url))
     out.append("\n")
     if doses["cards"] or doses["as_needed"]:
-        note = _e(gettext("The drawings show the strength. Your tablets may look different."))
+        note = escape(gettext("The drawings show the strength. Your tablets may look different."))
         out.append(f'<p class="small dose-note">{note}</p>')
     out.append("\n")
     change = doses.get("next_change")
     if change and change.get("changes"):
-        on = _e(date_format(change["on"], gettext("M j")))
-        changes = "; ".join(_e(c) for c in change["changes"])
+        on = escape(date_format(change["on"], gettext("M j")))
+        changes = "; ".join(escape(c) for c in change["changes"])
         start = gettext("From %(on)s:") % {"on": on}
         out.append(f'\n<p class="dose-next" data-next-change>{start} {changes}</p>\n')
     out.append("\n")
     if doses["others"]:
-        heading = _e(gettext("Your other medicines"))
+        heading = escape(gettext("Your other medicines"))
         items = "".join(
-            f"<li><strong>{_e(med.label)}</strong>"
-            + (f" — {_e(med.directions)}" if med.directions else "")
+            f"<li><strong>{escape(med.label)}</strong>"
+            + (f" — {escape(med.directions)}" if med.directions else "")
             + "</li>"
             for med in doses["others"]
         )
@@ -83,18 +80,18 @@ def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
 
 
 def _scheduled(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> str:
-    dom, label = _e(card.dom_id), _e(card.label)
+    dom, label = escape(card.dom_id), escape(card.label)
     items = []
     for item in card.items:
         parts = "".join(
             '\n      <p class="dose-part"><span class="dose-drawings" aria-hidden="true">'
             + "".join(str(d.svg) for d in part["drawings"])
-            + f"</span> <strong>{_e(part['text'])}</strong></p>\n      "
+            + f"</span> <strong>{escape(part['text'])}</strong></p>\n      "
             for part in item.parts
         )
-        patch = f'<p class="small">{_e(item.patch_words)}</p>' if item.patch_words else ""
+        patch = f'<p class="small">{escape(item.patch_words)}</p>' if item.patch_words else ""
         items.append(
-            f'\n    <li>\n      <p class="dose-product">{_e(item.product)}</p>\n      '
+            f'\n    <li>\n      <p class="dose-product">{escape(item.product)}</p>\n      '
             f"{parts}\n      {patch}\n    </li>\n  "
         )
     if card.is_taken:
@@ -106,10 +103,10 @@ def _scheduled(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> st
             f'\n  <p class="dose-done"><span aria-hidden="true">✓</span> {words}</p>\n'
             f'  <form method="post" action="{undo}" hx-post="{undo}" hx-target="#dose-cards" '
             f'hx-swap="outerHTML">{csrf}\n'
-            f'    <input type="hidden" name="key" value="{_e(card.undo_key)}">'
+            f'    <input type="hidden" name="key" value="{escape(card.undo_key)}">'
             f'<input type="hidden" name="next" value="{where}">\n'
             f'    <button type="submit" class="button secondary" id="{dom}-btn">'
-            f"{_e(gettext('Undo'))}"
+            f"{escape(gettext('Undo'))}"
             f'<span class="visually-hidden"> ({label})</span></button>\n  </form>\n  '
         )
     else:
@@ -117,71 +114,70 @@ def _scheduled(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> st
         action = (
             f'\n  <form method="post" action="{taken}" hx-post="{taken}" hx-target="#dose-cards" '
             f'hx-swap="outerHTML">{csrf}\n'
-            f'    <input type="hidden" name="key" value="{_e(card.fresh_key)}">'
-            f'<input type="hidden" name="time" value="{_e(card.time)}">'
+            f'    <input type="hidden" name="key" value="{escape(card.fresh_key)}">'
+            f'<input type="hidden" name="time" value="{escape(card.time)}">'
             f'<input type="hidden" name="next" value="{where}">\n'
-            f'    <button type="submit" class="button wide" id="{dom}-btn">{_e(tap)}'
+            f'    <button type="submit" class="button wide" id="{dom}-btn">{escape(tap)}'
             f'<span class="visually-hidden"> ({label})</span></button>\n  </form>\n  '
         )
     return (
         f'\n<article class="dose-card{" is-taken" if card.is_taken else ""}" '
-        f'aria-labelledby="{dom}-h" data-time="{_e(card.time)}">\n'
+        f'aria-labelledby="{dom}-h" data-time="{escape(card.time)}">\n'
         f'  <h3 id="{dom}-h">{label} <span class="dose-clock">{_time(card.clock)}</span></h3>\n'
         f'  <ul class="dose-items">\n  {"".join(items)}\n  </ul>\n  {action}\n</article>\n'
     )
 
 
 def _as_needed(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> str:
-    dom, product = _e(card.dom_id), _e(card.product)
+    dom, product = escape(card.dom_id), escape(card.product)
     strength = ""
     if card.strength_text:
         strength = (
             '<p class="dose-part"><span class="dose-drawings" aria-hidden="true">'
-            f"{card.drawing.svg}</span> <strong>{_e(card.strength_text)}</strong></p>"
+            f"{card.drawing.svg}</span> <strong>{escape(card.strength_text)}</strong></p>"
         )
     if card.most:
         most = ngettext(
             "Only if you need it: as needed, up to %(n)s a day.",
             "Only if you need it: as needed, up to %(n)s a day.",
             card.most,
-        ) % {"n": _e(localize(card.most))}
+        ) % {"n": escape(localize(card.most))}
     else:
-        most = _e(gettext("Only if you need it: as needed."))
+        most = escape(gettext("Only if you need it: as needed."))
     marked = ""
     if card.count:
         times = ", ".join(_time(row.taken_at) for row in card.taken)
         count = ngettext("You marked %(n)s today", "You marked %(n)s today", card.count) % {
-            "n": _e(localize(card.count))
+            "n": escape(localize(card.count))
         }
         marked = f'<p class="dose-done"><span aria-hidden="true">✓</span> {count} ({times})</p>'
     at_most = ""
     if card.at_most:
-        words = _e(
+        words = escape(
             gettext(
                 "That is the most your plan has for today. If your pain is hard to manage, "
                 "your care team can help."
             )
         )
-        send = _e(gettext("Send a message"))
-        at_most = (
-            f'<p class="small">{words} <a href="{_e(reverse("messaging:inbox"))}">{send}</a></p>'
-        )
+        send = escape(gettext("Send a message"))
+        inbox = escape(reverse("messaging:inbox"))
+        at_most = f'<p class="small">{words} <a href="{inbox}">{send}</a></p>'
     one_dose = gettext("one dose of %(name)s") % {"name": product}
     undo_form = ""
     if card.undo_key:
         undo_form = (
             f'\n  <form method="post" action="{undo}" hx-post="{undo}" hx-target="#dose-cards" '
             f'hx-swap="outerHTML">{csrf}\n'
-            f'    <input type="hidden" name="key" value="{_e(card.undo_key)}">'
+            f'    <input type="hidden" name="key" value="{escape(card.undo_key)}">'
             f'<input type="hidden" name="next" value="{where}">\n'
             f'    <button type="submit" class="button secondary" id="{dom}-undo">'
-            f"{_e(gettext('Undo the last one'))}"
+            f"{escape(gettext('Undo the last one'))}"
             f'<span class="visually-hidden"> ({product})</span></button>\n  </form>\n  '
         )
     return (
         f'\n<article class="dose-card as-needed" aria-labelledby="{dom}-h" '
-        f'data-line="{_e(card.line_key)}">\n'
-        f'  <h3 id="{dom}-h">{_e(gettext("As needed"))}</h3>\n'
+        f'data-line="{escape(card.line_key)}">\n'
+        f'  <h3 id="{dom}-h">{escape(gettext("As needed"))}</h3>\n'
         f'  <p class="dose-product">{product}</p>\n'
         f"  {strength}\n"
         f"  <p>{most}</p>\n"
@@ -190,11 +186,11 @@ def _as_needed(card: Any, *, csrf: str, where: str, taken: str, undo: str) -> st
         '  <div class="dose-actions">\n'
         f'  <form method="post" action="{taken}" hx-post="{taken}" hx-target="#dose-cards" '
         f'hx-swap="outerHTML">{csrf}\n'
-        f'    <input type="hidden" name="key" value="{_e(card.fresh_key)}">'
-        f'<input type="hidden" name="line" value="{_e(card.line_key)}">'
+        f'    <input type="hidden" name="key" value="{escape(card.fresh_key)}">'
+        f'<input type="hidden" name="line" value="{escape(card.line_key)}">'
         f'<input type="hidden" name="next" value="{where}">\n'
         f'    <button type="submit" class="button secondary" id="{dom}-btn">'
-        f"{_e(gettext('Taken'))}"
+        f"{escape(gettext('Taken'))}"
         f'<span class="visually-hidden"> ({one_dose})</span></button>\n  </form>\n  '
         f"{undo_form}\n  </div>\n</article>\n"
     )

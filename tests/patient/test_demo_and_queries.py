@@ -12,12 +12,6 @@ from taperwell.patients.models import Patient
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return demo_load()
-
-
 def test_every_demo_patient_has_history_and_a_goal(demo):
     for patient in Patient.objects.filter(clinic=demo, user__isnull=False):
         assert Goal.objects.filter(patient=patient).exists(), patient

@@ -10,19 +10,12 @@ from typing import Any
 import pytest
 from django.db import models
 
-from taperwell.demo.services import demo_load
 from taperwell.medications import selectors as medications
 from taperwell.medications.models import NaloxonePlan, PatientMedication, RiskProfile
 from taperwell.patients.models import Patient
 from taperwell.tapering.models import TaperEvent, TaperEventKind, TaperPlan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return demo_load()
 
 
 def _columns(row: models.Model | None, *annotations: str) -> dict[str, Any] | None:

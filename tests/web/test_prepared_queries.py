@@ -12,19 +12,12 @@ from django.utils import timezone
 from taperwell.checkins.models import CheckIn, QuestionnaireSchedule
 from taperwell.checkins.selectors import clinic_today
 from taperwell.core.prepared import Prepared, PreparedQueryError
-from taperwell.demo.services import demo_load
 from taperwell.messaging.selectors import unread_count
 from taperwell.notifications.selectors import plan_notice_since
 from taperwell.patients.models import Patient
 from taperwell.today import selectors as today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return demo_load()
 
 
 def test_todays_prepared_facts_read_what_the_orm_reads_for_every_demo_patient(demo):
