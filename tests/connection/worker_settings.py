@@ -13,7 +13,7 @@ os.environ["HUEY_IMMEDIATE"] = "false"
 from taperwell.settings import *  # noqa: F403
 
 HUEY = {
-    "huey_class": "huey.SqliteHuey",
+    "huey_class": "taperwell.core.job_queue.JobQueue",
     "name": "taperwell-test",
     "filename": os.environ["TAPERWELL_TEST_HUEY_FILE"],
     "immediate": False,
