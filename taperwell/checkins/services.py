@@ -23,7 +23,7 @@ from taperwell.checkins.models import (
 from taperwell.checkins.selectors import clinic_today
 from taperwell.clinical.instruments import get_instrument, score
 from taperwell.clinical.text_risk import TextRisk, screen_text
-from taperwell.core.prepared import Prepared
+from taperwell.core.prepared import Prepared, PreparedInsert, PreparedUpdate
 from taperwell.goals.models import Activity
 from taperwell.goals.services import activity_mark_done
 from taperwell.patients.models import Patient
@@ -243,7 +243,7 @@ def _checkin_save(
         exclude=["patient", "activity_done"], validate_unique=False, validate_constraints=False
     )
     try:
-        checkin.save()
+        (_CHECKIN_INSERT if created else _CHECKIN_UPDATE).save(checkin)
     except IntegrityError as error:
         raise _RacedError from error  # out of the transaction, which is rolled back whole
     if activity is not None:
@@ -266,8 +266,11 @@ def _locked_look_query(*, patient: int, key: uuid.UUID, day: date) -> QuerySet[C
     )
 
 
-# The look every submission makes under the lock: its SQL written once per process.
+# The look every submission makes under the lock, and its write: their SQL written once per
+# process, so the lock is held for the database's work, not for building queries.
 _LOCKED_LOOK: Prepared[CheckIn] = Prepared(_locked_look_query, patient=int, key=uuid.UUID, day=date)
+_CHECKIN_INSERT = PreparedInsert(CheckIn)
+_CHECKIN_UPDATE = PreparedUpdate(CheckIn)
 
 
 @transaction.atomic

@@ -266,6 +266,76 @@ def test_a_prepared_insert_is_refused_for_a_model_with_save_signals(patient):
         PreparedInsert(Authenticator).save(Authenticator(user=patient.user, type="totp", data={}))
 
 
+def test_a_stored_row_is_written_whole_by_the_prepared_update_as_save_writes_it(
+    patient, other_patient
+):
+    import uuid
+
+    from taperwell.core.prepared import PreparedUpdate
+
+    day = clinic_today(patient.clinic)
+    scales = {"pain": 4, "sleep": 5, "mood": 6, "withdrawal": 1, "craving": 2}
+    mine = CheckIn.objects.create(patient=patient, day=day, **scales, self_harm_thoughts=False)
+    theirs = CheckIn.objects.create(patient=other_patient, day=day, **scales)
+    by_orm = CheckIn.objects.get(pk=mine.pk)
+    changes = {
+        "pain": 8,
+        "withdrawal_signs": ["sweats", "yawning"],
+        "self_harm_thoughts": None,  # a value back to NULL
+        "overdose": True,
+        "note": "A long day",
+        "idempotency_key": uuid.uuid4(),
+    }
+    for name, value in changes.items():
+        setattr(mine, name, value)
+        setattr(by_orm, name, value)
+    before = mine.updated_at
+
+    PreparedUpdate(CheckIn).save(mine)
+    written = {f.attname: getattr(mine, f.attname) for f in CheckIn._meta.concrete_fields}
+    stored = CheckIn.objects.get(pk=mine.pk)
+    assert mine.updated_at > before  # auto_now set, as save() sets it
+    assert {f.attname: getattr(stored, f.attname) for f in CheckIn._meta.concrete_fields} == written
+
+    by_orm.save()
+    again = CheckIn.objects.get(pk=mine.pk)
+    orm_columns = {f.attname: getattr(again, f.attname) for f in CheckIn._meta.concrete_fields}
+    assert {**orm_columns, "updated_at": None} == {**written, "updated_at": None}
+    assert CheckIn.objects.get(pk=theirs.pk).pain == 4  # one row, by its key
+
+
+def test_a_prepared_update_of_a_row_that_is_gone_is_an_error_not_an_insert(patient):
+    from django.db import DatabaseError
+
+    from taperwell.core.prepared import PreparedUpdate
+
+    entry = CheckIn.objects.create(
+        patient=patient,
+        day=clinic_today(patient.clinic),
+        pain=1,
+        sleep=1,
+        mood=1,
+        withdrawal=1,
+        craving=1,
+    )
+    CheckIn.objects.filter(pk=entry.pk).delete()
+    with pytest.raises(DatabaseError, match="not there"):
+        PreparedUpdate(CheckIn).save(entry)
+    assert not CheckIn.objects.filter(patient=patient).exists()
+    with pytest.raises(PreparedQueryError, match="stored row"):
+        PreparedUpdate(CheckIn).save(CheckIn(patient=patient))
+
+
+def test_a_prepared_update_is_refused_for_a_model_with_save_signals(patient):
+    from allauth.mfa.models import Authenticator
+
+    from taperwell.core.prepared import PreparedUpdate
+
+    stored = Authenticator.objects.create(user=patient.user, type="totp", data={})
+    with pytest.raises(PreparedQueryError, match="signals"):
+        PreparedUpdate(Authenticator).save(stored)
+
+
 def _columns(checkin):
     from taperwell.goals.models import Activity
 
