@@ -239,6 +239,11 @@ class CheckInForm(forms.Form):
         self.fields["activity"].choices = [*choices, (NOT_TODAY, _("Not today"))]
         if not activities:
             self.fields["activity"].widget = widgets.HiddenInput()
+        # The questions' words, worded once for this page: a lazy word is translated again each
+        # time it is read, and drawing a field reads its label three or four times.
+        for field in self.fields.values():
+            field.label = str(field.label) if field.label is not None else None
+            field.help_text = str(field.help_text)
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
 
