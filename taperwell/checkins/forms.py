@@ -293,13 +293,23 @@ class CheckInForm(forms.Form):
         self.fields["activity"].choices = [*choices, (NOT_TODAY, _("Not today"))]
         if not activities:
             self.fields["activity"].widget = widgets.HiddenInput()
-        # The questions' words, worded once for this page: a lazy word is translated again each
-        # time it is read, and drawing a field reads its label three or four times.
-        for field in self.fields.values():
+        # The words of the questions drawn afresh, worded once for this page: a lazy word is
+        # translated again each time it is read, and drawing a field reads its label three or
+        # four times. (A blank question comes drawn, in its language, from the renderer.)
+        for name, field in self.fields.items():
+            if self._drawn_blank(name, field):
+                continue
             field.label = str(field.label) if field.label is not None else None
             field.help_text = str(field.help_text)
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
+
+    def _drawn_blank(self, name: str, field: forms.Field) -> bool:
+        return (
+            not self.is_bound
+            and name in self.BLANK_QUESTIONS
+            and self.get_initial_for_field(field, name) in (None, "", [])
+        )
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data
