@@ -158,3 +158,19 @@ def test_a_content_security_nonce_reaches_the_htmx_script():
     before, after = _both(PAGE, context)
     assert after == before
     assert 'nonce="n0nce"' in after
+
+
+def test_in_debug_the_htmx_debug_script_is_there_as_before(settings):
+    settings.DEBUG = True
+    context = _context(
+        role="patient",
+        signed_in=True,
+        demo=False,
+        messages=False,
+        clinic_phone=False,
+        token="t",
+        clinic_name="C",
+    )
+    before, after = _both(PAGE, context)
+    assert after == before
+    assert "django-htmx" in after
