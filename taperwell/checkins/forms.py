@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from taperwell.clinical.instruments import Instrument
 from taperwell.core import widgets
+from taperwell.core.forms import FIELD_TEMPLATE, FieldBlockRenderer, field_block
 from taperwell.core.markup import escape
 from taperwell.goals.models import Activity
 
@@ -153,7 +155,59 @@ def scale(label: str, low: str, high: str, help_text: str = "") -> forms.TypedCh
     )
 
 
+class BlankQuestionsRenderer(FieldBlockRenderer):
+    """The check-in's questions, unanswered, drawn once per process per language.
+
+    Before the day's check-in every question is blank, and a blank question's block (its words,
+    its buttons, its ids) is written in this module: the same for everyone. It is kept, keyed by
+    the language, the form, the field and its id; a question with a value (today's answers being
+    changed), a sent form and a field not in `BLANK_QUESTIONS` are drawn afresh every time.
+    """
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        field = context.get("field") if template_name == FIELD_TEMPLATE else None
+        if field is None or not _blank_question(field):
+            return super().render(template_name, context, request=request)
+        key = (get_language(), type(field.form), field.name, field.auto_id)
+        block = _BLANK_BLOCKS.get(key)
+        if block is None:
+            block = _BLANK_BLOCKS[key] = field_block(field)
+        return block
+
+
+_BLANK_BLOCKS: dict[tuple[Any, ...], SafeString] = {}
+
+
+def _blank_question(field: forms.BoundField) -> bool:
+    form = field.form
+    return (
+        not form.is_bound
+        and field.name in getattr(form, "BLANK_QUESTIONS", ())
+        and field.value() in (None, "", [])
+    )
+
+
 class CheckInForm(forms.Form):
+    # The questions whose words and choices are all written here (not the patient's own
+    # activities, nor the form's one-time key): blank, they are the same for everyone.
+    BLANK_QUESTIONS = frozenset(
+        {
+            "pain",
+            "sleep",
+            "mood",
+            "withdrawal",
+            "withdrawal_signs",
+            "craving",
+            "activity_text",
+            "prn_doses",
+            "self_harm",
+            "overdose",
+            "naloxone_used",
+            "not_prescribed_opioids",
+            "note",
+        }
+    )
+    default_renderer = BlankQuestionsRenderer
     idempotency_key = forms.UUIDField(widget=widgets.HiddenInput)
     pain = scale(_("How bad is your pain today?"), _("0: no pain (best)"), _("10: worst pain"))
     sleep = scale(
@@ -239,8 +293,23 @@ class CheckInForm(forms.Form):
         self.fields["activity"].choices = [*choices, (NOT_TODAY, _("Not today"))]
         if not activities:
             self.fields["activity"].widget = widgets.HiddenInput()
+        # The words of the questions drawn afresh, worded once for this page: a lazy word is
+        # translated again each time it is read, and drawing a field reads its label three or
+        # four times. (A blank question comes drawn, in its language, from the renderer.)
+        for name, field in self.fields.items():
+            if self._drawn_blank(name, field):
+                continue
+            field.label = str(field.label) if field.label is not None else None
+            field.help_text = str(field.help_text)
         if not self.is_bound and not self.initial.get("idempotency_key"):
             self.initial["idempotency_key"] = uuid.uuid4()
+
+    def _drawn_blank(self, name: str, field: forms.Field) -> bool:
+        return (
+            not self.is_bound
+            and name in self.BLANK_QUESTIONS
+            and self.get_initial_for_field(field, name) in (None, "", [])
+        )
 
     def service_values(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -1,6 +1,6 @@
 """The words the phone app's scripts say (offline.js, push.js), in the page's language.
 
-The scripts are static files, so their words come from the page: `{% app_head %}` writes them
+The scripts are static files, so their words come from the page: the base layout writes them
 as JSON in a <meta> (not a script: the Content-Security-Policy allows no inline script). Each
 script keeps its English words as a fallback. {label} and {time} are filled in by the script.
 """
