@@ -2,20 +2,49 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape  # Django's `escape` calls it; this skips its lazy-text check per label
 
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.formats import date_format, localize, number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from taperwell.charts import Axis, Dot, Frame, Series, bars, line
 
 FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The words every chart repeats, in one language; `show` and `when` escaped."""
+
+    show: str
+    when: str
+    changed: str  # "Dose changed %(day)s"
+    day_format: str  # "M j", the short day of the ticks and tables
+
+
+def chart_words() -> ChartWords:
+    """The charts' words in the active language, looked up once per process and language
+    rather than once a chart (nine charts a page)."""
+    return _chart_words(get_language())
+
+
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _chart_words(language: str | None) -> ChartWords:
+    return ChartWords(
+        show=conditional_escape(_("Show the numbers")),
+        when=conditional_escape(_("When")),
+        changed=_("Dose changed %(day)s"),
+        day_format=_("M j"),
+    )
 
 
 @dataclass
@@ -73,7 +102,7 @@ class Chart:
         Written here in one pass, not by template loops over every point (a dozen charts of
         up to ninety points each); every label is escaped, the numbers are `_one`'s."""
         marks: list[str] = []
-        changed = _("Dose changed %(day)s")  # looked up once, not once a marker
+        changed = chart_words().changed
         for y, label in self.y_tick_marks:
             marks.append(
                 f'<line x1="{self.plot_left}" x2="{self.plot_right}" y1="{y}" y2="{y}" '
@@ -114,8 +143,8 @@ class Chart:
         word is escaped; sizes are localized as the template wrote them."""
         key = conditional_escape(self.key)
         title = conditional_escape(self.title)
-        # Outside the f-strings, so that makemessages finds them.
-        show, when = conditional_escape(_("Show the numbers")), conditional_escape(_("When"))
+        words = chart_words()
+        show, when = words.show, words.when
         return mark_safe(  # noqa: S308 (every value escaped or ours)
             f'<figure class="card chart" aria-labelledby="chart-{key}-title">\n'
             f'  <h2 id="chart-{key}-title">{title}</h2>\n'
@@ -208,23 +237,65 @@ def draw(
 
 
 def short_day(day: date) -> str:
-    """ "Nov 3" in English, "3 de nov" in Spanish."""
-    return date_format(day, _("M j"))
+    """ "Nov 3" in English, "3 de Nov" in Spanish."""
+    return short_day_words()(day)
 
 
 def short_day_words() -> Callable[[date], str]:
-    """`short_day` for one page's charts and tables, each day worded once: the charts share
-    their ticks and the tables their weeks, and wording a date is the costly part of a row.
-    Made afresh for each page (it remembers calendar days only, never a value)."""
-    day_format = _("M j")
-    worded: dict[date, str] = {}
+    """`short_day` as a function of the day, for a page's charts and tables: written from the
+    language's short-day format without Django's date formatter per day (wording the dates was
+    the costly part of a table row). It knows only the calendar, never a value."""
+    return _day_writer(get_language(), chart_words().day_format)
 
-    def words(day: date) -> str:
-        if day not in worded:
-            worded[day] = date_format(day, day_format)
-        return worded[day]
 
-    return words
+# What a day format's number characters write (as django.utils.dateformat writes them).
+_DAY_NUMBERS: dict[str, Callable[[date], str]] = {
+    "j": lambda day: str(day.day),
+    "d": lambda day: f"{day.day:02d}",
+    "n": lambda day: str(day.month),
+    "m": lambda day: f"{day.month:02d}",
+    "Y": lambda day: f"{day.year:04d}",
+    "y": lambda day: f"{day.year % 100:02d}",
+}
+# The format characters that word the month; each worded once per language by Django itself.
+_MONTH_WORDS = frozenset("bEFMN")
+
+
+@functools.cache  # per language and format: month names and the format's pieces, no dates
+def _day_writer(language: str | None, day_format: str) -> Callable[[date], str]:
+    pieces: list[Callable[[date], str]] = []
+    for index, piece in enumerate(re_formatchars.split(day_format)):
+        if index % 2:
+            if piece in _DAY_NUMBERS:
+                pieces.append(_DAY_NUMBERS[piece])
+            elif piece in _MONTH_WORDS:
+                names = {
+                    month: str(getattr(DateFormat(date(2000, month, 1)), piece)())
+                    for month in range(1, 13)
+                }
+                pieces.append(functools.partial(_month_word, names=names))
+            else:  # a weekday, a time: Django writes the whole day
+                return functools.partial(_django_day, day_format=day_format)
+        elif piece:
+            text = re_escaped.sub(r"\1", piece)
+            pieces.append(functools.partial(_literal, text=text))
+    return functools.partial(_joined, pieces=tuple(pieces))
+
+
+def _joined(day: date, *, pieces: tuple[Callable[[date], str], ...]) -> str:
+    return "".join([piece(day) for piece in pieces])
+
+
+def _month_word(day: date, *, names: dict[int, str]) -> str:
+    return names[day.month]
+
+
+def _literal(day: date, *, text: str) -> str:
+    return text
+
+
+def _django_day(day: date, *, day_format: str) -> str:
+    return date_format(day, day_format)
 
 
 def month_change(
