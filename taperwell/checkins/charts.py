@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from taperwell.charts import Axis, Dot, Frame, Series, bars, line
+from taperwell.core import markup
 
 FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
 
@@ -25,6 +26,7 @@ FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
 class ChartWords:
     """The words every chart repeats, in one language; `show` and `when` escaped."""
 
+    language: str | None
     show: str
     when: str
     changed: str  # "Dose changed %(day)s"
@@ -40,6 +42,7 @@ def chart_words() -> ChartWords:
 @functools.cache  # per language: the catalogues are fixed for the life of the process
 def _chart_words(language: str | None) -> ChartWords:
     return ChartWords(
+        language=language,
         show=conditional_escape(_("Show the numbers")),
         when=conditional_escape(_("When")),
         changed=_("Dose changed %(day)s"),
@@ -125,7 +128,8 @@ class Chart:
         else:
             marks.extend(f'<polyline points="{points}" class="line"/>' for points in self.polylines)
             marks.extend(
-                f'<circle cx="{x}" cy="{y}" r="3.5" class="dot"/>' for x, y in self.dot_marks
+                f'<circle cx="{_one(dot.x)}" cy="{_one(dot.y)}" r="3.5" class="dot"/>'
+                for dot in self.dots
             )
         last = len(self.x_ticks) - 1
         for index, (x, label) in enumerate(self.x_tick_marks):
@@ -141,16 +145,16 @@ class Chart:
         """The whole chart as the page shows it: title, summary, the drawing and the table of
         its numbers, written here once rather than by a template included once a chart. Every
         word is escaped; sizes are localized as the template wrote them."""
-        key = conditional_escape(self.key)
-        title = conditional_escape(self.title)
+        key, title = markup.escape(self.key), markup.escape(self.title)
         words = chart_words()
         show, when = words.show, words.when
+        width, height = _size(words.language, self.width), _size(words.language, self.height)
         return mark_safe(  # noqa: S308 (every value escaped or ours)
             f'<figure class="card chart" aria-labelledby="chart-{key}-title">\n'
             f'  <h2 id="chart-{key}-title">{title}</h2>\n'
             f'  <p class="chart-summary" id="chart-{key}-summary">'
-            f"{conditional_escape(self.summary)}</p>\n"
-            f'  <svg viewBox="0 0 {localize(self.width)} {localize(self.height)}" role="img" '
+            f"{markup.escape(self.summary)}</p>\n"
+            f'  <svg viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="chart-{key}-title chart-{key}-summary" '
             'preserveAspectRatio="xMidYMid meet" focusable="false">\n'
             f"    {self.svg_marks}\n"
@@ -160,7 +164,7 @@ class Chart:
             '    <table class="chart-table">\n'
             f'      <caption class="visually-hidden">{title}</caption>\n'
             f'      <thead><tr><th scope="col">{when}</th>'
-            f'<th scope="col">{conditional_escape(self.value_label)}</th></tr></thead>\n'
+            f'<th scope="col">{markup.escape(self.value_label)}</th></tr></thead>\n'
             f"      <tbody>{self.table_rows}</tbody>\n"
             "    </table>\n"
             "  </details>\n"
@@ -244,6 +248,11 @@ def draw(
     return chart
 
 
+@functools.cache  # per language and size: the frame's own numbers, never a value
+def _size(language: str | None, value: float) -> str:
+    return str(localize(value))
+
+
 def short_day(day: date) -> str:
     """ "Nov 3" in English, "3 de Nov" in Spanish."""
     return short_day_words()(day)
@@ -252,8 +261,18 @@ def short_day(day: date) -> str:
 def short_day_words() -> Callable[[date], str]:
     """`short_day` as a function of the day, for a page's charts and tables: written from the
     language's short-day format without Django's date formatter per day (wording the dates was
-    the costly part of a table row). It knows only the calendar, never a value."""
-    return _day_writer(get_language(), chart_words().day_format)
+    the costly part of a table row), each day once for the page (the charts share their ticks
+    and the tables their weeks). It knows only the calendar, never a value."""
+    write = _day_writer(get_language(), chart_words().day_format)
+    worded: dict[date, str] = {}
+
+    def words(day: date) -> str:
+        text = worded.get(day)
+        if text is None:
+            text = worded[day] = write(day)
+        return text
+
+    return words
 
 
 # What a day format's number characters write (as django.utils.dateformat writes them).
