@@ -187,10 +187,13 @@ def runs(points: MaybePoints, *, every: int | None = None) -> list[Points]:
 
 def line(series: Series, days: DateScale, values: ValueScale) -> Line:
     """Place `series` on a chart: its runs and its dots."""
+    x, y = days.x, values.y
+    # Each point placed once, for both its run and its dot.
     pieces = runs(series.points, every=series.every)
+    placed = [[(x(d), y(v), d, v) for d, v in run] for run in pieces]
     return Line(
-        runs=tuple(tuple((days.x(d), values.y(v)) for d, v in run) for run in pieces),
-        dots=tuple(Dot(days.x(d), values.y(v), d, v) for run in pieces for d, v in run),
+        runs=tuple(tuple((px, py) for px, py, _d, _v in run) for run in placed),
+        dots=tuple(Dot(px, py, d, v) for run in placed for px, py, d, v in run),
     )
 
 
