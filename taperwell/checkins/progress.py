@@ -6,6 +6,7 @@ import functools
 import math
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -51,7 +52,7 @@ def _answers_query(
         QuestionnaireResponse.objects.filter(
             patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
         )
-        .order_by("day")
+        .order_by("day", "pk")  # the same day's answers in the order given
         .values("day", "instrument", "total")
     )
 
@@ -144,11 +145,19 @@ def effort_words(*, checkins: int, minutes: int) -> str:
     )
 
 
-def mood_got_worse(patient: Patient, *, today: date) -> bool:
-    """True when the latest PHQ-9 is in a higher band than the one before it."""
+def mood_got_worse(
+    patient: Patient, *, today: date, answers: list[tuple[date, str, Decimal]] | None = None
+) -> bool:
+    """True when the latest PHQ-9 is in a higher band than the one before it. With `answers`
+    (`answer_rows`) holding two PHQ-9s, those are the latest two (they are the twelve weeks to
+    `today`, oldest first), and nothing more is read."""
     from taperwell.clinical.instruments import get_instrument
 
-    totals = [row["total"] for row in _LAST_TWO_PHQ9.rows(patient=patient.pk, today=today)]
+    phq9 = [total for _day, key, total in answers or () if key == "phq9"]
+    if len(phq9) >= 2:
+        totals = [phq9[-1], phq9[-2]]
+    else:
+        totals = [row["total"] for row in _LAST_TWO_PHQ9.rows(patient=patient.pk, today=today)]
     if len(totals) < 2:
         return False
     spec = get_instrument("phq9")
@@ -167,22 +176,28 @@ def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, i
     return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
 
 
+def answer_rows(patient: Patient, *, today: date) -> list[tuple[date, str, Decimal]]:
+    """(day, instrument, total) of each current questionnaire answer in the twelve weeks to
+    `today`, oldest first."""
+    rows = _ANSWERS.rows(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
+    return [(row["day"], row["instrument"], row["total"]) for row in rows]
+
+
 def progress_charts(
     patient: Patient,
     *,
     today: date,
     daily: list[tuple[date, int, int, int]] | None = None,
     minutes: dict[date, int] | None = None,
+    answers: list[tuple[date, str, Decimal]] | None = None,
 ) -> list[Chart]:
-    """The charts; `daily` (`daily_rows`) and `minutes` (practice minutes a day over the twelve
-    weeks) when the caller has read them already."""
+    """The charts; `daily` (`daily_rows`), `minutes` (practice minutes a day over the twelve
+    weeks) and `answers` (`answer_rows`) when the caller has read them already."""
     start = today - timedelta(days=DAYS)
     if daily is None:
         daily = daily_rows(patient, today=today)
-    answers = [
-        (row["day"], row["instrument"], row["total"])
-        for row in _ANSWERS.rows(patient=patient.pk, since=start, today=today)
-    ]
+    if answers is None:
+        answers = answer_rows(patient, today=today)
     plan = care_links.current_plan(patient)
     schedule = schedule_of(plan)
     step_dates = list(schedule.dose_change_days())
@@ -298,9 +313,11 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my progress")
     today = selectors.clinic_today(patient.clinic)
     # Each read once: the plans and medicines (the plan and the dose chart), the check-ins and
-    # the practice minutes (the charts and the words about effort).
+    # the practice minutes (the charts and the words about effort), the questionnaires (their
+    # charts and whether mood got worse).
     load_dose_rows(patient)
     daily = daily_rows(patient, today=today)
+    answers = answer_rows(patient, today=today)
     minutes = care_links.practice_minutes_by_day(
         patient, start=today - timedelta(days=DAYS), end=today
     )
@@ -309,12 +326,14 @@ def progress(request: HttpRequest) -> HttpResponse:
         request,
         "checkins/progress.html",
         {
-            "charts": progress_charts(patient, today=today, daily=daily, minutes=minutes),
+            "charts": progress_charts(
+                patient, today=today, daily=daily, minutes=minutes, answers=answers
+            ),
             "today": today,
             "effort": effort_words(
                 checkins=sum(1 for row in daily if row[0] > month),
                 minutes=sum(v for d, v in minutes.items() if d > month),
             ),
-            "mood_worse": mood_got_worse(patient, today=today),
+            "mood_worse": mood_got_worse(patient, today=today, answers=answers),
         },
     )
