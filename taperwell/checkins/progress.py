@@ -169,9 +169,9 @@ def mood_got_worse(
 
 
 def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, int]]:
-    """(day, pain, mood, withdrawal) of each current check-in from twelve weeks and two months
-    before `today` (a month's change compares with the month before the chart starts)."""
-    since = today - timedelta(days=DAYS + 60)
+    """(day, pain, mood, withdrawal) of each current check-in in the twelve weeks to `today`:
+    what the charts draw, and the two months a month's change compares (`month_change`)."""
+    since = today - timedelta(days=DAYS)
     rows = _DAILY.rows(patient=patient.pk, since=since, today=today)
     return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
 
