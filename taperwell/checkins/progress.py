@@ -238,11 +238,11 @@ def progress_charts(
             )
         )
     for key in ("peg", "phq9", "sows"):
-        y_max = highest_total(key)
-        title = said["instrument_title"] % {"name": said[f"{key}_name"], "top": y_max}
         points = instrument(key)
         if not points:
             continue
+        y_max = highest_total(key)
+        title = said["instrument_title"] % {"name": said[f"{key}_name"], "top": y_max}
         last = points[-1][1]
         first = points[0][1]
         summary = said["instrument_summary"] % {"last": f"{last:g}", "first": f"{first:g}"}
