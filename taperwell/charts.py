@@ -187,10 +187,13 @@ def runs(points: MaybePoints, *, every: int | None = None) -> list[Points]:
 
 def line(series: Series, days: DateScale, values: ValueScale) -> Line:
     """Place `series` on a chart: its runs and its dots."""
+    x, y = days.x, values.y
+    # Each point placed once, for both its run and its dot.
     pieces = runs(series.points, every=series.every)
+    placed = [[(x(d), y(v), d, v) for d, v in run] for run in pieces]
     return Line(
-        runs=tuple(tuple((days.x(d), values.y(v)) for d, v in run) for run in pieces),
-        dots=tuple(Dot(days.x(d), values.y(v), d, v) for run in pieces for d, v in run),
+        runs=tuple(tuple((px, py) for px, py, _d, _v in run) for run in placed),
+        dots=tuple(Dot(px, py, d, v) for run in placed for px, py, d, v in run),
     )
 
 
@@ -241,19 +244,27 @@ def weekly(
     """The average (or, with `total`, the sum) of each week, Monday first, dated at the week's
     middle. With `start` and `end`, only days in the period count, and a week still under way is
     dated no later than `end`. A missing value (None) counts for nothing."""
-    buckets: dict[date, list[float]] = {}
+    # Days as ordinals (a Monday's is a multiple of 7): a chart's days are counted by the
+    # hundred, and date arithmetic per day was most of the work.
+    first = start.toordinal() if start is not None else -math.inf
+    last = end.toordinal() if end is not None else math.inf
+    buckets: dict[int, list[float]] = {}
     for day, value in values:
         if value is None:
             continue
-        if (start is None or start <= day) and (end is None or day <= end):
-            monday = day - timedelta(days=day.weekday())
-            buckets.setdefault(monday, []).append(float(value))
+        ordinal = day.toordinal()
+        if first <= ordinal <= last:
+            monday = ordinal - (ordinal - 1) % 7  # date.fromordinal(1) was a Monday
+            if monday in buckets:
+                buckets[monday].append(float(value))
+            else:
+                buckets[monday] = [float(value)]
     out: Points = []
     for monday, vals in sorted(buckets.items()):
-        middle = monday + timedelta(days=3)
+        middle = monday + 3
         if end is not None:
-            middle = min(middle, end)
-        out.append((middle, sum(vals) if total else sum(vals) / len(vals)))
+            middle = min(middle, end.toordinal())
+        out.append((date.fromordinal(middle), sum(vals) if total else sum(vals) / len(vals)))
     return out
 
 

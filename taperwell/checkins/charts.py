@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape  # Django's `escape` calls it; this skips its lazy-text check per label
 
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.formats import date_format, localize, number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from taperwell.charts import Axis, Dot, Frame, Series, bars, line
+from taperwell.core import markup
 
 FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The words every chart repeats, in one language; `show` and `when` escaped."""
+
+    language: str | None
+    show: str
+    when: str
+    changed: str  # "Dose changed %(day)s"
+    day_format: str  # "M j", the short day of the ticks and tables
+
+
+def chart_words() -> ChartWords:
+    """The charts' words in the active language, looked up once per process and language
+    rather than once a chart (nine charts a page)."""
+    return _chart_words(get_language())
+
+
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _chart_words(language: str | None) -> ChartWords:
+    return ChartWords(
+        language=language,
+        show=conditional_escape(_("Show the numbers")),
+        when=conditional_escape(_("When")),
+        changed=_("Dose changed %(day)s"),
+        day_format=_("M j"),
+    )
 
 
 @dataclass
@@ -73,7 +105,7 @@ class Chart:
         Written here in one pass, not by template loops over every point (a dozen charts of
         up to ninety points each); every label is escaped, the numbers are `_one`'s."""
         marks: list[str] = []
-        changed = _("Dose changed %(day)s")  # looked up once, not once a marker
+        changed = chart_words().changed
         for y, label in self.y_tick_marks:
             marks.append(
                 f'<line x1="{self.plot_left}" x2="{self.plot_right}" y1="{y}" y2="{y}" '
@@ -96,7 +128,8 @@ class Chart:
         else:
             marks.extend(f'<polyline points="{points}" class="line"/>' for points in self.polylines)
             marks.extend(
-                f'<circle cx="{x}" cy="{y}" r="3.5" class="dot"/>' for x, y in self.dot_marks
+                f'<circle cx="{_one(dot.x)}" cy="{_one(dot.y)}" r="3.5" class="dot"/>'
+                for dot in self.dots
             )
         last = len(self.x_ticks) - 1
         for index, (x, label) in enumerate(self.x_tick_marks):
@@ -112,16 +145,16 @@ class Chart:
         """The whole chart as the page shows it: title, summary, the drawing and the table of
         its numbers, written here once rather than by a template included once a chart. Every
         word is escaped; sizes are localized as the template wrote them."""
-        key = conditional_escape(self.key)
-        title = conditional_escape(self.title)
-        # Outside the f-strings, so that makemessages finds them.
-        show, when = conditional_escape(_("Show the numbers")), conditional_escape(_("When"))
+        key, title = markup.escape(self.key), markup.escape(self.title)
+        words = chart_words()
+        show, when = words.show, words.when
+        width, height = _size(words.language, self.width), _size(words.language, self.height)
         return mark_safe(  # noqa: S308 (every value escaped or ours)
             f'<figure class="card chart" aria-labelledby="chart-{key}-title">\n'
             f'  <h2 id="chart-{key}-title">{title}</h2>\n'
             f'  <p class="chart-summary" id="chart-{key}-summary">'
-            f"{conditional_escape(self.summary)}</p>\n"
-            f'  <svg viewBox="0 0 {localize(self.width)} {localize(self.height)}" role="img" '
+            f"{markup.escape(self.summary)}</p>\n"
+            f'  <svg viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="chart-{key}-title chart-{key}-summary" '
             'preserveAspectRatio="xMidYMid meet" focusable="false">\n'
             f"    {self.svg_marks}\n"
@@ -131,7 +164,7 @@ class Chart:
             '    <table class="chart-table">\n'
             f'      <caption class="visually-hidden">{title}</caption>\n'
             f'      <thead><tr><th scope="col">{when}</th>'
-            f'<th scope="col">{conditional_escape(self.value_label)}</th></tr></thead>\n'
+            f'<th scope="col">{markup.escape(self.value_label)}</th></tr></thead>\n'
             f"      <tbody>{self.table_rows}</tbody>\n"
             "    </table>\n"
             "  </details>\n"
@@ -167,7 +200,15 @@ _TENTH = Decimal("0.1")
 def _one(value: float) -> str:
     """One decimal, as the template filter `floatformat:"1u"` writes it (half up from the
     number's shortest decimal form, no locale; `tests/patient/test_page_speed.py` compares)."""
-    text = repr(float(value))
+    value = float(value)
+    text = repr(value)
+    if -1e9 < value < 1e9 and not (text[-1] == "5" and text[-3] == "."):
+        # Python's own rounding of the exact binary value agrees with half up from the
+        # shortest form except on a tie there ("12.25"): a shortest form above or below the
+        # half means the exact value is too (or the half, being shorter, would be the
+        # shortest form). A coordinate is written about four times faster this way.
+        written = f"{value:.1f}"
+        return "0.0" if written == "-0.0" else written
     whole, _dot, decimals = text.lstrip("-").partition(".")
     if decimals and decimals.isdigit():
         # The common case, in whole numbers (a Decimal per coordinate was a chart's main cost):
@@ -207,32 +248,90 @@ def draw(
     return chart
 
 
+@functools.cache  # per language and size: the frame's own numbers, never a value
+def _size(language: str | None, value: float) -> str:
+    return str(localize(value))
+
+
 def short_day(day: date) -> str:
-    """ "Nov 3" in English, "3 de nov" in Spanish."""
-    return date_format(day, _("M j"))
+    """ "Nov 3" in English, "3 de Nov" in Spanish."""
+    return short_day_words()(day)
 
 
 def short_day_words() -> Callable[[date], str]:
-    """`short_day` for one page's charts and tables, each day worded once: the charts share
-    their ticks and the tables their weeks, and wording a date is the costly part of a row.
-    Made afresh for each page (it remembers calendar days only, never a value)."""
-    day_format = _("M j")
+    """`short_day` as a function of the day, for a page's charts and tables: written from the
+    language's short-day format without Django's date formatter per day (wording the dates was
+    the costly part of a table row), each day once for the page (the charts share their ticks
+    and the tables their weeks). It knows only the calendar, never a value."""
+    write = _day_writer(get_language(), chart_words().day_format)
     worded: dict[date, str] = {}
 
     def words(day: date) -> str:
-        if day not in worded:
-            worded[day] = date_format(day, day_format)
-        return worded[day]
+        text = worded.get(day)
+        if text is None:
+            text = worded[day] = write(day)
+        return text
 
     return words
+
+
+# What a day format's number characters write (as django.utils.dateformat writes them).
+_DAY_NUMBERS: dict[str, Callable[[date], str]] = {
+    "j": lambda day: str(day.day),
+    "d": lambda day: f"{day.day:02d}",
+    "n": lambda day: str(day.month),
+    "m": lambda day: f"{day.month:02d}",
+    "Y": lambda day: f"{day.year:04d}",
+    "y": lambda day: f"{day.year % 100:02d}",
+}
+# The format characters that word the month; each worded once per language by Django itself.
+_MONTH_WORDS = frozenset("bEFMN")
+
+
+@functools.cache  # per language and format: month names and the format's pieces, no dates
+def _day_writer(language: str | None, day_format: str) -> Callable[[date], str]:
+    pieces: list[Callable[[date], str]] = []
+    for index, piece in enumerate(re_formatchars.split(day_format)):
+        if index % 2:
+            if piece in _DAY_NUMBERS:
+                pieces.append(_DAY_NUMBERS[piece])
+            elif piece in _MONTH_WORDS:
+                names = {
+                    month: str(getattr(DateFormat(date(2000, month, 1)), piece)())
+                    for month in range(1, 13)
+                }
+                pieces.append(functools.partial(_month_word, names=names))
+            else:  # a weekday, a time: Django writes the whole day
+                return functools.partial(_django_day, day_format=day_format)
+        elif piece:
+            text = re_escaped.sub(r"\1", piece)
+            pieces.append(functools.partial(_literal, text=text))
+    return functools.partial(_joined, pieces=tuple(pieces))
+
+
+def _joined(day: date, *, pieces: tuple[Callable[[date], str], ...]) -> str:
+    return "".join([piece(day) for piece in pieces])
+
+
+def _month_word(day: date, *, names: dict[int, str]) -> str:
+    return names[day.month]
+
+
+def _literal(day: date, *, text: str) -> str:
+    return text
+
+
+def _django_day(day: date, *, day_format: str) -> str:
+    return date_format(day, day_format)
 
 
 def month_change(
     values: Sequence[tuple[date, float]], *, today: date, name: str, lower_is_better: bool
 ) -> str:
     """'Your average pain this month was 5.2, down from 6.1.'"""
-    recent = [v for d, v in values if today - timedelta(days=30) < d <= today]
-    before = [v for d, v in values if today - timedelta(days=60) < d <= today - timedelta(days=30)]
+    month_ago, two_months_ago = today - timedelta(days=30), today - timedelta(days=60)
+    recent = [v for d, v in values if month_ago < d <= today]
+    before = [v for d, v in values if two_months_ago < d <= month_ago]
     if not recent:
         return _("No %(name)s entries in the last month yet.") % {"name": name}
     now = Decimal(sum(recent) / len(recent)).quantize(Decimal("0.1"))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from taperwell.access import own_patient_record
@@ -50,7 +53,7 @@ def _answers_query(
         QuestionnaireResponse.objects.filter(
             patient_id=patient, status=EntryStatus.CURRENT, day__gte=since, day__lte=today
         )
-        .order_by("day")
+        .order_by("day", "pk")  # the same day's answers in the order given
         .values("day", "instrument", "total")
     )
 
@@ -70,15 +73,51 @@ _ANSWERS = Prepared(_answers_query, patient=int, since=date, today=date)
 _LAST_TWO_PHQ9 = Prepared(_last_two_phq9_query, patient=int, today=date)
 
 
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _words(language: str | None) -> dict[str, str]:
+    """The page's fixed words in one language, looked up once per process and language
+    rather than on every request; only words, never a value of the patient's."""
+    return {
+        "week_of": gettext("Week of %(day)s"),
+        "mme_title": gettext("Your daily dose"),
+        "mme_summary": gettext(
+            "Your daily dose is now %(now)s, from %(then)s twelve weeks ago. It is counted in "
+            "morphine milligrams, so different medicines add up. The marks show the days "
+            "your dose changed."
+        ),
+        "mme_label": gettext("Daily dose"),
+        "pain_title": gettext("Pain (0 to 10, lower is better)"),
+        "pain_name": pgettext("average of", "pain"),
+        "mood_title": gettext("Mood (0 to 10, higher is better)"),
+        "mood_name": pgettext("average of", "mood"),
+        "withdrawal_title": gettext("Withdrawal feelings (0 to 10)"),
+        "withdrawal_name": pgettext("average of", "withdrawal score"),
+        "weekly": gettext("Weekly average"),
+        "peg_name": gettext("PEG: pain and daily life"),
+        "phq9_name": gettext("PHQ-9: mood questionnaire"),
+        "sows_name": gettext("SOWS: withdrawal questionnaire"),
+        "instrument_title": gettext("%(name)s (0 to %(top)s)"),
+        "instrument_summary": gettext(
+            "Your latest score was %(last)s (lower is better); twelve weeks ago it was %(first)s."
+        ),
+        "score": gettext("Score"),
+        "practice_title": gettext("Practice minutes a week"),
+        "practice_summary": gettext(
+            "You practiced %(total)s minutes in twelve weeks. Every minute counts."
+        ),
+        "minutes": gettext("Minutes"),
+        "steps_title": gettext("Steps toward your goals, each week"),
+        "steps_label": gettext("Steps done"),
+    }
+
+
 def _rows(
     series: list[tuple[date, float]],
     fmt: str = "{:.1f}",
     *,
     day_words: Callable[[date], str] | None = None,
 ) -> list[tuple[str, str]]:
-    # The words looked up once for the table, not once a row; each week's day worded once for
-    # the page (`short_day_words`).
-    week_of, words = gettext("Week of %(day)s"), day_words or short_day_words()
+    week_of, words = _words(get_language())["week_of"], day_words or short_day_words()
     return [
         (week_of % {"day": words(d - timedelta(days=d.weekday()))}, fmt.format(v))
         for d, v in series
@@ -107,11 +146,19 @@ def effort_words(*, checkins: int, minutes: int) -> str:
     )
 
 
-def mood_got_worse(patient: Patient, *, today: date) -> bool:
-    """True when the latest PHQ-9 is in a higher band than the one before it."""
+def mood_got_worse(
+    patient: Patient, *, today: date, answers: list[tuple[date, str, Decimal]] | None = None
+) -> bool:
+    """True when the latest PHQ-9 is in a higher band than the one before it. With `answers`
+    (`answer_rows`) holding two PHQ-9s, those are the latest two (they are the twelve weeks to
+    `today`, oldest first), and nothing more is read."""
     from taperwell.clinical.instruments import get_instrument
 
-    totals = [row["total"] for row in _LAST_TWO_PHQ9.rows(patient=patient.pk, today=today)]
+    phq9 = [total for _day, key, total in answers or () if key == "phq9"]
+    if len(phq9) >= 2:
+        totals = [phq9[-1], phq9[-2]]
+    else:
+        totals = [row["total"] for row in _LAST_TWO_PHQ9.rows(patient=patient.pk, today=today)]
     if len(totals) < 2:
         return False
     spec = get_instrument("phq9")
@@ -123,11 +170,18 @@ def mood_got_worse(patient: Patient, *, today: date) -> bool:
 
 
 def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, int]]:
-    """(day, pain, mood, withdrawal) of each current check-in from twelve weeks and two months
-    before `today` (a month's change compares with the month before the chart starts)."""
-    since = today - timedelta(days=DAYS + 60)
+    """(day, pain, mood, withdrawal) of each current check-in in the twelve weeks to `today`:
+    what the charts draw, and the two months a month's change compares (`month_change`)."""
+    since = today - timedelta(days=DAYS)
     rows = _DAILY.rows(patient=patient.pk, since=since, today=today)
     return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
+
+
+def answer_rows(patient: Patient, *, today: date) -> list[tuple[date, str, Decimal]]:
+    """(day, instrument, total) of each current questionnaire answer in the twelve weeks to
+    `today`, oldest first."""
+    rows = _ANSWERS.rows(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
+    return [(row["day"], row["instrument"], row["total"]) for row in rows]
 
 
 def progress_charts(
@@ -136,20 +190,20 @@ def progress_charts(
     today: date,
     daily: list[tuple[date, int, int, int]] | None = None,
     minutes: dict[date, int] | None = None,
+    answers: list[tuple[date, str, Decimal]] | None = None,
 ) -> list[Chart]:
-    """The charts; `daily` (`daily_rows`) and `minutes` (practice minutes a day over the twelve
-    weeks) when the caller has read them already."""
+    """The charts; `daily` (`daily_rows`), `minutes` (practice minutes a day over the twelve
+    weeks) and `answers` (`answer_rows`) when the caller has read them already."""
     start = today - timedelta(days=DAYS)
     if daily is None:
         daily = daily_rows(patient, today=today)
-    answers = [
-        (row["day"], row["instrument"], row["total"])
-        for row in _ANSWERS.rows(patient=patient.pk, since=start, today=today)
-    ]
+    if answers is None:
+        answers = answer_rows(patient, today=today)
     plan = care_links.current_plan(patient)
     schedule = schedule_of(plan)
     step_dates = list(schedule.dose_change_days())
-    words = short_day_words()  # each day worded once for all the charts and tables
+    words = short_day_words()
+    said = _words(get_language())
     charts: list[Chart] = []
 
     def instrument(key: str) -> list[tuple[date, float]]:
@@ -159,46 +213,22 @@ def progress_charts(
     if mme:
         chart = Chart(
             "mme",
-            gettext("Your daily dose"),
-            gettext(
-                "Your daily dose is now %(now)s, from %(then)s twelve weeks ago. It is counted in "
-                "morphine milligrams, so different medicines add up. The marks show the days "
-                "your dose changed."
-            )
-            % {"now": f"{mme[-1][1]:.0f}", "then": f"{mme[0][1]:.0f}"},
-            gettext("Daily dose"),
+            said["mme_title"],
+            said["mme_summary"] % {"now": f"{mme[-1][1]:.0f}", "then": f"{mme[0][1]:.0f}"},
+            said["mme_label"],
             [(words(d), f"{v:.0f}") for d, v in mme],
             # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
         charts.append(draw(chart, mme, start=start, end=today, markers=step_dates, day_words=words))
-    for key, title, name, lower in (
-        (
-            "pain",
-            gettext("Pain (0 to 10, lower is better)"),
-            pgettext("average of", "pain"),
-            True,
-        ),
-        (
-            "mood",
-            gettext("Mood (0 to 10, higher is better)"),
-            pgettext("average of", "mood"),
-            False,
-        ),
-        (
-            "withdrawal",
-            gettext("Withdrawal feelings (0 to 10)"),
-            pgettext("average of", "withdrawal score"),
-            True,
-        ),
-    ):
+    for key, lower in (("pain", True), ("mood", False), ("withdrawal", True)):
         values = [(d, v) for d, v in column(daily, key, DAILY_COLUMNS) if v is not None]
         points = weekly(values, start=start, end=today)
         chart = Chart(
             key,
-            title,
-            month_change(values, today=today, name=name, lower_is_better=lower),
-            gettext("Weekly average"),
+            said[f"{key}_title"],
+            month_change(values, today=today, name=said[f"{key}_name"], lower_is_better=lower),
+            said["weekly"],
             _rows(points, day_words=words),
             y_max=10,
         )
@@ -207,26 +237,20 @@ def progress_charts(
                 chart, points, start=start, end=today, markers=step_dates, every=7, day_words=words
             )
         )
-    for key, name in (
-        ("peg", gettext("PEG: pain and daily life")),
-        ("phq9", gettext("PHQ-9: mood questionnaire")),
-        ("sows", gettext("SOWS: withdrawal questionnaire")),
-    ):
-        y_max = highest_total(key)
-        title = gettext("%(name)s (0 to %(top)s)") % {"name": name, "top": y_max}
+    for key in ("peg", "phq9", "sows"):
         points = instrument(key)
         if not points:
             continue
+        y_max = highest_total(key)
+        title = said["instrument_title"] % {"name": said[f"{key}_name"], "top": y_max}
         last = points[-1][1]
         first = points[0][1]
-        summary = gettext(
-            "Your latest score was %(last)s (lower is better); twelve weeks ago it was %(first)s."
-        ) % {"last": f"{last:g}", "first": f"{first:g}"}
+        summary = said["instrument_summary"] % {"last": f"{last:g}", "first": f"{first:g}"}
         chart = Chart(
             key,
             title,
             summary,
-            gettext("Score"),
+            said["score"],
             [(words(d), f"{v:g}") for d, v in points],
             y_max,
         )
@@ -240,10 +264,9 @@ def progress_charts(
         total = sum(minutes.values())
         chart = Chart(
             "practice",
-            gettext("Practice minutes a week"),
-            gettext("You practiced %(total)s minutes in twelve weeks. Every minute counts.")
-            % {"total": total},
-            gettext("Minutes"),
+            said["practice_title"],
+            said["practice_summary"] % {"total": total},
+            said["minutes"],
             _rows(points, "{:.0f}", day_words=words),
             y_max=max(max(v for _, v in points), 10),
             bars=True,
@@ -255,14 +278,14 @@ def progress_charts(
         steps_done = sum(done.values())
         chart = Chart(
             "steps",
-            gettext("Steps toward your goals, each week"),
+            said["steps_title"],
             ngettext(
                 "You did %(n)s small step toward your goals in twelve weeks.",
                 "You did %(n)s small steps toward your goals in twelve weeks.",
                 steps_done,
             )
             % {"n": steps_done},
-            gettext("Steps done"),
+            said["steps_label"],
             _rows(points, "{:.0f}", day_words=words),
             y_max=max(max(v for _, v in points), 5),
             bars=True,
@@ -291,23 +314,28 @@ def progress(request: HttpRequest) -> HttpResponse:
     patient = own_patient_record(request, what="my progress")
     today = selectors.clinic_today(patient.clinic)
     # Each read once: the plans and medicines (the plan and the dose chart), the check-ins and
-    # the practice minutes (the charts and the words about effort).
+    # the practice minutes (the charts and the words about effort), the questionnaires (their
+    # charts and whether mood got worse).
     load_dose_rows(patient)
     daily = daily_rows(patient, today=today)
+    answers = answer_rows(patient, today=today)
     minutes = care_links.practice_minutes_by_day(
         patient, start=today - timedelta(days=DAYS), end=today
     )
     month = today - timedelta(days=30)
+    charts = progress_charts(patient, today=today, daily=daily, minutes=minutes, answers=answers)
+    # Joined here as the template's loop over them wrote them; each escapes its own words.
+    figures = mark_safe("".join([f"\n  {chart.figure}\n" for chart in charts]))  # noqa: S308
     return render(
         request,
         "checkins/progress.html",
         {
-            "charts": progress_charts(patient, today=today, daily=daily, minutes=minutes),
+            "figures": figures,
             "today": today,
             "effort": effort_words(
                 checkins=sum(1 for row in daily if row[0] > month),
                 minutes=sum(v for d, v in minutes.items() if d > month),
             ),
-            "mood_worse": mood_got_worse(patient, today=today),
+            "mood_worse": mood_got_worse(patient, today=today, answers=answers),
         },
     )

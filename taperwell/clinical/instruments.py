@@ -159,6 +159,7 @@ def get_instrument(instrument_id: str) -> Instrument:
     return _load(normalise_id(instrument_id))
 
 
+@functools.cache  # the instruments are fixed for the life of the process
 def highest_total(instrument_id: str) -> int:
     """The highest total an instrument can give, from its items (PEG 10, PHQ-9 27, GAD-7 21,
     SOWS 64): the top of every chart and "out of" that shows it."""

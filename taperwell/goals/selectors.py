@@ -103,9 +103,12 @@ def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:
 
 
 def _done_days_query(*, patient: int, since: date) -> QuerySet[ActivityDone, Any]:
-    return ActivityDone.objects.filter(
-        patient_id=patient, status=DoneStatus.CURRENT, day__gte=since
-    ).values("day")
+    # Counted by day, so in no order (the model's newest-first would sort them for nothing).
+    return (
+        ActivityDone.objects.filter(patient_id=patient, status=DoneStatus.CURRENT, day__gte=since)
+        .order_by()
+        .values("day")
+    )
 
 
 # Compiled once per process (core.prepared): the Progress page reads it on every visit.

@@ -153,7 +153,7 @@ def test_progress_reads_a_window_of_days_with_its_ends_included(patient):
     from taperwell.checkins.selectors import clinic_today
 
     today = clinic_today(patient.clinic)
-    for back, pain in ((0, 3), (1, 4), (progress.DAYS + 60, 5), (progress.DAYS + 61, 6)):
+    for back, pain in ((0, 3), (1, 4), (progress.DAYS, 5), (progress.DAYS + 1, 6)):
         CheckIn.objects.create(
             patient=patient,
             day=today - timedelta(days=back),

@@ -80,3 +80,30 @@ def test_a_phq9_within_the_same_band_or_lower_brings_no_such_line(client, patien
     _phq9(patient, days_ago=2, total=13)
     client.force_login(patient.user)
     assert "Things may feel heavier lately" not in client.get("/progress/").content.decode()
+
+
+def test_the_latest_two_phq9s_in_the_twelve_weeks_decide_without_another_read(
+    patient, django_assert_num_queries
+):
+    from taperwell.checkins.progress import answer_rows, mood_got_worse
+
+    today = clinic_today(patient.clinic)
+    _phq9(patient, days_ago=40, total=20)
+    _phq9(patient, days_ago=10, total=3)
+    _phq9(patient, days_ago=2, total=17)
+    answers = answer_rows(patient, today=today)
+    with django_assert_num_queries(0):
+        assert mood_got_worse(patient, today=today, answers=answers)
+    assert mood_got_worse(patient, today=today)
+
+
+def test_a_phq9_before_the_twelve_weeks_still_counts_as_the_one_before(patient):
+    from taperwell.checkins.progress import answer_rows, mood_got_worse
+
+    today = clinic_today(patient.clinic)
+    _phq9(patient, days_ago=120, total=3)
+    _phq9(patient, days_ago=2, total=17)
+    answers = answer_rows(patient, today=today)
+    assert mood_got_worse(patient, today=today, answers=answers)
+    _phq9(patient, days_ago=1, total=16)
+    assert not mood_got_worse(patient, today=today, answers=answer_rows(patient, today=today))

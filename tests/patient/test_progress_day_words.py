@@ -1,0 +1,34 @@
+"""The charts' short days, written without Django's date formatter per day, are the words
+Django writes: in English and Spanish, for every day of a year, and for other formats."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import translation
+from django.utils.formats import date_format
+
+from taperwell.checkins.charts import _day_writer, short_day, short_day_words
+
+EVERY_DAY_OF_2028 = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", "Nov 3"), ("es", "3 de Nov")])
+def test_every_short_day_is_the_day_django_writes(language, expected):
+    with translation.override(language):
+        words = short_day_words()
+        assert short_day(date(2026, 11, 3)) == expected
+        for day in EVERY_DAY_OF_2028:
+            assert words(day) == date_format(day, "M j" if language == "en" else r"j \d\e M")
+
+
+@pytest.mark.parametrize(
+    "day_format", [r"N j, Y", r"d/m/y", r"j \d\e F \d\e Y", r"b. n", r"E", r"D j M", r"l"]
+)
+def test_other_day_formats_are_written_as_django_writes_them(day_format):
+    for language in ("en", "es"):
+        with translation.override(language):
+            write = _day_writer(language, day_format)
+            for day in (date(2026, 1, 9), date(2026, 9, 30), date(1999, 12, 31)):
+                assert write(day) == date_format(day, day_format)
