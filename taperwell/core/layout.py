@@ -7,7 +7,7 @@ process per language (nobody's data is in them: see `_fixed`), and each request 
 is its own: the `lang` attribute, the CSRF token, the role's class and links, the clinic's name and
 crisis numbers, the person's id for the phone app's scripts, and the messages. Pages still
 override the same blocks (`title`, `head_title`, `extra_head`, `content`, `extra_body`): base.html
-is these pieces with the blocks between them, and tests/patient/test_base_layout.py holds the
+is these pieces with the blocks between them, and tests/web/test_base_layout.py holds the
 template it replaced and compares the two byte for byte.
 
 The head's lines for the phone app (manifest, theme colour, icon, the scripts' words) are the
