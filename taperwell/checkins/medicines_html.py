@@ -7,7 +7,9 @@ escaped values. `tests/patient/test_my_medicines_html.py` compares them with the
 replaced (kept in `tests/patient/data/`) for every patient of the demo clinic, in English and
 Spanish, with a pause request and each kind of naloxone plan.
 
-As in the templates: our own words as they are, every value put in them escaped.
+As in the templates: our own words as they are (a template's literal is safe, so
+`{% translate %}` does not escape it), every value put in them escaped. Every word is written
+with `gettext` itself, so that `makemessages` finds it.
 """
 
 from __future__ import annotations
@@ -27,19 +29,14 @@ from taperwell.core.markup import escape
 from taperwell.tapering.treatment import latest_for_patient
 
 
-def _t(words: str) -> str:
-    """`{% translate "words" %}`: a template's literal is safe, so its words are written as they
-    are."""
-    return gettext(words)
-
-
 def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
     """The page's content block for the view's context `page`."""
     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
     record = page["record"]
-    out = [f'\n<div class="narrow">\n<h1>{_t("My medicines and taper")}</h1>\n\n']
+    title = gettext("My medicines and taper")
+    out = [f'\n<div class="narrow">\n<h1>{title}</h1>\n\n']
     if getattr(record, "lines", None):
-        heading = _t("Today's doses")
+        heading = gettext("Today's doses")
         out.append(
             '\n<section class="card" id="doses" aria-labelledby="doses-heading">\n'
             f'  <h2 id="doses-heading">{heading}</h2>\n'
@@ -55,13 +52,14 @@ def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
         out.append(_naloxone(page["naloxone"]))
     out.append("\n\n")
     if page["timeline"]:
-        approved = _t(
+        approved = gettext(
             "Your clinician approved this plan. Nothing changes without them, and you can always "
             "ask to pause."
         )
+        plan_heading = gettext("The whole plan")
         out.append(
             '\n<section class="card" aria-labelledby="plan-heading">\n'
-            f'  <h2 id="plan-heading">{_t("The whole plan")}</h2>\n'
+            f'  <h2 id="plan-heading">{plan_heading}</h2>\n'
             f'  <ol class="timeline">\n    {escape(page["timeline_items"])}\n  </ol>\n'
             f'  <p class="small">{approved}</p>\n</section>\n'
         )
@@ -87,12 +85,13 @@ def _this_week(page: dict[str, Any]) -> str:
     record, steps, plan = page["record"], page["steps"] or {}, page["plan"]
     mme = getattr(record, "mme_per_day", None)
     mme = "unknown" if mme is None else escape(floatformat(mme, "-2"))
+    heading = gettext("This week")
     out = [
         f'<section class="card" aria-labelledby="now-heading" data-dose-of-record-mme="{mme}">\n'
-        f'  <h2 id="now-heading">{_t("This week")}</h2>\n  '
+        f'  <h2 id="now-heading">{heading}</h2>\n  '
     ]
     if steps.get("paused"):
-        paused = _t(
+        paused = gettext(
             "Your taper is paused. Your dose stays the same until you and your clinician "
             "decide together."
         )
@@ -108,21 +107,24 @@ def _this_week(page: dict[str, Any]) -> str:
         )
         out.append("\n  ")
     elif plan:
-        words = _t("Your plan has not started yet. Keep taking your medicine as you do now.")
+        words = gettext("Your plan has not started yet. Keep taking your medicine as you do now.")
         out.append(f"\n    <p>{words}</p>\n  ")
     elif page["patient"].status == "maintenance":
-        words = _t(
+        words = gettext(
             "Your taper is finished. Take any other medicines as your clinician told you, "
             "and call the clinic if anything changes."
         )
         out.append(f"\n    <p>{words}</p>\n  ")
     else:
-        words = _t("You have no taper plan. Keep taking your medicines as your clinician told you.")
+        words = gettext(
+            "You have no taper plan. Keep taking your medicines as your clinician told you."
+        )
         out.append(f"\n    <p>{words}</p>\n  ")
     out.append("\n  ")
     following = steps.get("next")
     if following:
-        out.append(f"\n  <h3>{gettext('Next step')}</h3>\n  <p>{escape(following['text'])}</p>\n  ")
+        next_heading = gettext("Next step")
+        out.append(f"\n  <h3>{next_heading}</h3>\n  <p>{escape(following['text'])}</p>\n  ")
     out.append("\n</section>")
     return "".join(out)
 
@@ -141,9 +143,10 @@ def _treatment_card(patient: Any) -> str:
 
 def _medicines(page: dict[str, Any]) -> str:
     record, medications = page["record"], page["medications"]
+    heading = gettext("Medicines I take")
     out = [
         '\n<section class="card" aria-labelledby="meds-heading">\n'
-        f'  <h2 id="meds-heading">{_t("Medicines I take")}</h2>\n  '
+        f'  <h2 id="meds-heading">{heading}</h2>\n  '
     ]
     if medications:
         replaced = getattr(record, "replaced_ids", None) or ()
@@ -162,17 +165,19 @@ def _medicines(page: dict[str, Any]) -> str:
                 )
             else:
                 directions = f"<br>{escape(med.directions)}" if med.directions else ""
+                as_needed_words = gettext("As needed")
                 as_needed = (
-                    f'<br><span class="small">{_t("As needed")}</span>' if med.as_needed else ""
+                    f'<br><span class="small">{as_needed_words}</span>' if med.as_needed else ""
                 )
                 label = escape(med.label)
                 out.append(f"\n    <li><strong>{label}</strong>{directions}{as_needed}</li>\n    ")
             out.append("\n    ")
         out.append("\n  </ul>\n  ")
     elif page["patient"].status == "maintenance":
-        out.append(f"\n  <p>{_t('No medicines on your list right now.')}</p>\n  ")
+        none_words = gettext("No medicines on your list right now.")
+        out.append(f"\n  <p>{none_words}</p>\n  ")
     else:
-        words = _t(
+        words = gettext(
             "Your clinic has not entered your medicines yet. Bring your bottles to your next visit."
         )
         out.append(f"\n  <p>{words}</p>\n  ")
@@ -182,11 +187,11 @@ def _medicines(page: dict[str, Any]) -> str:
 
 def _naloxone_why() -> str:
     """`checkins/_naloxone_why.html`."""
-    what = _t(
+    what = gettext(
         "Naloxone (often called Narcan) can undo an overdose of opioid medicine long enough for "
         "help to arrive. Anyone can give it: a spray in the nose."
     )
-    why = _t(
+    why = gettext(
         "While you lower your dose, and after, your body gets used to less. Within about a week, "
         "your old dose can be too strong for you and can slow your breathing. Naloxone at home "
         "is a safety net for you and the people you live with."
@@ -198,57 +203,65 @@ def _naloxone(card: dict[str, Any]) -> str:
     """`checkins/_naloxone_card.html`."""
     plan, url = card["plan"], escape(reverse("checkins:naloxone"))
     has = getattr(plan, "has_naloxone", None)
+    heading = gettext("My naloxone plan")
     out = [
         '<section class="card" aria-labelledby="naloxone-heading">\n'
-        f'  <h2 id="naloxone-heading">{_t("My naloxone plan")}</h2>\n  \n  '
+        f'  <h2 id="naloxone-heading">{heading}</h2>\n  \n  '
     ]
     if has:
-        out.append(f"\n    <ul>\n      <li>{_t('I have naloxone at home.')}</li>\n      ")
+        have_it = gettext("I have naloxone at home.")
+        out.append(f"\n    <ul>\n      <li>{have_it}</li>\n      ")
         if plan.kept_where:
             kept = gettext("It is kept: %(where)s") % {"where": escape(plan.kept_where)}
             out.append(f"<li>{kept}</li>")
         out.append("\n      ")
         if plan.expires_on:
             day = escape(day_format(plan.expires_on, gettext("F j, Y")))
-            out.append(f"<li>{gettext('It expires on %(day)s.') % {'day': day}}\n        ")
+            expires = gettext("It expires on %(day)s.")
+            out.append(f"<li>{expires % {'day': day}}\n        ")
             if card["expiry"] == "expired":
-                words = _t(
+                words = gettext(
                     "It has expired. Please get a new one from the clinic or a pharmacy soon."
                 )
                 out.append(f'<br><span class="badge urgent">{words}</span>\n        ')
             elif card["expiry"] == "soon":
-                words = _t("It expires soon. Ask the clinic or a pharmacy for a new one.")
+                words = gettext("It expires soon. Ask the clinic or a pharmacy for a new one.")
                 out.append(f'<br><span class="badge">{words}</span>')
             out.append("</li>\n      ")
         else:
-            words = _t(
+            words = gettext(
                 "Add the expiry date from the box, and we will remind you before it runs out."
             )
             out.append(f"<li>{words}</li>")
         out.append("\n      ")
         if plan.someone_knows:
-            out.append(f"<li>{_t('Someone at home knows how to use it.')}</li>\n      ")
+            someone_knows = gettext("Someone at home knows how to use it.")
+            out.append(f"<li>{someone_knows}</li>\n      ")
         else:
-            words = _t("Show someone at home where it is and how to use it. It takes two minutes.")
+            words = gettext(
+                "Show someone at home where it is and how to use it. It takes two minutes."
+            )
             out.append(f"<li>{words}</li>")
-        out.append(
-            f'\n    </ul>\n    <p><a href="{url}">{_t("Update my naloxone plan")}</a></p>\n  '
-        )
+        update = gettext("Update my naloxone plan")
+        out.append(f'\n    </ul>\n    <p><a href="{url}">{update}</a></p>\n  ')
     elif has is False:
-        words = _t(
+        words = gettext(
             "You told us you do not have naloxone at home yet. Your clinic can give you some, and "
             "in most places a pharmacy can too, without a prescription."
         )
+        have_it_now = gettext("I have it now")
         out.append(
             f"\n    <p>{words}</p>\n    {_naloxone_why()}\n"
-            f'    <p><a class="button secondary wide" href="{url}">{_t("I have it now")}</a>'
+            f'    <p><a class="button secondary wide" href="{url}">{have_it_now}</a>'
             "</p>\n  "
         )
     else:
+        question = gettext("Do you have naloxone at home?")
+        answer = gettext("Answer 4 short questions")
         out.append(
-            f'\n    <p class="big-text">{_t("Do you have naloxone at home?")}</p>\n'
+            f'\n    <p class="big-text">{question}</p>\n'
             f"    {_naloxone_why()}\n"
-            f'    <p><a class="button wide" href="{url}">{_t("Answer 4 short questions")}</a>'
+            f'    <p><a class="button wide" href="{url}">{answer}</a>'
             "</p>\n  "
         )
     out.append("\n  \n</section>\n")
@@ -256,17 +269,19 @@ def _naloxone(card: dict[str, Any]) -> str:
 
 
 def _pause_form(page: dict[str, Any], csrf: str) -> str:
-    words = _t(
+    words = gettext(
         "Going slower is fine. If things feel too hard, ask for a pause. Your care team will "
         "talk it through with you."
     )
+    heading = gettext("I need a pause")
+    button = gettext("Ask for a pause")
     return (
         '\n<section class="card" aria-labelledby="pause-heading">\n'
-        f'  <h2 id="pause-heading">{_t("I need a pause")}</h2>\n'
+        f'  <h2 id="pause-heading">{heading}</h2>\n'
         f"  <p>{words}</p>\n"
         f'  <form method="post" action="{escape(reverse("checkins:pause_request"))}">{csrf}\n'
         f"    {escape(page['pause_form']['reason'].as_field_group())}\n"
-        f'    <p><button type="submit" data-once>{_t("Ask for a pause")}</button></p>\n'
+        f'    <p><button type="submit" data-once>{button}</button></p>\n'
         "  </form>\n</section>\n"
     )
 
@@ -280,10 +295,11 @@ def _reasons(page: dict[str, Any], csrf: str) -> str:
     reasons, form = page["reasons"], page["reasons_form"]
     action = escape(reverse("checkins:reasons"))
     if page["plan"]:
-        button = _t("Update my reasons") if reasons else _t("Save my reasons")
+        button = gettext("Update my reasons") if reasons else gettext("Save my reasons")
+        heading = gettext("My reasons for tapering")
         return (
             '\n<section class="card" aria-labelledby="reasons-heading">\n'
-            f'  <h2 id="reasons-heading">{_t("My reasons for tapering")}</h2>\n'
+            f'  <h2 id="reasons-heading">{heading}</h2>\n'
             f"  {_my_words(reasons) if reasons else ''}\n"
             f'  <form method="post" action="{action}">{csrf}\n'
             f"    {escape(form['reasons'].as_field_group())}\n"
@@ -291,35 +307,41 @@ def _reasons(page: dict[str, Any], csrf: str) -> str:
             "  </form>\n</section>\n"
         )
     if page["patient"].status == "maintenance":
-        words = _t(
+        words = gettext(
             "You did the hard part. Keep up the skills and the check-ins that help you. If pain "
             "or withdrawal comes back, or you feel unsure, tell your care team. You will not be "
             "judged."
         )
         mine = ""
         if reasons:
-            mine = f"<p>{_t('Why you started, in your words:')}</p>{_my_words(reasons)}"
+            why_words = gettext("Why you started, in your words:")
+            mine = f"<p>{why_words}</p>{_my_words(reasons)}"
+        heading = gettext("After your taper")
         return (
             '\n<section class="card" aria-labelledby="after-heading">\n'
-            f'  <h2 id="after-heading">{_t("After your taper")}</h2>\n'
+            f'  <h2 id="after-heading">{heading}</h2>\n'
             f"  <p>{words}</p>\n  {mine}\n</section>\n"
         )
-    words = _t(
+    words = gettext(
         "You are not tapering now. You can use taperwell for coping skills and check-ins. If you "
         "ever want to talk about your dose, your care team is here. There is no pressure."
     )
     summary = (
-        _t("Change what I wrote") if reasons else _t("Thinking about it? Write it down (optional)")
+        gettext("Change what I wrote")
+        if reasons
+        else gettext("Thinking about it? Write it down (optional)")
     )
+    heading = gettext("Your choice")
+    button = gettext("Save")
     return (
         '\n<section class="card" aria-labelledby="choice-heading">\n'
-        f'  <h2 id="choice-heading">{_t("Your choice")}</h2>\n'
+        f'  <h2 id="choice-heading">{heading}</h2>\n'
         f"  <p>{words}</p>\n"
         f"  {_my_words(reasons) if reasons else ''}\n"
         f"  <details{' open' if form.errors else ''}>\n"
         f"    <summary>{summary}</summary>\n"
         f'    <form method="post" action="{action}">{csrf}\n'
         f"      {escape(form['reasons'].as_field_group())}\n"
-        f'      <p><button type="submit" class="button secondary">{_t("Save")}</button></p>\n'
+        f'      <p><button type="submit" class="button secondary">{button}</button></p>\n'
         "    </form>\n  </details>\n</section>\n"
     )
