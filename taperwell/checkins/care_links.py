@@ -154,10 +154,12 @@ def naloxone_card(
     patient has told us they keep some (so they can keep its expiry date up to date).
     `record`: today's dose of record, when the page has it already."""
     plan = medications_selectors.naloxone_plan_of(patient)
-    advice = medications_selectors.naloxone_advice(patient, tapering=tapering, record=record)
-    recommended = bool(advice and advice.recommended)
-    if not recommended and not (plan and plan.has_naloxone):
-        return None
+    if not (plan and plan.has_naloxone):
+        # Only here does the card wait on the core's advice (a review of every medicine): one
+        # who keeps naloxone sees the card whatever the advice.
+        advice = medications_selectors.naloxone_advice(patient, tapering=tapering, record=record)
+        if not (advice and advice.recommended):
+            return None
     expiry = None
     if plan and plan.has_naloxone and plan.expires_on:
         days_left = (plan.expires_on - today).days
@@ -167,4 +169,4 @@ def naloxone_card(
             expiry = "soon"
         else:
             expiry = "ok"
-    return {"plan": plan, "recommended": recommended, "expiry": expiry}
+    return {"plan": plan, "expiry": expiry}

@@ -9,29 +9,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from taperwell.core.day_format import day_format
+from taperwell.core.markup import escape
 
 
 def timeline_items(rows: list[dict[str, Any]]) -> SafeString:
     """The `<li>` of each row of `checkins.selectors.step_timeline`, between the list's tags."""
-    day_format = gettext("M j, Y")
+    day_words = gettext("M j, Y")
     # The words outside the f-strings, so that makemessages finds them.
     here_words, done_words = gettext("you are here"), gettext("done")
-    here = f" — <strong>{conditional_escape(here_words)}</strong>"
-    done = f" — {conditional_escape(done_words)}"
+    here = f" — <strong>{escape(here_words)}</strong>"
+    done = f" — {escape(done_words)}"
     items = []
     for row in rows:
         when = row["when"]
         current = ' aria-current="step"' if when == "now" else ""
         suffix = here if when == "now" else done if when == "past" else ""
         items.append(
-            f'\n    <li class="timeline-{conditional_escape(when)}"{current}>\n'
+            f'\n    <li class="timeline-{escape(when)}"{current}>\n'
             f'      <p class="timeline-date">'
-            f"{conditional_escape(date_format(row['start'], day_format))}{suffix}</p>\n"
-            f"      <p>{conditional_escape(row['text'])}</p>\n"
+            f"{escape(day_format(row['start'], day_words))}{suffix}</p>\n"
+            f"      <p>{escape(row['text'])}</p>\n"
             "    </li>\n    "
         )
     return mark_safe("".join(items))  # noqa: S308 (each value escaped above)

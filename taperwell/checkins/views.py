@@ -23,6 +23,7 @@ from taperwell.checkins.forms import (
     ReasonsForm,
     checkin_initial,
 )
+from taperwell.checkins.medicines_html import medicines_html
 from taperwell.checkins.models import CheckIn, EntryStatus, Instrument
 from taperwell.checkins.plan_timeline import timeline_items
 from taperwell.checkins.response import checkin_response
@@ -220,30 +221,30 @@ def medicines(request: HttpRequest) -> HttpResponse:
         schedule_of(plan), today=today, worded=(steps or {}).get("steps")
     )
     doses = cards_context(patient, record=record, steps=steps, day=today, where="medicines")
+    page = {
+        "patient": patient,
+        "record": record,
+        "doses": doses,
+        # The cards written in Python: the markup of `medications/_dose_cards.html`.
+        "doses_html": cards_html(doses, request),
+        "medications": care_links.active_medications(patient),
+        "plan": plan,
+        "steps": steps,
+        "timeline": timeline,
+        "timeline_items": timeline_items(timeline),
+        "reasons": reasons,
+        "reasons_form": ReasonsForm(
+            initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
+        ),
+        "pause_form": PauseRequestForm(),
+        "pause_request": care_links.open_pause_request(patient),
+        "naloxone": care_links.naloxone_card(
+            patient, tapering=plan is not None, today=today, record=record
+        ),
+    }
+    # The page's own sections written in Python (`checkins/medicines_html.py`).
     return render(
-        request,
-        "checkins/medicines.html",
-        {
-            "patient": patient,
-            "record": record,
-            "doses": doses,
-            # The cards written in Python: the markup of `medications/_dose_cards.html`.
-            "doses_html": cards_html(doses, request),
-            "medications": care_links.active_medications(patient),
-            "plan": plan,
-            "steps": steps,
-            "timeline": timeline,
-            "timeline_items": timeline_items(timeline),
-            "reasons": reasons,
-            "reasons_form": ReasonsForm(
-                initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
-            ),
-            "pause_form": PauseRequestForm(),
-            "pause_request": care_links.open_pause_request(patient),
-            "naloxone": care_links.naloxone_card(
-                patient, tapering=plan is not None, today=today, record=record
-            ),
-        },
+        request, "checkins/medicines.html", {**page, "content": medicines_html(page, request)}
     )
 
 

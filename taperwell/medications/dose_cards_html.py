@@ -17,10 +17,11 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, localize, time_format
+from django.utils.formats import localize, time_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
+from taperwell.core.day_format import day_format
 from taperwell.core.markup import escape
 
 
@@ -59,7 +60,7 @@ def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
     out.append("\n")
     change = doses.get("next_change")
     if change and change.get("changes"):
-        on = escape(date_format(change["on"], gettext("M j")))
+        on = escape(day_format(change["on"], gettext("M j")))
         changes = "; ".join(escape(c) for c in change["changes"])
         start = gettext("From %(on)s:") % {"on": on}
         out.append(f'\n<p class="dose-next" data-next-change>{start} {changes}</p>\n')

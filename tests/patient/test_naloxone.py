@@ -64,6 +64,16 @@ def test_the_card_stays_away_when_naloxone_is_not_advised_and_none_is_kept(clien
     assert "My naloxone plan" not in page
 
 
+def test_the_card_stays_for_someone_who_keeps_naloxone_though_the_core_does_not_advise_it(
+    client, on_low_dose
+):
+    NaloxonePlan.objects.create(patient=on_low_dose, has_naloxone=True, kept_where="hall shelf")
+    client.force_login(on_low_dose.user)
+    page = client.get("/my-medicines/").content.decode()
+    assert "My naloxone plan" in page
+    assert "It is kept: hall shelf" in page
+
+
 def test_the_card_shows_the_plan_and_warns_when_it_expires_within_a_month(client, on_high_dose):
     today = clinic_today(on_high_dose.clinic)
     naloxone_plan_save(
