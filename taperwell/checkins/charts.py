@@ -9,8 +9,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape  # Django's `escape` calls it; this skips its lazy-text check per label
 
-from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
-from django.utils.formats import date_format, localize, number_format
+from django.utils.formats import localize, number_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from taperwell.charts import Axis, Dot, Frame, Series, bars, line
 from taperwell.core import markup
+from taperwell.core.day_format import day_format
 
 FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
 
@@ -259,70 +259,20 @@ def short_day(day: date) -> str:
 
 
 def short_day_words() -> Callable[[date], str]:
-    """`short_day` as a function of the day, for a page's charts and tables: written from the
-    language's short-day format without Django's date formatter per day (wording the dates was
-    the costly part of a table row), each day once for the page (the charts share their ticks
-    and the tables their weeks). It knows only the calendar, never a value."""
-    write = _day_writer(get_language(), chart_words().day_format)
+    """`short_day` as a function of the day, for a page's charts and tables: written by
+    `core.day_format` (the language's month names worded once per process, not Django's date
+    formatter per day), each day once for the page (the charts share their ticks and the tables
+    their weeks). It knows only the calendar, never a value."""
+    short = chart_words().day_format
     worded: dict[date, str] = {}
 
     def words(day: date) -> str:
         text = worded.get(day)
         if text is None:
-            text = worded[day] = write(day)
+            text = worded[day] = day_format(day, short)
         return text
 
     return words
-
-
-# What a day format's number characters write (as django.utils.dateformat writes them).
-_DAY_NUMBERS: dict[str, Callable[[date], str]] = {
-    "j": lambda day: str(day.day),
-    "d": lambda day: f"{day.day:02d}",
-    "n": lambda day: str(day.month),
-    "m": lambda day: f"{day.month:02d}",
-    "Y": lambda day: f"{day.year:04d}",
-    "y": lambda day: f"{day.year % 100:02d}",
-}
-# The format characters that word the month; each worded once per language by Django itself.
-_MONTH_WORDS = frozenset("bEFMN")
-
-
-@functools.cache  # per language and format: month names and the format's pieces, no dates
-def _day_writer(language: str | None, day_format: str) -> Callable[[date], str]:
-    pieces: list[Callable[[date], str]] = []
-    for index, piece in enumerate(re_formatchars.split(day_format)):
-        if index % 2:
-            if piece in _DAY_NUMBERS:
-                pieces.append(_DAY_NUMBERS[piece])
-            elif piece in _MONTH_WORDS:
-                names = {
-                    month: str(getattr(DateFormat(date(2000, month, 1)), piece)())
-                    for month in range(1, 13)
-                }
-                pieces.append(functools.partial(_month_word, names=names))
-            else:  # a weekday, a time: Django writes the whole day
-                return functools.partial(_django_day, day_format=day_format)
-        elif piece:
-            text = re_escaped.sub(r"\1", piece)
-            pieces.append(functools.partial(_literal, text=text))
-    return functools.partial(_joined, pieces=tuple(pieces))
-
-
-def _joined(day: date, *, pieces: tuple[Callable[[date], str], ...]) -> str:
-    return "".join([piece(day) for piece in pieces])
-
-
-def _month_word(day: date, *, names: dict[int, str]) -> str:
-    return names[day.month]
-
-
-def _literal(day: date, *, text: str) -> str:
-    return text
-
-
-def _django_day(day: date, *, day_format: str) -> str:
-    return date_format(day, day_format)
 
 
 def month_change(
