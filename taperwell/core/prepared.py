@@ -204,27 +204,23 @@ def _adapt(connection: Any, kind: type, value: Any) -> Any:
     return int(value)
 
 
-class PreparedInsert(Generic[T]):
-    """A new row written with the INSERT the ORM wrote once per process and database.
+class _PreparedWrite(Generic[T]):
+    """What a prepared insert and update share: one table, no save signals, the SQL written once
+    per process and database."""
 
-    `save(obj)` does what `obj.save()` does for a new row of a plain model (each field's
-    `pre_save` and database value, the new key read back) without building the query again.
-    Refused for a model with save signals or a parent model, which `save()` would also handle."""
+    _writes = "a prepared write"
 
     def __init__(self, model: type[T]) -> None:
         if model._meta.parents:
-            raise PreparedQueryError("a prepared insert writes one table; this model has parents")
+            raise PreparedQueryError(f"{self._writes} writes one table; this model has parents")
         self._model = model
-        self._fields = [f for f in model._meta.local_concrete_fields if not f.generated]
-        self._fields = [f for f in self._fields if f is not model._meta.auto_field]
-        self._compiled: dict[tuple[str, str], tuple[str, Any, bool]] = {}
+        self._compiled: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
 
-    def save(self, obj: T, using: str = "default") -> T:
+    def _ready(self, using: str) -> tuple[Any, Any]:
+        """The connection and this write's compiled SQL for it."""
         from django.db.models import signals
 
-        if obj.pk is not None or not isinstance(obj, self._model):
-            raise PreparedQueryError("a prepared insert writes a new row of its own model")
         if signals.pre_save.has_listeners(self._model) or signals.post_save.has_listeners(
             self._model
         ):
@@ -234,7 +230,30 @@ class PreparedInsert(Generic[T]):
         if key not in self._compiled:
             with self._lock:
                 self._compiled[key] = self._compile(using)
-        sql, returning_params, returning = self._compiled[key]
+        return connection, self._compiled[key]
+
+    def _compile(self, using: str) -> Any:
+        raise NotImplementedError
+
+
+class PreparedInsert(_PreparedWrite[T]):
+    """A new row written with the INSERT the ORM wrote once per process and database.
+
+    `save(obj)` does what `obj.save()` does for a new row of a plain model (each field's
+    `pre_save` and database value, the new key read back) without building the query again.
+    Refused for a model with save signals or a parent model, which `save()` would also handle."""
+
+    _writes = "a prepared insert"
+
+    def __init__(self, model: type[T]) -> None:
+        super().__init__(model)
+        self._fields = [f for f in model._meta.local_concrete_fields if not f.generated]
+        self._fields = [f for f in self._fields if f is not model._meta.auto_field]
+
+    def save(self, obj: T, using: str = "default") -> T:
+        if obj.pk is not None or not isinstance(obj, self._model):
+            raise PreparedQueryError("a prepared insert writes a new row of its own model")
+        connection, (sql, returning_params, returning) = self._ready(using)
         params = [
             f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in self._fields
         ]
@@ -242,9 +261,7 @@ class PreparedInsert(Generic[T]):
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             if returning:
-                found = connection.ops.fetch_returned_insert_columns(  # type: ignore[attr-defined]
-                    cursor, returning_params
-                )
+                found = connection.ops.fetch_returned_insert_columns(cursor, returning_params)
                 obj.pk = found[0]
             else:
                 obj.pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column or "")
@@ -267,7 +284,7 @@ class PreparedInsert(Generic[T]):
         return sql, getattr(compiler, "returning_params", ()), returning
 
 
-class PreparedUpdate(Generic[T]):
+class PreparedUpdate(_PreparedWrite[T]):
     """An existing row written whole with the UPDATE the ORM wrote once per process and database.
 
     `save(obj)` does what `obj.save()` does for a row already stored (each field's `pre_save`
@@ -275,38 +292,26 @@ class PreparedUpdate(Generic[T]):
     must be there: none updated is an error, never a quiet insert. Refused for a model with save
     signals or a parent model, as `PreparedInsert` is."""
 
+    _writes = "a prepared update"
+
     def __init__(self, model: type[T]) -> None:
-        if model._meta.parents:
-            raise PreparedQueryError("a prepared update writes one table; this model has parents")
-        self._model = model
-        meta = model._meta
+        super().__init__(model)
         self._fields = [
-            f for f in meta.local_concrete_fields if not f.generated and not f.primary_key
+            f for f in model._meta.local_concrete_fields if not f.generated and not f.primary_key
         ]
-        self._compiled: dict[tuple[str, str], str] = {}
-        self._lock = threading.Lock()
 
     def save(self, obj: T, using: str = "default") -> T:
         from django.db import DatabaseError
-        from django.db.models import signals
 
         if obj.pk is None or obj._state.adding or not isinstance(obj, self._model):
             raise PreparedQueryError("a prepared update writes a stored row of its own model")
-        if signals.pre_save.has_listeners(self._model) or signals.post_save.has_listeners(
-            self._model
-        ):
-            raise PreparedQueryError("the model has save signals: save() it instead")
-        connection = connections[using]
-        key = (using, connection.vendor)
-        if key not in self._compiled:
-            with self._lock:
-                self._compiled[key] = self._compile(using)
+        connection, sql = self._ready(using)
         params = [
             f.get_db_prep_save(f.pre_save(obj, False), connection=connection) for f in self._fields
         ]
         params.append(self._model._meta.pk.get_db_prep_value(obj.pk, connection))
         with connection.cursor() as cursor:
-            cursor.execute(self._compiled[key], params)
+            cursor.execute(sql, params)
             if cursor.rowcount != 1:
                 raise DatabaseError(f"{self._model.__name__} {obj.pk} was not there to update")
         obj._state.db = using
@@ -320,8 +325,9 @@ class PreparedUpdate(Generic[T]):
 
         made_up = [_SENTINELS[int](0, slot) for slot in range(len(self._fields) + 1)]
         query = UpdateQuery(self._model)
+        # django-stubs type the values as Case expressions; any expression is taken.
         query.add_update_fields(
-            [(f, None, Value(v)) for f, v in zip(self._fields, made_up, strict=False)]
+            [(f, None, Value(v)) for f, v in zip(self._fields, made_up, strict=False)]  # type: ignore[misc]
         )
         query.add_q(Q(pk=made_up[-1]))
         sql, params = query.get_compiler(using=using).as_sql()
