@@ -10,6 +10,7 @@ from taperwell.access import own_patient_record
 from taperwell.medications.dose_cards_html import cards_html
 from taperwell.patients.decorators import patient_page
 from taperwell.today.selectors import today_for
+from taperwell.today.today_html import today_html
 
 
 @require_GET
@@ -21,4 +22,6 @@ def today(request: HttpRequest) -> HttpResponse:
     context = page.as_context()
     # The cards written in Python: the markup of `medications/_dose_cards.html`.
     context["doses_html"] = cards_html(page.doses, request) if page.record.lines else ""
+    # The page's own sections written in Python (`today/today_html.py`).
+    context["content"] = today_html(context, request)
     return render(request, "today/today.html", context)
