@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language, gettext, ngettext
 
 from taperwell.core.day_format import day_format
@@ -211,7 +211,10 @@ def _messages(page: dict[str, Any], links: dict[str, str]) -> str:
     ]
     session = page["session"]
     if session:
-        when = date_format(template_localtime(session["starts_local"]), gettext("l, F j, g:i A"))
+        # The clinic's wall clock; an aware time is made so first, as the `date` filter does.
+        starts = session["starts_local"]
+        starts = localtime(starts) if is_aware(starts) else starts
+        when = date_format(starts, gettext("l, F j, g:i A"))
         words = gettext("Next group: %(title)s, %(when)s") % {
             "title": escape(session["title"]),
             "when": escape(when),
