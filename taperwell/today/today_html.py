@@ -95,7 +95,7 @@ def today_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
     if page["practice"]:
         out.append(_practice(page["practice"]))
     out.append("\n\n")
-    out.append(_steps(goal, request, links))
+    out.append(_steps(goal, request, links, page.get("csrf_token")))
     out.append("\n\n")
     out.append(_team(page))
     out.append("\n</div>\n")
@@ -254,7 +254,7 @@ def _practice(practice: Any) -> str:
     )
 
 
-def _steps(goal: Any, request: HttpRequest, links: dict[str, str]) -> str:
+def _steps(goal: Any, request: HttpRequest, links: dict[str, str], csrf_token: Any) -> str:
     heading = gettext("Your steps this week")
     out = [
         '<section class="card" aria-labelledby="steps-heading">\n'
@@ -279,7 +279,7 @@ def _steps(goal: Any, request: HttpRequest, links: dict[str, str]) -> str:
                 out.append(f'<p class="badge">{done}</p>')
             else:
                 if not csrf:
-                    token = escape(get_token(request))
+                    token = escape(csrf_token or get_token(request))
                     csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
                 url = escape(reverse("goals:activity_done", args=[activity.public_id]))
                 label = gettext("I did this today: %(title)s") % {"title": title}

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.template import engines
+from django.test import Client
 from django.utils import timezone, translation
 
 from taperwell.goals.models import Activity
@@ -185,3 +186,24 @@ def test_every_value_on_today_is_escaped(db, demo, client):
     assert 'aria-label="I did this today: &quot;step&quot;"' in ours
     assert "&lt;Ann&gt; — Nurse &amp; coach" in ours
     assert "<b>" not in ours
+
+
+def test_todays_forms_share_one_token_for_the_request_and_it_is_accepted(db, demo):
+    patient = Patient.objects.select_related("user").get(user__email="maria@example.org")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(patient.user)
+    page = client.get("/today/").content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    # The layout's sign-out form, the dose cards and the week's steps.
+    assert len(tokens) >= 3
+    assert len(set(tokens)) == 1
+    step = re.search(r'<form method="post" action="(/goals/steps/[^"]+/done/)">', page)
+    assert step is not None
+
+    refused = client.post(step[1], {"csrfmiddlewaretoken": "x" * 64, "next": "today"})
+    assert refused.status_code == 403
+    done = client.post(step[1], {"csrfmiddlewaretoken": tokens[0], "next": "today"})
+    assert done.status_code == 302
+
+    again = client.get("/today/").content.decode()
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
