@@ -36,9 +36,12 @@ def _hidden(token: str) -> str:
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
 
 
-def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
-    """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`."""
-    csrf = _hidden(get_token(request))
+def cards_html(
+    doses: dict[str, Any], request: HttpRequest, *, csrf_token: str | None = None
+) -> SafeString:
+    """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`; `csrf_token`:
+    the page's own for this request, when it has one already."""
+    csrf = _hidden(get_token(request) if csrf_token is None else csrf_token)
     where = escape(doses["where"])
     taken_url, undo_url = escape(doses["taken_url"]), escape(doses["undo_url"])
     out = ['\n<div id="dose-cards" class="dose-cards">\n']

@@ -37,6 +37,7 @@ import functools
 import logging
 import os
 import re
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -289,16 +290,66 @@ def load_practices(
     clinic_slug: str | None = None, *, language: str | None = None
 ) -> list[Practice]:
     """Every practice for a clinic, in reading order, in `language` (the active one when None)
-    where a file in that language exists. A broken file is logged and left out."""
+    where a file in that language exists. A broken file is logged and left out.
+
+    Today and the skills pages ask on every visit. Listing the folders and reading every file's
+    modification time was most of the cost, so it is done when a folder changed (a file added,
+    removed or renamed: shown at once) and otherwise at most once every `RECHECK_SECONDS` per
+    process, folders and language (a file edited in place: shown within that time). The list
+    assembled from the same files at the same times is kept: practices are content, the same
+    for everyone."""
     language = language or get_language()
+    folders = tuple(practice_folders(clinic_slug))
+    key = (folders, language)
+    now = time.monotonic()
+    seen = tuple(_mtime(folder) for folder, _from_clinic in folders)
+    recent = _RECENT.get(key)
+    if recent is None or recent[1] != seen or now - recent[0] >= RECHECK_SECONDS:
+        if len(_RECENT) >= _RECENT_MAX:
+            _RECENT.clear()
+        recent = (now, seen, _assembled(tuple(_listing(folders, language)), language))
+        _RECENT[key] = recent
+    return list(recent[2])
+
+
+RECHECK_SECONDS = 2.0
+_RECENT_MAX = 256
+# (folders, language) -> (when the files were last looked at, the folders' modification times
+# then, the practices then).
+_RECENT: dict[
+    tuple[tuple[tuple[Path, bool], ...], str | None],
+    tuple[float, tuple[int | None, ...], tuple[Practice, ...]],
+] = {}
+
+
+_Listed = tuple[Path, bool, frozenset[str], int | None, int | None]
+
+
+def _listing(folders: Iterable[tuple[Path, bool]], language: str | None) -> Iterable[_Listed]:
+    """Each practice file with its folder's names and the modification times of the file and of
+    its translation in `language` (None where there is none or it cannot be read)."""
+    for path, from_clinic, names in _files(folders):
+        translated = language_file(path, language, names=names)
+        yield path, from_clinic, names, _mtime(path), _mtime(translated) if translated else None
+
+
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _assembled(listed: tuple[_Listed, ...], language: str | None) -> tuple[Practice, ...]:
     found: dict[str, tuple[Practice, Practice]] = {}
-    for path, from_clinic, names in _files(practice_folders(clinic_slug)):
+    for path, from_clinic, names, _file_time, _translation_time in listed:
         try:
             found[path.stem] = _read_in(path, from_clinic, language, names)
         except (PracticeFileError, OSError, UnicodeDecodeError) as error:
             logger.warning("Practice file left out: %s (%s)", path, error)
     ordered = sorted(found.values(), key=lambda pair: (pair[0].order, pair[0].title.lower()))
-    return [shown for _english, shown in ordered]
+    return tuple(shown for _english, shown in ordered)
 
 
 def get_practice(

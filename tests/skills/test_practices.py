@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from taperwell.skills import practices
 from taperwell.skills.practices import (
     PracticeFileError,
     load_practices,
@@ -134,3 +136,42 @@ def test_a_broken_file_is_left_out_and_the_page_still_works(client, patient, set
     response = client.get("/skills/")
     assert response.status_code == 200
     assert client.get("/skills/practice/broken/").status_code == 404
+
+
+def test_a_file_added_shows_at_once_and_one_edited_in_place_after_the_recheck(
+    settings, tmp_path, monkeypatch
+):
+    settings.SKILLS_EXTRA_PRACTICES_DIR = str(tmp_path)
+    clock = [1000.0]
+    monkeypatch.setattr(practices.time, "monotonic", lambda: clock[0])
+
+    def titles() -> set[str]:
+        return {p.title for p in load_practices(language="en")}
+
+    walk = tmp_path / "walking-meditation.md"
+    walk.write_text(HEADER + "Walk.", encoding="utf-8")
+    assert "Walking meditation" in titles()
+
+    # Added: the folder changed, so it shows on the next visit (its time set apart from the
+    # first listing's, as a later minute would).
+    (tmp_path / "stretch.md").write_text(
+        HEADER.replace("Walking meditation", "Gentle stretch"), encoding="utf-8"
+    )
+    later = tmp_path.stat().st_mtime_ns + 1_000_000_000
+    os.utime(tmp_path, ns=(later, later))
+    assert {"Walking meditation", "Gentle stretch"} <= titles()
+
+    # Edited in place: the folder is the same, so the new words show once it is looked at again.
+    walk.write_text(HEADER.replace("Walking meditation", "Slow walk"), encoding="utf-8")
+    edited = walk.stat().st_mtime_ns + 1_000_000_000
+    os.utime(walk, ns=(edited, edited))
+    assert "Walking meditation" in titles()
+    clock[0] += practices.RECHECK_SECONDS
+    assert "Slow walk" in titles()
+    assert "Walking meditation" not in titles()
+
+    # Removed: shown no more at once.
+    walk.unlink()
+    later += 1_000_000_000
+    os.utime(tmp_path, ns=(later, later))
+    assert "Slow walk" not in titles()
