@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from taperwell.checkins.models import TaperReasons
 from taperwell.core.day_format import day_format
 from taperwell.core.markup import escape
+from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.treatment import latest_for_patient
 
 
@@ -109,7 +111,7 @@ def _this_week(page: dict[str, Any]) -> str:
     elif plan:
         words = gettext("Your plan has not started yet. Keep taking your medicine as you do now.")
         out.append(f"\n    <p>{words}</p>\n  ")
-    elif page["patient"].status == "maintenance":
+    elif page["patient"].status == PatientStatus.MAINTENANCE:
         words = gettext(
             "Your taper is finished. Take any other medicines as your clinician told you, "
             "and call the clinic if anything changes."
@@ -129,7 +131,7 @@ def _this_week(page: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _treatment_card(patient: Any) -> str:
+def _treatment_card(patient: Patient) -> str:
     """`{% treatment_card_for_patient patient %}` (`tapering/_treatment_card.html`)."""
     words = latest_for_patient(patient)
     if not words:
@@ -173,7 +175,7 @@ def _medicines(page: dict[str, Any]) -> str:
                 out.append(f"\n    <li><strong>{label}</strong>{directions}{as_needed}</li>\n    ")
             out.append("\n    ")
         out.append("\n  </ul>\n  ")
-    elif page["patient"].status == "maintenance":
+    elif page["patient"].status == PatientStatus.MAINTENANCE:
         none_words = gettext("No medicines on your list right now.")
         out.append(f"\n  <p>{none_words}</p>\n  ")
     else:
@@ -286,7 +288,7 @@ def _pause_form(page: dict[str, Any], csrf: str) -> str:
     )
 
 
-def _my_words(reasons: Any) -> str:
+def _my_words(reasons: TaperReasons) -> str:
     words = linebreaksbr(reasons.reasons, autoescape=True)
     return f'<blockquote class="my-words">{words}</blockquote>'
 
@@ -306,7 +308,7 @@ def _reasons(page: dict[str, Any], csrf: str) -> str:
             f'    <p><button type="submit" class="button secondary">{button}</button></p>\n'
             "  </form>\n</section>\n"
         )
-    if page["patient"].status == "maintenance":
+    if page["patient"].status == PatientStatus.MAINTENANCE:
         words = gettext(
             "You did the hard part. Keep up the skills and the check-ins that help you. If pain "
             "or withdrawal comes back, or you feel unsure, tell your care team. You will not be "

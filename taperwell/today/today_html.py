@@ -17,7 +17,7 @@ kept, per process, language and script prefix; everything of the patient's is re
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -31,8 +31,10 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from taperwell.core.day_format import day_format
 from taperwell.core.markup import escape
+from taperwell.patients.models import PatientStatus
 
-MAINTENANCE = "maintenance"
+if TYPE_CHECKING:
+    from taperwell.today.selectors import TodayGoal
 
 
 def today_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
@@ -72,7 +74,7 @@ def today_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
         ) % {"title": escape(goal.title)}
         out.append(f'\n<p class="encourage">{encourage}</p>\n')
     out.append("\n\n")
-    if patient.status == MAINTENANCE:
+    if patient.status == PatientStatus.MAINTENANCE:
         words = gettext(
             "Your taper is finished. That took patience and courage. Keep the skills going; "
             "your care team and the group are still here for you."
@@ -254,7 +256,9 @@ def _practice(practice: Any) -> str:
     )
 
 
-def _steps(goal: Any, request: HttpRequest, links: dict[str, str], csrf_token: Any) -> str:
+def _steps(
+    goal: TodayGoal | None, request: HttpRequest, links: dict[str, str], csrf_token: Any
+) -> str:
     heading = gettext("Your steps this week")
     out = [
         '<section class="card" aria-labelledby="steps-heading">\n'
@@ -318,7 +322,7 @@ def _team(page: dict[str, Any]) -> str:
         out.append(f"\n  <p>{words}</p>\n  ")
     out.append("\n  ")
     patient = page["patient"]
-    if not page["plan"] and patient.status != MAINTENANCE:
+    if not page["plan"] and patient.status != PatientStatus.MAINTENANCE:
         if patient.wants_to_taper:
             words = gettext(
                 "You said you would like to talk about lowering your dose slowly. Your clinician "
