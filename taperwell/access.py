@@ -202,6 +202,27 @@ def own_patient(request: HttpRequest) -> Patient | None:
     return request._own_patient  # type: ignore[attr-defined,no-any-return]
 
 
+def own_patient_change(request: HttpRequest, *, what: str) -> tuple[Patient, Callable[[], object]]:
+    """The signed-in patient's own record for a change they are making, and its audit row to be
+    written by the change itself, inside its own transaction: one write (and on SQLite one turn
+    of the database's write lock) for the row and its audit. A change that fails before its
+    transaction commits must still write it (`record()` in the caller's failure path)."""
+    patient = own_patient(request)
+    if patient is None:
+        raise Http404("No patient record")
+
+    def record() -> object:
+        return audit_record(
+            request=request,
+            action=AuditAction.UPDATE,
+            what=what,
+            patient=patient,
+            object_id=str(patient.public_id),
+        )
+
+    return patient, record
+
+
 def own_patient_record(
     request: HttpRequest, *, what: str, write: bool = False, export: bool = False
 ) -> Patient:

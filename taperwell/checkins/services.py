@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -179,6 +180,7 @@ def checkin_submit(
     idempotency_key: uuid.UUID,
     activity: Activity | None = None,
     day: date | None = None,
+    with_entry: Callable[[], object] | None = None,
     **values: Any,
 ) -> Saved:
     """Record today's check-in. The same submission twice records it once; a second check-in the
@@ -186,7 +188,8 @@ def checkin_submit(
 
     One transaction saves it. When two taps race past the first look, the database refuses the
     second; that transaction is rolled back whole and a second one shows the winner's entry, so
-    no savepoint is needed around the save."""
+    no savepoint is needed around the save. `with_entry` is written in whichever transaction
+    commits (the request's audit row: `access.own_patient_change`)."""
     day = day or clinic_today(patient.clinic)
     unknown = set(values) - set(CHECKIN_FIELDS)
     if unknown:
@@ -202,10 +205,15 @@ def checkin_submit(
             activity=activity,
             day=day,
             values=values,
+            with_entry=with_entry,
         )
     except _RacedError:
         return _checkin_raced(
-            patient=patient, idempotency_key=idempotency_key, day=day, values=values
+            patient=patient,
+            idempotency_key=idempotency_key,
+            day=day,
+            values=values,
+            with_entry=with_entry,
         )
 
 
@@ -221,7 +229,10 @@ def _checkin_save(
     activity: Activity | None,
     day: date,
     values: dict[str, Any],
+    with_entry: Callable[[], object] | None,
 ) -> Saved:
+    if with_entry is not None:
+        with_entry()
     # One read, under the lock, for both questions: was this very submission saved already (keys
     # are unique per patient: a key another patient used is no replay of this one), and what is
     # the day's current entry.
@@ -275,10 +286,17 @@ _CHECKIN_UPDATE = PreparedUpdate(CheckIn)
 
 @transaction.atomic
 def _checkin_raced(
-    *, patient: Patient, idempotency_key: uuid.UUID, day: date, values: dict[str, Any]
+    *,
+    patient: Patient,
+    idempotency_key: uuid.UUID,
+    day: date,
+    values: dict[str, Any],
+    with_entry: Callable[[], object] | None,
 ) -> Saved:
     """Two taps raced past the first look: the other one won; show its entry. What this one
     said about safety still reaches the care team and still brings help."""
+    if with_entry is not None:
+        with_entry()
     other = CheckIn.objects.filter(
         patient=patient, idempotency_key=idempotency_key
     ).first() or CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)

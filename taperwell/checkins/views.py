@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from taperwell.access import own_patient_record
+from taperwell.access import own_patient_change, own_patient_record
 from taperwell.checkins import care_links, selectors, services
 from taperwell.checkins.forms import (
     CheckInForm,
@@ -44,20 +44,31 @@ HISTORY_DAYS = 30
 @require_http_methods(["GET", "POST"])
 @patient_page
 def checkin_new(request: HttpRequest) -> HttpResponse:
-    patient = own_patient_record(request, what="check-in", write=request.method == "POST")
+    if request.method == "POST":
+        # The audit row is written with the entry, in its transaction (one write, not two).
+        patient, audit = own_patient_change(request, what="check-in")
+    else:
+        patient = own_patient_record(request, what="check-in")
     today = selectors.clinic_today(patient.clinic)
     activities = active_activities(patient)
     existing = None
     if request.method == "POST":
         form = CheckInForm(request.POST, activities=activities)
-        if form.is_valid():
-            saved = services.checkin_submit(
-                patient=patient,
-                idempotency_key=form.cleaned_data["idempotency_key"],
-                activity=form.chosen_activity(),
-                day=today,
-                **form.service_values(),
-            )
+        if not form.is_valid():
+            audit()
+        else:
+            try:
+                saved = services.checkin_submit(
+                    patient=patient,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    activity=form.chosen_activity(),
+                    day=today,
+                    with_entry=audit,
+                    **form.service_values(),
+                )
+            except Exception:
+                audit()  # nothing was saved, and the audit row went with it: the read still counts
+                raise
             if saved.help_needed:
                 return _help_now(saved.help_needed)
             note_risk = saved.note_risk or screen_text(saved.entry.note)
