@@ -67,13 +67,7 @@ def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
         )
     out.append("\n\n")
     if page["pause_request"]:
-        out.append(
-            render_to_string(
-                "checkins/_pause_request_card.html",
-                {"pause_request": page["pause_request"]},
-                request,
-            )
-        )
+        out.append(pause_request_card(page["pause_request"], request))
     out.append("\n\n")
     if page["plan"] and not page["pause_request"]:
         out.append(_pause_form(page, csrf))
@@ -346,4 +340,11 @@ def _reasons(page: dict[str, Any], csrf: str) -> str:
         f"      {escape(form['reasons'].as_field_group())}\n"
         f'      <p><button type="submit" class="button secondary">{button}</button></p>\n'
         "    </form>\n  </details>\n</section>\n"
+    )
+
+
+def pause_request_card(pause_request: dict[str, Any], request: HttpRequest) -> str:
+    """The open pause request's card, from its template (Today shows it too)."""
+    return render_to_string(
+        "checkins/_pause_request_card.html", {"pause_request": pause_request}, request
     )

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
-from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import get_language, gettext, ngettext
 
+from taperwell.checkins.medicines_html import pause_request_card
 from taperwell.core.day_format import day_format
 from taperwell.core.markup import escape
 from taperwell.patients.models import PatientStatus
@@ -59,13 +59,7 @@ def today_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
         )
     out.append("\n\n")
     if page["pause_request"]:
-        out.append(
-            render_to_string(
-                "checkins/_pause_request_card.html",
-                {"pause_request": page["pause_request"]},
-                request,
-            )
-        )
+        out.append(pause_request_card(page["pause_request"], request))
     out.append("\n\n")
     goal = page["goal"]
     if goal:
