@@ -43,9 +43,10 @@ def test_the_prescription_worksheet_is_styled_under_the_csp_and_prints(
     page.goto(f"{live_server.url}/clinic/taper-plans/{plan.public_id}/")
     page.get_by_role("link", name="Prescription worksheet").click()
     expect(page.get_by_role("heading", name="Prescription worksheet")).to_be_visible()
-    assert page.eval_on_selector("table", "t => getComputedStyle(t).borderCollapse") == "collapse"
-    assert page.eval_on_selector(".notice", "n => getComputedStyle(n).borderTopStyle") == "solid"
-    assert page.eval_on_selector("td.quantity", "q => getComputedStyle(q).whiteSpace") == "nowrap"
+    # Waited for: the stylesheet may still be on its way when the heading shows.
+    expect(page.locator("table").first).to_have_css("border-collapse", "collapse")
+    expect(page.locator(".notice").first).to_have_css("border-top-style", "solid")
+    expect(page.locator("td.quantity").first).to_have_css("white-space", "nowrap")
     assert not blocked
     text = page.inner_text("body")
     assert "Maria Alvarez" in text
