@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,14 +25,14 @@ from django.utils.translation import gettext
 
 from taperwell.checkins.models import TaperReasons
 from taperwell.core.day_format import day_format
-from taperwell.core.markup import escape
+from taperwell.core.markup import csrf_field, escape, page_csrf_token
 from taperwell.patients.models import Patient, PatientStatus
 from taperwell.tapering.treatment import latest_for_patient
 
 
 def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
     """The page's content block for the view's context `page`."""
-    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+    csrf = csrf_field(page_csrf_token(request))
     record = page["record"]
     title = gettext("My medicines and taper")
     out = [f'\n<div class="narrow">\n<h1>{title}</h1>\n\n']

@@ -29,6 +29,7 @@ from taperwell.checkins.plan_timeline import timeline_items
 from taperwell.checkins.response import checkin_response
 from taperwell.clinical.instruments import InvalidAnswers, get_instrument
 from taperwell.clinical.text_risk import screen_text
+from taperwell.core.markup import page_csrf_token
 from taperwell.core.mistake import MISTAKE_NOT_SAVED, MistakeForm
 from taperwell.goals.selectors import active_activities
 from taperwell.medications.dose_cards import cards_context
@@ -255,7 +256,10 @@ def medicines(request: HttpRequest) -> HttpResponse:
     }
     # The page's own sections written in Python (`checkins/medicines_html.py`).
     return render(
-        request, "checkins/medicines.html", {**page, "content": medicines_html(page, request)}
+        request,
+        "checkins/medicines.html",
+        # One CSRF token for every form on the page, the layout's included.
+        {**page, "content": medicines_html(page, request), "csrf_token": page_csrf_token(request)},
     )
 
 

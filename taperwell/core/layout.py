@@ -26,7 +26,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, gettext_noop, override
 from django_htmx.jinja import htmx_script
 
-from taperwell.core.markup import escape
+from taperwell.core.markup import csrf_field, escape
 from taperwell.core.templatetags.phone_links import tel
 from taperwell.webpush.words import script_words
 
@@ -163,7 +163,7 @@ def _csrf(context: Context) -> tuple[str, str]:
     value = escape(token)
     if not token or token == "NOTPROVIDED":  # noqa: S105 - CsrfViewMiddleware's "no token"
         return value, ""
-    return value, f'<input type="hidden" name="csrfmiddlewaretoken" value="{value}">'
+    return value, csrf_field(token)
 
 
 def _crisis(context: Context) -> dict[str, Any]:

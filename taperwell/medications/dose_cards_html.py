@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize, time_format
@@ -22,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from taperwell.core.day_format import day_format
-from taperwell.core.markup import escape
+from taperwell.core.markup import csrf_field, escape, page_csrf_token
 
 
 def _time(value: Any) -> str:
@@ -32,16 +31,10 @@ def _time(value: Any) -> str:
     return escape(time_format(value, "g:i A"))
 
 
-def _hidden(token: str) -> str:
-    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
-
-
-def cards_html(
-    doses: dict[str, Any], request: HttpRequest, *, csrf_token: str | None = None
-) -> SafeString:
-    """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`; `csrf_token`:
-    the page's own for this request, when it has one already."""
-    csrf = _hidden(get_token(request) if csrf_token is None else csrf_token)
+def cards_html(doses: dict[str, Any], request: HttpRequest) -> SafeString:
+    """`medications/_dose_cards.html` for `doses` (`cards_context`) in `request`, with the
+    page's one CSRF token (`core.markup.page_csrf_token`)."""
+    csrf = csrf_field(page_csrf_token(request))
     where = escape(doses["where"])
     taken_url, undo_url = escape(doses["taken_url"]), escape(doses["undo_url"])
     out = ['\n<div id="dose-cards" class="dose-cards">\n']

@@ -20,7 +20,6 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, reverse
 from django.utils.formats import date_format
@@ -30,7 +29,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from taperwell.checkins.medicines_html import pause_request_card
 from taperwell.core.day_format import day_format
-from taperwell.core.markup import escape
+from taperwell.core.markup import csrf_field, escape, page_csrf_token
 from taperwell.patients.models import PatientStatus
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ def today_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
     if page["practice"]:
         out.append(_practice(page["practice"]))
     out.append("\n\n")
-    out.append(_steps(goal, request, links, page.get("csrf_token")))
+    out.append(_steps(goal, request, links))
     out.append("\n\n")
     out.append(_team(page))
     out.append("\n</div>\n")
@@ -250,9 +249,7 @@ def _practice(practice: Any) -> str:
     )
 
 
-def _steps(
-    goal: TodayGoal | None, request: HttpRequest, links: dict[str, str], csrf_token: Any
-) -> str:
+def _steps(goal: TodayGoal | None, request: HttpRequest, links: dict[str, str]) -> str:
     heading = gettext("Your steps this week")
     out = [
         '<section class="card" aria-labelledby="steps-heading">\n'
@@ -277,8 +274,7 @@ def _steps(
                 out.append(f'<p class="badge">{done}</p>')
             else:
                 if not csrf:
-                    token = escape(csrf_token or get_token(request))
-                    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                    csrf = csrf_field(page_csrf_token(request))
                 url = escape(reverse("goals:activity_done", args=[activity.public_id]))
                 label = gettext("I did this today: %(title)s") % {"title": title}
                 button = gettext("I did this today")

@@ -112,3 +112,27 @@ def test_my_medicines_drawn_in_python_is_the_template_with_each_naloxone_plan_an
     ours, drawn = _content_both_ways(client, patient)
     assert ours == drawn
     assert 'id="pause-request-h"' in ours
+
+
+def test_my_medicines_forms_share_one_token_for_the_request_and_it_is_accepted(db, demo):
+    from django.test import Client
+
+    patient = Patient.objects.select_related("user").get(user__email="maria@example.org")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(patient.user)
+    page = client.get("/my-medicines/").content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    # The layout's sign-out form, the dose cards, the pause request and the reasons.
+    assert len(tokens) >= 4
+    assert len(set(tokens)) == 1
+
+    refused = client.post("/my-medicines/reasons/", {"csrfmiddlewaretoken": "x" * 64})
+    assert refused.status_code == 403
+    saved = client.post(
+        "/my-medicines/reasons/",
+        {"csrfmiddlewaretoken": tokens[0], "reasons": "To play with my grandson."},
+    )
+    assert saved.status_code == 302
+
+    again = client.get("/my-medicines/").content.decode()
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
