@@ -207,18 +207,24 @@ def checkin_submit(
             values=values,
             with_entry=with_entry,
         )
-    except _RacedError:
+    except _RacedError as raced:
         return _checkin_raced(
             patient=patient,
             idempotency_key=idempotency_key,
             day=day,
             values=values,
             with_entry=with_entry,
+            refused=raced.refused,
         )
 
 
 class _RacedError(Exception):
-    """Another submission saved the day's entry between our look and our save."""
+    """Another submission saved the day's entry between our look and our save, or so the
+    database's refusal (`refused`) suggests: `_checkin_raced` looks for that entry."""
+
+    def __init__(self, refused: IntegrityError) -> None:
+        super().__init__(str(refused))
+        self.refused = refused
 
 
 @transaction.atomic
@@ -256,7 +262,7 @@ def _checkin_save(
     try:
         (_CHECKIN_INSERT if created else _CHECKIN_UPDATE).save(checkin)
     except IntegrityError as error:
-        raise _RacedError from error  # out of the transaction, which is rolled back whole
+        raise _RacedError(error) from error  # out of the transaction, rolled back whole
     if activity is not None:
         activity_mark_done(patient=patient, activity=activity, day=day)
     # The note screened once: for the care team's flag, the help shown and the page after.
@@ -292,14 +298,21 @@ def _checkin_raced(
     day: date,
     values: dict[str, Any],
     with_entry: Callable[[], object] | None,
+    refused: IntegrityError,
 ) -> Saved:
     """Two taps raced past the first look: the other one won; show its entry. What this one
-    said about safety still reaches the care team and still brings help."""
+    said about safety still reaches the care team and still brings help.
+
+    With no such entry there was no race (a constraint or trigger refused the row for a reason
+    of its own): the database's error is raised as it came, not read as someone else's entry."""
+    other = (
+        CheckIn.objects.filter(patient=patient, idempotency_key=idempotency_key).first()
+        or CheckIn.objects.filter(patient=patient, day=day, status=EntryStatus.CURRENT).first()
+    )
+    if other is None:
+        raise refused
     if with_entry is not None:
         with_entry()
-    other = CheckIn.objects.filter(
-        patient=patient, idempotency_key=idempotency_key
-    ).first() or CheckIn.objects.get(patient=patient, day=day, status=EntryStatus.CURRENT)
     _raise_checkin_flags(patient=patient, day=day, values=values)
     return _saved(other, created=False, help_needed=help_needed_for(values))
 
@@ -366,7 +379,12 @@ def questionnaire_submit(
             response.save()
     except IntegrityError:
         # The same answers sent twice at once: the first one stored them (and raised any flag).
-        repeat = QuestionnaireResponse.objects.get(idempotency_key=idempotency_key, patient=patient)
+        # With no such first one, the database refused them for a reason of its own: raised.
+        repeat = QuestionnaireResponse.objects.filter(
+            idempotency_key=idempotency_key, patient=patient
+        ).first()
+        if repeat is None:
+            raise
         return Saved(repeat, created=False, needs_crisis_help=SUICIDE_RISK_FLAG in repeat.flags)
     crisis = SUICIDE_RISK_FLAG in result.flags
     if crisis:

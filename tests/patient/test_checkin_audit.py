@@ -4,12 +4,15 @@ database refuses the entry."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from taperwell.audit.models import AuditAction, AuditEvent
 from taperwell.checkins.models import CheckIn
+from taperwell.checkins.services import checkin_submit, questionnaire_submit
 from tests.patient.test_checkin import answers
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,80 @@ def test_an_entry_the_database_refuses_still_leaves_its_audit_row(
     assert response.status_code in {500, 503}
     assert not CheckIn.objects.filter(patient=patient).exists()
     assert _check_in_rows(patient) == [AuditAction.UPDATE]
+
+
+@pytest.fixture
+def database_refuses_with_a_constraint_error() -> None:
+    """A trigger whose refusal the driver reports as an IntegrityError, as a broken constraint
+    is, though no other submission saved anything."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_checkin() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END; $$ "
+                "LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_checkin()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+
+
+def test_a_refused_entry_is_not_taken_for_a_raced_tap(
+    patient, database_refuses_with_a_constraint_error
+):
+    """Only a second submission that really saved the day's entry makes a raced tap; any other
+    refusal is raised as the database's own error, not read as someone else's entry."""
+    with pytest.raises(IntegrityError):
+        checkin_submit(patient=patient, idempotency_key=uuid.uuid4(), **_answers())
+    assert not CheckIn.objects.filter(patient=patient).exists()
+
+
+def test_a_refused_entry_still_leaves_its_audit_row_and_says_so(
+    client, patient, database_refuses_with_a_constraint_error
+):
+    client.force_login(patient.user)
+    client.raise_request_exception = False
+    response = client.post("/checkin/", answers())
+    assert response.status_code == 500
+    assert not CheckIn.objects.filter(patient=patient).exists()
+    assert _check_in_rows(patient) == [AuditAction.UPDATE]
+
+
+def _answers():
+    return {
+        "pain": 5,
+        "mood": 5,
+        "withdrawal": 2,
+        "craving": 1,
+        "sleep": 6,
+        "self_harm_thoughts": False,
+    }
+
+
+def test_refused_questionnaire_answers_are_not_taken_for_a_repeat(patient):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_answers() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END; $$ "
+                "LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_answers BEFORE INSERT ON checkins_questionnaireresponse "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_answers()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_answers BEFORE INSERT ON checkins_questionnaireresponse "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+    with pytest.raises(IntegrityError):
+        questionnaire_submit(
+            patient=patient, instrument="peg", answers=[5, 5, 5], idempotency_key=uuid.uuid4()
+        )
