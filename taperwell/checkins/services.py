@@ -22,6 +22,7 @@ from taperwell.checkins.models import (
     TaperReasons,
 )
 from taperwell.checkins.selectors import clinic_today
+from taperwell.clinical.bumps import short_date
 from taperwell.clinical.instruments import get_instrument, score
 from taperwell.clinical.text_risk import TextRisk, screen_text
 from taperwell.core.prepared import Prepared, PreparedInsert, PreparedUpdate
@@ -127,7 +128,7 @@ def _raise_checkin_flags(
     """What the patient told us about their safety reaches the care team with the entry itself,
     never waiting for the background bump rules (which read the same answers too). `note_risk`:
     the note already screened, if it was."""
-    when = f"on the check-in of {day:%-d %b}"
+    when = f"on the check-in of {short_date(day)}"
     if values.get("self_harm_thoughts"):
         care_links.raise_self_harm_flag(
             patient=patient,
@@ -393,7 +394,7 @@ def questionnaire_submit(
             day=day,
             reason=(
                 f"PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered "
-                f"{answers[8]} on {day:%-d %b}"
+                f"{answers[8]} on {short_date(day)}"
             ),
             source="questionnaire",
         )

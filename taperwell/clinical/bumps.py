@@ -232,7 +232,8 @@ class _History:
 
 
 def short_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]}"
+    """'Jan 4': a day as US clinics write it, month first (the care team's pages do the same)."""
+    return f"{_MONTHS[day.month - 1]} {day.day}"
 
 
 def _num(value: Decimal | float) -> str:

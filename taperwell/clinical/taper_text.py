@@ -1,6 +1,6 @@
 """Plain-language wording of a taper step for the patient.
 
-"From Monday 4 January: morning: one 30 mg ER tablet + one 5 mg IR tablet; evening: ..."
+"From Monday, January 4: morning: one 30 mg ER tablet + one 5 mg IR tablet; evening: ..."
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ def _unit_words(unit: UnitDose, dose: DrugDose) -> str:
 
 
 def format_day(day: date) -> str:
-    """'Monday 4 January' for a date."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
+    """'Monday, January 4' for a date: month first, as US clinics write it."""
+    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
 
 
 def _labels(times: Sequence[str]) -> dict[str, str]:

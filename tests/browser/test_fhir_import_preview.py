@@ -39,7 +39,7 @@ def test_a_bundle_for_someone_else_needs_a_tick_before_its_medicines_are_added(p
 
     expect(page.get_by_text("Check before adding:")).to_be_visible()
     expect(page.get_by_test_id("bundle-name")).to_have_text("Dorothy Brown")
-    expect(page.get_by_test_id("bundle-birth-date")).to_have_text("30 Sep 1949")
+    expect(page.get_by_test_id("bundle-birth-date")).to_have_text("Sep 30, 1949")
     expect(page.get_by_test_id("mme-change")).to_contain_text("0 now → 30 after")
     expect(page.get_by_text("ibuprofen (over the counter)")).to_be_visible()
     assert_accessible(page)

@@ -88,7 +88,7 @@ def test_a_withdrawal_bump_that_passes_is_only_an_expected_info_flag() -> None:
     assert flag.step_date == STEP
     assert flag.day == date(2027, 1, 6)
     assert "rose to 5/10" in flag.reason
-    assert "2 days after the step on 4 Jan" in flag.reason
+    assert "2 days after the step on Jan 4" in flag.reason
 
 
 def test_withdrawal_that_stays_high_after_a_step_is_a_high_flag_to_pause() -> None:
@@ -100,14 +100,14 @@ def test_withdrawal_that_stays_high_after_a_step_is_a_high_flag_to_pause() -> No
     assert severe[0].action == "pause"
     assert severe[0].day == date(2027, 1, 8)
     assert severe[0].reason == (
-        "severe withdrawal 8/10 for 4 days, starting 2 days after the step on 4 Jan"
+        "severe withdrawal 8/10 for 4 days, starting 2 days after the step on Jan 4"
     )
     lasting = [f for f in flags if f.rule == "withdrawal-lasting"]
     assert len(lasting) == 1
     assert lasting[0].action == "slow"
-    assert lasting[0].day == date(2027, 1, 13)  # 5 or more on 8 of the 14 days to 13 Jan
+    assert lasting[0].day == date(2027, 1, 13)  # 5 or more on 8 of the 14 days to Jan 13
     assert lasting[0].reason == (
-        "withdrawal 5/10 or more (up to 8/10) on 8 of the 14 days to 13 Jan"
+        "withdrawal 5/10 or more (up to 8/10) on 8 of the 14 days to Jan 13"
     )
     assert "withdrawal-expected" not in rules_of(flags)
 
@@ -124,7 +124,7 @@ def test_a_mood_decline_is_flagged_by_the_phq9_band_and_the_daily_mood() -> None
     assert len(band) == 1
     assert band[0].severity == "high"  # 16 is moderately severe
     assert band[0].reason == (
-        "PHQ-9 16 (moderately severe) on 28 Jan, up from 8 (mild) at baseline"
+        "PHQ-9 16 (moderately severe) on Jan 28, up from 8 (mild) at baseline"
     )
     assert band[0].action == "call"
     low = [f for f in flags if f.rule == "mood-low"]
@@ -156,7 +156,7 @@ def test_a_peg_30_percent_worse_than_baseline_is_flagged() -> None:
     results = [InstrumentResult(date(2027, 1, 20), "peg", (8, 8, 9))]
     (flag,) = bumps(month(), instruments=results)
     assert flag.rule == "peg-worse"
-    assert "PEG 8.3 on 20 Jan" in flag.reason
+    assert "PEG 8.3 on Jan 20" in flag.reason
 
 
 def test_a_gad7_moving_up_one_band_is_a_moderate_flag() -> None:
@@ -171,8 +171,8 @@ def test_missed_check_ins_are_flagged_once_per_gap_and_up_to_today() -> None:
     checkins = month(skip={10, 11, 12, 13, 28, 29, 30, 31})
     flags = [f for f in bumps(checkins) if f.rule == "missed-checkins"]
     assert [f.day for f in flags] == [date(2027, 1, 12), date(2027, 1, 30)]
-    assert flags[0].reason == "no check-in for 4 days (10 Jan to 13 Jan)"
-    assert flags[1].reason == "no check-in for 4 days (28 Jan to 31 Jan)"
+    assert flags[0].reason == "no check-in for 4 days (Jan 10 to Jan 13)"
+    assert flags[1].reason == "no check-in for 4 days (Jan 28 to Jan 31)"
     assert all(f.step_date is None for f in flags)
 
 
@@ -204,17 +204,17 @@ def missed(checkins: list[CheckIn], every: int, today: date = TODAY) -> list[Fla
 
 
 def test_weekly_check_ins_in_maintenance_are_not_missed_days() -> None:
-    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 25))  # Mondays; today is Monday 1 Feb
+    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 25))  # Mondays; today is Monday Feb 1
     assert len(missed(weekly, every=1)) == 4  # read as daily, every gap is a bump
     assert missed(weekly, every=7) == []
 
 
 def test_a_weekly_check_in_missed_by_three_days_is_a_flag() -> None:
-    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 11))  # then nothing after 11 Jan
+    weekly = _every(7, date(2027, 1, 4), date(2027, 1, 11))  # then nothing after Jan 11
     (flag,) = missed(weekly, every=7, today=date(2027, 1, 22))
     assert flag.day == date(2027, 1, 20)  # due on the 18th; the 18th, 19th and 20th went by
     assert flag.reason == (
-        "no check-in for 10 days (12 Jan to 21 Jan); one every 7 days was expected"
+        "no check-in for 10 days (Jan 12 to Jan 21); one every 7 days was expected"
     )
     assert missed(weekly, every=7, today=date(2027, 1, 20)) == []  # only two missed so far
 
@@ -263,7 +263,7 @@ def test_a_patient_asking_to_pause_is_passed_on_with_the_current_step() -> None:
     assert flag.rule == "pause-request"
     assert flag.action == "pause"
     assert flag.step_date == STEP
-    assert flag.reason == "asked to pause the taper on 20 Jan (current step from 4 Jan)"
+    assert flag.reason == "asked to pause the taper on Jan 20 (current step from Jan 4)"
 
 
 def test_nothing_after_today_is_considered() -> None:
@@ -357,7 +357,7 @@ def test_withdrawal_of_9_for_ten_days_with_no_recent_step_is_flagged() -> None:
     assert high_days[0].severity in AT_LEAST_MODERATE
     assert high_days[0].step_date is None
     assert (
-        high_days[0].reason == "withdrawal 8/10 or more (up to 9/10) on 3 of the 7 days to 17 Jan"
+        high_days[0].reason == "withdrawal 8/10 or more (up to 9/10) on 3 of the 7 days to Jan 17"
     )
 
 
@@ -375,7 +375,7 @@ def test_withdrawal_of_6_every_day_for_four_weeks_with_weekly_steps_is_lasting_w
     assert lasting[0].severity in AT_LEAST_MODERATE
     assert lasting[0].step_date == date(2027, 1, 11)
     assert lasting[0].reason == (
-        "withdrawal 5/10 or more (up to 6/10) on 8 of the 14 days to 11 Jan"
+        "withdrawal 5/10 or more (up to 6/10) on 8 of the 14 days to Jan 11"
     )
 
 
@@ -392,7 +392,7 @@ def test_a_first_phq9_of_24_with_no_baseline_is_a_high_flag() -> None:
     assert flag.rule == "phq9-severe"
     assert flag.severity == "high"
     assert flag.action == "call"
-    assert flag.reason == "PHQ-9 24 (severe) on 10 Jan: 20 or more"
+    assert flag.reason == "PHQ-9 24 (severe) on Jan 10: 20 or more"
 
 
 def test_a_phq9_of_20_or_more_is_high_even_when_the_baseline_was_already_severe() -> None:
@@ -407,7 +407,7 @@ def test_a_first_gad7_of_21_with_no_baseline_is_at_least_moderate() -> None:
     (flag,) = flags
     assert flag.rule == "gad7-severe"
     assert flag.severity in AT_LEAST_MODERATE
-    assert flag.reason == "GAD-7 21 (severe) on 10 Jan: 15 or more"
+    assert flag.reason == "GAD-7 21 (severe) on Jan 10: 15 or more"
 
 
 def test_a_phq9_moving_up_into_severe_is_flagged_once_not_twice() -> None:
@@ -422,14 +422,14 @@ def test_a_patient_who_never_checks_in_is_flagged_as_missed_from_enrolment() -> 
     assert flag.rule == "missed-checkins"
     assert flag.severity in AT_LEAST_MODERATE
     assert flag.day == date(2027, 1, 23)
-    assert flag.reason == "no check-in since enrolling on 20 Jan: 11 days (21 Jan to 31 Jan)"
+    assert flag.reason == "no check-in since enrolling on Jan 20: 11 days (Jan 21 to Jan 31)"
 
 
 def test_a_first_check_in_that_comes_late_after_enrolment_counts_the_days_missed() -> None:
     flags = bumps(month(skip=set(range(1, 8))), enrolled_on=date(2027, 1, 1))
     (flag,) = [f for f in flags if f.rule == "missed-checkins"]
     assert flag.day == date(2027, 1, 4)
-    assert flag.reason == "no check-in since enrolling on 1 Jan: 6 days (2 Jan to 7 Jan)"
+    assert flag.reason == "no check-in since enrolling on Jan 1: 6 days (Jan 2 to Jan 7)"
 
 
 def test_two_days_since_enrolment_without_a_check_in_is_not_yet_missed() -> None:
@@ -445,19 +445,19 @@ def _answered(day: int, **answers: bool) -> list[CheckIn]:
 def test_an_overdose_reported_on_a_check_in_is_urgent() -> None:
     (flag,) = bumps(_answered(12, overdose=True))
     assert (flag.rule, flag.severity, flag.day) == ("overdose", "urgent", date(2027, 1, 12))
-    assert flag.reason == "reported an overdose on the check-in of 12 Jan"
+    assert flag.reason == "reported an overdose on the check-in of Jan 12"
 
 
 def test_naloxone_used_reported_on_a_check_in_is_urgent() -> None:
     (flag,) = bumps(_answered(12, naloxone_used=True))
     assert (flag.rule, flag.severity) == ("naloxone-used", "urgent")
-    assert flag.reason == "reported that naloxone was used on the check-in of 12 Jan"
+    assert flag.reason == "reported that naloxone was used on the check-in of Jan 12"
 
 
 def test_opioids_not_prescribed_reported_on_a_check_in_is_high() -> None:
     (flag,) = bumps(_answered(12, not_prescribed_opioids=True))
     assert (flag.rule, flag.severity, flag.action) == ("non-prescribed-opioids", "high", "call")
-    assert flag.reason == "took opioids not prescribed to them, on the check-in of 12 Jan"
+    assert flag.reason == "took opioids not prescribed to them, on the check-in of Jan 12"
 
 
 def test_thoughts_of_self_harm_count_even_when_a_later_check_in_that_day_says_no() -> None:

@@ -210,7 +210,7 @@ def test_bumps_prints_flags_in_the_documented_shape(
         "date": "2027-01-20",
         "rule": "self-harm",
         "severity": "urgent",
-        "reason": "answered yes to thoughts of self-harm on the check-in of 20 Jan",
+        "reason": "answered yes to thoughts of self-harm on the check-in of Jan 20",
         "step_date": "2027-01-04",
         "action": "crisis",
     }

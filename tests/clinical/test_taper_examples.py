@@ -62,7 +62,7 @@ def test_a_patch_step_larger_than_the_rate_is_held_proportionally_longer_with_a_
     assert any("held 72 days" in note for note in first.notes)
     assert all(s.days is None or s.days % 3 == 0 for s in schedule.steps)
     assert describe_step(first) == (
-        "From Monday 4 January: patch: wear one 37.5 mcg/h patch, changed every 3 days as before."
+        "From Monday, January 4: patch: wear one 37.5 mcg/h patch, changed every 3 days as before."
     )
 
 
@@ -122,7 +122,7 @@ def test_the_patient_reads_each_step_in_plain_words() -> None:
     regimen = [med("oxycodone ER", t0800=30, t2000=30), med("oxycodone IR", t0800=5)]
     schedule = plan_taper(regimen, START, policy(5, 28, order=("oxycodone ER tablet",)))
     text = describe_step(schedule.steps[0])
-    assert text.startswith("From Monday 4 January: morning: ")
+    assert text.startswith("From Monday, January 4: morning: ")
     assert "one 5 mg IR tablet" in text
     assert "evening: " in text
 

@@ -82,7 +82,7 @@ def test_english_stays_the_default_and_other_languages_fall_back_to_it() -> None
     step = schedule.steps[0]
     assert describe_step(step) == describe_step(step, language="en")
     assert describe_step(step, language="fr") == describe_step(step)
-    assert describe_step(step).startswith("From Monday 4 January: ")
+    assert describe_step(step).startswith("From Monday, January 4: ")
 
 
 def test_a_stored_step_is_read_back_exactly() -> None:

@@ -159,7 +159,7 @@ def test_the_preview_shows_the_bundles_patient_beside_ours_and_the_mme_before_an
     page = response.content.decode()
     assert response.status_code == 200
     assert "Maria Alvarez" in page
-    assert "14 Mar 1962" in page
+    assert "Mar 14, 1962" in page
     assert "MRN-00417" in page
     assert response.context["preview"].same_person is True
     assert (response.context["preview"].mme_before, response.context["preview"].mme_after) == (

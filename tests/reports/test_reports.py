@@ -47,7 +47,7 @@ def test_the_clinicians_visit_summary_pdf_shows_mme_steps_and_flags(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content, tmp_path)
-    assert re.search(r"Dose of record on \d+ \w+ \d{4}: [\d.]+ MME/day", text)
+    assert re.search(r"Dose of record on \w+ \d+, \d{4}: [\d.]+ MME/day", text)
     assert "Taper plan" in text
     assert re.search(r"^\s*1\s+\d{4}-\d\d-\d\d", text, re.M)  # step 1 with its date
     from taperwell.care.models import Flag

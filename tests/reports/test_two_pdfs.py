@@ -180,7 +180,7 @@ def test_both_pdfs_carry_the_identity_an_ehr_matches_on(
     )
     assert f"MRN {urgent_maria.record_number}" in theirs
     assert f"phone {urgent_maria.phone}" in theirs
-    assert urgent_maria.date_of_birth.strftime("%-d %b %Y") in theirs
+    assert urgent_maria.date_of_birth.strftime("%b %-d, %Y") in theirs
     client.force_login(urgent_maria.user)
     mine = _text(
         client.get(reverse("reports:my_summary"), {"sections": ["medicines"]}).content, tmp_path
