@@ -146,3 +146,13 @@ def test_after_an_increase_a_spanish_speaking_patient_is_told_in_spanish(client,
     assert "Su nuevo plan empieza con una dosis más alta" in page
     assert "Pídanos naloxona a nosotros o a su farmacia" in page
     assert 'class="card plan-notice warning"' in page
+
+
+def test_canceled_agrees_with_what_was_canceled_in_spanish() -> None:
+    """A group session (una sesión) is "Cancelada"; the word with no context, which a plan's or
+    an event's status uses, is not translated as feminine."""
+    from django.utils import translation
+
+    with translation.override("es"):
+        assert translation.pgettext("group session", "Canceled") == "Cancelada"
+        assert translation.gettext("Canceled") != "Cancelada"
