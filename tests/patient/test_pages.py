@@ -46,6 +46,8 @@ def test_phq9_item_9_above_0_shows_the_crisis_screen_and_raises_an_urgent_flag(c
     )
     flag = Flag.objects.get(patient=patient, rule="self-harm")
     assert (flag.severity, flag.source) == ("urgent", "questionnaire")
+    # The day month first, as the triage list beside it writes days ("Dec 6").
+    assert flag.reason.endswith(f"answered 1 on {flag.day:%b} {flag.day.day}")
 
 
 def test_a_double_submitted_questionnaire_is_stored_once(client, patient):
