@@ -230,3 +230,23 @@ def test_gunicorn_started_by_hand_from_the_project_reads_the_redacting_log_setti
     config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     assert config["logger_class"] == "taperwell.core.access_log.RedactingLogger"
     assert config["access_log_format"] == ACCESS_LOG_FORMAT
+
+
+def test_serve_on_a_database_not_set_up_says_what_to_run_and_starts_nothing(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TAPERWELL_VAR_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)  # a new SQLite file in tmp_path, never the test database
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "taperwell.cli", "serve", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "The database is not set up yet" in done.stderr
+    assert "taperwell is running" not in done.stdout

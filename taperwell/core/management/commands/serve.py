@@ -10,7 +10,9 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from taperwell.core.access_log import ACCESS_LOG_FORMAT
 from taperwell.demo.clinic import DEMO_PASSWORD
@@ -28,6 +30,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Without its tables the web server answers every page with an error and the worker's
+        # jobs fail over and over: say what to run instead.
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError(
+                "The database is not set up yet. Run `make run` (it sets up, then serves), "
+                "or `taperwell migrate` first."
+            )
         address = f"{options['host']}:{options['port']}"
         env = {
             **os.environ,
