@@ -173,15 +173,13 @@ def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, i
     """(day, pain, mood, withdrawal) of each current check-in in the twelve weeks to `today`:
     what the charts draw, and the two months a month's change compares (`month_change`)."""
     since = today - timedelta(days=DAYS)
-    rows = _DAILY.rows(patient=patient.pk, since=since, today=today)
-    return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
+    return _DAILY.tuples(patient=patient.pk, since=since, today=today)
 
 
 def answer_rows(patient: Patient, *, today: date) -> list[tuple[date, str, Decimal]]:
     """(day, instrument, total) of each current questionnaire answer in the twelve weeks to
     `today`, oldest first."""
-    rows = _ANSWERS.rows(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
-    return [(row["day"], row["instrument"], row["total"]) for row in rows]
+    return _ANSWERS.tuples(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
 
 
 def progress_charts(

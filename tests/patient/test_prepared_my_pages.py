@@ -101,7 +101,12 @@ def test_the_prepared_own_rows_read_what_the_orm_reads_for_every_demo_patient(de
 
 def _prepared_and_fresh(prepared: Any, build: Any, **values: Any) -> list[dict[str, Any]]:
     rows = prepared.rows(**values)
-    assert rows == list(build(**values)), values
+    fresh = list(build(**values))
+    assert rows == fresh, values
+    # The same values of the same types (a Decimal's places, a date not a datetime), as dicts
+    # and as the tuples Progress unpacks.
+    assert repr(rows) == repr(fresh), values
+    assert repr(prepared.tuples(**values)) == repr([tuple(row.values()) for row in fresh]), values
     return rows
 
 
