@@ -21,6 +21,7 @@ from taperwell.charts import column, weekly
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, short_day_words
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.checkins.progress_html import progress_html
 from taperwell.clinical.instruments import highest_total
 from taperwell.core.prepared import Prepared
 from taperwell.goals.selectors import done_by_day
@@ -324,16 +325,17 @@ def progress(request: HttpRequest) -> HttpResponse:
     charts = progress_charts(patient, today=today, daily=daily, minutes=minutes, answers=answers)
     # Joined here as the template's loop over them wrote them; each escapes its own words.
     figures = mark_safe("".join([f"\n  {chart.figure}\n" for chart in charts]))  # noqa: S308
-    return render(
-        request,
-        "checkins/progress.html",
-        {
-            "figures": figures,
-            "today": today,
-            "effort": effort_words(
-                checkins=sum(1 for row in daily if row[0] > month),
-                minutes=sum(v for d, v in minutes.items() if d > month),
-            ),
-            "mood_worse": mood_got_worse(patient, today=today, answers=answers),
-        },
+    page = {
+        "figures": figures,
+        "today": today,
+        "effort": effort_words(
+            checkins=sum(1 for row in daily if row[0] > month),
+            minutes=sum(v for d, v in minutes.items() if d > month),
+        ),
+        "mood_worse": mood_got_worse(patient, today=today, answers=answers),
+    }
+    # The page's own part written in Python (`checkins/progress_html.py`).
+    page["content"] = progress_html(
+        figures=figures, effort=page["effort"], mood_worse=page["mood_worse"]
     )
+    return render(request, "checkins/progress.html", page)
