@@ -116,13 +116,26 @@ def _rows(
     series: list[tuple[date, float]],
     fmt: str = "{:.1f}",
     *,
-    day_words: Callable[[date], str] | None = None,
+    week_words: Callable[[date], str] | None = None,
 ) -> list[tuple[str, str]]:
-    week_of, words = _words(get_language())["week_of"], day_words or short_day_words()
-    return [
-        (week_of % {"day": words(d - timedelta(days=d.weekday()))}, fmt.format(v))
-        for d, v in series
-    ]
+    """The table's rows of a weekly series: its week ("Week of Nov 3") and its value."""
+    words = week_words or _week_words(_words(get_language())["week_of"], short_day_words())
+    return [(words(d), fmt.format(v)) for d, v in series]
+
+
+def _week_words(week_of: str, day_words: Callable[[date], str]) -> Callable[[date], str]:
+    """ "Week of Nov 3" for the week of a day, each week worded once for the page (its weekly
+    charts share their weeks). It knows only the calendar, never a value."""
+    worded: dict[int, str] = {}
+
+    def words(day: date) -> str:
+        monday = day.toordinal() - day.weekday()
+        text = worded.get(monday)
+        if text is None:
+            text = worded[monday] = week_of % {"day": day_words(date.fromordinal(monday))}
+        return text
+
+    return words
 
 
 def effort_words(*, checkins: int, minutes: int) -> str:
@@ -203,6 +216,7 @@ def progress_charts(
     step_dates = list(schedule.dose_change_days())
     words = short_day_words()
     said = _words(get_language())
+    weeks = _week_words(said["week_of"], words)
     charts: list[Chart] = []
 
     def instrument(key: str) -> list[tuple[date, float]]:
@@ -228,7 +242,7 @@ def progress_charts(
             said[f"{key}_title"],
             month_change(values, today=today, name=said[f"{key}_name"], lower_is_better=lower),
             said["weekly"],
-            _rows(points, day_words=words),
+            _rows(points, week_words=weeks),
             y_max=10,
         )
         charts.append(
@@ -266,7 +280,7 @@ def progress_charts(
             said["practice_title"],
             said["practice_summary"] % {"total": total},
             said["minutes"],
-            _rows(points, "{:.0f}", day_words=words),
+            _rows(points, "{:.0f}", week_words=weeks),
             y_max=max(max(v for _, v in points), 10),
             bars=True,
         )
@@ -285,7 +299,7 @@ def progress_charts(
             )
             % {"n": steps_done},
             said["steps_label"],
-            _rows(points, "{:.0f}", day_words=words),
+            _rows(points, "{:.0f}", week_words=weeks),
             y_max=max(max(v for _, v in points), 5),
             bars=True,
         )
