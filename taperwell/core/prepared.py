@@ -21,12 +21,8 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from django.db import connections
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from django.db.models import Model, Q, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
-
-# The converter SQLite's backend gives a DateField (`_convert_column` has a faster equal way).
-_SQLITE_DATE = SQLiteOperations.convert_datefield_value
 
 R = TypeVar("R")  # what a row becomes: a values() dict or a model
 T = TypeVar("T", bound=Model)
@@ -213,32 +209,15 @@ def _converted(
 ) -> list[tuple[Any, ...]]:
     """The rows with each column's converters applied, as the compiler's `apply_converters`
     applies them (the same functions, in the same order, on the same values), a column at a
-    time: one loop a column rather than a generator step and a list a row."""
+    time: one loop a column rather than a generator step and a list a row. (SQLite's driver
+    has already made dates of the day columns, as it does for the ORM.)"""
     columns: list[Any] = list(zip(*rows, strict=True))
     for position, (functions, expression) in converters.items():
         column = columns[position]
         for function in functions:
-            column = _convert_column(function, column, expression, connection)
+            column = [function(value, expression, connection) for value in column]
         columns[position] = column
     return list(zip(*columns, strict=True))
-
-
-def _convert_column(function: Any, column: Any, expression: Any, connection: Any) -> list[Any]:
-    if getattr(function, "__func__", None) is _SQLITE_DATE:
-        # SQLite's day is ISO text, which its converter hands to `parse_date`, and `parse_date`
-        # returns `date.fromisoformat` of it whenever that succeeds: the same dates without
-        # two calls a value. Anything else (None, a date, text fromisoformat refuses) takes
-        # the converter's own way.
-        try:
-            return [
-                date.fromisoformat(value)
-                if value.__class__ is str
-                else function(value, expression, connection)
-                for value in column
-            ]
-        except ValueError:
-            pass
-    return [function(value, expression, connection) for value in column]
 
 
 def _adapt(connection: Any, kind: type, value: Any) -> Any:

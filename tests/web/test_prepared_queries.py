@@ -77,9 +77,9 @@ def test_a_prepared_read_takes_each_requests_values(patient):
 
 
 def test_converting_a_column_at_a_time_gives_what_the_orm_converts_row_by_row(patient):
-    """`Prepared` applies the compiler's own converters a column at a time, and SQLite's day
-    text by `date.fromisoformat`: for every kind of stored value the result is what Django's
-    `apply_converters` makes of it, row by row (PostgreSQL's driver hands dates over ready)."""
+    """`Prepared` applies the compiler's own converters a column at a time: for every kind of
+    value the result is what Django's `apply_converters` makes of it, row by row (day text,
+    which SQLite's converter parses, as well as dates; PostgreSQL's hands dates over ready)."""
     from decimal import Decimal
 
     from django.db import connection
@@ -99,7 +99,7 @@ def test_converting_a_column_at_a_time_gives_what_the_orm_converts_row_by_row(pa
         ("2026-12-07", "phq9", 7),
         (None, "peg", None),
         (date(2026, 1, 5), "sows", 3.5),
-        ("2026-1-5", "phq9", 4.25),  # not ISO: fromisoformat refuses, parse_date reads it
+        ("2026-1-5", "phq9", 4.25),  # not ISO, which parse_date reads too
         ("2026-12-08", "peg", 10),
     ]
     expected = [tuple(row) for row in compiled.compiler.apply_converters(raw, compiled.converters)]
