@@ -140,8 +140,7 @@ _OPEN_PAUSE_REQUEST = Prepared(_open_pause_request_query, patient=int)
 
 def practice_minutes_by_day(patient: Patient, *, start: date, end: date) -> dict[date, int]:
     """Minutes of practice a day, from the skills log, when it exists."""
-    minutes = skills_selectors.practice_minutes_by_day(patient, start, end)
-    return {day: value for day, value in minutes.items() if value}
+    return skills_selectors.practice_minutes_on_days_practiced(patient, start, end)
 
 
 NALOXONE_RENEW_DAYS = 30  # the same month's notice the reminder sweep gives

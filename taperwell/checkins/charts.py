@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from taperwell.charts import Axis, Dot, Frame, Series, bars, line
 from taperwell.core import markup
-from taperwell.core.day_format import day_format
+from taperwell.core.day_format import day_writer
 
 FRAME = Frame(width=360, height=170, left=34, right=10, top=12, bottom=28)
 
@@ -104,8 +104,11 @@ class Chart:
 
         Written here in one pass, not by template loops over every point (a dozen charts of
         up to ninety points each); every label is escaped, the numbers are `_one`'s."""
+        return self._marks(chart_words().changed)
+
+    def _marks(self, changed: str) -> SafeString:
+        """`svg_marks`, with the words of a marker ("Dose changed %(day)s") looked up."""
         marks: list[str] = []
-        changed = chart_words().changed
         for y, label in self.y_tick_marks:
             marks.append(
                 f'<line x1="{self.plot_left}" x2="{self.plot_right}" y1="{y}" y2="{y}" '
@@ -157,7 +160,7 @@ class Chart:
             f'  <svg viewBox="0 0 {width} {height}" role="img" '
             f'aria-labelledby="chart-{key}-title chart-{key}-summary" '
             'preserveAspectRatio="xMidYMid meet" focusable="false">\n'
-            f"    {self.svg_marks}\n"
+            f"    {self._marks(words.changed)}\n"
             "  </svg>\n"
             "  <details>\n"
             f"    <summary>{show}</summary>\n"
@@ -263,13 +266,13 @@ def short_day_words() -> Callable[[date], str]:
     `core.day_format` (the language's month names worded once per process, not Django's date
     formatter per day), each day once for the page (the charts share their ticks and the tables
     their weeks). It knows only the calendar, never a value."""
-    short = chart_words().day_format
+    write = day_writer(chart_words().day_format)
     worded: dict[date, str] = {}
 
     def words(day: date) -> str:
         text = worded.get(day)
         if text is None:
-            text = worded[day] = day_format(day, short)
+            text = worded[day] = write(day)
         return text
 
     return words

@@ -21,6 +21,7 @@ from taperwell.charts import column, weekly
 from taperwell.checkins import care_links, selectors
 from taperwell.checkins.charts import Chart, draw, month_change, short_day_words
 from taperwell.checkins.models import CheckIn, EntryStatus, QuestionnaireResponse
+from taperwell.checkins.progress_html import progress_html
 from taperwell.clinical.instruments import highest_total
 from taperwell.core.prepared import Prepared
 from taperwell.goals.selectors import done_by_day
@@ -115,13 +116,26 @@ def _rows(
     series: list[tuple[date, float]],
     fmt: str = "{:.1f}",
     *,
-    day_words: Callable[[date], str] | None = None,
+    week_words: Callable[[date], str] | None = None,
 ) -> list[tuple[str, str]]:
-    week_of, words = _words(get_language())["week_of"], day_words or short_day_words()
-    return [
-        (week_of % {"day": words(d - timedelta(days=d.weekday()))}, fmt.format(v))
-        for d, v in series
-    ]
+    """The table's rows of a weekly series: its week ("Week of Nov 3") and its value."""
+    words = week_words or _week_words(_words(get_language())["week_of"], short_day_words())
+    return [(words(d), fmt.format(v)) for d, v in series]
+
+
+def _week_words(week_of: str, day_words: Callable[[date], str]) -> Callable[[date], str]:
+    """ "Week of Nov 3" for the week of a day, each week worded once for the page (its weekly
+    charts share their weeks). It knows only the calendar, never a value."""
+    worded: dict[int, str] = {}
+
+    def words(day: date) -> str:
+        monday = day.toordinal() - day.weekday()
+        text = worded.get(monday)
+        if text is None:
+            text = worded[monday] = week_of % {"day": day_words(date.fromordinal(monday))}
+        return text
+
+    return words
 
 
 def effort_words(*, checkins: int, minutes: int) -> str:
@@ -173,15 +187,13 @@ def daily_rows(patient: Patient, *, today: date) -> list[tuple[date, int, int, i
     """(day, pain, mood, withdrawal) of each current check-in in the twelve weeks to `today`:
     what the charts draw, and the two months a month's change compares (`month_change`)."""
     since = today - timedelta(days=DAYS)
-    rows = _DAILY.rows(patient=patient.pk, since=since, today=today)
-    return [(row["day"], row["pain"], row["mood"], row["withdrawal"]) for row in rows]
+    return _DAILY.tuples(patient=patient.pk, since=since, today=today)
 
 
 def answer_rows(patient: Patient, *, today: date) -> list[tuple[date, str, Decimal]]:
     """(day, instrument, total) of each current questionnaire answer in the twelve weeks to
     `today`, oldest first."""
-    rows = _ANSWERS.rows(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
-    return [(row["day"], row["instrument"], row["total"]) for row in rows]
+    return _ANSWERS.tuples(patient=patient.pk, since=today - timedelta(days=DAYS), today=today)
 
 
 def progress_charts(
@@ -204,6 +216,7 @@ def progress_charts(
     step_dates = list(schedule.dose_change_days())
     words = short_day_words()
     said = _words(get_language())
+    weeks = _week_words(said["week_of"], words)
     charts: list[Chart] = []
 
     def instrument(key: str) -> list[tuple[date, float]]:
@@ -229,7 +242,7 @@ def progress_charts(
             said[f"{key}_title"],
             month_change(values, today=today, name=said[f"{key}_name"], lower_is_better=lower),
             said["weekly"],
-            _rows(points, day_words=words),
+            _rows(points, week_words=weeks),
             y_max=10,
         )
         charts.append(
@@ -267,7 +280,7 @@ def progress_charts(
             said["practice_title"],
             said["practice_summary"] % {"total": total},
             said["minutes"],
-            _rows(points, "{:.0f}", day_words=words),
+            _rows(points, "{:.0f}", week_words=weeks),
             y_max=max(max(v for _, v in points), 10),
             bars=True,
         )
@@ -286,7 +299,7 @@ def progress_charts(
             )
             % {"n": steps_done},
             said["steps_label"],
-            _rows(points, "{:.0f}", day_words=words),
+            _rows(points, "{:.0f}", week_words=weeks),
             y_max=max(max(v for _, v in points), 5),
             bars=True,
         )
@@ -326,16 +339,17 @@ def progress(request: HttpRequest) -> HttpResponse:
     charts = progress_charts(patient, today=today, daily=daily, minutes=minutes, answers=answers)
     # Joined here as the template's loop over them wrote them; each escapes its own words.
     figures = mark_safe("".join([f"\n  {chart.figure}\n" for chart in charts]))  # noqa: S308
-    return render(
-        request,
-        "checkins/progress.html",
-        {
-            "figures": figures,
-            "today": today,
-            "effort": effort_words(
-                checkins=sum(1 for row in daily if row[0] > month),
-                minutes=sum(v for d, v in minutes.items() if d > month),
-            ),
-            "mood_worse": mood_got_worse(patient, today=today, answers=answers),
-        },
+    page = {
+        "figures": figures,
+        "today": today,
+        "effort": effort_words(
+            checkins=sum(1 for row in daily if row[0] > month),
+            minutes=sum(v for d, v in minutes.items() if d > month),
+        ),
+        "mood_worse": mood_got_worse(patient, today=today, answers=answers),
+    }
+    # The page's own part written in Python (`checkins/progress_html.py`).
+    page["content"] = progress_html(
+        figures=figures, effort=page["effort"], mood_worse=page["mood_worse"]
     )
+    return render(request, "checkins/progress.html", page)

@@ -49,6 +49,26 @@ def day_format(day: date, format_string: str) -> str:
     return "".join([piece if isinstance(piece, str) else piece(day) for piece in pieces])
 
 
+def day_writer(format_string: str) -> Callable[[date], str]:
+    """`day_format` with `format_string` as a function of the day, for many days in the active
+    language: the format's pieces looked up once, not on every day."""
+    pieces = _pieces(str(format_string), get_language())
+    if pieces is None:
+        return functools.partial(_date_format, format_string=format_string)
+    if all(isinstance(piece, str) for piece in pieces):
+        text = "".join(pieces)  # type: ignore[arg-type]
+        return lambda _day: text
+    return functools.partial(_joined, pieces=pieces)
+
+
+def _date_format(day: date, *, format_string: str) -> str:
+    return date_format(day, format_string)
+
+
+def _joined(day: date, *, pieces: tuple[Piece, ...]) -> str:
+    return "".join([piece if isinstance(piece, str) else piece(day) for piece in pieces])
+
+
 @functools.lru_cache(maxsize=128)
 def _pieces(format_string: str, language: str | None) -> tuple[Piece, ...] | None:
     """The format's literal text and writers in order, in the active language (`language` keys

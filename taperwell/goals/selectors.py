@@ -97,8 +97,8 @@ _WEEK_ACTIVITIES: Prepared[Activity] = Prepared(
 
 def done_by_day(patient: Patient, *, since: date) -> dict[date, int]:
     counts: dict[date, int] = {}
-    for row in _DONE_DAYS.rows(patient=patient.pk, since=since):
-        counts[row["day"]] = counts.get(row["day"], 0) + 1
+    for (day,) in _DONE_DAYS.tuples(patient=patient.pk, since=since):
+        counts[day] = counts.get(day, 0) + 1
     return counts
 
 

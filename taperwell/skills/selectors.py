@@ -67,6 +67,14 @@ def practice_minutes_by_day(patient: Patient, start: date, end: date) -> dict[da
     }
 
 
+def practice_minutes_on_days_practiced(patient: Patient, start: date, end: date) -> dict[date, int]:
+    """`practice_minutes_by_day` without its days of no minutes, in day order: for a chart
+    of the days practised, which need not make an entry for each of its days. One query."""
+    rows = _MINUTES_BY_DAY.tuples(patient=patient.pk, start=start, end=end)
+    minutes = {day: int(total) for day, total in sorted(rows)}
+    return {day: value for day, value in minutes.items() if value}
+
+
 def practice_minutes_by_patient(patient_ids: Iterable[int], since: date) -> dict[int, int]:
     """Minutes practised since `since` (included) for each patient id (0 if none). One query."""
     ids = list(patient_ids)

@@ -101,7 +101,12 @@ def test_the_prepared_own_rows_read_what_the_orm_reads_for_every_demo_patient(de
 
 def _prepared_and_fresh(prepared: Any, build: Any, **values: Any) -> list[dict[str, Any]]:
     rows = prepared.rows(**values)
-    assert rows == list(build(**values)), values
+    fresh = list(build(**values))
+    assert rows == fresh, values
+    # The same values of the same types (a Decimal's places, a date not a datetime), as dicts
+    # and as the tuples Progress unpacks.
+    assert repr(rows) == repr(fresh), values
+    assert repr(prepared.tuples(**values)) == repr([tuple(row.values()) for row in fresh]), values
     return rows
 
 
@@ -144,6 +149,43 @@ def test_progress_prepared_reads_read_what_the_orm_reads_for_every_demo_patient(
     assert _filled(seen["phq9"]) == {"total"}
     assert _filled(seen["minutes"]) == {"day", "total"}
     assert _filled(seen["done"]) == {"day"}
+
+
+def test_progress_counts_steps_and_minutes_by_day_as_the_orm_counts_them(demo):
+    """The steps done and the minutes practised a day, as Progress reads them, are the ORM's
+    own count of the current rows for every demo patient."""
+    from collections import Counter
+
+    from django.db.models import Sum
+
+    from taperwell.checkins import care_links
+    from taperwell.checkins.selectors import clinic_today
+    from taperwell.goals.models import ActivityDone, DoneStatus
+    from taperwell.goals.selectors import done_by_day
+    from taperwell.skills.models import PracticeSession, SessionStatus
+
+    today = clinic_today(demo)
+    since = today - timedelta(days=84)
+    counted = practised = 0
+    for patient in _patients():
+        done = ActivityDone.objects.filter(
+            patient=patient, status=DoneStatus.CURRENT, day__gte=since
+        ).values_list("day", flat=True)
+        assert done_by_day(patient, since=since) == Counter(done), patient
+        sessions = (
+            PracticeSession.objects.filter(
+                patient=patient, status=SessionStatus.DONE, day__gte=since, day__lte=today
+            )
+            .values("day")
+            .annotate(total=Sum("minutes"))
+            .order_by("day")
+        )
+        minutes = care_links.practice_minutes_by_day(patient, start=since, end=today)
+        assert list(minutes.items()) == [(s["day"], s["total"]) for s in sessions if s["total"]]
+        counted += len(done)
+        practised += len(minutes)
+    assert counted
+    assert practised  # the demo has steps done and practice in the twelve weeks
 
 
 def test_progress_reads_a_window_of_days_with_its_ends_included(patient):

@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 
 from taperwell.checkins.charts import short_day, short_day_words
-from taperwell.core.day_format import day_format
+from taperwell.core.day_format import day_format, day_writer
 
 EVERY_DAY_OF_2028 = [date(2028, 1, 1) + timedelta(days=n) for n in range(366)]
 
@@ -25,10 +25,13 @@ def test_every_short_day_is_the_day_django_writes(language, expected):
 
 
 @pytest.mark.parametrize(
-    "written", [r"N j, Y", r"d/m/y", r"j \d\e F \d\e Y", r"b. n", r"E", r"D j M", r"l"]
+    "written",
+    [r"N j, Y", r"d/m/y", r"j \d\e F \d\e Y", r"b. n", r"E", r"D j M", r"l", r"W", r"\d\e"],
 )
 def test_other_day_formats_are_written_as_django_writes_them(written):
     for language in ("en", "es"):
         with translation.override(language):
+            writer = day_writer(written)  # the format looked up once, for many days
             for day in [*EVERY_DAY_OF_2028, date(1999, 12, 31)]:  # every month and weekday
                 assert day_format(day, written) == date_format(day, written)
+                assert writer(day) == date_format(day, written)

@@ -10,6 +10,7 @@ from taperwell.skills.practices import get_practice
 from taperwell.skills.selectors import (
     practice_minutes_by_day,
     practice_minutes_by_patient,
+    practice_minutes_on_days_practiced,
     practice_summary,
     suggested_practice,
     suggestion_for,
@@ -45,6 +46,22 @@ def test_minutes_by_day_add_up_each_day_and_fill_empty_days_in_one_query(
         DAY + timedelta(days=2): 8,
         DAY + timedelta(days=3): 0,
     }
+
+
+def test_minutes_on_days_practiced_are_the_days_minutes_without_the_empty_days_in_day_order(
+    patient, other_patient, django_assert_num_queries
+):
+    _log(patient, DAY + timedelta(days=2), 8)
+    _log(patient, DAY, 10)
+    _log(patient, DAY, 5)
+    _log(patient, DAY + timedelta(days=9), 8)  # outside the range
+    _log(other_patient, DAY + timedelta(days=1), 30)
+    end = DAY + timedelta(days=3)
+    with django_assert_num_queries(1):
+        minutes = practice_minutes_on_days_practiced(patient, DAY, end)
+    every_day = practice_minutes_by_day(patient, DAY, end)
+    assert list(minutes.items()) == [(day, n) for day, n in every_day.items() if n]
+    assert list(minutes.items()) == [(DAY, 15), (DAY + timedelta(days=2), 8)]
 
 
 def test_minutes_by_patient_count_from_the_given_day_for_each_patient_in_one_query(

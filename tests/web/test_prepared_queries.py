@@ -76,6 +76,47 @@ def test_a_prepared_read_takes_each_requests_values(patient):
         pains.rows(patient=patient.pk)
 
 
+def test_converting_a_column_at_a_time_gives_what_the_orm_converts_row_by_row(patient):
+    """`Prepared` applies the compiler's own converters a column at a time: for every kind of
+    value the result is what Django's `apply_converters` makes of it, row by row (day text,
+    which SQLite's converter parses, as well as dates; PostgreSQL's hands dates over ready)."""
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from taperwell.checkins.models import QuestionnaireResponse
+    from taperwell.core.prepared import _converted
+
+    answers = Prepared(
+        lambda patient: QuestionnaireResponse.objects.filter(patient_id=patient).values(
+            "day", "instrument", "total"
+        ),
+        patient=int,
+    )
+    answers.rows(patient=patient.pk)  # compiled
+    compiled = next(iter(answers._compiled.values()))
+    raw = [
+        ("2026-12-07", "phq9", 7),
+        (None, "peg", None),
+        (date(2026, 1, 5), "sows", 3.5),
+        ("2026-1-5", "phq9", 4.25),  # not ISO, which parse_date reads too
+        ("2026-12-08", "peg", 10),
+    ]
+    expected = [tuple(row) for row in compiled.compiler.apply_converters(raw, compiled.converters)]
+    got = _converted(raw, compiled.converters, connection)
+    assert repr(got) == repr(expected)
+    if connection.vendor == "sqlite":
+        assert got[0][0] == date(2026, 12, 7)
+        assert got[3][0] == date(2026, 1, 5)
+        assert got[3][2] == Decimal("4.25")
+        with pytest.raises(ValueError, match="day is out of range"):  # stays an error
+            _converted([("2026-02-30", "phq9", 1)], compiled.converters, connection)
+    with pytest.raises(PreparedQueryError):
+        Prepared(lambda patient: CheckIn.objects.filter(patient_id=patient), patient=int).tuples(
+            patient=patient.pk
+        )
+
+
 def test_a_prepared_read_makes_models_with_their_select_related_rows(patient):
     people = Prepared(
         lambda patient: Patient.objects.select_related("clinic", "user").filter(pk=patient),
