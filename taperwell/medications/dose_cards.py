@@ -13,6 +13,7 @@ step), never from a second source: a card shows exactly the dose every other pag
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -511,6 +512,15 @@ def cards_context(
         "day": day,
         "others": [m for m in medications if m.public_id not in on_cards],
         # The two addresses every card's form posts to, found once rather than on each card.
+        **_card_urls(get_urlconf(), get_script_prefix()),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _card_urls(urlconf: Any, script_prefix: str) -> dict[str, str]:
+    """The cards' two addresses, reversed once per process for a URLconf and script prefix
+    (which key them): the same for everyone."""
+    return {
         "taken_url": reverse("medications:dose_taken"),
         "undo_url": reverse("medications:dose_undo"),
     }
