@@ -30,8 +30,7 @@ from django.utils.translation import get_language, gettext
 from taperwell.checkins.models import TaperReasons
 from taperwell.core.day_format import day_format
 from taperwell.core.markup import csrf_field, escape, page_csrf_token
-from taperwell.patients.models import Patient, PatientStatus
-from taperwell.tapering.treatment import latest_for_patient
+from taperwell.patients.models import PatientStatus
 
 
 def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
@@ -50,7 +49,7 @@ def medicines_html(page: dict[str, Any], request: HttpRequest) -> SafeString:
     out.append("\n\n")
     out.append(_this_week(page, words))
     out.append("\n\n")
-    out.append(_treatment_card(page["patient"]))
+    out.append(_treatment_card(page["treatment"]))
     out.append(_medicines(page, words))
     out.append("\n\n")
     if page["naloxone"]:
@@ -262,9 +261,9 @@ def _this_week(page: dict[str, Any], words: dict[str, str]) -> str:
     return "".join(out)
 
 
-def _treatment_card(patient: Patient) -> str:
-    """`{% treatment_card_for_patient patient %}` (`tapering/_treatment_card.html`)."""
-    words = latest_for_patient(patient)
+def _treatment_card(words: dict[str, str] | None) -> str:
+    """`{% treatment_card_for_patient patient %}` (`tapering/_treatment_card.html`) for the
+    latest decision's words (`tapering.treatment.words_for_patient`)."""
     if not words:
         return "\n"
     return (
