@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from taperwell.clinical.taper_text import part_of_day
 from taperwell.core.clock import clock
@@ -323,14 +323,17 @@ def as_needed_lines(record: DoseOfRecord) -> list[DoseLine]:
 def _labels(times: Iterable[str]) -> dict[str, str]:
     times = list(times)
     slots = [slot_of(t) for t in times]
+    names = _slot_names(get_language())
     return {
-        t: (
-            str(DoseSlot(s).label)
-            if slots.count(s) == 1
-            else f"{DoseSlot(s).label} ({clock(time.fromisoformat(t))})"
-        )
+        t: (names[s] if slots.count(s) == 1 else f"{names[s]} ({clock(time.fromisoformat(t))})")
         for t, s in zip(times, slots, strict=True)
     }
+
+
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _slot_names(language: str | None) -> dict[str, str]:
+    """Each part of the day's name in one language, worded once per process and language."""
+    return {str(slot): str(slot.label) for slot in DoseSlot}
 
 
 def dose_cards(
