@@ -13,6 +13,7 @@ The patient reads the decision in plain, respectful words (never "addict" or "ab
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -197,8 +198,10 @@ def latest_for_patient(patient: Patient) -> dict[str, str] | None:
     return words_for_patient(latest["details"] if latest is not None else None)
 
 
-def words_for_patient(details: dict[str, Any] | None) -> dict[str, str] | None:
+def words_for_patient(details: dict[str, Any] | str | None) -> dict[str, str] | None:
     """`latest_for_patient` for a decision's details already read (None: no decision)."""
+    if isinstance(details, str):  # some backends hand a JSON subquery back undecoded
+        details = json.loads(details)
     if details is None:
         return None
     return {

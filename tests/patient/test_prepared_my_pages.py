@@ -4,6 +4,7 @@ PostgreSQL alike)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -298,3 +299,14 @@ def test_the_own_rows_bring_the_open_pause_request_and_the_latest_decision_as_th
         page = client.get("/my-medicines/").content.decode()
     assert 'id="pause-request-h"' in page
     assert 'class="card treatment-card"' in page
+
+
+def test_a_decision_handed_back_as_json_text_is_worded_as_the_decision():
+    from taperwell.tapering import treatment
+
+    details = {"on": "2026-11-30", "step": "referred", "medicine": "buprenorphine"}
+    words = treatment.words_for_patient(details)
+    assert words is not None
+    assert words["body"]
+    assert treatment.words_for_patient(json.dumps(details)) == words
+    assert treatment.words_for_patient(None) is None
