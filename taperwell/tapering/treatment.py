@@ -200,13 +200,13 @@ def latest_for_patient(patient: Patient) -> dict[str, str] | None:
 
 def words_for_patient(details: dict[str, Any] | str | None) -> dict[str, str] | None:
     """`latest_for_patient` for a decision's details already read (None: no decision)."""
-    if isinstance(details, str):  # some backends hand a JSON subquery back undecoded
-        details = json.loads(details)
-    if details is None:
+    # Some backends hand a JSON subquery back undecoded.
+    decision: dict[str, Any] | None = json.loads(details) if isinstance(details, str) else details
+    if decision is None:
         return None
     return {
         "title": gettext(PATIENT_TITLE),
-        "body": patient_words(step=details["step"], medicine=details["medicine"]),
+        "body": patient_words(step=decision["step"], medicine=decision["medicine"]),
     }
 
 
