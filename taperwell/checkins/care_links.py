@@ -134,7 +134,7 @@ def _open_pause_request_query(*, patient: int) -> QuerySet[PauseRequest]:
     )[:1]
 
 
-# Compiled once per process (core.prepared): My medicines asks on every visit.
+# Compiled once per process (core.prepared): the check-in's saved page asks on every visit.
 _OPEN_PAUSE_REQUEST = Prepared(_open_pause_request_query, patient=int)
 
 

@@ -38,6 +38,7 @@ from taperwell.medications.selectors import dose_of_record, load_dose_rows, load
 from taperwell.patients.decorators import patient_page
 from taperwell.tapering.models import PlanStatus
 from taperwell.tapering.selectors import schedule_of
+from taperwell.tapering.treatment import words_for_patient
 
 HISTORY_DAYS = 30
 
@@ -224,8 +225,10 @@ def medicines(request: HttpRequest) -> HttpResponse:
     today = selectors.clinic_today(patient.clinic)
     # The plans and medicines once, for the plan, the dose of record, the list and naloxone.
     load_dose_rows(patient)
-    # Their risk profile, naloxone plan and reasons for tapering in one query.
-    reasons = load_own_rows(patient)["taper_reasons"]
+    # Their risk profile, naloxone plan and reasons for tapering in one query, with when an
+    # open pause request was made and their latest treatment decision.
+    own = load_own_rows(patient)
+    reasons = own["taper_reasons"]
     plan = care_links.current_plan(patient)
     steps = care_links.plan_steps(plan, today=today)
     record = dose_of_record(patient, on=today)
@@ -249,7 +252,11 @@ def medicines(request: HttpRequest) -> HttpResponse:
             initial={"reasons": reasons.reasons if reasons else ""}, tapering=plan is not None
         ),
         "pause_form": PauseRequestForm(),
-        "pause_request": care_links.open_pause_request(patient),
+        # As Today has it: the open request's time is all its card shows.
+        "pause_request": (
+            {"created_at": own["pause_requested_at"]} if own["pause_requested_at"] else None
+        ),
+        "treatment": words_for_patient(own["treatment_details"]),
         "naloxone": care_links.naloxone_card(
             patient, tapering=plan is not None, today=today, record=record
         ),

@@ -13,6 +13,7 @@ step), never from a second source: a card shows exactly the dose every other pag
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,9 +22,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from taperwell.clinical.taper_text import part_of_day
 from taperwell.core.clock import clock
@@ -322,14 +323,17 @@ def as_needed_lines(record: DoseOfRecord) -> list[DoseLine]:
 def _labels(times: Iterable[str]) -> dict[str, str]:
     times = list(times)
     slots = [slot_of(t) for t in times]
+    names = _slot_names(get_language())
     return {
-        t: (
-            str(DoseSlot(s).label)
-            if slots.count(s) == 1
-            else f"{DoseSlot(s).label} ({clock(time.fromisoformat(t))})"
-        )
+        t: (names[s] if slots.count(s) == 1 else f"{names[s]} ({clock(time.fromisoformat(t))})")
         for t, s in zip(times, slots, strict=True)
     }
+
+
+@functools.cache  # per language: the catalogues are fixed for the life of the process
+def _slot_names(language: str | None) -> dict[str, str]:
+    """Each part of the day's name in one language, worded once per process and language."""
+    return {str(slot): str(slot.label) for slot in DoseSlot}
 
 
 def dose_cards(
@@ -511,6 +515,15 @@ def cards_context(
         "day": day,
         "others": [m for m in medications if m.public_id not in on_cards],
         # The two addresses every card's form posts to, found once rather than on each card.
+        **_card_urls(get_urlconf(), get_script_prefix()),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _card_urls(urlconf: Any, script_prefix: str) -> dict[str, str]:
+    """The cards' two addresses, reversed once per process for a URLconf and script prefix
+    (which key them): the same for everyone."""
+    return {
         "taken_url": reverse("medications:dose_taken"),
         "undo_url": reverse("medications:dose_undo"),
     }

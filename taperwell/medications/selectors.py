@@ -175,12 +175,16 @@ def medication_review(
 # The patient's own one-to-one rows that My medicines reads together: their risk profile and
 # naloxone plan (the naloxone card) and their reasons for tapering (checkins.TaperReasons).
 OWN_ROWS = ("risk_profile", "naloxone_plan", "taper_reasons")
+# And, in the same query, two facts of the page's other cards: when the patient's open pause
+# request was made (`tapering.selectors.open_pause_request_column`, None: none open) and the
+# details of their latest treatment decision (`tapering.treatment.latest_details_column`).
+OWN_COLUMNS = ("pause_requested_at", "treatment_details")
 
 
 def load_own_rows(patient: Patient) -> dict[str, Any]:
-    """Read the rows of `OWN_ROWS` in one query (None where the patient has none) and keep them
-    on this patient object, for this request only: `risk_profile_of` and `naloxone_plan_of`
-    then read them from there."""
+    """Read the rows of `OWN_ROWS` and the values of `OWN_COLUMNS` in one query (None where the
+    patient has none) and keep the rows on this patient object, for this request only:
+    `risk_profile_of` and `naloxone_plan_of` then read them from there."""
     row = _OWN_ROWS.first(patient=patient.pk)
     if row is None:
         raise type(patient).DoesNotExist(f"patient {patient.pk} is gone")
@@ -191,14 +195,24 @@ def load_own_rows(patient: Patient) -> dict[str, Any]:
         except ObjectDoesNotExist:
             loaded[name] = None
     vars(patient)["own_rows"] = loaded
-    return loaded
+    return {**loaded, **{name: getattr(row, name) for name in OWN_COLUMNS}}
 
 
 def _own_rows_query(*, patient: int) -> QuerySet[Patient]:
-    # The patients app imports this module: its model is looked up, not imported at the top.
+    # The patients and tapering apps import this module: their parts are looked up here, not
+    # imported at the top.
     from taperwell.patients.models import Patient
+    from taperwell.tapering.selectors import open_pause_request_column
+    from taperwell.tapering.treatment import latest_details_column
 
-    return Patient.objects.select_related(*OWN_ROWS).filter(pk=patient)
+    return (
+        Patient.objects.select_related(*OWN_ROWS)
+        .filter(pk=patient)
+        .annotate(
+            pause_requested_at=open_pause_request_column(),
+            treatment_details=latest_details_column(),
+        )
+    )
 
 
 # Compiled once per process (core.prepared): building it cost more than reading it.

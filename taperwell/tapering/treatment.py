@@ -13,13 +13,14 @@ The patient reads the decision in plain, respectful words (never "addict" or "ab
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -176,20 +177,36 @@ def _latest_details_query(*, patient: int) -> QuerySet[TaperEvent, Any]:
     )
 
 
-# Compiled once per process (core.prepared): My medicines asks on every visit.
+# Compiled once per process (core.prepared).
 _LATEST_DETAILS = Prepared(_latest_details_query, patient=int)
+
+
+def latest_details_column() -> Subquery:
+    """For a query of patients: the details of their latest treatment decision (None: none
+    yet), as `latest_for_patient` reads them; `words_for_patient` words them."""
+    return Subquery(
+        TaperEvent.objects.filter(plan__patient_id=OuterRef("pk"), kind=TaperEventKind.TREATMENT)
+        .order_by("-at", "-pk")
+        .values("details")[:1]
+    )
 
 
 def latest_for_patient(patient: Patient) -> dict[str, str] | None:
     """The patient's own view of the latest decision: a title and plain words (only the
     decision's step and medicine are read: no names, no plan)."""
     latest = _LATEST_DETAILS.first(patient=patient.pk)
-    if latest is None:
+    return words_for_patient(latest["details"] if latest is not None else None)
+
+
+def words_for_patient(details: dict[str, Any] | str | None) -> dict[str, str] | None:
+    """`latest_for_patient` for a decision's details already read (None: no decision)."""
+    # Some backends hand a JSON subquery back undecoded.
+    decision: dict[str, Any] | None = json.loads(details) if isinstance(details, str) else details
+    if decision is None:
         return None
-    details = latest["details"]
     return {
         "title": gettext(PATIENT_TITLE),
-        "body": patient_words(step=details["step"], medicine=details["medicine"]),
+        "body": patient_words(step=decision["step"], medicine=decision["medicine"]),
     }
 
 

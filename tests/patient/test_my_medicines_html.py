@@ -136,3 +136,28 @@ def test_my_medicines_forms_share_one_token_for_the_request_and_it_is_accepted(d
 
     again = client.get("/my-medicines/").content.decode()
     assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("tapering", [True, False])
+@given(text=st.text(max_size=40))
+def test_a_text_box_drawn_from_its_kept_pieces_is_what_django_draws(language, tapering, text):
+    from taperwell.checkins.forms import PauseRequestForm, ReasonsForm
+    from taperwell.checkins.medicines_html import _field
+
+    with translation.override(language):
+        reasons = ReasonsForm(initial={"reasons": text}, tapering=tapering)
+        assert _field(reasons, "reasons") == str(reasons["reasons"].as_field_group())
+        pause = PauseRequestForm(initial={"reason": text})
+        assert _field(pause, "reason") == str(pause["reason"].as_field_group())
+
+
+def test_a_sent_text_box_with_its_error_is_drawn_by_django():
+    from taperwell.checkins.forms import ReasonsForm
+    from taperwell.checkins.medicines_html import _field
+
+    sent = ReasonsForm({"reasons": ""})
+    assert not sent.is_valid()
+    drawn = _field(sent, "reasons")
+    assert drawn == str(sent["reasons"].as_field_group())
+    assert "Please write a few words" in drawn

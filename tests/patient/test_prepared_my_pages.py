@@ -4,6 +4,7 @@ PostgreSQL alike)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -282,3 +283,72 @@ def test_my_medicines_small_prepared_reads_read_what_the_orm_reads(demo):
     assert treatment._LATEST_DETAILS.first(patient=maria.pk)["details"]["step"] == "referred"
     assert care_links.open_pause_request(maria).reason == "A hard week"
     assert treatment.latest_for_patient(maria) is not None
+
+
+def test_the_own_rows_bring_the_open_pause_request_and_the_latest_decision_as_their_reads_do(
+    demo, client, django_assert_num_queries
+):
+    """My medicines reads when the open pause request was made and the latest treatment
+    decision with the patient's own rows: the same answers as the reads they stand in for, for
+    every demo patient, and the page draws both cards with seven queries."""
+    from django.utils import timezone
+
+    from taperwell.accounts.models import User
+    from taperwell.checkins import care_links
+    from taperwell.tapering import treatment
+    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+
+    maria = Patient.objects.select_related("user").get(user__email="maria@example.org")
+    plan = TaperPlan.objects.filter(patient=maria).first()
+    clinician = User.objects.exclude(pk=maria.user_id).filter(is_active=True).first()
+    now = timezone.now()
+    PauseRequest.objects.create(patient=maria, plan=plan, reason="A hard week")
+    PauseRequest.objects.create(
+        patient=maria,
+        plan=plan,
+        reason="A hard month",
+        status=PauseRequestStatus.ANSWERED,
+        answered_by=clinician,
+        answered_at=now,
+    )
+    for day, step in (("2026-11-30", "referred"), ("2026-10-01", "discussed")):
+        TaperEvent.objects.create(
+            plan=plan,
+            kind=TaperEventKind.TREATMENT,
+            by=clinician,
+            reason="We talked",
+            details={"on": day, "step": step, "medicine": "buprenorphine", "oud_concern": True},
+        )
+    pauses, decisions = [], []
+    for patient in _patients():
+        own = medications.load_own_rows(patient)
+        pause = care_links.open_pause_request(patient)
+        assert own["pause_requested_at"] == (pause.created_at if pause else None), patient
+        latest = treatment._LATEST_DETAILS.first(patient=patient.pk)
+        assert own["treatment_details"] == (latest["details"] if latest else None), patient
+        assert treatment.words_for_patient(own["treatment_details"]) == (
+            treatment.latest_for_patient(patient)
+        )
+        pauses += [pause] if pause else []
+        decisions += [latest] if latest else []
+    assert [p.reason for p in pauses] == ["A hard week"], "an answered request is not open"
+    assert len(decisions) >= 2, "Maria's and the demo's own"
+    assert medications.load_own_rows(maria)["treatment_details"]["step"] == "discussed"
+
+    client.force_login(maria.user)
+    assert client.get("/crisis/").status_code == 200  # the session as fresh as in everyday use
+    with django_assert_num_queries(7):
+        page = client.get("/my-medicines/").content.decode()
+    assert 'id="pause-request-h"' in page
+    assert 'class="card treatment-card"' in page
+
+
+def test_a_decision_handed_back_as_json_text_is_worded_as_the_decision():
+    from taperwell.tapering import treatment
+
+    details = {"on": "2026-11-30", "step": "referred", "medicine": "buprenorphine"}
+    words = treatment.words_for_patient(details)
+    assert words is not None
+    assert words["body"]
+    assert treatment.words_for_patient(json.dumps(details)) == words
+    assert treatment.words_for_patient(None) is None
