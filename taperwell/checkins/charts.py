@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from taperwell.charts import Axis, Dot, Frame, Series, bars, line
+from taperwell.charts import Axis, Dot, Frame, Series, bars, line, step_line
 from taperwell.core import markup
 from taperwell.core.day_format import day_writer
 
@@ -233,17 +233,22 @@ def draw(
     markers: Sequence[date] = (),
     every: int | None = None,
     day_words: Callable[[date], str] | None = None,
+    held: bool = False,
 ) -> Chart:
     """Place `points` on the chart between `start` and `end` (dates) and 0..y_max (values).
     With `every` (7 for a weekly average), points further apart than that many days leave a gap
-    in the line. `day_words` words the ticks and markers (`short_day_words`, made once for the
-    page; `short_day` without it)."""
+    in the line. `held` (a dose) keeps each value flat until the next one, which starts with a
+    straight drop: a dose changes on a step's day, never a little each day between steps; the
+    dots stay on the points themselves. `day_words` words the ticks and markers
+    (`short_day_words`, made once for the page; `short_day` without it)."""
     day_words = day_words or short_day
     axis = Axis(0, chart.y_max)
     days = FRAME.days(start, end)
     values = FRAME.values(axis)
     drawn = line(Series(chart.key, points, every=every), days, values)
     chart.dots = drawn.dots
+    if held:
+        drawn = line(Series(chart.key, step_line(points, end), every=every), days, values)
     chart.polylines = drawn.polylines
     chart.y_ticks = [(values.y(v), f"{v:g}") for v in axis.ticks(whole=True)]
     chart.x_ticks = [(days.x(d), day_words(d)) for d in days.ticks()]

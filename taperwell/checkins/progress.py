@@ -233,7 +233,11 @@ def progress_charts(
             # A round top (a multiple of 20) so the ticks are whole numbers: 0, 50, 100.
             y_max=max(20, math.ceil(max(v for _, v in mme) * 1.1 / 20) * 20),
         )
-        charts.append(draw(chart, mme, start=start, end=today, markers=step_dates, day_words=words))
+        charts.append(
+            draw(
+                chart, mme, start=start, end=today, markers=step_dates, day_words=words, held=True
+            )
+        )
     for key, lower in (("pain", True), ("mood", False), ("withdrawal", True)):
         values = [(d, v) for d, v in column(daily, key, DAILY_COLUMNS) if v is not None]
         points = weekly(values, start=start, end=today)
