@@ -50,27 +50,33 @@ def test_a_refused_form_still_writes_its_audit_row(client, patient):
     assert _check_in_rows(patient) == [AuditAction.UPDATE]
 
 
-@pytest.fixture
-def database_refuses_check_ins() -> None:
-    """A trigger that makes the database itself refuse every new check-in row."""
+def _refuse_new_rows(table: str, *, as_constraint: bool) -> None:
+    """A trigger that makes the database itself refuse every new row of `table`. With
+    `as_constraint` the driver reports it as an IntegrityError, as a broken constraint is;
+    otherwise as an error of the database's own (on SQLite, a missing table). The test's
+    transaction is rolled back afterwards, and the trigger with it."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            code = " USING ERRCODE = 'check_violation'" if as_constraint else ""
             cursor.execute(
-                "CREATE FUNCTION refuse_checkin() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'refused'; END; $$ LANGUAGE plpgsql"
+                f"CREATE FUNCTION refuse_{table}() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION 'refused'{code}; END; $$ LANGUAGE plpgsql"
             )
             cursor.execute(
-                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_checkin()"
+                f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION refuse_{table}()"
             )
         else:
-            # RAISE() would read as a broken constraint (a raced tap); a missing table is an
-            # error of the database's own.
+            refusal = "RAISE(ABORT, 'refused')" if as_constraint else "* FROM refused_rows_table"
             cursor.execute(
-                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
-                "BEGIN SELECT * FROM refused_checkin_table; END"
+                f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                f"BEGIN SELECT {refusal}; END"
             )
-    # The test's transaction is rolled back afterwards, and the trigger with it.
+
+
+@pytest.fixture
+def database_refuses_check_ins() -> None:
+    _refuse_new_rows("checkins_checkin", as_constraint=False)
 
 
 def test_an_entry_the_database_refuses_still_leaves_its_audit_row(
@@ -88,24 +94,8 @@ def test_an_entry_the_database_refuses_still_leaves_its_audit_row(
 
 @pytest.fixture
 def database_refuses_with_a_constraint_error() -> None:
-    """A trigger whose refusal the driver reports as an IntegrityError, as a broken constraint
-    is, though no other submission saved anything."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_checkin() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END; $$ "
-                "LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_checkin()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_checkin BEFORE INSERT ON checkins_checkin "
-                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            )
+    """Refused as a broken constraint is, though no other submission saved anything."""
+    _refuse_new_rows("checkins_checkin", as_constraint=True)
 
 
 def test_a_refused_entry_is_not_taken_for_a_raced_tap(
@@ -141,22 +131,7 @@ def _answers():
 
 
 def test_refused_questionnaire_answers_are_not_taken_for_a_repeat(patient):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "CREATE FUNCTION refuse_answers() RETURNS trigger AS $$ BEGIN "
-                "RAISE EXCEPTION 'refused' USING ERRCODE = 'check_violation'; END; $$ "
-                "LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                "CREATE TRIGGER refuse_answers BEFORE INSERT ON checkins_questionnaireresponse "
-                "FOR EACH ROW EXECUTE FUNCTION refuse_answers()"
-            )
-        else:
-            cursor.execute(
-                "CREATE TRIGGER refuse_answers BEFORE INSERT ON checkins_questionnaireresponse "
-                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-            )
+    _refuse_new_rows("checkins_questionnaireresponse", as_constraint=True)
     with pytest.raises(IntegrityError):
         questionnaire_submit(
             patient=patient, instrument="peg", answers=[5, 5, 5], idempotency_key=uuid.uuid4()

@@ -223,7 +223,6 @@ def test_my_medicines_small_prepared_reads_read_what_the_orm_reads(demo):
     from taperwell.medications import dose_cards
     from taperwell.medications.models import DoseLog
     from taperwell.tapering import treatment
-    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
 
     maria = Patient.objects.get(user__email="maria@example.org")
     plan = TaperPlan.objects.filter(patient=maria).first()
@@ -245,23 +244,8 @@ def test_my_medicines_small_prepared_reads_read_what_the_orm_reads(demo):
             idempotency_key=uuid.uuid4(),
             undone_at=undone,
         )
-    PauseRequest.objects.create(
-        patient=maria,
-        plan=plan,
-        reason="A hard month",
-        status=PauseRequestStatus.ANSWERED,
-        answered_by=clinician,
-        answered_at=now,
-    )
-    PauseRequest.objects.create(patient=maria, plan=plan, reason="A hard week")
-    for day, step in (("2026-10-01", "discussed"), ("2026-11-30", "referred")):
-        TaperEvent.objects.create(
-            plan=plan,
-            kind=TaperEventKind.TREATMENT,
-            by=clinician,
-            reason="We talked",
-            details={"on": day, "step": step, "medicine": "buprenorphine", "oud_concern": True},
-        )
+    _open_and_answered_pause_requests(maria, plan, clinician, answered_at=now)
+    _treatment_decisions(plan, clinician, (("2026-10-01", "discussed"), ("2026-11-30", "referred")))
     logs, pauses, decisions = [], [], []
     for patient in _patients():
         for day in (today, today - timedelta(days=1)):
@@ -296,29 +280,14 @@ def test_the_own_rows_bring_the_open_pause_request_and_the_latest_decision_as_th
     from taperwell.accounts.models import User
     from taperwell.checkins import care_links
     from taperwell.tapering import treatment
-    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
 
     maria = Patient.objects.select_related("user").get(user__email="maria@example.org")
     plan = TaperPlan.objects.filter(patient=maria).first()
     clinician = User.objects.exclude(pk=maria.user_id).filter(is_active=True).first()
     now = timezone.now()
-    PauseRequest.objects.create(patient=maria, plan=plan, reason="A hard week")
-    PauseRequest.objects.create(
-        patient=maria,
-        plan=plan,
-        reason="A hard month",
-        status=PauseRequestStatus.ANSWERED,
-        answered_by=clinician,
-        answered_at=now,
-    )
-    for day, step in (("2026-11-30", "referred"), ("2026-10-01", "discussed")):
-        TaperEvent.objects.create(
-            plan=plan,
-            kind=TaperEventKind.TREATMENT,
-            by=clinician,
-            reason="We talked",
-            details={"on": day, "step": step, "medicine": "buprenorphine", "oud_concern": True},
-        )
+    _open_and_answered_pause_requests(maria, plan, clinician, answered_at=now)
+    # Written in the other order: the latest written is the one read, whatever its day.
+    _treatment_decisions(plan, clinician, (("2026-11-30", "referred"), ("2026-10-01", "discussed")))
     pauses, decisions = [], []
     for patient in _patients():
         own = medications.load_own_rows(patient)
@@ -352,3 +321,30 @@ def test_a_decision_handed_back_as_json_text_is_worded_as_the_decision():
     assert words["body"]
     assert treatment.words_for_patient(json.dumps(details)) == words
     assert treatment.words_for_patient(None) is None
+
+
+def _open_and_answered_pause_requests(patient, plan, clinician, *, answered_at):
+    """One request answered ("A hard month") and one still open ("A hard week")."""
+    from taperwell.tapering.models import PauseRequest, PauseRequestStatus
+
+    PauseRequest.objects.create(
+        patient=patient,
+        plan=plan,
+        reason="A hard month",
+        status=PauseRequestStatus.ANSWERED,
+        answered_by=clinician,
+        answered_at=answered_at,
+    )
+    PauseRequest.objects.create(patient=patient, plan=plan, reason="A hard week")
+
+
+def _treatment_decisions(plan, clinician, decisions):
+    """A medication treatment decision for each (day, step), written in that order."""
+    for day, step in decisions:
+        TaperEvent.objects.create(
+            plan=plan,
+            kind=TaperEventKind.TREATMENT,
+            by=clinician,
+            reason="We talked",
+            details={"on": day, "step": step, "medicine": "buprenorphine", "oud_concern": True},
+        )
