@@ -1,7 +1,10 @@
 """Signed-in pages under gunicorn (2 workers) against two baselines on the same server, same run.
 
-Load comes from wrk on loopback, bounded in time. Reported: requests per second, p50/p90/p99
-latency, and each page's throughput as a fraction of each baseline's: the bare view (one row, no
+Load comes from wrk on loopback, bounded in time, in rounds: each round loads the signed-in
+baseline and then every page, and a page's ratio is taken against its own round's baseline, so
+the machine's speed, which moves by a third from minute to minute here, moves both sides of a
+ratio together. Reported (medians over the rounds): requests per second, p50/p90/p99 latency, and
+each page's throughput as a fraction of each baseline's: the bare view (one row, no
 session) and the signed-in baseline (the same middleware, role and consent check, the patient
 loaded through `taperwell/access.py` with its audit row, a one-line template).
 
@@ -22,7 +25,10 @@ from pathlib import Path
 
 from benchmarks.harness import configure_django, gunicorn, throwaway_site, write_results, wrk
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
+# Rounds of every page, each page's ratio taken against its own round's signed-in baseline.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+POST = "check-in submission (POST, real form)"
 # Signed-in patient pages loaded with GET, besides the check-in post.
 PAGES = [
     ("patient Today page (GET)", "/today/"),
@@ -174,7 +180,17 @@ def wrk_parse(output: str) -> dict[str, float]:
     }
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> None:
+    """ROUNDS rounds; in each, the signed-in baseline, then every page and the post, each for
+    SECONDS. A page's ratio is worked out against the baseline of its own round, so a minute in
+    which the whole machine runs slower moves both sides of the ratio together; the table gives
+    the median of each page's rounds (the bare view is measured once, before the rounds)."""
     with throwaway_site() as env:
         configure_django(env)
         from taperwell.checkins.models import CheckIn
@@ -182,50 +198,75 @@ def main() -> None:
         cookie = {"Cookie": session_cookie_for("maria@example.org")}
         with gunicorn(env, workers=2) as base:
             sessions = checkin_sessions(base)
+            script = checkin_script(base, sessions)
             bare = wrk(f"{base}/bench/bare", seconds=SECONDS)
-            signed_in = wrk(f"{base}/bench/signed-in", seconds=SECONDS, headers=cookie)
-
-            def row(page: str, result: dict[str, float], notes: str = "") -> dict[str, object]:
-                rps = result["requests_per_second"]
-                return {
-                    "page": page,
-                    **result,
-                    "vs_bare": rps / bare["requests_per_second"],
-                    "vs_signed_in": rps / signed_in["requests_per_second"],
-                    "notes": notes,
-                }
-
-            rows = [
-                row("bare Django view (baseline)", bare),
-                row("signed-in baseline (patient, consent, audit row, one line)", signed_in),
-            ]
-            for page, path in PAGES:
-                rows.append(row(page, wrk(f"{base}{path}", seconds=SECONDS, headers=cookie)))
             before = CheckIn.objects.count()
-            post = post_checkins(base, checkin_script(base, sessions))
+            rounds: list[dict[str, dict[str, float]]] = []
+            saved = failed = 0
+            for _ in range(ROUNDS):
+                measured = {
+                    "signed-in": wrk(f"{base}/bench/signed-in", seconds=SECONDS, headers=cookie)
+                }
+                for page, path in PAGES:
+                    measured[page] = wrk(f"{base}{path}", seconds=SECONDS, headers=cookie)
+                post = post_checkins(base, script)
+                saved, failed = saved + int(post.pop("saved")), failed + int(post.pop("failed"))
+                measured[POST] = {**post, "non_2xx": 0}
+                rounds.append(measured)
             after = CheckIn.objects.count()
-            rows.append(
-                row(
-                    "check-in submission (POST, real form)",
-                    {
-                        **{k: v for k, v in post.items() if k not in {"saved", "failed"}},
-                        "non_2xx": post["failed"],
-                    },
-                    f"{post['saved']:,} saved (redirect), {post['failed']} not; "
-                    f"{len(sessions)} patients rotating; check-in rows {before} -> {after}",
-                )
-            )
+
+    def row(page: str, key: str, notes: str = "") -> dict[str, object]:
+        results = [r[key] for r in rounds]
+        ratios = [
+            r[key]["requests_per_second"] / r["signed-in"]["requests_per_second"] for r in rounds
+        ]
+        median = {
+            name: _median([result[name] for result in results])
+            for name in ("requests_per_second", "p50_ms", "p90_ms", "p99_ms")
+        }
+        spread = f"vs signed-in {min(ratios):.2f} to {max(ratios):.2f} over {len(rounds)} rounds"
+        return {
+            "page": page,
+            **median,
+            "non_2xx": sum(int(result["non_2xx"]) for result in results),
+            "vs_bare": median["requests_per_second"] / bare["requests_per_second"],
+            "vs_signed_in": _median(ratios),
+            "notes": f"{spread}; {notes}" if notes else spread,
+        }
+
+    rows = [
+        {
+            "page": "bare Django view (baseline)",
+            **bare,
+            "vs_bare": 1.0,
+            "vs_signed_in": bare["requests_per_second"]
+            / _median([r["signed-in"]["requests_per_second"] for r in rounds]),
+            "notes": "measured once, before the rounds",
+        },
+        row("signed-in baseline (patient, consent, audit row, one line)", "signed-in"),
+        *(row(page, page) for page, _path in PAGES),
+        row(
+            POST,
+            POST,
+            f"{saved:,} saved (redirect), {failed} not; {len(sessions)} patients rotating; "
+            f"check-in rows {before} -> {after}",
+        ),
+    ]
+    rows[-1]["non_2xx"] = failed
     path = write_results(
         "http",
         rows,
         notes=[
             "vs_bare / vs_signed_in = the page's requests per second divided by the baseline's "
             "(same server, same run). Aim: every page at 0.5 or better of the signed-in baseline.",
+            f"{ROUNDS} rounds: in each, the signed-in baseline, then every page and the post, "
+            f"{SECONDS} s each. vs_signed_in is the median of each round's ratio to that round's "
+            "baseline; requests per second and latencies are the medians over the rounds.",
             "The signed-in baseline (/bench/signed-in, registered only in the benchmark settings) "
             "goes through the same middleware, checks the patient's role and consent, loads the "
             "patient through taperwell/access.py, writes the audit row and renders one line.",
-            f"gunicorn, 2 sync workers, SQLite (WAL); wrk 2 threads, 8 connections, "
-            f"{SECONDS} s each, on the same 2 cores as the server.",
+            "gunicorn, 2 sync workers, SQLite (WAL); wrk 2 threads, 8 connections, on the same "
+            "2 cores as the server.",
             "Check-in: every post is a new submission (fresh one-time key) by one of the demo "
             "patients in turn; the day's entry is replaced, so each post writes the check-in, an "
             "audit row, and queues the bump rules for the job worker. For the check-in row, "
