@@ -11,15 +11,14 @@ due, unread messages, a group session, a practice for a need, steps done or not,
 As in the templates: our own words as they are (a template's literal is safe, so
 `{% translate %}` does not escape it), every value put in them escaped. Every word is written
 with `gettext` itself, so that `makemessages` finds it. Only the links are kept, per
-process, language and script prefix (a step's with a stand-in for its id); everything of the
-patient's is read afresh.
+process, language and script prefix (a step's around its id: `core/links.py`); everything of
+the patient's is read afresh.
 """
 
 from __future__ import annotations
 
 import functools
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 from django.http import HttpRequest
 from django.template.defaultfilters import floatformat
@@ -31,6 +30,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from taperwell.checkins.medicines_html import pause_request_card
 from taperwell.core.day_format import day_format
+from taperwell.core.links import id_path
 from taperwell.core.markup import csrf_field, escape, page_csrf_token
 from taperwell.patients.models import PatientStatus
 
@@ -110,20 +110,7 @@ def _links(language: str | None, script_prefix: str) -> dict[str, str]:
         "meetings": "meetings:index",
         "goals": "goals:index",
     }
-    links = {key: escape(reverse(name)) for key, name in names.items()}
-    # A step's "I did this today" link, with a stand-in for the step's id (`_step_done_url`).
-    links["step_done"] = escape(reverse("goals:activity_done", args=[_STEP_STAND_IN]))
-    return links
-
-
-# No step has this id (version 4 ids are random, never all zeros): only its place in the link.
-_STEP_STAND_IN = UUID(int=0)
-
-
-def _step_done_url(links: dict[str, str], public_id: UUID) -> str:
-    """The step's "I did this today" link, as `reverse` writes it (a UUID in the path is its
-    `str`), without walking the URLconf once for each step on every visit."""
-    return links["step_done"].replace(str(_STEP_STAND_IN), escape(str(public_id)), 1)
+    return {key: escape(reverse(name)) for key, name in names.items()}
 
 
 def _checkin(page: dict[str, Any], links: dict[str, str]) -> str:
@@ -290,7 +277,7 @@ def _steps(goal: TodayGoal | None, request: HttpRequest, links: dict[str, str]) 
             else:
                 if not csrf:
                     csrf = csrf_field(page_csrf_token(request))
-                url = _step_done_url(links, activity.public_id)
+                url = escape(id_path("goals:activity_done", activity.public_id))
                 label = gettext("I did this today: %(title)s") % {"title": title}
                 button = gettext("I did this today")
                 out.append(
