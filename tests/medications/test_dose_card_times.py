@@ -23,7 +23,7 @@ def test_each_minute_of_the_day_reads_as_the_template_wrote_it(language):
     with override(language), timezone.override("America/Chicago"):
         for minute in range(0, 24 * 60, 7):
             clock = time(minute // 60, minute % 60)
-            naive = datetime(2026, 12, 7, clock.hour, clock.minute)  # noqa: DTZ001 (as stored)
+            naive = datetime(2026, 12, 7, clock.hour, clock.minute)  # noqa: DTZ001 (a naive one too)
             aware = datetime(2026, 12, 7, clock.hour, clock.minute, tzinfo=UTC)
             for value in (clock, naive, aware):
                 assert _time(value) == _template_time(value), (language, value)
