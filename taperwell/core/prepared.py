@@ -13,6 +13,7 @@ Nothing read is kept: only the SQL text and how to turn its rows into values or 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class _Compiled:
     sql: str
     params: tuple[Any, ...]
     slots: tuple[tuple[int, str], ...]  # (parameter position, slot name)
+    keys: tuple[str, ...]  # SQLite: each parameter's name in `sql` (pyformat), else empty
     compiler: Any
     converters: dict[int, Any]
     names: tuple[str, ...]  # values(): the column names
@@ -88,7 +90,10 @@ class Prepared(Generic[R]):
         for position, name in compiled.slots:
             params[position] = _adapt(connection, self._slots[name], values[name])
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            if compiled.keys:
+                cursor.execute(compiled.sql, dict(zip(compiled.keys, params, strict=True)))
+            else:
+                cursor.execute(compiled.sql, params)
             fetched = cursor.fetchall()
         return compiled, connection, fetched
 
@@ -151,7 +156,10 @@ class Prepared(Generic[R]):
         missing = set(self._slots) - {name for _, name in slots}
         if missing:
             raise PreparedQueryError(f"slots not used in the query: {sorted(missing)}")
-        return _describe(queryset, compiler, sql, params, tuple(slots))
+        keys: tuple[str, ...] = ()
+        if connection.vendor == "sqlite":
+            sql, keys = _named(sql, len(params))
+        return _describe(queryset, compiler, sql, params, tuple(slots), keys)
 
 
 def _describe(
@@ -160,10 +168,11 @@ def _describe(
     sql: str,
     params: tuple[Any, ...],
     slots: tuple[tuple[int, str], ...],
+    keys: tuple[str, ...],
 ) -> _Compiled:
     expressions = [s[0] for s in compiler.select[0 : compiler.col_count]]
     converters = compiler.get_converters(expressions)
-    common = {"sql": sql, "params": params, "slots": slots, "compiler": compiler}
+    common = {"sql": sql, "params": params, "slots": slots, "keys": keys, "compiler": compiler}
     common["converters"] = converters
     query = queryset.query
     if queryset._iterable_class is ValuesIterable:
@@ -202,6 +211,28 @@ def _model_of(compiled: _Compiled, using: str, row: Any) -> Any:
     for name, position in compiled.annotations.items():
         setattr(obj, name, row[position])
     return obj
+
+
+# Each "%s" of the ORM's SQL, as Django's SQLite backend finds them ("%%" is a literal percent).
+_FORMAT_PARAMETER = re.compile(r"(?<!%)%s")
+
+
+def _named(sql: str, count: int) -> tuple[str, tuple[str, ...]]:
+    """The SQL with each parameter named (`%(p0)s`, `%(p1)s`, ...), and the names in order.
+
+    Given a list, Django's SQLite cursor rewrites every `%s` to `?` with a regular expression on
+    each run, a tenth of a millisecond for a long query; given a mapping, it puts each name in
+    with one `%` formatting. The rewriting is done here once. SQL whose parameters cannot be
+    counted this way keeps its `%s`s (no names)."""
+    names = tuple(f"p{position}" for position in range(count))
+    found = iter(names)
+    try:
+        named = _FORMAT_PARAMETER.sub(lambda _match: f"%({next(found)})s", sql)
+    except StopIteration:
+        return sql, ()
+    if next(found, None) is not None:
+        return sql, ()
+    return named, names
 
 
 def _converted(

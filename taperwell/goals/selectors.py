@@ -6,10 +6,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext, gettext_lazy
 
+from taperwell.core.json_rows import json_rows
 from taperwell.core.prepared import Prepared
 from taperwell.goals.models import (
     Activity,
@@ -78,6 +81,69 @@ def first_active_goal_columns() -> dict[str, Subquery]:
         "goal_id": Subquery(goals.values("id")[:1]),
         "goal_title": Subquery(goals.values("title")[:1]),
     }
+
+
+@dataclass(frozen=True)
+class WeekActivity:
+    """A step toward a goal as Today shows it, with the times it was done this week and today."""
+
+    pk: int
+    public_id: UUID
+    title: str
+    times_per_week: int
+    done_this_week: int
+    done_today: int
+
+
+def first_goal_week_column(*, today: date, start: date) -> Subquery:
+    """For a query of patients: the active steps of their first active goal (the one
+    `first_active_goal_columns` gives), each with the times it was done from `start` (the week's
+    Monday) to `today` and on `today`, as one JSON column (`week_activities_from` reads it
+    back): what `week_activities_of` reads, in the query Today already makes."""
+    first_goal = (
+        Goal.objects.filter(patient=OuterRef(OuterRef("pk")), status=GoalStatus.ACTIVE)
+        .order_by("created_at", "id")
+        .values("id")[:1]
+    )
+
+    def done(**days: date) -> Coalesce:
+        counted = (
+            ActivityDone.objects.filter(activity=OuterRef("pk"), status=DoneStatus.CURRENT, **days)
+            .order_by()
+            .values("activity")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted), 0, output_field=IntegerField())
+
+    return json_rows(
+        Activity.objects.filter(goal=Subquery(first_goal), status=ActivityStatus.ACTIVE),
+        by="goal",
+        id="id",
+        public_id="public_id",
+        title="title",
+        times_per_week="times_per_week",
+        # Only to put the steps in the model's order: one database writes every time the same
+        # way, so the text sorts as the times do.
+        created_at="created_at",
+        done_this_week=done(day__gte=start, day__lte=today),
+        done_today=done(day=today),
+    )
+
+
+def week_activities_from(rows: list[dict[str, Any]] | None) -> list[WeekActivity]:
+    """`first_goal_week_column`'s steps, in the order of `Activity`'s Meta (created, then id)."""
+    return [
+        WeekActivity(
+            pk=row["id"],
+            public_id=UUID(str(row["public_id"])),
+            title=row["title"],
+            times_per_week=row["times_per_week"],
+            done_this_week=row["done_this_week"],
+            done_today=row["done_today"],
+        )
+        for row in sorted(rows or (), key=lambda row: (row["created_at"], row["id"]))
+    ]
 
 
 def week_activities_of(goal_id: int, *, today: date) -> list[Activity]:

@@ -9,7 +9,7 @@ medicines, in English and Spanish.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -23,11 +23,21 @@ from django.utils.translation import gettext, ngettext
 from taperwell.core.day_format import day_format
 from taperwell.core.markup import csrf_field, escape, page_csrf_token
 
+# Django's own words for `A` (its catalogue translates them), not ours to list in the catalogue.
+_AM, _PM = "AM", "PM"
+
 
 def _time(value: Any) -> str:
-    """The template's `|time:"g:i A"` (aware times in the active time zone first)."""
+    """The template's `|time:"g:i A"` (aware times in the active time zone first).
+
+    For a time or a datetime, written as Django's `g`, `i` and `A` write them (the hour from 1
+    to 12, the minutes in two digits, Django's own "AM" or "PM" in the active language), without
+    looking the format up and walking it on each card."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if isinstance(value, datetime | time):
+        noon = gettext(_PM if value.hour > 11 else _AM)
+        return escape(f"{value.hour % 12 or 12}:{value.minute:02d} {noon}")
     return escape(time_format(value, "g:i A"))
 
 

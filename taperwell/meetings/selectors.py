@@ -9,8 +9,8 @@ from uuid import UUID
 
 from django.db.models import JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
-from django.urls import reverse
 
+from taperwell.core.links import id_path
 from taperwell.meetings.models import GroupSession, Rsvp, RsvpStatus
 from taperwell.patients.models import Patient
 
@@ -67,5 +67,5 @@ def _session_for_today(
         # Naive clinic-local time: the date filter would convert an aware one again.
         "starts_local": starts_at.astimezone(zone).replace(tzinfo=None),
         "going": rsvp == RsvpStatus.GOING,
-        "url": reverse("meetings:detail", args=[public_id]),
+        "url": id_path("meetings:detail", public_id),
     }

@@ -27,7 +27,13 @@ from taperwell.checkins.selectors import (
     schedule_of,
 )
 from taperwell.core.prepared import Prepared
-from taperwell.goals.selectors import dose_milestone, first_active_goal_columns, week_activities_of
+from taperwell.goals.selectors import (
+    dose_milestone,
+    first_active_goal_columns,
+    first_goal_week_column,
+    week_activities_from,
+    week_start,
+)
 from taperwell.medications.dose_cards import cards_context
 from taperwell.medications.selectors import (
     active_medications_of,
@@ -52,8 +58,7 @@ from taperwell.tapering.selectors import open_pause_request_column
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
     from taperwell.checkins.selectors import DayCheckIn
-    from taperwell.goals.models import Activity
-    from taperwell.goals.selectors import Milestone
+    from taperwell.goals.selectors import Milestone, WeekActivity
     from taperwell.medications.models import PatientMedication
     from taperwell.medications.selectors import DoseOfRecord
     from taperwell.tapering.models import TaperPlan
@@ -105,7 +110,7 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     last_answered = {i: facts[f"last_{i}"] for i in QUESTIONNAIRE_ORDER}
     goal = None
     if facts["goal_id"] is not None:
-        goal = TodayGoal(facts["goal_title"], week_activities_of(facts["goal_id"], today=day))
+        goal = TodayGoal(facts["goal_title"], week_activities_from(facts["week"]))
     pause_asked = facts["pause_requested_at"]
     return TodayPage(
         patient=patient,
@@ -148,22 +153,23 @@ class TodayGoal:
     """The goal Today encourages, with this week's steps toward it."""
 
     title: str
-    week_activities: list[Activity]
+    week_activities: list[WeekActivity]
 
 
 def _facts(patient: Patient, *, user: User, day: date, last_checkin: bool) -> dict[str, Any]:
     """The page's small facts in one query of the patient's row: the day's check-in, unread
-    messages, an open pause request, the first active goal, the latest questionnaire days and the
-    clinic's questionnaire schedule, the open flag that calls for a skill, the news of a new plan,
-    the next group session, the care team and, when asked (maintenance), the latest check-in day.
-    Each app supplies its own columns; the query is prepared once per process (its SQL), and
-    read afresh on each request."""
+    messages, an open pause request, the first active goal and its steps this week, the latest
+    questionnaire days and the clinic's questionnaire schedule, the open flag that calls for a
+    skill, the news of a new plan, the next group session, the care team and, when asked
+    (maintenance), the latest check-in day. Each app supplies its own columns; the query is
+    prepared once per process (its SQL), and read afresh on each request."""
     now = timezone.now()
     facts = _FACTS[last_checkin].first(
         patient=patient.pk,
         user=user.pk,
         clinic=patient.clinic_id,
         day=day,
+        week=week_start(day),
         now=now,
         notices_since=plan_notice_since(now),
     )
@@ -178,6 +184,7 @@ def _facts_query(
     user: int,
     clinic: int,
     day: date,
+    week: date,
     now: datetime,
     notices_since: datetime,
     last_checkin: bool,
@@ -189,6 +196,7 @@ def _facts_query(
         "flag_rule": skill_flag_rule_column(),
         **plan_notice_columns(user_id=user, since=notices_since),
         **first_active_goal_columns(),
+        "week": first_goal_week_column(today=day, start=week),
         **last_questionnaire_day_columns(),
         "schedule": schedule_column(),
         "session": next_group_session_column(patient_id=patient, clinic_id=clinic, now=now),
@@ -204,6 +212,7 @@ _FACT_SLOTS = {
     "user": int,
     "clinic": int,
     "day": date,
+    "week": date,
     "now": datetime,
     "notices_since": datetime,
 }

@@ -10,8 +10,9 @@ due, unread messages, a group session, a practice for a need, steps done or not,
 
 As in the templates: our own words as they are (a template's literal is safe, so
 `{% translate %}` does not escape it), every value put in them escaped. Every word is written
-with `gettext` itself, so that `makemessages` finds it. Only the links without arguments are
-kept, per process, language and script prefix; everything of the patient's is read afresh.
+with `gettext` itself, so that `makemessages` finds it. Only the links are kept, per
+process, language and script prefix (a step's around its id: `core/links.py`); everything of
+the patient's is read afresh.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from taperwell.checkins.medicines_html import pause_request_card
 from taperwell.core.day_format import day_format
+from taperwell.core.links import id_path
 from taperwell.core.markup import csrf_field, escape, page_csrf_token
 from taperwell.patients.models import PatientStatus
 
@@ -275,7 +277,7 @@ def _steps(goal: TodayGoal | None, request: HttpRequest, links: dict[str, str]) 
             else:
                 if not csrf:
                     csrf = csrf_field(page_csrf_token(request))
-                url = escape(reverse("goals:activity_done", args=[activity.public_id]))
+                url = escape(id_path("goals:activity_done", activity.public_id))
                 label = gettext("I did this today: %(title)s") % {"title": title}
                 button = gettext("I did this today")
                 out.append(

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # the user with their membership, clinic and own patient record with its consent (one query),
 # the audit row, then the page's own reads (and, for the check-in, its write).
 SIGNED_IN_QUERIES = 3
-TODAY_QUERIES = 8  # 3 per request + 5 of the page's own (the small facts in one query)
+TODAY_QUERIES = 7  # 3 per request + 4 of the page's own (the facts and the goal's week in one)
 CHECKIN_FORM_QUERIES = 5
 CHECKIN_POST_QUERIES = 8  # in a test, the one transaction is a savepoint: +2
 MY_MEDICINES_QUERIES = 7  # the open pause request and the treatment decision with the rows

@@ -38,6 +38,7 @@ def test_todays_prepared_facts_read_what_the_orm_reads_for_every_demo_patient(de
                 "user": patient.user_id,
                 "clinic": patient.clinic_id,
                 "day": day,
+                "week": today.week_start(day),
                 "now": now,
                 "notices_since": plan_notice_since(now),
             }
@@ -47,7 +48,16 @@ def test_todays_prepared_facts_read_what_the_orm_reads_for_every_demo_patient(de
             seen.update(key for key, value in prepared.items() if value not in (None, 0, []))
         assert prepared["unread"] == unread_count(patient.user), patient
     # The demo gives every column a value for somebody, so each was compared with data in it.
-    assert seen >= {"checkin", "unread", "goal_id", "schedule", "session", "team", "last_peg"}
+    assert seen >= {
+        "checkin",
+        "unread",
+        "goal_id",
+        "week",
+        "schedule",
+        "session",
+        "team",
+        "last_peg",
+    }
 
 
 def test_a_prepared_read_takes_each_requests_values(patient):
@@ -219,6 +229,31 @@ def test_a_goals_week_of_steps_is_read_as_the_orm_reads_it(demo):
                 (a.pk, a.done_this_week, a.done_today) for a in fresh
             ]
             counted += sum(a.done_this_week for a in prepared)
+    assert counted > 0  # some steps were done in the weeks compared
+
+
+def test_todays_facts_give_the_first_goals_week_of_steps_as_the_orm_reads_it(demo):
+    from taperwell.goals.models import ActivityDone, Goal, GoalStatus
+    from taperwell.goals.selectors import _week_activities
+
+    patients = Patient.objects.filter(goals__status=GoalStatus.ACTIVE).distinct()
+    assert ActivityDone.objects.exists()
+    counted = 0
+    for patient in patients.select_related("user", "clinic"):
+        goal = Goal.objects.filter(patient=patient, status=GoalStatus.ACTIVE).first()
+        assert goal is not None
+        for day in (clinic_today(demo), clinic_today(demo) - timedelta(days=3)):
+            facts = today._facts(patient, user=patient.user, day=day, last_checkin=False)
+            read = today.week_activities_from(facts["week"])
+            fresh = list(_week_activities(day).filter(goal_id=goal.pk))
+            assert [
+                (a.pk, a.public_id, a.title, a.times_per_week, a.done_this_week, a.done_today)
+                for a in read
+            ] == [
+                (a.pk, a.public_id, a.title, a.times_per_week, a.done_this_week, a.done_today)
+                for a in fresh
+            ]
+            counted += sum(a.done_this_week for a in read)
     assert counted > 0  # some steps were done in the weeks compared
 
 
