@@ -1,7 +1,8 @@
 """Signed-in pages under gunicorn (2 workers) against two baselines on the same server, same run.
 
 Load comes from wrk on loopback, bounded in time, in rounds: each round loads the signed-in
-baseline and then every page, and a page's ratio is taken against its own round's baseline, so
+baseline and then every page (the posts' rounds come last, each with a baseline of its own), and
+a page's ratio is taken against its own round's baseline, so
 the machine's speed, which moves by a third from minute to minute here, moves both sides of a
 ratio together. Reported (medians over the rounds): requests per second, p50/p90/p99 latency, and
 each page's throughput as a fraction of each baseline's: the bare view (one row, no
@@ -187,10 +188,12 @@ def _median(values: list[float]) -> float:
 
 
 def main() -> None:
-    """ROUNDS rounds; in each, the signed-in baseline, then every page and the post, each for
-    SECONDS. A page's ratio is worked out against the baseline of its own round, so a minute in
-    which the whole machine runs slower moves both sides of the ratio together; the table gives
-    the median of each page's rounds (the bare view is measured once, before the rounds)."""
+    """ROUNDS rounds; in each, the signed-in baseline, then every page, each for SECONDS; then
+    ROUNDS rounds of the baseline and the check-in post (posts last: they change the day's
+    check-in, and so what Today and the form show). A page's ratio is worked out against the
+    baseline of its own round, so a minute in which the whole machine runs slower moves both sides
+    of the ratio together; the table gives the median of each page's rounds (the bare view is
+    measured once, before the rounds)."""
     with throwaway_site() as env:
         configure_django(env)
         from taperwell.checkins.models import CheckIn
@@ -209,22 +212,29 @@ def main() -> None:
                 }
                 for page, path in PAGES:
                     measured[page] = wrk(f"{base}{path}", seconds=SECONDS, headers=cookie)
+                rounds.append(measured)
+            # The posts come after every page's rounds: a post changes the day's check-in, and
+            # with it what Today and the check-in form show. Each is paired with a baseline of
+            # its own, measured just before it.
+            posts: list[dict[str, dict[str, float]]] = []
+            for _ in range(ROUNDS):
+                signed_in = wrk(f"{base}/bench/signed-in", seconds=SECONDS, headers=cookie)
                 post = post_checkins(base, script)
                 saved, failed = saved + int(post.pop("saved")), failed + int(post.pop("failed"))
-                measured[POST] = {**post, "non_2xx": 0}
-                rounds.append(measured)
+                posts.append({"signed-in": signed_in, POST: {**post, "non_2xx": 0}})
             after = CheckIn.objects.count()
 
     def row(page: str, key: str, notes: str = "") -> dict[str, object]:
-        results = [r[key] for r in rounds]
+        measured = posts if key == POST else rounds
+        results = [r[key] for r in measured]
         ratios = [
-            r[key]["requests_per_second"] / r["signed-in"]["requests_per_second"] for r in rounds
+            r[key]["requests_per_second"] / r["signed-in"]["requests_per_second"] for r in measured
         ]
         median = {
             name: _median([result[name] for result in results])
             for name in ("requests_per_second", "p50_ms", "p90_ms", "p99_ms")
         }
-        spread = f"vs signed-in {min(ratios):.2f} to {max(ratios):.2f} over {len(rounds)} rounds"
+        spread = f"vs signed-in {min(ratios):.2f} to {max(ratios):.2f} over {len(ratios)} rounds"
         return {
             "page": page,
             **median,
@@ -259,9 +269,11 @@ def main() -> None:
         notes=[
             "vs_bare / vs_signed_in = the page's requests per second divided by the baseline's "
             "(same server, same run). Aim: every page at 0.5 or better of the signed-in baseline.",
-            f"{ROUNDS} rounds: in each, the signed-in baseline, then every page and the post, "
-            f"{SECONDS} s each. vs_signed_in is the median of each round's ratio to that round's "
-            "baseline; requests per second and latencies are the medians over the rounds.",
+            f"{ROUNDS} rounds: in each, the signed-in baseline, then every page, {SECONDS} s each; "
+            f"then {ROUNDS} rounds of the baseline and the post (a post changes the day's "
+            "check-in, and so what Today and the form show). vs_signed_in is the median of each "
+            "round's ratio to that round's baseline; requests per second and latencies are "
+            "medians.",
             "The signed-in baseline (/bench/signed-in, registered only in the benchmark settings) "
             "goes through the same middleware, checks the patient's role and consent, loads the "
             "patient through taperwell/access.py, writes the audit row and renders one line.",
