@@ -62,12 +62,20 @@ def goals_with_week(patient: Patient, *, today: date) -> list[Goal]:
 
 def _week_activities(today: date, *, start: date | None = None) -> QuerySet[Activity]:
     start = week_start(today) if start is None else start
-    return Activity.objects.filter(status=ActivityStatus.ACTIVE).annotate(
-        done_this_week=Count(
-            "done",
-            filter=Q(done__status=DoneStatus.CURRENT, done__day__gte=start, done__day__lte=today),
-        ),
-        done_today=Count("done", filter=Q(done__status=DoneStatus.CURRENT, done__day=today)),
+    # In the model's order, said outright: Django leaves Meta.ordering out of a query that
+    # groups (the counts), and PostgreSQL then gives the steps in any order.
+    return (
+        Activity.objects.filter(status=ActivityStatus.ACTIVE)
+        .annotate(
+            done_this_week=Count(
+                "done",
+                filter=Q(
+                    done__status=DoneStatus.CURRENT, done__day__gte=start, done__day__lte=today
+                ),
+            ),
+            done_today=Count("done", filter=Q(done__status=DoneStatus.CURRENT, done__day=today)),
+        )
+        .order_by("created_at", "id")
     )
 
 

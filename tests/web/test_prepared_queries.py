@@ -550,3 +550,23 @@ def test_the_check_ins_locked_look_finds_a_replay_and_the_days_entry_as_the_orm_
             assert [c.pk for c in found] == [c.pk for c in fresh]
             assert all(isinstance(c.idempotency_key, uuid.UUID) for c in found)
         assert len(_LOCKED_LOOK.rows(patient=patient.pk, key=earlier, day=day)) == 2
+
+
+def test_a_goals_week_of_steps_comes_in_the_order_the_steps_were_made(patient):
+    """Django leaves Meta.ordering out of a query that counts, so the order is said outright:
+    a step made earlier comes first even when its id is the larger (one moved, say)."""
+    from datetime import timedelta as days
+
+    from django.utils import timezone
+
+    from taperwell.goals.models import Activity, Goal
+    from taperwell.goals.selectors import goals_with_week, week_activities_of
+
+    goal = Goal.objects.create(patient=patient, title="Play on the floor with my grandson")
+    later = Activity.objects.create(patient=patient, goal=goal, title="Sit on the floor")
+    earlier = Activity.objects.create(patient=patient, goal=goal, title="Stretch for 5 minutes")
+    Activity.objects.filter(pk=earlier.pk).update(created_at=timezone.now() - days(days=2))
+    today = clinic_today(patient.clinic)
+    assert [a.pk for a in week_activities_of(goal.pk, today=today)] == [earlier.pk, later.pk]
+    (shown,) = goals_with_week(patient, today=today)
+    assert [a.pk for a in shown.week_activities] == [earlier.pk, later.pk]
