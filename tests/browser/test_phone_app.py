@@ -64,32 +64,35 @@ def _kept_pages(page) -> list[str]:
     )
 
 
+def _pages_kept_now(page) -> list[str]:
+    """Ask the service worker to keep this person's pages and wait for its answer. Warms run one
+    at a time, so the answer also means every warm asked before (by the pages opened so far) is
+    done, and none of its requests is still running on the server when the test reads the
+    database, which the live server shares with the test."""
+    page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.ready;
+            const owner = document.querySelector('meta[name="taperwell-owner"]').content;
+            await new Promise((resolve) => {
+                const channel = new MessageChannel();
+                channel.port1.onmessage = () => resolve();
+                registration.active.postMessage({type: "warm", owner}, [channel.port2]);
+            });
+        }"""
+    )
+    return _kept_pages(page)
+
+
 def _signed_in_with_pages_kept(page, live_server) -> list[str]:
     """Sign Maria in and wait until her pages are kept; returns the practices kept."""
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
     expect(page.get_by_role("heading", name="Hello, Maria")).to_be_visible()
-    # Wait (in the page, on the condition) until the service worker has kept every page.
-    kept = page.evaluate(
-        """async (wanted) => {
-            await navigator.serviceWorker.ready;
-            const deadline = Date.now() + 20000;
-            let kept = [];
-            while (Date.now() < deadline) {
-                if (await caches.has('taperwell-health')) {
-                    const cache = await caches.open('taperwell-health');
-                    kept = (await cache.keys()).map((r) => new URL(r.url).pathname);
-                    const practice = kept.some((p) => p.startsWith('/skills/practice/'));
-                    if (practice && wanted.every((path) => kept.includes(path))) break;
-                }
-                await new Promise((resolve) => setTimeout(resolve, 50));
-            }
-            return kept;
-        }""",
-        KEPT,
-    )
+    kept = _pages_kept_now(page)
     assert set(KEPT) <= set(kept), kept
-    return sorted(p for p in kept if p.startswith("/skills/practice/"))
+    practices = sorted(p for p in kept if p.startswith("/skills/practice/"))
+    assert practices, kept
+    return practices
 
 
 def _choose(page, question: str, answer: str) -> None:
@@ -345,6 +348,36 @@ def test_someone_else_signing_in_on_the_phone_never_sees_the_last_persons_pages(
     expect(page.get_by_text("Maria")).to_have_count(0)
 
 
+def test_two_pages_opened_at_once_fetch_each_kept_page_once(page, live_server, patient):
+    """Each patient page asks the service worker to keep the pages; asked twice at once, it keeps
+    them one warm after the other, so the second finds them fresh and the server answers once."""
+    _signed_in_with_pages_kept(page, live_server)
+    asked = []
+
+    def started(environ, **kwargs):
+        asked.append(environ.get("PATH_INFO"))
+
+    page.evaluate("async () => { await caches.delete('taperwell-health'); }")
+    request_started.connect(started, weak=False)
+    try:
+        page.evaluate(
+            """async () => {
+                const registration = await navigator.serviceWorker.ready;
+                const owner = document.querySelector('meta[name="taperwell-owner"]').content;
+                const ask = () => new Promise((resolve) => {
+                    const channel = new MessageChannel();
+                    channel.port1.onmessage = () => resolve();
+                    registration.active.postMessage({type: "warm", owner}, [channel.port2]);
+                });
+                await Promise.all([ask(), ask()]);
+            }"""
+        )
+    finally:
+        request_started.disconnect(started)
+    assert set(KEPT) <= set(_kept_pages(page))
+    assert sorted(path for path in asked if path in KEPT) == sorted(KEPT)
+
+
 def test_the_notice_settings_page_offers_reminders_on_this_phone(page, live_server, patient):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
@@ -563,6 +596,7 @@ def test_a_patient_turns_on_reminders_on_this_phone_and_the_sweep_pushes_to_it(
         expect(box.get_by_role("status")).to_have_text("Reminders come to this phone.")
         expect(box.get_by_role("button", name="Stop reminders on this phone")).to_be_visible()
         assert page.evaluate("() => window.askedWithKey") == 65  # the server's VAPID public key
+        _pages_kept_now(page)  # the pages asked for since sign-in are in; the server is quiet
         sub = PushSubscription.objects.get(user=patient.user)
         assert sub.endpoint == service.endpoint(phone)
         assert sub.device.startswith("Chrome on")

@@ -298,10 +298,17 @@ async function warm(owner) {
   );
 }
 
+// One warm at a time: two page views in a row fetch each page once, and whoever asks to hear when
+// a warm is done hears it after every warm asked before theirs.
+let warming = Promise.resolve();
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   let work = Promise.resolve();
-  if (data.type === "warm" && data.owner) work = warm(data.owner);
+  if (data.type === "warm" && data.owner) {
+    warming = warming.then(() => warm(data.owner)).catch(() => {});
+    work = warming;
+  }
   if (data.type === "clear") work = clearHealth();
   event.waitUntil(
     work.then(() => {
