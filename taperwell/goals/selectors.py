@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -150,8 +150,13 @@ def week_activities_from(rows: list[dict[str, Any]] | None) -> list[WeekActivity
             done_this_week=row["done_this_week"],
             done_today=row["done_today"],
         )
-        for row in sorted(rows or (), key=lambda row: (row["created_at"], row["id"]))
+        for row in sorted(rows or (), key=_created_then_id)
     ]
+
+
+def _created_then_id(row: dict[str, Any]) -> tuple[datetime, int]:
+    # The time is read, not compared as text: SQLite and PostgreSQL write it differently in JSON.
+    return datetime.fromisoformat(str(row["created_at"])), row["id"]
 
 
 def week_activities_of(goal_id: int, *, today: date) -> list[Activity]:

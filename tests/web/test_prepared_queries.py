@@ -570,3 +570,25 @@ def test_a_goals_week_of_steps_comes_in_the_order_the_steps_were_made(patient):
     assert [a.pk for a in week_activities_of(goal.pk, today=today)] == [earlier.pk, later.pk]
     (shown,) = goals_with_week(patient, today=today)
     assert [a.pk for a in shown.week_activities] == [earlier.pk, later.pk]
+
+
+def test_a_goals_week_of_steps_is_ordered_by_the_time_read_not_by_its_text():
+    from taperwell.goals.selectors import week_activities_from
+
+    def step(pk: int, created_at: str) -> dict:
+        return {
+            "id": pk,
+            "public_id": "7d3c4a52-5b0e-4a8e-9d7c-1f2e3a4b5c6d",
+            "title": f"step {pk}",
+            "times_per_week": 3,
+            "done_this_week": 0,
+            "done_today": 0,
+            "created_at": created_at,
+        }
+
+    # 10:00 at +02:00 is 08:00 UTC, before 09:00 UTC, though its text sorts after it.
+    rows = [step(1, "2026-12-01T09:00:00+00:00"), step(2, "2026-12-01T10:00:00+02:00")]
+    assert [a.pk for a in week_activities_from(rows)] == [2, 1]
+    # Made in the same microsecond: the id decides.
+    same = [step(5, "2026-12-01 09:00:00.5"), step(4, "2026-12-01 09:00:00.5")]
+    assert [a.pk for a in week_activities_from(same)] == [4, 5]
