@@ -110,6 +110,26 @@ def plan_steps(
     return steps_in_language(steps, language=language or get_language())
 
 
+def plan_step_doses(plan: TaperPlan | None, *, today: date) -> dict[str, Any] | None:
+    """The plan's steps for a page that shows their doses and dates but none of their words
+    (Today). They are not worded again in the reader's language, which costs a Spanish reader's
+    page every step of the plan; and each step comes without its "text", so a page that starts
+    to show a step's words has to read them through `plan_steps`."""
+    if plan is None:
+        return None
+    steps = tapering_selectors.plan_steps_for_patient(plan, today=today)
+
+    def bare(step: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if step is None else {k: v for k, v in step.items() if k != "text"}
+
+    return {
+        **steps,
+        "current": bare(steps["current"]),
+        "next": bare(steps["next"]),
+        "steps": [bare(step) for step in steps["steps"]],
+    }
+
+
 def active_medications(patient: Patient) -> list[Any]:
     return list(medications_selectors.active_medications(patient))
 

@@ -101,7 +101,7 @@ def today_for(patient: Patient, *, user: User) -> TodayPage:
     every = checkin_every_days(patient)
     facts = _facts(patient, user=user, day=day, last_checkin=every > 1)
     checkin = day_checkin_of(facts["checkin"])
-    steps = care_links.plan_steps(plan, today=day)
+    steps = care_links.plan_step_doses(plan, today=day)  # Today shows no step's words
     next_checkin = None
     if every > 1 and checkin is None and facts["last_checkin"]:
         next_checkin = facts["last_checkin"] + timedelta(days=every)

@@ -207,3 +207,33 @@ def test_todays_forms_share_one_token_for_the_request_and_it_is_accepted(db, dem
 
     again = client.get("/today/").content.decode()
     assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
+
+
+def test_today_reads_the_plans_doses_and_dates_without_wording_its_steps(db, demo, client):
+    """Today shows no step's words: it does not word the plan's steps in the reader's language
+    (a cost of every step, on every visit), and what it shows from the steps (the next change,
+    the milestone) is what the worded steps give."""
+    from taperwell.checkins.care_links import plan_step_doses, plan_steps
+    from taperwell.clinics.selectors import clinic_today
+    from taperwell.goals.selectors import dose_milestone
+    from taperwell.medications.dose_cards import next_change
+    from taperwell.medications.selectors import dose_of_record
+
+    compared = 0
+    for patient in _demo_patients():
+        context, _ = _page(client, patient)
+        plan = context["plan"]
+        if plan is None:
+            continue
+        page_steps = context["steps"]
+        assert all("text" not in step for step in page_steps["steps"])
+        assert page_steps["current"] is None or "text" not in page_steps["current"]
+        day = clinic_today(patient.clinic)
+        record = dose_of_record(patient, on=day)
+        with translation.override(patient.preferred_language):
+            worded = plan_steps(plan, today=day)
+            assert next_change(record, page_steps) == next_change(record, worded)
+            assert dose_milestone(plan, page_steps) == dose_milestone(plan, worded)
+            assert plan_step_doses(plan, today=day) == page_steps
+        compared += patient.preferred_language == "es"
+    assert compared  # Rosa, who reads Spanish, has a plan
