@@ -64,23 +64,24 @@ def _kept_pages(page) -> list[str]:
     )
 
 
-def _pages_kept_now(page) -> list[str]:
-    """Ask the service worker to keep this person's pages and wait for its answer. Warms run one
-    at a time, so the answer also means every warm asked before (by the pages opened so far) is
-    done, and none of its requests is still running on the server when the test reads the
-    database, which the live server shares with the test."""
+def _ask_to_keep_pages(page, *, times: int = 1) -> None:
+    """Ask the service worker `times` times at once to keep this person's pages, and wait for
+    every answer. Warms run one at a time, so an answer also means every warm asked before it
+    (by the pages opened so far) is done, and none of its requests is still running on the
+    server when the test goes on."""
     page.evaluate(
-        """async () => {
+        """async (times) => {
             const registration = await navigator.serviceWorker.ready;
             const owner = document.querySelector('meta[name="taperwell-owner"]').content;
-            await new Promise((resolve) => {
+            const ask = () => new Promise((resolve) => {
                 const channel = new MessageChannel();
                 channel.port1.onmessage = () => resolve();
                 registration.active.postMessage({type: "warm", owner}, [channel.port2]);
             });
-        }"""
+            await Promise.all(Array.from({length: times}, ask));
+        }""",
+        times,
     )
-    return _kept_pages(page)
 
 
 def _signed_in_with_pages_kept(page, live_server) -> list[str]:
@@ -88,7 +89,8 @@ def _signed_in_with_pages_kept(page, live_server) -> list[str]:
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "maria@test.example", factories.PASSWORD)
     expect(page.get_by_role("heading", name="Hello, Maria")).to_be_visible()
-    kept = _pages_kept_now(page)
+    _ask_to_keep_pages(page)
+    kept = _kept_pages(page)
     assert set(KEPT) <= set(kept), kept
     practices = sorted(p for p in kept if p.startswith("/skills/practice/"))
     assert practices, kept
@@ -360,18 +362,7 @@ def test_two_pages_opened_at_once_fetch_each_kept_page_once(page, live_server, p
     page.evaluate("async () => { await caches.delete('taperwell-health'); }")
     request_started.connect(started, weak=False)
     try:
-        page.evaluate(
-            """async () => {
-                const registration = await navigator.serviceWorker.ready;
-                const owner = document.querySelector('meta[name="taperwell-owner"]').content;
-                const ask = () => new Promise((resolve) => {
-                    const channel = new MessageChannel();
-                    channel.port1.onmessage = () => resolve();
-                    registration.active.postMessage({type: "warm", owner}, [channel.port2]);
-                });
-                await Promise.all([ask(), ask()]);
-            }"""
-        )
+        _ask_to_keep_pages(page, times=2)
     finally:
         request_started.disconnect(started)
     assert set(KEPT) <= set(_kept_pages(page))
@@ -596,7 +587,7 @@ def test_a_patient_turns_on_reminders_on_this_phone_and_the_sweep_pushes_to_it(
         expect(box.get_by_role("status")).to_have_text("Reminders come to this phone.")
         expect(box.get_by_role("button", name="Stop reminders on this phone")).to_be_visible()
         assert page.evaluate("() => window.askedWithKey") == 65  # the server's VAPID public key
-        _pages_kept_now(page)  # the pages asked for since sign-in are in; the server is quiet
+        _ask_to_keep_pages(page)  # the pages asked for since sign-in are in; the server is quiet
         sub = PushSubscription.objects.get(user=patient.user)
         assert sub.endpoint == service.endpoint(phone)
         assert sub.device.startswith("Chrome on")
