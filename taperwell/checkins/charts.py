@@ -262,7 +262,7 @@ def _size(language: str | None, value: float) -> str:
 
 
 def short_day(day: date) -> str:
-    """ "Nov 3" in English, "3 de Nov" in Spanish."""
+    """ "Nov 3" in English, "3 de nov." in Spanish."""
     return short_day_words()(day)
 
 

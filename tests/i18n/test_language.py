@@ -124,3 +124,34 @@ def test_the_error_pages_give_crisis_help_in_the_readers_language():
             html = render_to_string(page)
         assert '<html lang="es">' in html
         assert '¿Necesita hablar ahora? Llame o envíe un texto al <a href="tel:988">988</a>' in html
+
+
+def test_spanish_month_names_are_written_in_lower_case_in_every_date_format():
+    """Spanish writes months in lower case ("15 de dic."), where Django's short Spanish month
+    ("M") is capitalised ("15 de Dic"). Every date format the catalogue translates is checked on
+    every month of a year."""
+    import datetime as dt
+
+    import polib
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.dateformat import format as date_format
+
+    catalogue = polib.pofile(str(settings.BASE_DIR / "taperwell/locale/es/LC_MESSAGES/django.po"))
+    formats = [
+        entry.msgid
+        for entry in catalogue
+        if entry.msgid and all(c in "DjMNFYbgiAlnm ,:/.\\de" for c in entry.msgid)
+        and any(c in entry.msgid for c in "MNFb")
+    ]
+    assert "M j" in formats and "D, M j" in formats
+    with translation.override("es"):
+        for written in formats:
+            spanish = translation.gettext(written)
+            for month in range(1, 13):
+                day = dt.datetime(2026, month, 15, 15, 5)
+                words = date_format(day, spanish)
+                assert words == words.lower().replace(" pm", " PM").replace(" am", " AM"), (
+                    written,
+                    words,
+                )
