@@ -32,7 +32,8 @@ def index(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Please write a few words about your goal."))
     checkin_days = current_checkins(patient).values("day").distinct().count()
     plan = care_links.current_plan(patient)
-    dose_drop = selectors.mme_drop_percent(plan, care_links.plan_steps(plan, today=today))
+    # The milestones read the steps' doses, none of their words: not worded again here.
+    dose_drop = selectors.mme_drop_percent(plan, care_links.plan_step_doses(plan, today=today))
     return render(
         request,
         "goals/index.html",
