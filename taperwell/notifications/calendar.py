@@ -91,10 +91,14 @@ def _feed_calendar(feed: CalendarFeed) -> bytes:
             )
         )
     steps = plan_schedule(patient).steps
-    # The step's words in the language active now (the patient's), worded again from its doses.
-    worded = steps_in_language(
-        {"steps": [step.document for step in steps]}, language=translation.get_language()
-    )["steps"]
+    documents = [step.document for step in steps]
+    # With medicine names shown: the step's words in the language active now (the patient's),
+    # worded again from its doses. Without, the events show no step's words to word.
+    worded = (
+        steps_in_language({"steps": documents}, language=translation.get_language())["steps"]
+        if feed.show_drug_names
+        else documents
+    )
     for step, document in zip(steps, worded, strict=True):
         step_day = step.start
         if step_day < today:

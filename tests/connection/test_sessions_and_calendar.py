@@ -144,8 +144,18 @@ def planned_patient(clinic, patient, client):
 
 
 def test_the_calendar_feed_is_valid_in_the_patients_zone_and_names_no_medicine(
-    client, planned_patient
+    client, planned_patient, monkeypatch
 ):
+    from taperwell.notifications import calendar
+
+    worded = []
+    words_again = calendar.steps_in_language
+
+    def wording(steps, **kwargs):
+        worded.append(steps)
+        return words_again(steps, **kwargs)
+
+    monkeypatch.setattr(calendar, "steps_in_language", wording)
     client.force_login(planned_patient.user)
     response = client.post("/notices/calendar/", {"action": "replace"}, follow=True)
     url = re.search(FEED_ADDRESS, response.content.decode()).group(1)
@@ -164,6 +174,8 @@ def test_the_calendar_feed_is_valid_in_the_patients_zone_and_names_no_medicine(
         "Mindfulness and ACT group",
     } <= set(events)
     assert "morphine" not in text.lower()
+    # The steps were not worded again for a feed that shows none of their words.
+    assert worded == []
     dose = events["Evening dose"].decoded("dtstart")
     assert str(dose.tzinfo) == "America/Chicago"
     assert dose.hour == 20
