@@ -27,12 +27,12 @@ CONVERSATIONS = [
 
 
 def load(clinic: Clinic) -> None:
+    clinicians = clinic.memberships.filter(role=Role.CLINICIAN).select_related("user")
     for email, subject, question, answer in CONVERSATIONS:
         patient = Patient.objects.filter(clinic=clinic, user__email=email).first()
         if patient is None or Thread.objects.filter(patient=patient).exists():
             continue
         # The clinician on the patient's own care team answers, else the clinic's first.
-        clinicians = clinic.memberships.filter(role=Role.CLINICIAN).select_related("user")
         clinician = (
             clinicians.filter(panel__patient=patient).order_by("pk").first()
             or clinicians.order_by("pk").first()

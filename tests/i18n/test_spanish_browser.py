@@ -15,6 +15,7 @@ from taperwell.patients.language import OWN_NAMES
 from taperwell.skills.practices import load_practices
 from tests.browser.helpers import PHONE, sign_in
 from tests.i18n.english_left import english_left
+from tests.i18n.patient_pages import PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,30 +39,6 @@ VISIBLE_TEXT = """() => {
   out.push(document.title.replace(/ · taperwell$/, ''));
   return out;
 }"""
-
-PAGES = [
-    "/today/",
-    "/checkin/history/",
-    "/questionnaires/",
-    "/my-medicines/",
-    "/my-medicines/naloxone/",
-    "/skills/",
-    "/skills/flare-plan/",
-    "/skills/flare-plan/edit/",
-    "/goals/",
-    "/messages/",
-    "/messages/new/",
-    "/progress/",
-    "/group/",
-    "/sessions/",
-    "/notices/",
-    "/notices/settings/",
-    "/notices/calendar/",
-    "/my/data/",
-    "/accounts/password/change/",
-    "/help-now/",
-    "/crisis/",
-]
 
 
 def _english_on(page) -> list[str]:

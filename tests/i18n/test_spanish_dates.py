@@ -11,7 +11,7 @@ from django.utils import translation
 from taperwell.clinics.models import Membership, Role
 from taperwell.messaging.services import message_send, thread_create
 from taperwell.patients.models import Patient
-from tests.i18n.test_spanish_browser import PAGES
+from tests.i18n.patient_pages import PAGES
 
 _MONTHS = (
     "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|"
