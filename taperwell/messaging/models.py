@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from taperwell.clinics.models import Clinic
 from taperwell.patients.models import Patient
@@ -90,6 +91,11 @@ class MessageEvent(models.Model):
         return f"{self.kind} {self.message_id}"
 
 
+# The line a clinic starts with. While the clinic keeps it, each patient reads it in their own
+# language (`selectors.reply_line`); a line the clinic writes is shown as they wrote it.
+DEFAULT_REPLY_EXPECTATION = gettext_noop("We answer within one working day.")
+
+
 class ClinicMessaging(models.Model):
     """The clinic's promise about replies, shown above every message box."""
 
@@ -97,7 +103,7 @@ class ClinicMessaging(models.Model):
     reply_expectation = models.CharField(
         _("when we reply"),
         max_length=240,
-        default="We answer within one working day.",
+        default=DEFAULT_REPLY_EXPECTATION,
         help_text=_("Shown to patients above every message. Emergency numbers are added after."),
     )
 

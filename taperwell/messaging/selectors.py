@@ -23,7 +23,13 @@ from taperwell.access import clinic_of, role_of
 from taperwell.audit.models import AuditAction
 from taperwell.audit.services import audit_record
 from taperwell.clinics.models import CLINICAL_ROLES, Clinic, Role
-from taperwell.messaging.models import ClinicMessaging, Message, MessageRead, Thread
+from taperwell.messaging.models import (
+    DEFAULT_REPLY_EXPECTATION,
+    ClinicMessaging,
+    Message,
+    MessageRead,
+    Thread,
+)
 
 if TYPE_CHECKING:
     from taperwell.accounts.models import User
@@ -129,10 +135,12 @@ def messages_in(thread: Thread) -> list[Message]:
 def reply_line(clinic: Clinic) -> str:
     settings_row = ClinicMessaging.objects.filter(clinic=clinic).first()
     promise = (
-        settings_row.reply_expectation if settings_row else ClinicMessaging().reply_expectation
-    )
+        settings_row.reply_expectation if settings_row else DEFAULT_REPLY_EXPECTATION
+    ).strip()
+    if promise == DEFAULT_REPLY_EXPECTATION:
+        promise = _(DEFAULT_REPLY_EXPECTATION)  # the clinic kept our line: in the reader's words
     return _("%(promise)s For emergencies call %(emergency)s or %(crisis)s.") % {
-        "promise": promise.strip(),
+        "promise": promise,
         "emergency": clinic.emergency_number,
         "crisis": clinic.crisis_line_number,
     }
